@@ -1,0 +1,27 @@
+"""Errors the core raises on purpose, each with a message fit to show a user as one line."""
+
+from __future__ import annotations
+
+
+class ReaderappError(Exception):
+    """Base class: the CLI prints ``str(error)`` and exits non-zero, without a traceback."""
+
+
+class FeedError(ReaderappError):
+    """A feed or file could not be read: malformed content, an error feed, an HTTP failure."""
+
+
+class FormatError(FeedError):
+    """A file's content is not a format we read, or is truncated or malformed."""
+
+
+class NotFoundError(ReaderappError):
+    """No paper matches the id the user gave."""
+
+
+class QueryError(ReaderappError):
+    """A search query is malformed; the message says what is wrong and where."""
+
+
+class LibraryError(ReaderappError):
+    """The library on disk is unusable (corrupt, newer schema, not writable)."""

@@ -1,0 +1,94 @@
+"""arXiv identifiers: recognise them anywhere (URLs, ``arXiv:`` prefixes, OAI guids), split off the
+version, and turn any id into a file-name-safe string.
+
+New style ``YYMM.NNNN[N]`` and old style ``archive[.SC]/YYMMNNN`` (which keeps its slash) are both
+recognised; the base id is the library key and the version is stored apart.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_NEW = r"(?P<new>\d{4}\.\d{4,5})"
+_OLD = r"(?P<old>[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"
+_VERSION = r"(?:v(?P<version>\d+))?"
+_ID_RE = re.compile(rf"(?:{_NEW}|{_OLD}){_VERSION}(?![\w.])", re.IGNORECASE)
+_PREFIX_RE = re.compile(
+    r"^\s*(?:arxiv:|oai:arxiv\.org:|(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
+    r"|(?:https?://)?huggingface\.co/papers/|10\.48550/arxiv\.)",
+    re.IGNORECASE,
+)
+_OLD_ARCHIVES = frozenset(
+    "acc-phys adap-org alg-geom ao-sci astro-ph atom-ph bayes-an chao-dyn chem-ph cmp-lg comp-gas "
+    "cond-mat cs dg-ga funct-an gr-qc hep-ex hep-lat hep-ph hep-th math math-ph mtrl-th nlin nucl-ex "
+    "nucl-th patt-sol physics plasm-ph q-alg q-bio quant-ph solv-int supr-con".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ArxivId:
+    """A parsed arXiv id: ``base`` never carries a version."""
+
+    base: str
+    version: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.base}v{self.version}" if self.version else self.base
+
+
+def parse_arxiv_id(text: str) -> ArxivId | None:
+    """Parse a whole string that *is* an arXiv id, possibly as a URL or with a prefix; else None."""
+    rest = _PREFIX_RE.sub("", text.strip(), count=1)
+    rest = rest.removesuffix(".pdf").rstrip("/")
+    match = _ID_RE.fullmatch(rest)
+    return _from_match(match) if match else None
+
+
+def find_arxiv_id(text: str) -> ArxivId | None:
+    """Find the first arXiv id inside free text (a BibTeX ``eprint`` field, an RSS description)."""
+    for match in _ID_RE.finditer(text):
+        found = _from_match(match)
+        if found:
+            return found
+    return None
+
+
+def _from_match(match: re.Match[str]) -> ArxivId | None:
+    version = int(match["version"]) if match["version"] else None
+    if match["new"]:
+        month = int(match["new"][2:4])
+        return ArxivId(match["new"], version) if 1 <= month <= 12 else None
+    old = match["old"]
+    archive, number = old.split("/")
+    name, _, subject = archive.partition(".")
+    if name.lower() not in _OLD_ARCHIVES:
+        return None
+    base = f"{name.lower()}{'.' + subject.upper() if subject else ''}/{number}"
+    return ArxivId(base, version)
+
+
+_UNSAFE_RE = re.compile(r'[\x00-\x1f<>:"/\\|?*\x7f]')
+_WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"COM{i}" for i in range(1, 10)] + [f"LPT{i}" for i in range(1, 10)]
+)
+
+
+def safe_filename(text: str, max_len: int = 150) -> str:
+    """Make ``text`` a file name that is safe on Linux, macOS and Windows and never a path.
+
+    Slashes and other reserved characters become ``_``; leading dots go (no hidden files, no ``..``);
+    reserved Windows device names are prefixed; the result is never empty.
+    """
+    name = unicodedata.normalize("NFC", text)
+    name = _UNSAFE_RE.sub("_", name)
+    name = " ".join(name.split())
+    name = name.lstrip(". ").rstrip(". ")
+    encoded = name.encode("utf-8")[:max_len]
+    name = encoded.decode("utf-8", errors="ignore").rstrip(". ")
+    if not name:
+        return "_"
+    if name.split(".")[0].upper() in _WINDOWS_RESERVED:
+        name = "_" + name
+    return name

@@ -1,0 +1,71 @@
+"""The normalised paper record every feed and file parser produces.
+
+Parsers turn their source into ``PaperRecord`` values; ``store.upsert`` merges them into the library.
+Keeping this one plain dataclass between the two means a new source never touches the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+State = Literal["inbox", "reading", "done", "archived"]
+STATES: tuple[State, ...] = ("inbox", "reading", "done", "archived")
+
+
+@dataclass(slots=True)
+class HighlightRecord:
+    """A highlight as carried by the lossless JSON format."""
+
+    text: str
+    field: str = "abstract"
+    start: int | None = None
+    end: int | None = None
+    color: str | None = None
+    comment: str | None = None
+    created: datetime | None = None
+    author: str | None = None
+
+
+@dataclass(slots=True)
+class Annotations:
+    """What a user made for one paper; only the lossless JSON format carries it."""
+
+    state: State | None = None
+    state_changed: datetime | None = None
+    starred: bool | None = None
+    tags: list[str] = field(default_factory=list)
+    note: str | None = None
+    highlights: list[HighlightRecord] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PaperRecord:
+    """One paper as a source describes it, already normalised (whitespace, ids, versions).
+
+    ``None`` means "this source does not say", so a merge keeps what the library already knows.
+    """
+
+    source: str
+    title: str
+    abstract: str | None = None
+    arxiv_id: str | None = None
+    version: int | None = None
+    doi: str | None = None
+    authors: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    primary_category: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    feed_day: date | None = None
+    upvotes: int | None = None
+    comments: int | None = None
+    code_url: str | None = None
+    project_url: str | None = None
+    ai_summary: str | None = None
+    ai_keywords: list[str] = field(default_factory=list)
+    journal_ref: str | None = None
+    comment: str | None = None
+    withdrawn: bool | None = None
+    annotations: Annotations | None = None

@@ -1,0 +1,45 @@
+"""Text normalisation shared by every parser: one rule for whitespace, titles and code links."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS_RE = re.compile(r"\s+")
+_CODE_LINK_RE = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[^\s<>\"'()\[\]{}]+", re.I)
+_TRAILING = ".,;:!?)]}>'\"`"
+
+
+def normalize_space(text: str | None) -> str:
+    """Collapse every run of whitespace (hard wraps, tabs, NBSP) to one space and strip the ends."""
+    if not text:
+        return ""
+    return _WS_RE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def normalize_abstract(text: str | None) -> str:
+    """Unwrap a hard-wrapped abstract but keep real paragraph breaks (a blank line)."""
+    if not text:
+        return ""
+    paragraphs = re.split(r"\n\s*\n", unicodedata.normalize("NFC", text).strip())
+    return "\n\n".join(p for p in (normalize_space(p) for p in paragraphs) if p)
+
+
+def title_key(title: str) -> str:
+    """A key that matches the same title across sources: case, accents, punctuation and spacing
+    folded away. Used to merge papers that arrive without an id."""
+    decomposed = unicodedata.normalize("NFKD", title)
+    no_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words = re.findall(r"\w+", no_marks.casefold())
+    return " ".join(words)
+
+
+def find_code_link(text: str | None) -> str | None:
+    """The first GitHub or GitLab link in free text, without the sentence's trailing punctuation."""
+    if not text:
+        return None
+    match = _CODE_LINK_RE.search(text)
+    if not match:
+        return None
+    url = match.group(0).rstrip(_TRAILING)
+    return url.removesuffix(".git") if url.count("/") >= 4 else None
