@@ -1,0 +1,32 @@
+"""The contract between the store and the search index: one plain dict per paper.
+
+The store builds these (``store.documents``) and the index only ever sees them, so the index stays a
+rebuildable cache of the database and never imports SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TypedDict
+
+
+class IndexDocument(TypedDict):
+    """Everything search needs about one paper; the database stays the source of truth."""
+
+    id: str  # public id: the arXiv base id, else the stable local id
+    title: str
+    abstract: str
+    authors: list[str]  # in order
+    tags: list[str]
+    note: str  # Markdown source of the user's note
+    highlights: list[str]  # quoted texts and comments
+    pdf_text: str  # "" until a PDF is stored and extracted
+    categories: list[str]
+    state: str  # inbox | reading | done | archived
+    starred: bool
+    has_code: bool
+    has_pdf: bool
+    has_note: bool
+    published: datetime | None
+    feed_day: date | None
+    upvotes: int
