@@ -14,6 +14,7 @@ class IndexDocument(TypedDict):
     """Everything search needs about one paper; the database stays the source of truth."""
 
     id: str  # public id: the arXiv base id, else the stable local id
+    revision: int  # bumped by the store on every change to the paper; finds stale documents
     title: str
     abstract: str
     authors: list[str]  # in order
