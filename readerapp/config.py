@@ -41,6 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("arxiv_delay", 3.0, "Seconds between two requests to arXiv (their etiquette asks 3)."),
     Setting("timeout", 30.0, "Network timeout in seconds for one request."),
     Setting("retries", 4, "How many times a failed request (429, 5xx, dropped) is retried."),
+    Setting("contact", "", "Optional e-mail sent in the User-Agent so feed services can reach you."),
     Setting("categories", "cs.LG cs.CL cs.AI cs.CV", "arXiv categories for the RSS daily sync."),
     Setting("user", "", "User name for notes, highlights, state and star (default: the login name)."),
     Setting("sync_on_start", "daily", "Sync when the app starts: 'daily', 'always' or 'never'."),
@@ -78,6 +79,7 @@ class Config:
     user: str
     sync_on_start: str
     database_url: str
+    contact: str = ""
 
     @property
     def settings_file(self) -> Path:

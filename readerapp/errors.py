@@ -25,3 +25,7 @@ class QueryError(ReaderappError):
 
 class LibraryError(ReaderappError):
     """The library on disk is unusable (corrupt, newer schema, not writable)."""
+
+
+class Cancelled(ReaderappError):
+    """The user cancelled long work (a sync, a download) before it finished; nothing was written."""
