@@ -1,0 +1,135 @@
+"""The one registry of named commands (qutebrowser-style).
+
+Every user action is a method marked with ``@command``; its docstring is its help text. The menu bar,
+the command palette, the help overlay and the keymap are all generated from the registry, so an action
+can never exist in the menu but not on a key, or be documented in one place and behave in another.
+Nothing here imports Qt: the registry is tested without widgets.
+"""
+
+from __future__ import annotations
+
+import inspect
+import shlex
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from readerapp.errors import ReaderappError
+
+F = TypeVar("F", bound=Callable[..., Any])
+_MARK = "__readerapp_command__"
+
+
+class CommandError(ReaderappError):
+    """A command line names no command, or gives it the wrong arguments."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    name: str
+    menu: str
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A named action: what the palette lists, the menu shows and the keymap binds to."""
+
+    name: str
+    menu: str
+    title: str
+    help: str
+    handler: Callable[..., Any]
+
+    @property
+    def takes_arguments(self) -> bool:
+        """Commands with required arguments are reached through their bound invocations."""
+        params = inspect.signature(self.handler).parameters.values()
+        return any(p.default is inspect.Parameter.empty for p in params)
+
+
+def command(name: str, *, menu: str, title: str | None = None) -> Callable[[F], F]:
+    """Mark a method as the handler of the command ``name``, listed under ``menu``."""
+
+    def mark(fn: F) -> F:
+        setattr(fn, _MARK, _Spec(name, menu, title))
+        return fn
+
+    return mark
+
+
+def _first_line(doc: str | None) -> str:
+    return inspect.cleandoc(doc).splitlines()[0] if doc else ""
+
+
+class CommandRegistry:
+    """Commands by name, in declaration order (which is also menu order)."""
+
+    def __init__(self) -> None:
+        self._commands: dict[str, Command] = {}
+
+    @classmethod
+    def collect(cls, *owners: object) -> CommandRegistry:
+        """Register every ``@command`` method of ``owners``, bound to its instance."""
+        registry = cls()
+        for owner in owners:
+            marked = []
+            for klass in reversed(type(owner).__mro__):
+                for attr, value in vars(klass).items():
+                    spec = getattr(value, _MARK, None)
+                    if isinstance(spec, _Spec):
+                        marked.append((attr, spec, value))
+            for attr, spec, fn in marked:
+                title = spec.title or spec.name.replace("-", " ").capitalize()
+                registry.register(Command(spec.name, spec.menu, title, _first_line(fn.__doc__),
+                                          getattr(owner, attr)))
+        return registry
+
+    def register(self, cmd: Command) -> None:
+        if cmd.name in self._commands:
+            raise ValueError(f"command {cmd.name!r} is registered twice")
+        self._commands[cmd.name] = cmd
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._commands
+
+    def __iter__(self) -> Iterator[Command]:
+        return iter(self._commands.values())
+
+    def __len__(self) -> int:
+        return len(self._commands)
+
+    def get(self, name: str) -> Command:
+        try:
+            return self._commands[name]
+        except KeyError:
+            raise CommandError(f"no such command: {name}") from None
+
+    def menus(self) -> dict[str, list[Command]]:
+        """Commands grouped by menu, both in declaration order."""
+        grouped: dict[str, list[Command]] = {}
+        for cmd in self:
+            grouped.setdefault(cmd.menu, []).append(cmd)
+        return grouped
+
+    def check(self, line: str) -> tuple[Command, list[str]]:
+        """Resolve a command line (``name arg...``) without running it; raise CommandError if wrong."""
+        try:
+            words = shlex.split(line)
+        except ValueError as exc:
+            raise CommandError(f"cannot read command line {line!r}: {exc}") from None
+        if not words:
+            raise CommandError("empty command line")
+        cmd = self.get(words[0])
+        try:
+            inspect.signature(cmd.handler).bind(*words[1:])
+        except TypeError:
+            params = " ".join(inspect.signature(cmd.handler).parameters)
+            usage = f"{cmd.name} {params}".strip()
+            raise CommandError(f"usage: {usage}") from None
+        return cmd, words[1:]
+
+    def run(self, line: str) -> Any:
+        """Run a command line such as ``go inbox`` or ``toggle-tag 3``."""
+        cmd, args = self.check(line)
+        return cmd.handler(*args)

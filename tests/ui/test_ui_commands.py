@@ -1,0 +1,95 @@
+"""The command registry, undo history and view values, without widgets."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+
+from readerapp.ui.commands import CommandError, CommandRegistry, command
+from readerapp.ui.history import History
+from readerapp.ui.views import View, parse_view
+
+
+class Owner:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, ...]] = []
+
+    @command("star", menu="Paper")
+    def star(self) -> None:
+        """Star or unstar the selected papers.
+
+        More detail that the palette does not show.
+        """
+        self.calls.append(("star",))
+
+    @command("go", menu="Go", title="Go to view")
+    def go(self, view: str) -> None:
+        """Show a view."""
+        self.calls.append(("go", view))
+
+
+def test_registry_collects_marked_methods_with_their_docstrings() -> None:
+    owner = Owner()
+    registry = CommandRegistry.collect(owner)
+    assert [c.name for c in registry] == ["star", "go"]
+    star = registry.get("star")
+    assert (star.title, star.menu, star.help) == ("Star", "Paper", "Star or unstar the selected papers.")
+    assert not star.takes_arguments and registry.get("go").takes_arguments
+    assert list(registry.menus()) == ["Paper", "Go"]
+    registry.run("go 'tag:deep learning'")
+    registry.run("star")
+    assert owner.calls == [("go", "tag:deep learning"), ("star",)]
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("nope", "no such command: nope"), ("go", "usage: go view"), ("star now", "usage: star"),
+    ("", "empty command line"), ("go 'unclosed", "cannot read"),
+])
+def test_bad_command_lines_get_clear_errors(line: str, message: str) -> None:
+    registry = CommandRegistry.collect(Owner())
+    with pytest.raises(CommandError, match=message):
+        registry.run(line)
+
+
+def test_registering_a_name_twice_is_a_programming_error() -> None:
+    registry = CommandRegistry.collect(Owner())
+    with pytest.raises(ValueError, match="twice"):
+        registry.register(registry.get("star"))
+
+
+def test_history_undo_redo_and_new_actions_clear_redo() -> None:
+    history: History[str] = History(limit=3)
+    for change in "abcd":
+        history.record(change)
+    assert history.take_undo() == "d"
+    history.undone("-d")
+    assert history.can_redo
+    assert history.take_redo() == "-d"
+    history.redone("d")
+    assert history.take_undo() == "d"
+    history.undone("-d")
+    history.record("e")
+    assert not history.can_redo
+    assert [history.take_undo() for _ in range(4)] == ["e", "c", "b", None]
+
+
+def test_views_round_trip_and_admit_papers() -> None:
+    paper = SimpleNamespace(state="inbox", starred=False, tags=["llm"], feed_day=date(2025, 9, 16))
+    for key in ("inbox", "for-you", "starred", "tag:llm", "day:2025-09-16", "search:diffusion"):
+        assert parse_view(key).key == key
+    assert View("inbox").admits(paper) and View("for-you").admits(paper)
+    assert not View("archived").admits(paper) and not View("starred").admits(paper)
+    assert View("tag", "llm").admits(paper) and not View("tag", "rl").admits(paper)
+    assert View("day", "2025-09-16").admits(paper)
+    assert View("search", "x").admits(paper)
+    assert View("tag", "llm").filters() == {"tag": "llm"}
+    assert View("reading").filters() == {"state": "reading"}
+    assert View("tag", "llm").title == "Tag: llm"
+
+
+@pytest.mark.parametrize("key", ["nowhere", "tag:", "day:yesterday"])
+def test_unknown_views_are_clear_errors(key: str) -> None:
+    with pytest.raises(CommandError):
+        parse_view(key)

@@ -1,0 +1,96 @@
+"""Key tokens, keymap overrides and the sequence parser, all without widgets."""
+
+from __future__ import annotations
+
+import pytest
+
+from readerapp.ui.keymap import DEFAULT_BINDINGS, Keymap, KeyParser
+from readerapp.ui.keys import KeySyntaxError, normalize_token, parse_sequence
+
+
+@pytest.mark.parametrize(
+    ("written", "token"),
+    [("j", "j"), ("J", "J"), ("Shift+j", "J"), ("shift+J", "J"), ("ctrl+k", "Ctrl+K"),
+     ("Shift+Ctrl+z", "Ctrl+Shift+Z"), ("esc", "Escape"), ("enter", "Return"), ("down", "Down"),
+     ("?", "?"), ("Ctrl++", "Ctrl++"), ("+", "+"), ("f5", "F5")],
+)
+def test_tokens_have_one_spelling(written: str, token: str) -> None:
+    assert normalize_token(written) == token
+
+
+@pytest.mark.parametrize("bad", ["Hyper+k", "Ctrl+", "Ctrl+nosuchkey", ""])
+def test_bad_tokens_say_what_is_wrong(bad: str) -> None:
+    with pytest.raises(KeySyntaxError):
+        parse_sequence(bad)
+
+
+def test_sequences_split_on_spaces_or_letters() -> None:
+    assert parse_sequence("g g") == ("g", "g")
+    assert parse_sequence("gi") == ("g", "i")
+    assert parse_sequence("Ctrl+K") == ("Ctrl+K",)
+    assert parse_sequence("g Down") == ("g", "Down")
+
+
+def test_default_keymap_has_every_key_the_issue_asks_for() -> None:
+    keymap = Keymap.build()
+    assert not keymap.problems
+    for keys in ("j", "k", "Down", "Up", "g g", "G", "Return", "o", "s", "e", "r", "d", "i", "x", "J", "K",
+                 "t", "1", "9", "n", "h", "u", "Ctrl+Z", "Ctrl+Shift+Z", "/", "Escape", ":", "Ctrl+K", "?",
+                 "g i", "g f", "g r", "g d", "g a", "g s", "Ctrl+R", "Ctrl+E", "Ctrl+Q"):
+        assert parse_sequence(keys) in keymap.bindings, keys
+    assert keymap.keys_for("undo") == ["u", "Ctrl+Z"]
+
+
+def test_user_overrides_rebind_unbind_and_report_conflicts() -> None:
+    def check(line: str) -> None:
+        if line.split()[0] not in {"star", "next", "select", "quit"}:
+            raise ValueError(f"no such command: {line.split()[0]}")
+
+    keymap = Keymap.build(
+        {"shift+x": "star", "x": "", "q": "frobnicate", "Hyper+q": "quit", "ctrl+j": 3, "s": "next"},
+        check=check, defaults={"x": "select", "s": "star", "j": "next"},
+    )
+    assert keymap.bindings == {("X",): "star", ("s",): "next", ("j",): "next"}
+    text = "\n".join(keymap.problems)
+    assert "no such command: frobnicate" in text
+    assert "'Hyper+q'" in text and "not a modifier" in text
+    assert "must be a string" in text
+    assert "replaces the default binding 'star' with 'next'" in text
+
+
+def test_a_user_prefix_hides_longer_defaults_and_says_so() -> None:
+    keymap = Keymap.build({"g": "first"}, defaults={"g g": "first", "g i": "go inbox", "j": "next"})
+    assert keymap.bindings == {("g",): "first", ("j",): "next"}
+    assert len(keymap.problems) == 2 and all("hides" in p for p in keymap.problems)
+
+
+def test_a_user_sequence_wins_over_the_default_it_extends() -> None:
+    keymap = Keymap.build({"j j": "last"}, defaults={"j": "next"})
+    assert keymap.bindings == {("j", "j"): "last"}
+    assert "hides 'j'" in keymap.problems[0]
+
+
+def test_parser_runs_single_and_multi_key_bindings() -> None:
+    parser = KeyParser(Keymap.build().bindings)
+    assert parser.feed("j").line == "next"
+    assert parser.feed("g").kind == "partial"
+    assert parser.pending == ("g",)
+    result = parser.feed("g")
+    assert (result.kind, result.line) == ("match", "first")
+    assert parser.feed("g").kind == "partial"
+    assert parser.feed("i").line == "go inbox"
+    assert parser.feed("Ctrl+Shift+Z").line == "redo"
+
+
+def test_a_broken_sequence_is_swallowed_not_run() -> None:
+    parser = KeyParser(Keymap.build().bindings)
+    parser.feed("g")
+    assert parser.feed("e").kind == "cancelled"
+    assert parser.pending == ()
+    assert parser.feed("e").line == "set-state archived"
+    assert parser.feed("F9").kind == "none"
+
+
+def test_defaults_cover_the_issue_table() -> None:
+    assert DEFAULT_BINDINGS["e"] == "set-state archived"
+    assert {DEFAULT_BINDINGS[str(n)] for n in range(1, 10)} == {f"toggle-tag {n}" for n in range(1, 10)}
