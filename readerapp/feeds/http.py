@@ -1,0 +1,250 @@
+"""One polite, robust HTTP client for every feed: identification, timeouts, retries, rate limits.
+
+The feeds are free services that ask little of us (arXiv: a real User-Agent and one request every
+3 s; Hugging Face: about 500 requests per 5 minutes), and they fail in ordinary ways (429, 503, a
+connection dropped mid-answer). Keeping all of that here means each feed client only builds URLs and
+parses answers, and a failure always ends in one readable ``FeedError`` line.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from importlib import metadata
+from urllib.parse import urlsplit
+
+import httpx
+
+from readerapp.config import Config, load_config
+from readerapp.errors import Cancelled, FeedError, NotFoundError
+from readerapp.text import normalize_space
+
+PROJECT_URL = "https://github.com/readerapp/readerapp"
+MAX_RETRY_AFTER = 120.0  # a server asking for longer is better answered by "try again later"
+BACKOFF_BASE = 1.0
+BACKOFF_CAP = 30.0
+_URL_SHOWN = 160  # an id_list URL can be 30 kB; error lines stay readable
+
+Sleep = Callable[[float], object]
+Progress = Callable[[str, int], None]
+Params = Mapping[str, str | int]
+
+
+def user_agent(contact: str = "") -> str:
+    """``readerapp/<version> (+<project URL>; mailto:<contact>)``: who we are and how to reach us."""
+    try:
+        version = metadata.version("readerapp")
+    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+        version = "0+source"
+    mailto = f"; mailto:{contact}" if contact else ""
+    return f"readerapp/{version} (+{PROJECT_URL}{mailto})"
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (delta seconds or an HTTP date), capped; None if absent
+    or unreadable."""
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        seconds = float(text)
+    else:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+class HostThrottle:
+    """Keeps requests to one host at least ``interval`` seconds apart, across every thread.
+
+    Each caller books the next free slot under a lock and then sleeps outside it, so concurrent
+    callers queue up one interval apart instead of all waking at once.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._next_slot: dict[str, float] = {}
+
+    def reserve(self, host: str, interval: float) -> float:
+        """Book the next slot for ``host``; return how many seconds to wait for it."""
+        if interval <= 0:
+            return 0.0
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next_slot.get(host, now))
+            self._next_slot[host] = slot + interval
+        return slot - now
+
+
+PROCESS_THROTTLE = HostThrottle()
+"""Shared by every client in the process, so two syncs never hit arXiv faster than its etiquette."""
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def _shown(url: httpx.URL | str) -> str:
+    text = str(url)
+    return text if len(text) <= _URL_SHOWN else text[: _URL_SHOWN - 3] + "..."
+
+
+@contextmanager
+def parsing(source: str, url: str) -> Iterator[None]:
+    """Re-raise a parser's error (same class) with the source and URL, so the user knows which feed."""
+    try:
+        yield
+    except FeedError as exc:
+        raise type(exc)(f"{source}: {exc} (from {_shown(url)})") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """A failed attempt worth retrying: what went wrong, and the wait the server asked for."""
+
+    problem: str
+    retry_after: float | None = None
+
+
+class FeedClient:
+    """GET with a User-Agent, timeouts, retries (backoff + jitter, ``Retry-After``), a per-host minimum
+    interval, cancellation and page progress. Thread-safe; one per sync is the intended use.
+
+    ``sleep``, ``throttle`` and ``rng`` are injectable so tests check the waits without waiting.
+    The default sleep returns early when ``cancel`` is set.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        cancel: threading.Event | None = None,
+        progress: Progress | None = None,
+        sleep: Sleep | None = None,
+        throttle: HostThrottle = PROCESS_THROTTLE,
+        rng: random.Random | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.config = config
+        self.cancel_event = cancel or threading.Event()
+        self.pages = 0
+        self._progress = progress
+        self._sleep: Sleep = sleep or self.cancel_event.wait
+        self._throttle = throttle
+        self._rng = rng or random.Random()
+        self._intervals = {
+            _host(url): config.arxiv_delay
+            for url in (config.arxiv_api_url, config.arxiv_rss_url, config.pdf_url)
+        }
+        self._http = httpx.Client(
+            timeout=httpx.Timeout(config.timeout),
+            headers={"User-Agent": user_agent(config.contact)},
+            follow_redirects=True,
+            transport=transport,
+        )
+
+    def __enter__(self) -> FeedClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def cancel(self) -> None:
+        """Stop at the next request or wait; the running call raises ``Cancelled``."""
+        self.cancel_event.set()
+
+    def min_interval(self, host: str) -> float:
+        """Seconds between two requests to ``host``: arXiv's etiquette for its hosts, else none."""
+        host = host.lower()
+        if host in self._intervals:
+            return self._intervals[host]
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        return self.config.arxiv_delay if name == "arxiv.org" or name.endswith(".arxiv.org") else 0.0
+
+    def get(self, url: str, *, source: str, params: Params | None = None) -> httpx.Response:
+        """GET ``url`` and return the successful response with its whole body read.
+
+        Retries 429, 5xx, timeouts, dropped connections and truncated bodies up to ``config.retries``
+        times; 404/410 raise ``NotFoundError``; anything else, or running out of retries, raises
+        ``FeedError`` naming ``source`` (e.g. "HF Daily Papers") and the URL.
+        """
+        try:
+            request = self._http.build_request("GET", url, params=params)
+        except httpx.InvalidURL as exc:
+            raise FeedError(f"{source}: invalid URL {_shown(url)}: {exc}") from exc
+        host = request.url.netloc.decode("ascii", "replace").lower()
+        retries = max(self.config.retries, 0)
+        attempt = 0
+        while True:
+            self._wait(self._throttle.reserve(host, self.min_interval(host)))
+            outcome = self._attempt(request, source)
+            if isinstance(outcome, httpx.Response):
+                self.pages += 1
+                if self._progress:
+                    self._progress(source, self.pages)
+                return outcome
+            if attempt == retries:
+                after = f" after {retries} {'retry' if retries == 1 else 'retries'}" if retries else ""
+                raise FeedError(f"{source}: {outcome.problem} from {_shown(request.url)}{after}")
+            self._wait(outcome.retry_after if outcome.retry_after is not None else self._backoff(attempt))
+            attempt += 1
+
+    def _attempt(self, request: httpx.Request, source: str) -> httpx.Response | _Failure:
+        try:
+            response = self._http.send(request)
+        except httpx.TimeoutException:
+            return _Failure(f"no answer within {self.config.timeout:g} s")
+        except httpx.ConnectError as exc:
+            return _Failure(f"cannot connect ({exc})")
+        except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+            return _Failure(f"connection dropped ({str(exc) or type(exc).__name__})")
+        except httpx.HTTPError as exc:  # unsupported scheme, proxy and local protocol errors: not transient
+            raise FeedError(f"{source}: {exc} ({_shown(request.url)})") from exc
+        status = response.status_code
+        if status == 429 or status >= 500:
+            return _Failure(f"HTTP {status}", retry_after_seconds(response.headers.get("Retry-After")))
+        if status in (404, 410):
+            raise NotFoundError(f"{source}: nothing at {_shown(request.url)} (HTTP {status})")
+        if status >= 300:
+            detail = normalize_space(response.text[:2000])[:200]
+            raise FeedError(f"{source}: HTTP {status} from {_shown(request.url)}: {detail}".rstrip(": "))
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) != response.num_bytes_downloaded:
+            return _Failure(f"truncated answer ({response.num_bytes_downloaded} of {declared} bytes)")
+        return response
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential backoff with equal jitter: half fixed, half random, so clients spread out."""
+        ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)
+        return ceiling / 2 + self._rng.random() * ceiling / 2
+
+    def _wait(self, seconds: float) -> None:
+        if self.cancel_event.is_set():
+            raise Cancelled("cancelled")
+        if seconds > 0:
+            self._sleep(seconds)
+            if self.cancel_event.is_set():
+                raise Cancelled("cancelled")
+
+
+def make_client(
+    config: Config | None = None, *, cancel: threading.Event | None = None, progress: Progress | None = None
+) -> FeedClient:
+    """The client a sync uses: ``config`` (the default library's settings when None), the process-wide
+    arXiv throttle, real sleeps that ``cancel`` interrupts."""
+    return FeedClient(config or load_config(), cancel=cancel, progress=progress)

@@ -1,0 +1,76 @@
+"""Helpers for the feed client tests: a config aimed at the loopback server and time that never waits."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from readerapp.config import load_config
+from readerapp.feeds.http import FeedClient, HostThrottle
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@dataclass
+class FakeTime:
+    """A clock that only moves when the client sleeps, recording every requested wait."""
+
+    now: float = 0.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def base_url(server: HTTPServer) -> str:
+    return server.url_for("/").rstrip("/")
+
+
+def loopback_client(server: HTTPServer, tmp_path: Path, fake: FakeTime, **settings: Any) -> FeedClient:
+    """A client whose every endpoint is ``server``, with fake sleeps and its own throttle."""
+    url = base_url(server)
+    config = load_config(tmp_path / "library", hf_url=url, arxiv_api_url=url, arxiv_rss_url=url, **settings)
+    return FeedClient(config, sleep=fake.sleep, throttle=HostThrottle(fake.clock))
+
+
+def lying_length(body: bytes, declared: int) -> Response:
+    """An answer that promises ``declared`` bytes and sends ``body``: the server then drops the line."""
+    response = Response(body, content_type="application/octet-stream")
+    response.headers["Content-Length"] = str(declared)
+    return response
+
+
+def hf_items(count: int, *, start: int = 0, day: str = "2025-09-16") -> list[dict[str, Any]]:
+    """``count`` Daily Papers items shaped like the real day's fixture, each with a fresh arXiv id."""
+    template = json.loads((FIXTURES / "hf_daily_papers_2025-09-16.json").read_text("utf-8"))
+    items = []
+    for n in range(start, start + count):
+        item = json.loads(json.dumps(template[n % len(template)]))
+        paper_id = f"2509.{n:05d}"
+        item["paper"]["id"] = paper_id
+        item["paper"]["title"] = f"{item['paper']['title']} ({paper_id})"
+        item["title"] = item["paper"]["title"]
+        item["paper"]["submittedOnDailyAt"] = f"{day}T08:00:00.000Z"
+        items.append(item)
+    return items
+
+
+def paged_handler(items: list[dict[str, Any]]) -> Any:
+    """A ``/api/daily_papers`` handler that pages ``items`` with ``p`` and ``limit`` like the real API."""
+
+    def handle(request: Request) -> Response:
+        page = int(request.args.get("p", "0"))
+        limit = int(request.args.get("limit", "50"))
+        chunk = items[page * limit : (page + 1) * limit]
+        return Response(json.dumps(chunk), content_type="application/json")
+
+    return handle
