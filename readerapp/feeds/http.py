@@ -92,6 +92,11 @@ PROCESS_THROTTLE = HostThrottle()
 """Shared by every client in the process, so two syncs never hit arXiv faster than its etiquette."""
 
 
+def endpoint(base_url: str, path: str) -> str:
+    """A service path appended to a configured base URL, whether or not the base ends in ``/``."""
+    return f"{base_url.rstrip('/')}/{path.lstrip('/')}"
+
+
 def _host(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
