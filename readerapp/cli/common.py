@@ -1,0 +1,66 @@
+"""What every subcommand shares: opening the library from the global options, JSON output, progress."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from readerapp.api import Library
+from readerapp.progress import Progress, no_progress
+
+Handler = Callable[[argparse.Namespace, Library], int]
+_SETTING_OPTIONS = ("hf_url", "arxiv_api_url", "arxiv_rss_url", "pdf_url", "database_url", "user")
+
+
+def open_library(args: argparse.Namespace) -> Library:
+    overrides = {key: getattr(args, key, None) for key in _SETTING_OPTIONS}
+    return Library.open(args.library, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def with_library(handler: Handler) -> Callable[[argparse.Namespace], int]:
+    """Run ``handler`` with the library the global options name, closed afterwards."""
+
+    def run(args: argparse.Namespace) -> int:
+        with open_library(args) as library:
+            return handler(args, library)
+
+    return run
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+@contextmanager
+def progress_bar() -> Iterator[Progress]:
+    """A rich progress bar when stdout is a terminal; silence otherwise (scripts, pipes, tests)."""
+    if not sys.stdout.isatty():
+        yield no_progress
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+    from rich.progress import Progress as RichProgress
+
+    with RichProgress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def report(what: str, done: int, total: int | None) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total)
+            bar.update(tasks[what], completed=done, total=total)
+
+        yield report

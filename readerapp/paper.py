@@ -1,0 +1,147 @@
+"""What the Library hands out: plain, immutable views of papers, detached from any database session,
+and the record of what a write changed (which is also how it is undone)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class HighlightView:
+    id: int
+    field: str
+    start: int
+    end: int
+    text: str
+    color: str
+    comment: str | None
+    created: datetime
+    anchored: bool
+    author: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper as the user sees it: upstream metadata plus this user's state, tags, note, highlights.
+
+    Light rows (``Library.rows``) leave ``abstract``, ``note`` and ``highlights`` empty.
+    """
+
+    id: str
+    arxiv_id: str | None
+    version: int | None
+    doi: str | None
+    title: str
+    abstract: str
+    authors: list[str]
+    categories: list[str]
+    primary_category: str | None
+    published: datetime | None
+    updated: datetime | None
+    feed_day: date | None
+    upvotes: int
+    comments: int
+    code_url: str | None
+    project_url: str | None
+    ai_summary: str | None
+    ai_keywords: list[str]
+    journal_ref: str | None
+    sources: list[str]
+    is_sample: bool
+    first_seen: datetime
+    state: str
+    state_changed: datetime | None
+    starred: bool
+    tags: list[str]
+    has_note: bool
+    note: str = ""
+    highlights: list[HighlightView] = field(default_factory=list)
+    pdf_path: str | None = None
+
+    @property
+    def abs_url(self) -> str | None:
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else None
+
+    @property
+    def hf_url(self) -> str | None:
+        return f"https://huggingface.co/papers/{self.arxiv_id}" if self.arxiv_id else None
+
+    @property
+    def doi_or_arxiv(self) -> str | None:
+        """The paper's DOI, or the DOI arXiv assigns every paper."""
+        if self.doi:
+            return self.doi
+        return f"10.48550/arXiv.{self.arxiv_id}" if self.arxiv_id else None
+
+    def summary_dict(self) -> dict[str, Any]:
+        """The keys of ``list --json``."""
+        return {
+            "id": self.id,
+            "arxiv_id": self.arxiv_id,
+            "version": self.version,
+            "title": self.title,
+            "authors": list(self.authors),
+            "published": self.published.isoformat() if self.published else None,
+            "feed_day": self.feed_day.isoformat() if self.feed_day else None,
+            "upvotes": self.upvotes,
+            "state": self.state,
+            "starred": self.starred,
+            "tags": list(self.tags),
+            "code_url": self.code_url,
+        }
+
+    def detail_dict(self) -> dict[str, Any]:
+        """The keys of ``show --json``: the summary plus the abstract and what the user made."""
+        return {
+            **self.summary_dict(),
+            "doi": self.doi,
+            "abstract": self.abstract,
+            "categories": list(self.categories),
+            "comments": self.comments,
+            "project_url": self.project_url,
+            "abs_url": self.abs_url,
+            "hf_url": self.hf_url,
+            "ai_summary": self.ai_summary,
+            "ai_keywords": list(self.ai_keywords),
+            "sources": list(self.sources),
+            "state_changed": self.state_changed.isoformat() if self.state_changed else None,
+            "note": self.note,
+            "highlights": [
+                {
+                    "id": h.id,
+                    "field": h.field,
+                    "start": h.start,
+                    "end": h.end,
+                    "text": h.text,
+                    "comment": h.comment,
+                    "color": h.color,
+                    "anchored": h.anchored,
+                    "author": h.author,
+                    "created": h.created.isoformat(),
+                }
+                for h in self.highlights
+            ],
+            "pdf_path": self.pdf_path,
+        }
+
+
+Call = tuple[str, dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What one write changed: the op's name, the public ids it touched, and the calls that undo it.
+
+    ``inverse`` is a list of Library method calls; ``Library.undo`` runs them and returns their own
+    Changes, which is the redo. The UI refreshes exactly ``ids``.
+    """
+
+    op: str
+    ids: tuple[str, ...]
+    inverse: tuple[Call, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.ids

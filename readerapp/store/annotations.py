@@ -1,0 +1,228 @@
+"""Writes of what the user makes: state, star, tags, notes and highlights, per user.
+
+These functions run inside the caller's transaction and return what they changed; the Library turns
+that into ``Changes`` (with the calls that undo it) and the change log entries the index catches up on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from readerapp.records import Annotations, HighlightRecord
+from readerapp.store.highlights import field_text, locate
+from readerapp.store.models import Highlight, Note, Paper, PaperState, PaperTag, Tag, User
+from readerapp.store.types import utcnow
+
+
+def user_id_for(session: Session, name: str) -> int:
+    """The id of the user called ``name``, created on first use."""
+    found = session.scalar(select(User.id).where(User.name == name))
+    if found is not None:
+        return found
+    user = User(name=name)
+    session.add(user)
+    session.flush()
+    return user.id
+
+
+def state_row(session: Session, paper_id: int, user_id: int) -> PaperState:
+    """The user's state row for a paper; created (inbox, not starred) when missing."""
+    row = session.get(PaperState, (paper_id, user_id))
+    if row is None:
+        row = PaperState(paper_id=paper_id, user_id=user_id, state="inbox", starred=False)
+        session.add(row)
+    return row
+
+
+def set_state(session: Session, paper_id: int, user_id: int, state: str, when: datetime | None = None) -> str:
+    """Set the state and return the previous one."""
+    row = state_row(session, paper_id, user_id)
+    previous = row.state or "inbox"
+    if previous != state:
+        row.state = state
+        row.state_changed = when or utcnow()
+    return previous
+
+
+def set_starred(session: Session, paper_id: int, user_id: int, on: bool) -> bool:
+    """Star or unstar and return the previous value."""
+    row = state_row(session, paper_id, user_id)
+    previous = bool(row.starred)
+    if previous != on:
+        row.starred = on
+        row.starred_at = utcnow() if on else None
+    return previous
+
+
+def normalize_tag(name: str) -> str:
+    """Tags are single trimmed words-or-phrases; leading ``#`` or ``+`` is not part of the name."""
+    cleaned = " ".join(name.strip().lstrip("#+").split())
+    if not cleaned:
+        raise ValueError("a tag needs a name")
+    return cleaned
+
+
+def tag_id_for(session: Session, name: str) -> int:
+    found = session.scalar(select(Tag.id).where(func.lower(Tag.name) == name.lower()))
+    if found is not None:
+        return found
+    tag = Tag(name=name)
+    session.add(tag)
+    session.flush()
+    return tag.id
+
+
+def paper_tags(session: Session, paper_id: int) -> list[str]:
+    rows = session.scalars(
+        select(Tag.name).join(PaperTag, PaperTag.tag_id == Tag.id).where(PaperTag.paper_id == paper_id)
+    )
+    return sorted(rows, key=str.lower)
+
+
+def add_tags(session: Session, paper_id: int, names: Iterable[str]) -> list[str]:
+    """Add tags; return the ones that were not there before."""
+    present = {t.lower() for t in paper_tags(session, paper_id)}
+    added = []
+    for name in names:
+        if name.lower() in present:
+            continue
+        session.add(PaperTag(paper_id=paper_id, tag_id=tag_id_for(session, name)))
+        present.add(name.lower())
+        added.append(name)
+    return added
+
+
+def remove_tags(session: Session, paper_id: int, names: Iterable[str]) -> list[str]:
+    """Remove tags; return the ones that were there (with their stored spelling)."""
+    removed = []
+    for name in names:
+        tag = session.scalar(select(Tag).where(func.lower(Tag.name) == name.lower()))
+        if tag is None:
+            continue
+        result = session.execute(
+            delete(PaperTag).where(PaperTag.paper_id == paper_id, PaperTag.tag_id == tag.id)
+        )
+        if result.rowcount:  # type: ignore[attr-defined]
+            removed.append(tag.name)
+    return removed
+
+
+def get_note(session: Session, paper_id: int, user_id: int) -> str:
+    return (
+        session.scalar(select(Note.markdown).where(Note.paper_id == paper_id, Note.user_id == user_id)) or ""
+    )
+
+
+def set_note(session: Session, paper_id: int, user_id: int, markdown: str) -> str:
+    """Replace the user's note and return the previous text (an empty note is deleted)."""
+    note = session.get(Note, (paper_id, user_id))
+    previous = note.markdown if note else ""
+    if not markdown.strip():
+        if note is not None:
+            session.delete(note)
+        return previous
+    if note is None:
+        session.add(Note(paper_id=paper_id, user_id=user_id, markdown=markdown))
+    elif note.markdown != markdown:
+        note.markdown = markdown
+        note.updated = utcnow()
+    return previous
+
+
+def add_highlight(
+    session: Session,
+    paper: Paper,
+    user_id: int,
+    quote: str,
+    *,
+    field: str = "abstract",
+    start: int | None = None,
+    color: str | None = None,
+    comment: str | None = None,
+    created: datetime | None = None,
+) -> Highlight:
+    """Anchor ``quote`` in the paper's field (near ``start`` if given) and store the highlight."""
+    text = field_text(paper, field)
+    found = locate(text, quote, start)
+    if found is None and start is None:
+        raise ValueError(f"the text to highlight is not in the paper's {field}: {quote[:60]!r}")
+    begin, end = found if found else (start or 0, (start or 0) + len(quote))
+    highlight = Highlight(
+        paper_id=paper.id,
+        user_id=user_id,
+        field=field,
+        start=begin,
+        end=end,
+        quote=quote,
+        color=color or "yellow",
+        comment=comment,
+        created=created or utcnow(),
+        anchored=found is not None,
+    )
+    session.add(highlight)
+    session.flush()
+    return highlight
+
+
+def _merge_note(session: Session, paper_id: int, user_id: int, incoming: str) -> bool:
+    current = get_note(session, paper_id, user_id)
+    if not incoming.strip() or incoming.strip() in current:
+        return False
+    merged = incoming if not current.strip() else f"{current.rstrip()}\n\n---\n\n{incoming.strip()}\n"
+    set_note(session, paper_id, user_id, merged)
+    return True
+
+
+def _merge_highlights(
+    session: Session, paper_id: int, user_id: int, incoming: Sequence[HighlightRecord]
+) -> bool:
+    existing: set[tuple[str, str, int | None]] = {
+        (h.field, h.quote, h.start)
+        for h in session.scalars(select(Highlight).where(Highlight.paper_id == paper_id))
+    }
+    paper = session.get_one(Paper, paper_id)
+    changed = False
+    for record in incoming:
+        if any(f == record.field and q == record.text for f, q, _ in existing):
+            continue
+        author = user_id_for(session, record.author) if record.author else user_id
+        add_highlight(
+            session,
+            paper,
+            author,
+            record.text,
+            field=record.field,
+            start=record.start,
+            color=record.color,
+            comment=record.comment,
+            created=record.created,
+        )
+        existing.add((record.field, record.text, record.start))
+        changed = True
+    return changed
+
+
+def merge_annotations(session: Session, paper_id: int, user_id: int, incoming: Annotations) -> bool:
+    """Merge annotations carried by an import without losing either side's: tags and highlights are
+    united, a different note is appended, a star is kept, and the later-changed state wins."""
+    changed = False
+    row = state_row(session, paper_id, user_id)
+    if incoming.state and incoming.state != row.state:
+        theirs, ours = incoming.state_changed, row.state_changed
+        if ours is None or (theirs is not None and theirs > ours):
+            row.state, row.state_changed = incoming.state, theirs or utcnow()
+            changed = True
+    if incoming.starred and not row.starred:
+        row.starred, row.starred_at = True, utcnow()
+        changed = True
+    if incoming.tags and add_tags(session, paper_id, [normalize_tag(t) for t in incoming.tags]):
+        changed = True
+    if incoming.note and _merge_note(session, paper_id, user_id, incoming.note):
+        changed = True
+    if incoming.highlights and _merge_highlights(session, paper_id, user_id, incoming.highlights):
+        changed = True
+    return changed

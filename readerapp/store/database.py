@@ -1,0 +1,141 @@
+"""Opening a library database: engine settings, migrations with a backup first, short sessions.
+
+SQLite runs in WAL mode with foreign keys on and a busy timeout, so the app's writer, its readers and a
+CLI in another process can share one file. The schema only ever changes through Alembic.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from readerapp.errors import LibraryError
+from readerapp.store.types import utcnow
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# The newest Alembic revision; a test checks it matches the scripts, so opening an up-to-date
+# library needs no Alembic import at all.
+HEAD_REVISION = "0001"
+BUSY_TIMEOUT_MS = 15_000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_library_engine(url: str) -> Engine:
+    """An engine for ``url`` with the settings every connection needs."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The Alembic revision stamped in the database, or None for an empty one."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _alembic_config(engine: Engine, connection: Any) -> Any:
+    from alembic.config import Config as AlembicConfig
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def backup_sqlite(db_path: Path, backups_dir: Path, label: str) -> Path:
+    """A consistent copy of a live SQLite file (the backup API, safe under WAL) into ``backups_dir``."""
+    backups_dir.mkdir(parents=True, exist_ok=True)
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S")
+    target = backups_dir / f"library-{stamp}-{label}.sqlite3"
+    source = sqlite3.connect(db_path)
+    try:
+        dest = sqlite3.connect(target)
+        with dest:
+            source.backup(dest)
+        dest.close()
+    finally:
+        source.close()
+    return target
+
+
+def migrate(engine: Engine, backup_dir: Path | None = None) -> str | None:
+    """Bring the schema to the head revision; before touching an existing older library, back it up.
+
+    Returns the path of the backup written, if any.
+    """
+    try:
+        revision = current_revision(engine)
+    except DatabaseError as exc:
+        raise LibraryError(f"cannot read the library database: {exc.orig}") from exc
+    if revision == HEAD_REVISION:
+        return None
+    backup: str | None = None
+    db_path = engine.url.database
+    if revision is not None and backup_dir is not None and db_path and engine.dialect.name == "sqlite":
+        backup = str(backup_sqlite(Path(db_path), backup_dir, f"before-{HEAD_REVISION}"))
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    with engine.begin() as conn:
+        cfg = _alembic_config(engine, conn)
+        known = {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+        if revision is not None and revision not in known:
+            raise LibraryError(
+                f"the library was written by a newer readerapp (schema {revision}); upgrade readerapp"
+            )
+        command.upgrade(cfg, "head")
+    return backup
+
+
+class Database:
+    """One library database: the engine, and short transactional sessions on it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open_sqlite(cls, path: Path, backups_dir: Path | None = None) -> Database:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_library_engine(sqlite_url(path))
+        migrate(engine, backups_dir)
+        return cls(engine)
+
+    @classmethod
+    def open_url(cls, url: str) -> Database:
+        engine = create_library_engine(url)
+        migrate(engine)
+        return cls(engine)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A transaction: committed when the block ends, rolled back if it raises."""
+        with self._sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,277 @@
+"""Reads: resolve ids, list papers for a view, build the detached ``Paper`` views the Library returns.
+
+Views are assembled from a few set-based queries (papers, then their tags, notes and highlights by id)
+rather than lazy ORM relationships, so a list of thousands costs a handful of statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from readerapp.errors import NotFoundError
+from readerapp.ids import parse_arxiv_id
+from readerapp.paper import HighlightView, Paper
+from readerapp.store.models import (
+    Collection,
+    CollectionItem,
+    Highlight,
+    Note,
+    PaperState,
+    PaperTag,
+    Tag,
+    User,
+)
+from readerapp.store.models import Paper as PaperRow
+
+SORTS = {
+    "feed": (PaperRow.feed_day.desc(), PaperRow.upvotes.desc(), PaperRow.id.desc()),
+    "date": (PaperRow.published.desc(), PaperRow.id.desc()),
+    "upvotes": (PaperRow.upvotes.desc(), PaperRow.id.desc()),
+    "title": (PaperRow.title_key.asc(),),
+    "added": (PaperRow.id.desc(),),
+}
+_IN_CHUNK = 900
+
+
+def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
+    return [values[i : i + _IN_CHUNK] for i in range(0, len(values), _IN_CHUNK)]
+
+
+def find_paper(session: Session, ident: str) -> PaperRow | None:
+    """The paper an id, URL, local id or DOI names, or None."""
+    ident = ident.strip()
+    arxiv = parse_arxiv_id(ident)
+    if arxiv is not None:
+        found = session.scalar(select(PaperRow).where(PaperRow.arxiv_id == arxiv.base))
+        if found is not None:
+            return found
+    found = session.scalar(select(PaperRow).where(PaperRow.local_id == ident))
+    if found is not None:
+        return found
+    doi = ident.lower().removeprefix("doi:").removeprefix("https://doi.org/").strip()
+    if doi.startswith("10."):
+        return session.scalar(select(PaperRow).where(PaperRow.doi == doi))
+    return None
+
+
+def resolve(session: Session, ident: str) -> PaperRow:
+    """Like ``find_paper`` but a clear error when nothing matches."""
+    found = find_paper(session, ident)
+    if found is None:
+        raise NotFoundError(f"no paper {ident!r} in the library")
+    return found
+
+
+def resolve_many(session: Session, idents: Sequence[str]) -> list[PaperRow]:
+    return [resolve(session, ident) for ident in dict.fromkeys(idents)]
+
+
+_Query = TypeVar("_Query", bound=Any)  # any Select; 2.1 types Select by its column tuple
+
+
+def _state_join(query: _Query, user_id: int) -> _Query:
+    return query.outerjoin(
+        PaperState, and_(PaperState.paper_id == PaperRow.id, PaperState.user_id == user_id)
+    )
+
+
+def filtered_ids_query(
+    user_id: int,
+    *,
+    state: str | None = None,
+    tag: str | None = None,
+    starred: bool | None = None,
+    collection: str | None = None,
+    feed_day: date | None = None,
+    sort: str = "feed",
+) -> Select[Any]:
+    """Paper ids (internal) in a view, in the view's order."""
+    query = _state_join(select(PaperRow.id), user_id)
+    if state == "inbox":
+        query = query.where(or_(PaperState.state.is_(None), PaperState.state == "inbox"))
+    elif state is not None:
+        query = query.where(PaperState.state == state)
+    if starred is not None:
+        query = query.where(
+            PaperState.starred.is_(True)
+            if starred
+            else or_(PaperState.starred.is_(None), PaperState.starred.is_(False))
+        )
+    if tag is not None:
+        query = query.where(
+            PaperRow.id.in_(
+                select(PaperTag.paper_id)
+                .join(Tag, Tag.id == PaperTag.tag_id)
+                .where(func.lower(Tag.name) == tag.lower())
+            )
+        )
+    if feed_day is not None:
+        query = query.where(PaperRow.feed_day == feed_day)
+    if collection is not None:
+        query = query.join(CollectionItem, CollectionItem.paper_id == PaperRow.id).join(
+            Collection, and_(Collection.id == CollectionItem.collection_id, Collection.name == collection)
+        )
+        return query.order_by(CollectionItem.position)
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    return query.order_by(*SORTS[sort])
+
+
+def views(session: Session, paper_ids: Sequence[int], user_id: int, *, full: bool = False) -> list[Paper]:
+    """Detached views of these papers, in the given order."""
+    if not paper_ids:
+        return []
+    rows: dict[int, tuple[PaperRow, str | None, Any, bool | None]] = {}
+    tags: dict[int, list[str]] = {}
+    notes: dict[int, str] = {}
+    highlights: dict[int, list[HighlightView]] = {}
+    for chunk in _chunks(list(paper_ids)):
+        query = _state_join(
+            select(PaperRow, PaperState.state, PaperState.state_changed, PaperState.starred), user_id
+        ).where(PaperRow.id.in_(chunk))
+        for paper, state, changed, starred in session.execute(query):
+            rows[paper.id] = (paper, state, changed, starred)
+        tag_rows = session.execute(
+            select(PaperTag.paper_id, Tag.name)
+            .join(Tag, Tag.id == PaperTag.tag_id)
+            .where(PaperTag.paper_id.in_(chunk))
+        )
+        for paper_id, name in tag_rows:
+            tags.setdefault(paper_id, []).append(name)
+        note_rows = session.execute(
+            select(Note.paper_id, Note.markdown).where(Note.paper_id.in_(chunk), Note.user_id == user_id)
+        )
+        notes.update({paper_id: markdown for paper_id, markdown in note_rows})
+        if full:
+            for highlight, author in session.execute(
+                select(Highlight, User.name)
+                .join(User, User.id == Highlight.user_id)
+                .where(Highlight.paper_id.in_(chunk))
+                .order_by(Highlight.start)
+            ):
+                highlights.setdefault(highlight.paper_id, []).append(_highlight_view(highlight, author))
+    return [
+        _view(rows[pid], tags.get(pid, []), notes.get(pid, ""), highlights.get(pid, []), full)
+        for pid in paper_ids
+        if pid in rows
+    ]
+
+
+def _highlight_view(h: Highlight, author: str) -> HighlightView:
+    return HighlightView(
+        id=h.id,
+        field=h.field,
+        start=h.start,
+        end=h.end,
+        text=h.quote,
+        color=h.color,
+        comment=h.comment,
+        created=h.created,
+        anchored=h.anchored,
+        author=author,
+    )
+
+
+def _view(
+    row: tuple[PaperRow, str | None, Any, bool | None],
+    tags: list[str],
+    note: str,
+    highlights: list[HighlightView],
+    full: bool,
+) -> Paper:
+    paper, state, state_changed, starred = row
+    return Paper(
+        id=paper.public_id,
+        arxiv_id=paper.arxiv_id,
+        version=paper.version,
+        doi=paper.doi,
+        title=paper.title,
+        abstract=paper.abstract if full else "",
+        authors=list(paper.authors),
+        categories=list(paper.categories),
+        primary_category=paper.primary_category,
+        published=paper.published,
+        updated=paper.updated,
+        feed_day=paper.feed_day,
+        upvotes=paper.upvotes,
+        comments=paper.comments,
+        code_url=paper.code_url,
+        project_url=paper.project_url,
+        ai_summary=paper.ai_summary,
+        ai_keywords=list(paper.ai_keywords),
+        journal_ref=paper.journal_ref,
+        sources=list(paper.sources),
+        is_sample=paper.is_sample,
+        first_seen=paper.first_seen,
+        state=state or "inbox",
+        state_changed=state_changed,
+        starred=bool(starred),
+        tags=sorted(tags, key=str.lower),
+        has_note=bool(note.strip()),
+        note=note if full else "",
+        highlights=highlights,
+        pdf_path=paper.pdf_path,
+    )
+
+
+def counts(session: Session, user_id: int) -> dict[str, int]:
+    """How many papers each built-in view holds."""
+    total = session.scalar(select(func.count(PaperRow.id))) or 0
+    by_state = dict(
+        session.execute(
+            select(PaperState.state, func.count())
+            .where(PaperState.user_id == user_id)
+            .group_by(PaperState.state)
+        )
+        .tuples()
+        .all()
+    )
+    starred = (
+        session.scalar(
+            select(func.count()).where(PaperState.user_id == user_id, PaperState.starred.is_(True))
+        )
+        or 0
+    )
+    explicit = sum(n for s, n in by_state.items() if s != "inbox")
+    return {
+        "all": total,
+        "inbox": total - explicit,
+        "reading": by_state.get("reading", 0),
+        "done": by_state.get("done", 0),
+        "archived": by_state.get("archived", 0),
+        "starred": starred,
+    }
+
+
+def tag_counts(session: Session) -> dict[str, int]:
+    rows = (
+        session.execute(
+            select(Tag.name, func.count(PaperTag.paper_id))
+            .outerjoin(PaperTag, PaperTag.tag_id == Tag.id)
+            .group_by(Tag.id)
+            .order_by(func.lower(Tag.name))
+        )
+        .tuples()
+        .all()
+    )
+    return {name: n for name, n in rows if n}
+
+
+def feed_days(session: Session, limit: int = 14) -> list[tuple[date, int]]:
+    rows = (
+        session.execute(
+            select(PaperRow.feed_day, func.count())
+            .where(PaperRow.feed_day.is_not(None))
+            .group_by(PaperRow.feed_day)
+            .order_by(PaperRow.feed_day.desc())
+            .limit(limit)
+        )
+        .tuples()
+        .all()
+    )
+    return [(day, n) for day, n in rows if day is not None]

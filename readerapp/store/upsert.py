@@ -1,0 +1,320 @@
+"""Merge normalised records into the library: one paper per real paper, never a duplicate, and never
+a change to what the user made.
+
+A record matches an existing paper by arXiv id, else DOI, else normalised title (only when neither side
+has a conflicting arXiv id), so a paper first seen without an id gains it when a later source has it.
+Upstream metadata is updated; a less authoritative source only fills what is missing. Work is done in
+batches with Core statements (bulk insert, bulk update by primary key) because an import of 100k papers
+must run at thousands of papers a second.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from readerapp.records import Annotations, PaperRecord
+from readerapp.store.annotations import merge_annotations
+from readerapp.store.highlights import reanchor_highlights
+from readerapp.store.models import ChangeLog, Paper
+from readerapp.store.types import utcnow
+from readerapp.text import title_key
+
+# Higher wins: a source only overrides metadata set by sources at most as authoritative as itself.
+SOURCE_PRIORITY = {"arxiv": 6, "hf": 5, "arxiv-rss": 4, "json": 3, "jsonl": 3, "bibtex": 2, "page": 1}
+# Fields only one source has (HF's counters): always taken when the record carries them.
+_ALWAYS_FRESH = ("upvotes", "comments", "ai_summary", "ai_keywords", "withdrawn")
+_METADATA = (
+    "title",
+    "abstract",
+    "authors",
+    "categories",
+    "primary_category",
+    "published",
+    "updated",
+    "code_url",
+    "project_url",
+    "journal_ref",
+    "comment",
+)
+_COLUMNS = [c for c in Paper.__table__.columns]
+BATCH_SIZE = 2000
+
+
+@dataclass(slots=True)
+class MergeReport:
+    """What an import or sync did to the library, by public id."""
+
+    fetched: int = 0
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> int:
+        return self.fetched - len(self.new) - len(self.updated)
+
+
+def new_local_id() -> str:
+    """A stable id for a paper without an arXiv id; it stays valid after the paper gains one."""
+    return "L" + secrets.token_hex(6)
+
+
+def _priority(source: str) -> int:
+    return SOURCE_PRIORITY.get(source, 0)
+
+
+def _identity_keys(record: PaperRecord) -> list[str]:
+    keys = []
+    if record.arxiv_id:
+        keys.append("a:" + record.arxiv_id)
+    if record.doi:
+        keys.append("d:" + record.doi.lower())
+    keys.append("t:" + title_key(record.title))
+    return keys
+
+
+def _combine(first: PaperRecord, later: PaperRecord) -> PaperRecord:
+    """Two records of one paper inside one batch: the later fills or, if at least as authoritative,
+    overrides the first (the same rule as for a stored paper)."""
+    overrides = _priority(later.source) >= _priority(first.source)
+    merged = PaperRecord(**{f.name: getattr(first, f.name) for f in fields(PaperRecord)})
+    for f in fields(PaperRecord):
+        new = getattr(later, f.name)
+        if new in (None, "", []) or f.name in ("source", "annotations"):
+            continue
+        if overrides or getattr(merged, f.name) in (None, "", []):
+            setattr(merged, f.name, new)
+    if later.annotations is not None:
+        merged.annotations = later.annotations
+    return merged
+
+
+def dedupe_batch(records: Iterable[PaperRecord]) -> list[tuple[PaperRecord, set[str]]]:
+    """Fold records of the same paper within one batch; keep each paper's set of sources."""
+    groups: list[tuple[PaperRecord, set[str]]] = []
+    by_key: dict[str, int] = {}
+    for record in records:
+        index = next((by_key[k] for k in _identity_keys(record) if k in by_key), None)
+        if index is not None:
+            kept = groups[index][0]
+            if record.arxiv_id and kept.arxiv_id and record.arxiv_id != kept.arxiv_id:
+                index = None  # same title, different papers
+        if index is None:
+            groups.append((record, {record.source}))
+            index = len(groups) - 1
+        else:
+            groups[index] = (_combine(groups[index][0], record), groups[index][1] | {record.source})
+        for key in _identity_keys(groups[index][0]):
+            by_key.setdefault(key, index)
+    return groups
+
+
+def _load_candidates(session: Session, batch: Sequence[PaperRecord]) -> list[dict[str, Any]]:
+    arxiv_ids = {r.arxiv_id for r in batch if r.arxiv_id}
+    dois = {r.doi.lower() for r in batch if r.doi}
+    keys = {title_key(r.title) for r in batch}
+    rows: dict[int, dict[str, Any]] = {}
+    for column, values in ((Paper.arxiv_id, arxiv_ids), (Paper.doi, dois), (Paper.title_key, keys)):
+        if values:
+            for row in session.execute(select(*_COLUMNS).where(column.in_(values))).mappings():
+                rows[row["id"]] = dict(row)
+    return list(rows.values())
+
+
+def _find_match(record: PaperRecord, index: dict[str, list[dict[str, Any]]]) -> dict[str, Any] | None:
+    for key in _identity_keys(record):
+        for row in index.get(key, ()):
+            if key.startswith("a:"):
+                return row
+            if record.arxiv_id and row["arxiv_id"] and row["arxiv_id"] != record.arxiv_id:
+                continue  # a DOI or title shared by two distinct arXiv papers
+            return row
+    return None
+
+
+def _index_rows(rows: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    index: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["arxiv_id"]:
+            index.setdefault("a:" + row["arxiv_id"], []).append(row)
+        if row["doi"]:
+            index.setdefault("d:" + row["doi"], []).append(row)
+        index.setdefault("t:" + row["title_key"], []).append(row)
+    return index
+
+
+def _value(record: PaperRecord, name: str) -> Any:
+    value = getattr(record, name)
+    if name == "withdrawn":
+        return bool(value)
+    return value
+
+
+def _changes_for(row: dict[str, Any], record: PaperRecord, sources: set[str], sample: bool) -> dict[str, Any]:
+    """The column updates a record brings to a stored paper (empty: nothing new)."""
+    changes: dict[str, Any] = {}
+    best_stored = max((_priority(s) for s in row["sources"]), default=0)
+    overrides = max(_priority(s) for s in sources) >= best_stored
+    for name in _METADATA:
+        new = _value(record, name)
+        if new in (None, "", []):
+            continue
+        if (overrides or row[name] in (None, "", [])) and new != row[name]:
+            changes[name] = new
+    for name in _ALWAYS_FRESH:
+        new = _value(record, name)
+        if getattr(record, name) is not None and new != row[name]:
+            changes[name] = new
+    if record.arxiv_id and not row["arxiv_id"]:
+        changes["arxiv_id"] = record.arxiv_id
+    if record.version and (row["version"] or 0) < record.version:
+        changes["version"] = record.version
+    if record.doi and not row["doi"]:
+        changes["doi"] = record.doi.lower()
+    if record.feed_day and not row["feed_day"]:
+        changes["feed_day"] = record.feed_day
+    if "title" in changes:
+        changes["title_key"] = title_key(changes["title"])
+    merged_sources = sorted(set(row["sources"]) | sources)
+    if merged_sources != row["sources"]:
+        changes["sources"] = merged_sources
+    if row["is_sample"] and not sample:
+        changes["is_sample"] = False
+    return changes
+
+
+def _new_row(record: PaperRecord, sources: set[str], sample: bool, now: datetime) -> dict[str, Any]:
+    return {
+        "local_id": new_local_id(),
+        "arxiv_id": record.arxiv_id,
+        "version": record.version,
+        "doi": record.doi.lower() if record.doi else None,
+        "title": record.title,
+        "title_key": title_key(record.title),
+        "abstract": record.abstract or "",
+        "authors": list(record.authors),
+        "categories": list(record.categories),
+        "primary_category": record.primary_category,
+        "published": record.published,
+        "updated": record.updated,
+        "feed_day": record.feed_day,
+        "upvotes": record.upvotes or 0,
+        "comments": record.comments or 0,
+        "code_url": record.code_url,
+        "project_url": record.project_url,
+        "ai_summary": record.ai_summary,
+        "ai_keywords": list(record.ai_keywords),
+        "journal_ref": record.journal_ref,
+        "comment": record.comment,
+        "withdrawn": bool(record.withdrawn),
+        "sources": sorted(sources),
+        "is_sample": sample,
+        "first_seen": now,
+        "metadata_updated": now,
+        "revision": 1,
+    }
+
+
+def upsert_records(
+    session: Session,
+    records: Iterable[PaperRecord],
+    *,
+    user_id: int,
+    sample: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> MergeReport:
+    """Merge ``records`` into the library inside the caller's transaction."""
+    report = MergeReport()
+    batch: list[PaperRecord] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= BATCH_SIZE:
+            _upsert_batch(session, batch, user_id, sample, report)
+            batch = []
+            if progress:
+                progress(report.fetched)
+    if batch:
+        _upsert_batch(session, batch, user_id, sample, report)
+        if progress:
+            progress(report.fetched)
+    return report
+
+
+def _upsert_batch(
+    session: Session, batch: list[PaperRecord], user_id: int, sample: bool, report: MergeReport
+) -> None:
+    report.fetched += len(batch)
+    now = utcnow()
+    groups = dedupe_batch(batch)
+    index = _index_rows(_load_candidates(session, [g[0] for g in groups]))
+    inserts: list[dict[str, Any]] = []
+    insert_annotations: list[Annotations | None] = []
+    updates: list[dict[str, Any]] = []
+    touched: list[str] = []
+    annotated: list[tuple[int, Annotations]] = []
+    reanchor: list[int] = []
+    for record, sources in groups:
+        row = _find_match(record, index)
+        if row is None:
+            new = _new_row(record, sources, sample, now)
+            inserts.append(new)
+            insert_annotations.append(record.annotations)
+            for key in _identity_keys(record):  # a later group in this batch may be the same paper
+                index.setdefault(key, []).append(new | {"id": None, "sources": sorted(sources)})
+            continue
+        if row["id"] is None:  # matched a paper inserted earlier in this batch: nothing stored yet
+            continue
+        changes = _changes_for(row, record, sources, sample)
+        if changes:
+            changes |= {"id": row["id"], "revision": row["revision"] + 1, "metadata_updated": now}
+            updates.append(changes)
+            public_id = changes.get("arxiv_id") or row["arxiv_id"] or row["local_id"]
+            if "arxiv_id" in changes:
+                touched.append(row["local_id"])  # the old public id leaves the index
+            touched.append(public_id)
+            report.updated.append(public_id)
+            if "abstract" in changes or "title" in changes:
+                reanchor.append(row["id"])
+            row.update(changes)
+        if record.annotations is not None:
+            annotated.append((row["id"], record.annotations))
+    if inserts:
+        result = session.execute(
+            insert(Paper).returning(Paper.id, Paper.arxiv_id, Paper.local_id, sort_by_parameter_order=True),
+            inserts,
+        )
+        for (paper_id, arxiv_id, local_id), annotations in zip(result, insert_annotations, strict=True):
+            public_id = arxiv_id or local_id
+            touched.append(public_id)
+            report.new.append(public_id)
+            if annotations is not None:
+                annotated.append((paper_id, annotations))
+    if updates:
+        session.execute(update(Paper), updates)
+    if reanchor:
+        reanchor_highlights(session, reanchor)
+    for paper_id, annotations in annotated:
+        if merge_annotations(session, paper_id, user_id, annotations):
+            touched.append(_public_id(session, paper_id))
+    log_changes(session, touched)
+
+
+def _public_id(session: Session, paper_id: int) -> str:
+    arxiv_id, local_id = session.execute(
+        select(Paper.arxiv_id, Paper.local_id).where(Paper.id == paper_id)
+    ).one()
+    return str(arxiv_id or local_id)
+
+
+def log_changes(session: Session, public_ids: Iterable[str]) -> None:
+    """Append to the change log the index catches up from (one row per distinct id)."""
+    unique = list(dict.fromkeys(public_ids))
+    if unique:
+        now = utcnow()
+        session.execute(insert(ChangeLog), [{"public_id": pid, "at": now} for pid in unique])
