@@ -4,38 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from feeds_support import FIXTURES, FakeTime, hf_items, loopback_client, lying_length, paged_handler
+from feeds_support import (
+    FIXTURES,
+    hf_items,
+    lying_length,
+    paged_handler,
+)
 from pytest_httpserver import HTTPServer
 
 from readerapp.errors import FeedError, FormatError, NotFoundError, QueryError
 from readerapp.feeds.hf_daily import fetch_daily, fetch_paper, window_param
 from readerapp.feeds.http import FeedClient
 
+pytest_plugins = ["feeds_fixtures"]  # its fixtures: feed_client, fake_time
+
 DAILY = "/api/daily_papers"
 
 
-@pytest.fixture
-def fake() -> FakeTime:
-    return FakeTime()
-
-
-@pytest.fixture
-def client(httpserver: HTTPServer, tmp_path: Path, fake: FakeTime) -> Iterator[FeedClient]:
-    with loopback_client(httpserver, tmp_path, fake) as feed_client:
-        yield feed_client
-
-
-def test_a_day_of_120_papers_arrives_over_3_pages(client: FeedClient, httpserver: HTTPServer) -> None:
+def test_a_day_of_120_papers_arrives_over_3_pages(feed_client: FeedClient, httpserver: HTTPServer) -> None:
     items = hf_items(120)
     httpserver.expect_request(
         DAILY, query_string={"date": "2025-09-16", "limit": "50", "p": "0"}
     ).respond_with_json(items[:50])
     httpserver.expect_request(DAILY).respond_with_handler(paged_handler(items))
-    result = fetch_daily(client, date="2025-09-16")
+    result = fetch_daily(feed_client, date="2025-09-16")
     assert len(result.records) == 120
     assert result.pages == 3
     assert (result.source, result.window) == ("hf", "date=2025-09-16")
@@ -45,22 +39,22 @@ def test_a_day_of_120_papers_arrives_over_3_pages(client: FeedClient, httpserver
     assert pages == ["0", "1", "2"]
 
 
-def test_a_full_last_page_ends_with_an_empty_page(client: FeedClient, httpserver: HTTPServer) -> None:
+def test_a_full_last_page_ends_with_an_empty_page(feed_client: FeedClient, httpserver: HTTPServer) -> None:
     httpserver.expect_request(DAILY).respond_with_handler(paged_handler(hf_items(100)))
-    result = fetch_daily(client, date=dt.date(2025, 9, 16))
+    result = fetch_daily(feed_client, date=dt.date(2025, 9, 16))
     assert (len(result.records), result.pages) == (100, 3)
 
 
-def test_an_empty_day_is_an_empty_result(client: FeedClient, httpserver: HTTPServer) -> None:
+def test_an_empty_day_is_an_empty_result(feed_client: FeedClient, httpserver: HTTPServer) -> None:
     httpserver.expect_request(DAILY).respond_with_json([])
-    result = fetch_daily(client, date="2025-09-20")
+    result = fetch_daily(feed_client, date="2025-09-20")
     assert result.records == [] and result.pages == 1
 
 
-def test_the_real_fixture_day_parses(client: FeedClient, httpserver: HTTPServer) -> None:
+def test_the_real_fixture_day_parses(feed_client: FeedClient, httpserver: HTTPServer) -> None:
     day = json.loads((FIXTURES / "hf_daily_papers_2025-09-16.json").read_text("utf-8"))
     httpserver.expect_request(DAILY).respond_with_json(day)
-    result = fetch_daily(client, date="2025-09-16")
+    result = fetch_daily(feed_client, date="2025-09-16")
     assert len(result.records) == 43 and result.records[0].arxiv_id == "2303.11156"
 
 
@@ -68,7 +62,7 @@ def test_the_real_fixture_day_parses(client: FeedClient, httpserver: HTTPServer)
     ("window", "param"), [({"week": "2025-W38"}, "week"), ({"month": "2025-09"}, "month")]
 )
 def test_week_and_month_windows_page_and_dedupe_overlapping_papers(
-    client: FeedClient, httpserver: HTTPServer, window: dict[str, str], param: str
+    feed_client: FeedClient, httpserver: HTTPServer, window: dict[str, str], param: str
 ) -> None:
     # Two days' worth where the second page repeats ten papers of the first (a paper on two days).
     items = hf_items(50) + hf_items(10, start=40) + hf_items(20, start=50)
@@ -76,7 +70,7 @@ def test_week_and_month_windows_page_and_dedupe_overlapping_papers(
         DAILY, query_string={param: window[param], "limit": "50", "p": "0"}
     ).respond_with_json(items[:50])
     httpserver.expect_request(DAILY).respond_with_handler(paged_handler(items))
-    result = fetch_daily(client, **window)
+    result = fetch_daily(feed_client, **window)
     assert len(result.records) == 70
     assert len({r.arxiv_id for r in result.records}) == 70
     assert result.window == f"{param}={window[param]}"
@@ -84,18 +78,18 @@ def test_week_and_month_windows_page_and_dedupe_overlapping_papers(
 
 
 def test_a_server_that_ignores_the_page_parameter_does_not_loop(
-    client: FeedClient, httpserver: HTTPServer
+    feed_client: FeedClient, httpserver: HTTPServer
 ) -> None:
     httpserver.expect_request(DAILY).respond_with_json(hf_items(50))
-    result = fetch_daily(client, date="2025-09-16")
+    result = fetch_daily(feed_client, date="2025-09-16")
     assert (len(result.records), result.pages) == (50, 2)
 
 
-def test_submitter_and_sort_are_passed_on(client: FeedClient, httpserver: HTTPServer) -> None:
+def test_submitter_and_sort_are_passed_on(feed_client: FeedClient, httpserver: HTTPServer) -> None:
     httpserver.expect_request(
         DAILY, query_string={"limit": "10", "p": "0", "submitter": "akhaliq", "sort": "trending"}
     ).respond_with_json(hf_items(3))
-    result = fetch_daily(client, submitter="akhaliq", sort="trending", limit=10)
+    result = fetch_daily(feed_client, submitter="akhaliq", sort="trending", limit=10)
     assert len(result.records) == 3 and result.window == "latest"
 
 
@@ -114,10 +108,10 @@ def test_submitter_and_sort_are_passed_on(client: FeedClient, httpserver: HTTPSe
     ],
 )
 def test_bad_windows_get_a_clear_error_before_any_request(
-    client: FeedClient, httpserver: HTTPServer, window: dict[str, str]
+    feed_client: FeedClient, httpserver: HTTPServer, window: dict[str, str]
 ) -> None:
     with pytest.raises(QueryError):
-        fetch_daily(client, **window)
+        fetch_daily(feed_client, **window)
     assert httpserver.log == []
 
 
@@ -128,51 +122,53 @@ def test_window_param_accepts_real_windows() -> None:
     assert window_param() is None
 
 
-def test_malformed_json_is_a_format_error(client: FeedClient, httpserver: HTTPServer) -> None:
+def test_malformed_json_is_a_format_error(feed_client: FeedClient, httpserver: HTTPServer) -> None:
     httpserver.expect_request(DAILY).respond_with_data(
         '[{"paper": {"id": "2509.0', content_type="application/json"
     )
     with pytest.raises(FormatError, match=r"^HF Daily Papers: malformed JSON from http://"):
-        fetch_daily(client, date="2025-09-16")
+        fetch_daily(feed_client, date="2025-09-16")
 
 
-def test_hostile_nesting_is_a_format_error(client: FeedClient, httpserver: HTTPServer) -> None:
+def test_hostile_nesting_is_a_format_error(feed_client: FeedClient, httpserver: HTTPServer) -> None:
     httpserver.expect_request(DAILY).respond_with_data("[" * 100_000, content_type="application/json")
     with pytest.raises(FormatError):
-        fetch_daily(client, date="2025-09-16")
+        fetch_daily(feed_client, date="2025-09-16")
 
 
-def test_an_object_instead_of_a_list_is_a_format_error(client: FeedClient, httpserver: HTTPServer) -> None:
+def test_an_object_instead_of_a_list_is_a_format_error(
+    feed_client: FeedClient, httpserver: HTTPServer
+) -> None:
     httpserver.expect_request(DAILY).respond_with_json({"error": "Something"})
     with pytest.raises(FormatError, match="expected a list of papers"):
-        fetch_daily(client, date="2025-09-16")
+        fetch_daily(feed_client, date="2025-09-16")
 
 
-def test_a_broken_item_names_the_feed(client: FeedClient, httpserver: HTTPServer) -> None:
+def test_a_broken_item_names_the_feed(feed_client: FeedClient, httpserver: HTTPServer) -> None:
     httpserver.expect_request(DAILY).respond_with_json([{"paper": {"title": "no id"}}])
     with pytest.raises(FeedError, match=r"^HF Daily Papers: .*\(from http://"):
-        fetch_daily(client, date="2025-09-16")
+        fetch_daily(feed_client, date="2025-09-16")
 
 
-def test_a_page_dropped_mid_body_is_fetched_again(client: FeedClient, httpserver: HTTPServer) -> None:
+def test_a_page_dropped_mid_body_is_fetched_again(feed_client: FeedClient, httpserver: HTTPServer) -> None:
     body = json.dumps(hf_items(5)).encode()
     httpserver.expect_ordered_request(DAILY).respond_with_handler(
         lambda _: lying_length(body[:100], len(body))
     )
     httpserver.expect_ordered_request(DAILY).respond_with_json(hf_items(5))
-    assert len(fetch_daily(client, date="2025-09-16").records) == 5
+    assert len(fetch_daily(feed_client, date="2025-09-16").records) == 5
 
 
-def test_fetch_paper_reads_the_unwrapped_paper(client: FeedClient, httpserver: HTTPServer) -> None:
+def test_fetch_paper_reads_the_unwrapped_paper(feed_client: FeedClient, httpserver: HTTPServer) -> None:
     paper = hf_items(1)[0]["paper"]
     httpserver.expect_request("/api/papers/2509.00000").respond_with_json(paper)
-    record = fetch_paper(client, "https://arxiv.org/abs/2509.00000v2")
+    record = fetch_paper(feed_client, "https://arxiv.org/abs/2509.00000v2")
     assert record.arxiv_id == "2509.00000"
 
 
-def test_fetch_paper_of_an_unknown_id_is_not_found(client: FeedClient, httpserver: HTTPServer) -> None:
+def test_fetch_paper_of_an_unknown_id_is_not_found(feed_client: FeedClient, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/api/papers/2509.99999").respond_with_json({"error": "Not found"}, 404)
     with pytest.raises(NotFoundError, match=r"no paper 2509\.99999"):
-        fetch_paper(client, "2509.99999")
+        fetch_paper(feed_client, "2509.99999")
     with pytest.raises(QueryError):
-        fetch_paper(client, "not an id")
+        fetch_paper(feed_client, "not an id")

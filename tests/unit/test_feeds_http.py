@@ -18,25 +18,16 @@ from readerapp.config import load_config
 from readerapp.errors import Cancelled, FeedError, NotFoundError
 from readerapp.feeds.http import MAX_RETRY_AFTER, FeedClient, HostThrottle, retry_after_seconds
 
+pytest_plugins = ["feeds_fixtures"]  # its fixtures: feed_client, fake_time
+
 SOURCE = "HF Daily Papers"
 
 
-@pytest.fixture
-def fake() -> FakeTime:
-    return FakeTime()
-
-
-@pytest.fixture
-def client(httpserver: HTTPServer, tmp_path: Path, fake: FakeTime) -> Iterator[FeedClient]:
-    with loopback_client(httpserver, tmp_path, fake) as feed_client:
-        yield feed_client
-
-
 def test_sends_a_user_agent_that_names_the_app_and_the_contact(
-    httpserver: HTTPServer, tmp_path: Path, fake: FakeTime
+    httpserver: HTTPServer, tmp_path: Path, fake_time: FakeTime
 ) -> None:
     httpserver.expect_request("/ua").respond_with_data("ok")
-    with loopback_client(httpserver, tmp_path, fake, contact="me@example.org") as feed_client:
+    with loopback_client(httpserver, tmp_path, fake_time, contact="me@example.org") as feed_client:
         feed_client.get(httpserver.url_for("/ua"), source=SOURCE)
     agent = httpserver.log[0][0].headers["User-Agent"]
     assert agent.startswith("readerapp/")
@@ -44,52 +35,52 @@ def test_sends_a_user_agent_that_names_the_app_and_the_contact(
 
 
 def test_429_with_retry_after_is_honoured_then_succeeds(
-    client: FeedClient, httpserver: HTTPServer, fake: FakeTime
+    feed_client: FeedClient, httpserver: HTTPServer, fake_time: FakeTime
 ) -> None:
     httpserver.expect_ordered_request("/p").respond_with_data("slow down", 429, {"Retry-After": "7"})
     httpserver.expect_ordered_request("/p").respond_with_data("[]")
-    response = client.get(httpserver.url_for("/p"), source=SOURCE)
+    response = feed_client.get(httpserver.url_for("/p"), source=SOURCE)
     assert response.text == "[]"
-    assert fake.sleeps == [7.0]
+    assert fake_time.sleeps == [7.0]
 
 
 def test_retry_after_as_an_http_date_is_honoured(
-    client: FeedClient, httpserver: HTTPServer, fake: FakeTime
+    feed_client: FeedClient, httpserver: HTTPServer, fake_time: FakeTime
 ) -> None:
     later = format_datetime(datetime.now(UTC) + timedelta(seconds=20), usegmt=True)
     httpserver.expect_ordered_request("/p").respond_with_data("", 503, {"Retry-After": later})
     httpserver.expect_ordered_request("/p").respond_with_data("ok")
-    client.get(httpserver.url_for("/p"), source=SOURCE)
-    assert len(fake.sleeps) == 1 and 15 <= fake.sleeps[0] <= 20
+    feed_client.get(httpserver.url_for("/p"), source=SOURCE)
+    assert len(fake_time.sleeps) == 1 and 15 <= fake_time.sleeps[0] <= 20
 
 
 def test_500_every_time_gives_up_after_the_configured_retries_with_one_clear_line(
-    client: FeedClient, httpserver: HTTPServer, fake: FakeTime
+    feed_client: FeedClient, httpserver: HTTPServer, fake_time: FakeTime
 ) -> None:
     httpserver.expect_request("/p").respond_with_data("boom", 500)
     url = httpserver.url_for("/p")
     with pytest.raises(FeedError) as caught:
-        client.get(url, source=SOURCE)
+        feed_client.get(url, source=SOURCE)
     assert str(caught.value) == f"{SOURCE}: HTTP 500 from {url} after 4 retries"
     assert len(httpserver.log) == 5
     # Exponential backoff with jitter: each wait lies in [ceiling/2, ceiling], ceilings 1, 2, 4, 8.
-    assert len(fake.sleeps) == 4
-    for wait, ceiling in zip(fake.sleeps, (1, 2, 4, 8), strict=True):
+    assert len(fake_time.sleeps) == 4
+    for wait, ceiling in zip(fake_time.sleeps, (1, 2, 4, 8), strict=True):
         assert ceiling / 2 <= wait <= ceiling
 
 
-def test_a_body_cut_short_is_retried(client: FeedClient, httpserver: HTTPServer) -> None:
+def test_a_body_cut_short_is_retried(feed_client: FeedClient, httpserver: HTTPServer) -> None:
     httpserver.expect_ordered_request("/p").respond_with_handler(lambda _: lying_length(b"[{", 4000))
     httpserver.expect_ordered_request("/p").respond_with_data("[]")
-    assert client.get(httpserver.url_for("/p"), source=SOURCE).text == "[]"
+    assert feed_client.get(httpserver.url_for("/p"), source=SOURCE).text == "[]"
 
 
 def test_a_body_always_cut_short_ends_in_a_feed_error(
-    httpserver: HTTPServer, tmp_path: Path, fake: FakeTime
+    httpserver: HTTPServer, tmp_path: Path, fake_time: FakeTime
 ) -> None:
     httpserver.expect_request("/p").respond_with_handler(lambda _: lying_length(b"[{", 4000))
     with (
-        loopback_client(httpserver, tmp_path, fake, retries=1) as feed_client,
+        loopback_client(httpserver, tmp_path, fake_time, retries=1) as feed_client,
         pytest.raises(FeedError, match=r"connection dropped .* after 1 retry$"),
     ):
         feed_client.get(httpserver.url_for("/p"), source=SOURCE)
@@ -97,25 +88,25 @@ def test_a_body_always_cut_short_ends_in_a_feed_error(
 
 
 def test_not_found_and_other_client_errors_are_not_retried(
-    client: FeedClient, httpserver: HTTPServer
+    feed_client: FeedClient, httpserver: HTTPServer
 ) -> None:
     httpserver.expect_request("/missing").respond_with_data("no", 404)
     httpserver.expect_request("/bad").respond_with_json({"error": "Invalid date"}, 400)
     with pytest.raises(NotFoundError, match="HTTP 404"):
-        client.get(httpserver.url_for("/missing"), source=SOURCE)
+        feed_client.get(httpserver.url_for("/missing"), source=SOURCE)
     with pytest.raises(FeedError, match=r"HTTP 400 from .*Invalid date"):
-        client.get(httpserver.url_for("/bad"), source=SOURCE)
+        feed_client.get(httpserver.url_for("/bad"), source=SOURCE)
     assert len(httpserver.log) == 2
 
 
-def test_a_refused_connection_is_retried_then_reported(tmp_path: Path, fake: FakeTime) -> None:
+def test_a_refused_connection_is_retried_then_reported(tmp_path: Path, fake_time: FakeTime) -> None:
     config = load_config(tmp_path, retries=2)  # conftest points every endpoint at port 9: nothing listens
     with (
-        FeedClient(config, sleep=fake.sleep, throttle=HostThrottle(fake.clock)) as feed_client,
+        FeedClient(config, sleep=fake_time.sleep, throttle=HostThrottle(fake_time.clock)) as feed_client,
         pytest.raises(FeedError, match=r"^arXiv API: cannot connect .* after 2 retries$"),
     ):
         feed_client.get(f"{config.arxiv_api_url}/api/query", source="arXiv API")
-    assert len(fake.sleeps) == 2
+    assert len(fake_time.sleeps) == 2
 
 
 @pytest.fixture
@@ -136,25 +127,25 @@ def stalled_server() -> Iterator[tuple[HTTPServer, threading.Event]]:
 
 
 def test_a_timeout_is_retried_then_reported(
-    stalled_server: tuple[HTTPServer, threading.Event], tmp_path: Path, fake: FakeTime
+    stalled_server: tuple[HTTPServer, threading.Event], tmp_path: Path, fake_time: FakeTime
 ) -> None:
     server, _ = stalled_server
     with (
-        loopback_client(server, tmp_path, fake, timeout=0.2, retries=1) as feed_client,
+        loopback_client(server, tmp_path, fake_time, timeout=0.2, retries=1) as feed_client,
         pytest.raises(FeedError, match=r"no answer within 0.2 s from .* after 1 retry$"),
     ):
         feed_client.get(server.url_for("/slow"), source=SOURCE)
-    assert len(fake.sleeps) == 1
+    assert len(fake_time.sleeps) == 1
 
 
 def test_arxiv_hosts_get_one_request_per_interval(
-    httpserver: HTTPServer, tmp_path: Path, fake: FakeTime
+    httpserver: HTTPServer, tmp_path: Path, fake_time: FakeTime
 ) -> None:
     httpserver.expect_request("/api/query").respond_with_data("<feed/>")
-    with loopback_client(httpserver, tmp_path, fake, arxiv_delay=3.0) as feed_client:
+    with loopback_client(httpserver, tmp_path, fake_time, arxiv_delay=3.0) as feed_client:
         for _ in range(3):
             feed_client.get(f"{base_url(httpserver)}/api/query", source="arXiv API")
-    assert fake.sleeps == [3.0, 3.0]
+    assert fake_time.sleeps == [3.0, 3.0]
 
 
 def test_only_arxiv_hosts_are_spaced(tmp_path: Path) -> None:
@@ -204,11 +195,11 @@ def test_retry_after_parsing() -> None:
     assert retry_after_seconds(None) is None
 
 
-def test_cancel_stops_before_the_next_request(client: FeedClient, httpserver: HTTPServer) -> None:
+def test_cancel_stops_before_the_next_request(feed_client: FeedClient, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/p").respond_with_data("ok")
-    client.cancel()
+    feed_client.cancel()
     with pytest.raises(Cancelled):
-        client.get(httpserver.url_for("/p"), source=SOURCE)
+        feed_client.get(httpserver.url_for("/p"), source=SOURCE)
     assert httpserver.log == []
 
 
@@ -226,11 +217,11 @@ def test_cancel_during_a_backoff_wait_stops_the_retries(httpserver: HTTPServer, 
     assert len(httpserver.log) == 1
 
 
-def test_progress_counts_pages(httpserver: HTTPServer, tmp_path: Path, fake: FakeTime) -> None:
+def test_progress_counts_pages(httpserver: HTTPServer, tmp_path: Path, fake_time: FakeTime) -> None:
     httpserver.expect_request("/p").respond_with_data("ok")
     seen: list[tuple[str, int]] = []
     config = load_config(tmp_path, hf_url=base_url(httpserver))
-    with FeedClient(config, progress=lambda s, n: seen.append((s, n)), sleep=fake.sleep) as feed_client:
+    with FeedClient(config, progress=lambda s, n: seen.append((s, n)), sleep=fake_time.sleep) as feed_client:
         feed_client.get(httpserver.url_for("/p"), source=SOURCE)
         feed_client.get(httpserver.url_for("/p"), source=SOURCE)
     assert seen == [(SOURCE, 1), (SOURCE, 2)]
