@@ -46,6 +46,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("user", "", "User name for notes, highlights, state and star (default: the login name)."),
     Setting("sync_on_start", "daily", "Sync when the app starts: 'daily', 'always' or 'never'."),
     Setting("database_url", "", "SQLAlchemy URL of a shared database instead of the local file."),
+    Setting("theme", "system", "Colour theme of the app: 'system' (follow the desktop), 'light' or 'dark'."),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -80,6 +81,7 @@ class Config:
     sync_on_start: str
     database_url: str
     contact: str = ""
+    theme: str = "system"
 
     @property
     def settings_file(self) -> Path:
