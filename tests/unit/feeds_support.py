@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,5 +73,50 @@ def paged_handler(items: list[dict[str, Any]]) -> Any:
         limit = int(request.args.get("limit", "50"))
         chunk = items[page * limit : (page + 1) * limit]
         return Response(json.dumps(chunk), content_type="application/json")
+
+    return handle
+
+
+def atom_feed(ids: list[str], *, total: int | None = None, start: int = 0) -> str:
+    """An export API answer (namespaces as the current service writes them) with one entry per id."""
+    entries = "".join(
+        f"""
+  <entry>
+    <id>http://arxiv.org/abs/{paper_id}v1</id>
+    <title>Paper {paper_id}: a
+  hard-wrapped title</title>
+    <summary>What {paper_id} is about.</summary>
+    <published>2025-09-15T17:59:00Z</published>
+    <updated>2025-09-15T17:59:00Z</updated>
+    <author><name>Ada Lovelace</name></author>
+    <category term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>
+    <arxiv:primary_category term="cs.LG"/>
+  </entry>"""
+        for paper_id in ids
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/"
+      xmlns:arxiv="http://arxiv.org/schemas/atom">
+  <id>https://arxiv.org/api/test</id>
+  <title>arXiv Query</title>
+  <updated>2025-09-16T12:00:00Z</updated>
+  <opensearch:itemsPerPage>{len(ids)}</opensearch:itemsPerPage>
+  <opensearch:totalResults>{len(ids) if total is None else total}</opensearch:totalResults>
+  <opensearch:startIndex>{start}</opensearch:startIndex>{entries}
+</feed>"""
+
+
+def arxiv_handler(ids: list[str]) -> Any:
+    """An ``/api/query`` handler: ``id_list`` gets one entry per id asked for; ``search_query`` gets the
+    page of ``ids`` that start/max_results select, with the total, like the real API."""
+
+    def handle(request: Request) -> Response:
+        if request.args.get("id_list"):
+            body = atom_feed([re.sub(r"v\d+$", "", i) for i in request.args["id_list"].split(",")])
+        else:
+            start = int(request.args.get("start", "0"))
+            size = int(request.args.get("max_results", "10"))
+            body = atom_feed(ids[start : start + size], total=len(ids), start=start)
+        return Response(body, content_type="application/atom+xml")
 
     return handle
