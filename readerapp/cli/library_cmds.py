@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readerapp.api import Library
 from readerapp.cli.common import open_library, parse_date, print_json, progress_bar, with_library
@@ -16,7 +17,8 @@ from readerapp.errors import ReaderappError
 from readerapp.records import STATES
 from readerapp.sync import SOURCES, SyncReport
 
-Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def register(sub: Subparsers) -> None:

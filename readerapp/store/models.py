@@ -80,7 +80,10 @@ class PaperState(Base):
     """Triage state and star, per user. No row means inbox and not starred."""
 
     __tablename__ = "paper_states"
-    __table_args__ = (Index("ix_paper_states_user_state", "user_id", "state"),)
+    __table_args__ = (
+        Index("ix_paper_states_user_state", "user_id", "state"),
+        Index("ix_paper_states_user_starred", "user_id", "starred"),
+    )
 
     paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -110,6 +113,7 @@ class Note(Base):
     """One Markdown note per paper and author."""
 
     __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_user", "user_id"),)
 
     paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -122,7 +126,7 @@ class Highlight(Base):
     when the upstream abstract changes (``anchored`` is false when it could not)."""
 
     __tablename__ = "highlights"
-    __table_args__ = (Index("ix_highlights_paper", "paper_id"),)
+    __table_args__ = (Index("ix_highlights_paper", "paper_id"), Index("ix_highlights_user", "user_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"))

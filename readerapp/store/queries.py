@@ -228,7 +228,6 @@ def counts(session: Session, user_id: int) -> dict[str, int]:
             .where(PaperState.user_id == user_id)
             .group_by(PaperState.state)
         )
-        .tuples()
         .all()
     )
     starred = (
@@ -256,7 +255,6 @@ def tag_counts(session: Session) -> dict[str, int]:
             .group_by(Tag.id)
             .order_by(func.lower(Tag.name))
         )
-        .tuples()
         .all()
     )
     return {name: n for name, n in rows if n}
@@ -271,7 +269,6 @@ def feed_days(session: Session, limit: int = 14) -> list[tuple[date, int]]:
             .order_by(PaperRow.feed_day.desc())
             .limit(limit)
         )
-        .tuples()
         .all()
     )
     return [(day, n) for day, n in rows if day is not None]

@@ -1,0 +1,69 @@
+"""The schema evolves only through Alembic, and opening an older library backs it up first."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from readerapp import Library
+from readerapp.errors import LibraryError
+from readerapp.store.database import HEAD_REVISION, _alembic_config, create_library_engine, sqlite_url
+from readerapp.store.models import Base
+from tests.conftest import SAMPLE_FEED
+
+
+def _engine(path: Path):
+    return create_library_engine(sqlite_url(path))
+
+
+def test_head_constant_matches_the_scripts(tmp_path: Path) -> None:
+    engine = _engine(tmp_path / "x.sqlite3")
+    with engine.connect() as conn:
+        heads = ScriptDirectory.from_config(_alembic_config(engine, conn)).get_heads()
+    assert heads == [HEAD_REVISION]
+
+
+def test_models_match_the_migrations(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "lib") as lib, lib.db.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_older_library_is_backed_up_then_migrated(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    engine = _engine(folder / "library.sqlite3")
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(engine, conn), "0001")
+    engine.dispose()
+    # Data written by the old version must survive.
+    db = sqlite3.connect(folder / "library.sqlite3")
+    db.execute(
+        "INSERT INTO papers (local_id, title, title_key, abstract, authors, categories, upvotes, comments,"
+        " ai_keywords, withdrawn, sources, is_sample, first_seen, metadata_updated, revision)"
+        " VALUES ('Lold', 'Old paper', 'old paper', '', '[]', '[]', 0, 0, '[]', 0, '[]', 0,"
+        " '2024-01-01 00:00:00', '2024-01-01 00:00:00', 1)"
+    )
+    db.commit()
+    db.close()
+
+    with Library.open(folder) as lib:
+        assert [p.title for p in lib.list()] == ["Old paper"]
+        lib.import_file(SAMPLE_FEED)
+    (backup,) = (folder / "backups").glob("library-*-before-0002.sqlite3")
+    old = sqlite3.connect(backup)
+    assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    assert old.execute("SELECT title FROM papers").fetchall() == [("Old paper",)]
+    old.close()
+
+
+def test_library_from_a_newer_readerapp_is_refused(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "lib") as lib, lib.db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(LibraryError, match="newer readerapp"):
+        Library.open(tmp_path / "lib")
