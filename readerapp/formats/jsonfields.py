@@ -7,12 +7,26 @@ short and its errors useful.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from datetime import date, datetime
 
 from readerapp.errors import FormatError
 from readerapp.formats.dates import parse_iso_date, parse_iso_datetime
+
+
+def load_json(text: str, where: str) -> object:
+    """Decoded JSON, or FormatError that says whether the text was cut off or where it breaks."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string"):
+            raise FormatError(f"{where}: JSON cut off before the end") from None
+        place = f"line {error.lineno} column {error.colno}" if "\n" in text else f"column {error.colno}"
+        raise FormatError(f"{where}: not valid JSON ({error.msg}, {place})") from None
+    except RecursionError:
+        raise FormatError(f"{where}: JSON nested too deeply") from None
 
 
 def _kind(value: object) -> str:

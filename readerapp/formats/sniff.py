@@ -1,0 +1,119 @@
+"""Which format a file is, judged by its content (never its name), and reading it whole.
+
+Users drop whatever they have onto the app: a saved API answer, a BibTeX export, a pasted page. The
+extension is often wrong or missing, so the first bytes decide; and a file that fails to parse is
+refused whole, never imported in part.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from readerapp.errors import FeedError, FormatError
+from readerapp.formats.arxiv_atom import parse_atom
+from readerapp.formats.arxiv_rss import parse_rss
+from readerapp.formats.decoding import decode_text, looks_binary
+from readerapp.formats.hf_json import is_hf_item, is_hf_paper, parse_hf_json
+from readerapp.formats.jsonfields import load_json
+from readerapp.formats.jsonl import parse_jsonl
+from readerapp.formats.readerapp_json import ImportedFile, is_readerapp_json, parse_readerapp_json
+
+HEAD_BYTES = 64 * 1024
+_PRETTY_FIRST_LINE = 200
+FORMATS = ("hf-json", "arxiv-atom", "arxiv-rss", "bibtex", "jsonl", "readerapp-json", "daily-page")
+
+_XML_PROLOG_RE = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>|\s)*", re.DOTALL | re.IGNORECASE)
+_XML_ROOT_RE = re.compile(r"<(?:[\w.-]+:)?([\w.-]+)")
+_READERAPP_RE = re.compile(r'^\s*\{\s*"format"\s*:\s*"readerapp"')
+_BIBTEX_RE = re.compile(r"^\s*@\s*[a-zA-Z]+\s*[{(]", re.MULTILINE)
+_DATE_LINE_RE = re.compile(
+    r"^\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\s*$", re.MULTILINE
+)
+
+
+def sniff_format(head: bytes) -> str:
+    """One of ``FORMATS`` for the first bytes of a file; FormatError when none fits."""
+    if not head.strip():
+        raise FormatError("empty file")
+    if looks_binary(head[:4096]) and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FormatError("binary data, not a format readerapp reads")
+    text = _decode_head(head)
+    start = text.lstrip()
+    if start.startswith("<"):
+        return _sniff_xml(text)
+    if start.startswith("["):
+        return "hf-json"
+    if start.startswith("{"):
+        return _sniff_json_object(start)
+    if _BIBTEX_RE.search(text):
+        return "bibtex"
+    if _DATE_LINE_RE.search(text):
+        return "daily-page"
+    raise FormatError("not a format readerapp reads (JSON, arXiv Atom/RSS, BibTeX, a copied papers page)")
+
+
+def _decode_head(head: bytes) -> str:
+    """Lenient on purpose: the head may end inside a multi-byte character."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", errors="ignore")
+    return head.decode("utf-8-sig", errors="ignore")
+
+
+def _sniff_xml(text: str) -> str:
+    prolog = _XML_PROLOG_RE.match(text)
+    root = _XML_ROOT_RE.match(text, prolog.end() if prolog else 0)
+    name = root.group(1).lower() if root else ""
+    if name == "feed":
+        return "arxiv-atom"
+    if name == "rss":
+        return "arxiv-rss"
+    raise FormatError(f"XML that is neither an Atom feed nor an RSS listing (root {name or '?'!r})")
+
+
+def _sniff_json_object(text: str) -> str:
+    """One object may be our export, one HF item or paper, or the first line of a JSONL file."""
+    if _READERAPP_RE.match(text):
+        return "readerapp-json"
+    first, newline, rest = text.partition("\n")
+    try:
+        first_obj = json.loads(first)
+    except json.JSONDecodeError:
+        # a pretty-printed object (only an HF item or paper is one) opens with a short line;
+        # a JSONL line longer than the head runs on without one
+        return "hf-json" if newline and len(first) < _PRETTY_FIRST_LINE else "jsonl"
+    if is_readerapp_json(first_obj):
+        return "readerapp-json"
+    if not rest.strip() and (is_hf_item(first_obj) or is_hf_paper(first_obj)):
+        return "hf-json"
+    return "jsonl"
+
+
+def read_import_file(path: Path) -> ImportedFile:
+    """Read, sniff and parse one file whole; any problem is one FormatError naming the file."""
+    name = str(path)
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise FormatError(f"{name}: cannot read ({error.strerror or error})") from None
+    try:
+        return _parse(sniff_format(content[:HEAD_BYTES]), content, name)
+    except FeedError as error:
+        message = str(error)
+        raise type(error)(message if message.startswith(name) else f"{name}: {message}") from None
+
+
+def _parse(kind: str, content: bytes, name: str) -> ImportedFile:
+    if kind == "arxiv-atom":
+        return ImportedFile(kind, parse_atom(content, name).records)
+    if kind == "arxiv-rss":
+        return ImportedFile(kind, parse_rss(content, None, name))
+    text = decode_text(content, name)
+    if kind == "hf-json":
+        return ImportedFile(kind, parse_hf_json(load_json(text, name)))
+    if kind == "readerapp-json":
+        return parse_readerapp_json(load_json(text, name))
+    if kind == "jsonl":
+        return ImportedFile(kind, parse_jsonl(text))
+    raise FormatError(f"{kind} files cannot be imported yet")
