@@ -55,6 +55,8 @@ class View:
             return {"starred": True}
         if self.kind in ("tag", "collection"):
             return {self.kind: self.value}
+        if self.kind == "day":
+            return {"feed_day": date.fromisoformat(self.value)}
         return {}
 
     def admits(self, paper: PaperLike) -> bool:

@@ -86,6 +86,7 @@ def test_views_round_trip_and_admit_papers() -> None:
     assert View("search", "x").admits(paper)
     assert View("tag", "llm").filters() == {"tag": "llm"}
     assert View("reading").filters() == {"state": "reading"}
+    assert View("day", "2025-09-16").filters() == {"feed_day": date(2025, 9, 16)}
     assert View("tag", "llm").title == "Tag: llm"
 
 

@@ -1,0 +1,278 @@
+"""Everything the user can do in the window, each a named command whose docstring is its help.
+
+Triage commands capture their target ids when the key is pressed, show the result at once
+(``MainWindow.apply_locally``) and write on the serial writer. The undo history is touched only on
+that writer thread: a write records its change, an undo pops one, so ``u`` pressed right after ``r``
+undoes ``r`` even when the write of ``r`` had not finished when ``u`` was pressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+
+from readerapp.paper import Changes, Paper
+from readerapp.records import STATES
+from readerapp.ui.commands import CommandError, command
+from readerapp.ui.help_overlay import HelpOverlay
+from readerapp.ui.history import History
+from readerapp.ui.note_editor import NoteEditor
+from readerapp.ui.palette import CommandPalette
+from readerapp.ui.tag_prompt import TagPrompt
+from readerapp.ui.views import parse_view
+from readerapp.ui.window import MainWindow, with_fields
+
+if TYPE_CHECKING:
+    from readerapp.ui.catalog import Entry
+
+
+def _with_tags(add: list[str], remove: list[str]) -> Callable[[Paper], Paper]:
+    def edit(paper: Paper) -> Paper:
+        kept = [t for t in paper.tags if t not in remove]
+        return with_fields(tags=kept + [t for t in add if t not in kept])(paper)
+
+    return edit
+
+
+class Actions:
+    """The command handlers; ``run`` and ``catalog`` are filled in once the keymap is built."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.w = window
+        self.library = window.library
+        self.history: History[Changes] = History()
+        self.catalog: list[Entry] = []
+        self.run: Callable[[str], None] = lambda _line: None
+        self.palette = CommandPalette(window)
+        self.palette.chosen.connect(lambda line: self.run(line))
+        self.help_overlay = HelpOverlay(window)
+        self.tag_prompt = TagPrompt(window)
+        self.note_editor = NoteEditor(window)
+        self.note_editor.saved.connect(self._save_note)
+        self._tag_targets: list[str] = []
+        self.tag_prompt.submitted.connect(self._apply_tags)
+
+    def _status(self, text: str) -> None:
+        self.w.statusBar().showMessage(text, 4000)
+
+    def _recorded(self, job: Callable[[], Changes]) -> Callable[[], Changes]:
+        """Wrap a write so its change lands on the undo stack, on the writer thread, in order."""
+
+        def run() -> Changes:
+            changes = job()
+            if not changes.empty:
+                self.history.record(changes)
+            return changes
+
+        return run
+
+    # -- moving ------------------------------------------------------------------------------------
+
+    @command("next", menu="Go", title="Next paper")
+    def next(self) -> None:
+        """Move to the next paper (a marked selection stays as it is)."""
+        self.w.select_row(self.w.current_row() + 1, keep=self.w.marking)
+
+    @command("previous", menu="Go", title="Previous paper")
+    def previous(self) -> None:
+        """Move to the previous paper (a marked selection stays as it is)."""
+        self.w.select_row(max(self.w.current_row() - 1, 0), keep=self.w.marking)
+
+    @command("first", menu="Go", title="First paper")
+    def first(self) -> None:
+        """Jump to the first paper of the list."""
+        self.w.select_row(0, keep=self.w.marking)
+
+    @command("last", menu="Go", title="Last paper")
+    def last(self) -> None:
+        """Jump to the last paper of the list."""
+        self.w.select_row(len(self.w.model.ids) - 1, keep=self.w.marking)
+
+    @command("go", menu="Go", title="Go to")
+    def go(self, view: str) -> None:
+        """Show a view: inbox, for-you, reading, done, archived, starred, all, tag:NAME, day:YYYY-MM-DD."""
+        self.w.show_view(parse_view(view))
+        self.w.table.setFocus()
+
+    @command("search", menu="Go", title="Search")
+    def search(self) -> None:
+        """Type a search; results replace the list as you type, Escape returns to the list."""
+        self.w.search.setFocus()
+        self.w.search.selectAll()
+
+    @command("focus-list", menu="Go", title="Back to the list")
+    def focus_list(self) -> None:
+        """Leave the search field or the detail pane; in the list, clear the marked selection."""
+        if self.w.table.hasFocus() and self.w.marking:
+            self.w.clear_marks()
+        self.w.focus_list()
+
+    @command("detail", menu="Go", title="Read in the detail pane")
+    def detail(self) -> None:
+        """Move the keyboard into the detail pane to select abstract text (Shift+arrows) for ``h``."""
+        self.w.detail.setFocus()
+
+    # -- triage ------------------------------------------------------------------------------------
+
+    @command("set-state", menu="Paper", title="Move to")
+    def set_state(self, state: str) -> None:
+        """Move the selected papers to inbox, reading, done or archived; the next paper comes up."""
+        if state not in STATES:
+            raise CommandError(f"unknown state {state!r}; choose one of {', '.join(STATES)}")
+        ids = self.w.targets()
+        if ids:
+            self.w.apply_locally(ids, with_fields(state=state))
+            self.w.write("set-state", self._recorded(lambda: self.library.set_state(ids, state)))
+
+    @command("star", menu="Paper", title="Star")
+    def star(self) -> None:
+        """Star the selected papers, or unstar them when all are starred."""
+        ids = self.w.targets()
+        papers = [p for p in (self.w.model.paper(self.w.model.row_of(i)) for i in ids) if p is not None]
+        if not papers:
+            return
+        on = not all(p.starred for p in papers)
+        self.w.apply_locally(ids, with_fields(starred=on))
+        self.w.write("star", self._recorded(lambda: self.library.star(ids, on=on)))
+
+    @command("select", menu="Paper", title="Mark")
+    def select(self) -> None:
+        """Mark or unmark the current paper; actions then act on all marked papers."""
+        self.w.toggle_current_selected()
+
+    @command("extend-down", menu="Paper", title="Extend selection down")
+    def extend_down(self) -> None:
+        """Add the next paper to the selection."""
+        self._extend(+1)
+
+    @command("extend-up", menu="Paper", title="Extend selection up")
+    def extend_up(self) -> None:
+        """Add the previous paper to the selection."""
+        self._extend(-1)
+
+    def _extend(self, step: int) -> None:
+        if not self.w.marking:
+            self.w.toggle_current_selected()
+        self.w.select_row(self.w.current_row() + step, extend=True)
+
+    @command("tag", menu="Paper", title="Tag…")
+    def tag(self) -> None:
+        """Add or remove tags on the selected papers, with completion (``-name`` removes)."""
+        self._tag_targets = self.w.targets()
+        if self._tag_targets:
+            self.tag_prompt.open_for(len(self._tag_targets), self.w.tag_names)
+
+    def _apply_tags(self, add: list[str], remove: list[str]) -> None:
+        ids = self._tag_targets
+        self.w.apply_locally(ids, _with_tags(add, remove))
+        self.w.write("tag", self._recorded(lambda: self.library.tag(ids, add=add, remove=remove)))
+        self.w.table.setFocus()
+
+    @command("toggle-tag", menu="Paper", title="Toggle tag")
+    def toggle_tag(self, number: str) -> None:
+        """Toggle the Nth tag of the sidebar (1-9) on the selected papers."""
+        if not number.isdigit() or not 1 <= int(number) <= len(self.w.tag_names):
+            self._status(f"No tag {number}: the sidebar numbers the first nine tags.")
+            return
+        name = self.w.tag_names[int(number) - 1]
+        ids = self.w.targets()
+        papers = [p for p in (self.w.model.paper(self.w.model.row_of(i)) for i in ids) if p is not None]
+        on = not all(name in p.tags for p in papers)
+        self._tag_targets = ids
+        self._apply_tags([name] if on else [], [] if on else [name])
+
+    @command("note", menu="Paper", title="Edit note")
+    def note(self) -> None:
+        """Edit the current paper's Markdown note; it is saved when the editor closes."""
+        paper_id = self.w.current_id()
+        if paper_id is None:
+            return
+        task = self.w.workers.read("note", self.library.get, paper_id)
+        task.done.connect(lambda paper: self.note_editor.edit(paper.id, paper.title, paper.note))
+        task.failed.connect(self.w.report_error)
+
+    def _save_note(self, paper_id: str, text: str) -> None:
+        self.w.write("note", self._recorded(lambda: self.library.set_note(paper_id, text)))
+        self.w.activateWindow()
+        self.w.table.setFocus()
+
+    @command("highlight", menu="Paper", title="Highlight selection")
+    def highlight(self) -> None:
+        """Highlight the abstract text selected in the detail pane."""
+        paper_id = self.w.current_id()
+        text = self.w.detail.textCursor().selectedText().replace("\u2029", "\n").strip()
+        if paper_id is None or not text:
+            self._status("Select text in the abstract first (Enter, then Shift+arrows).")
+            return
+        self.w.write("highlight", self._recorded(lambda: self.library.add_highlight(paper_id, text)))
+
+    @command("open-pdf", menu="Paper", title="Open PDF")
+    def open_pdf(self) -> None:
+        """Open the paper's PDF: the stored file when there is one, else arXiv's PDF page."""
+        paper = self.w.current_paper()
+        if paper is None:
+            return
+        if paper.pdf_path:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(paper.pdf_path))
+        elif paper.arxiv_id:
+            QDesktopServices.openUrl(QUrl(f"https://arxiv.org/pdf/{paper.arxiv_id}"))
+        else:
+            self._status("This paper has no PDF.")
+
+    # -- undo --------------------------------------------------------------------------------------
+
+    @command("undo", menu="Edit", title="Undo")
+    def undo(self) -> None:
+        """Undo the last change (triage, star, tags, note, highlight)."""
+        self._replay(self.history.take_undo, self.history.undone, "Nothing to undo.")
+
+    @command("redo", menu="Edit", title="Redo")
+    def redo(self) -> None:
+        """Redo what was last undone."""
+        self._replay(self.history.take_redo, self.history.redone, "Nothing to redo.")
+
+    def _replay(self, take: Callable[[], Changes | None], keep: Callable[[Changes], None],
+                nothing: str) -> None:
+        def job() -> Changes | None:
+            changes = take()
+            if changes is None:
+                return None
+            inverse = self.library.undo(changes)
+            keep(inverse)
+            return inverse
+
+        task = self.w.write("undo", job, reload=True,
+                            select=lambda inverse: inverse.ids[0] if inverse and inverse.ids else None)
+        task.done.connect(lambda inverse: inverse is None and self._status(nothing))
+
+    # -- library -----------------------------------------------------------------------------------
+
+    @command("sync", menu="Library", title="Sync now")
+    def sync(self) -> None:
+        """Fetch today's Daily Papers on a worker; progress shows in the status bar."""
+        self.w.start_sync()
+
+    @command("export", menu="Library", title="Export…")
+    def export(self) -> None:
+        """Export papers and annotations (arrives with the export feature)."""
+        self._status("Export is not part of this build yet; use `readerapp export` when it lands.")
+
+    @command("quit", menu="Library", title="Quit")
+    def quit(self) -> None:
+        """Close the window; every change is already saved."""
+        self.w.close()
+
+    # -- help --------------------------------------------------------------------------------------
+
+    @command("palette", menu="Help", title="Command palette")
+    def open_palette(self) -> None:
+        """Find and run any command by name."""
+        self.palette.open_with(self.catalog)
+
+    @command("help", menu="Help", title="Keys")
+    def help(self) -> None:
+        """Show every key and what it does."""
+        self.help_overlay.show_entries(self.catalog)

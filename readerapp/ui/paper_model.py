@@ -1,0 +1,209 @@
+"""The paper list's model: a list of ids with a lazy row cache, fast at 100,000 papers.
+
+Only ids are held for the whole view; rows are fetched from the library in blocks when the view first
+paints them (calibre's and Anki's browser models work this way). Edits patch or drop single rows and
+emit ``dataChanged``; a triage key that moves a paper out of the view removes just that row. A reset
+happens only for a new query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from readerapp.paper import Paper
+
+Index = QModelIndex | QPersistentModelIndex
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+PAPER_ROLE = Qt.ItemDataRole.UserRole + 2
+BLOCK = 200
+CACHE_LIMIT = 20_000
+
+
+def _date(paper: Paper) -> str:
+    day = paper.feed_day or (paper.published.date() if paper.published else None)
+    return day.isoformat() if day else ""
+
+
+def _marks(paper: Paper) -> str:
+    """One glyph per fact, always in the same place so the column reads at a glance."""
+    state = {"inbox": "", "reading": "◔", "done": "✓", "archived": "▣"}.get(paper.state, "")
+    blank = "\u2002"  # an en space keeps each mark in its place when others are missing
+    star = "★" if paper.starred else blank
+    pdf = "⎘" if paper.pdf_path else blank
+    note = "✎" if paper.has_note else blank
+    return f"{star}{state or blank}{pdf}{note}"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column: header, how a row shows, and the library sort that orders by it (None: sort rows)."""
+
+    key: str
+    header: str
+    show: Callable[[Paper], Any]
+    sort: str | None
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("marks", "", _marks, None, Qt.AlignmentFlag.AlignCenter),
+    Column("title", "Title", lambda p: p.title, "title"),
+    Column("author", "First author", lambda p: p.authors[0] if p.authors else "", None),
+    Column("date", "Date", _date, "date"),
+    Column("upvotes", "▲", lambda p: p.upvotes, "upvotes",
+           Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+    Column("tags", "Tags", lambda p: ", ".join(p.tags), None),
+)
+COLUMN = {c.key: n for n, c in enumerate(COLUMNS)}
+
+
+class PaperTableModel(QAbstractTableModel):
+    """Rows are paper ids; ``fetch(ids)`` returns light ``Paper`` rows for a block of them.
+
+    Sorting 100k rows is the library's job, not the model's: a header click only asks for it.
+    """
+
+    sort_requested = Signal(int, Qt.SortOrder)
+
+    def __init__(self, fetch: Callable[[Sequence[str]], list[Paper]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._fetch = fetch
+        self._ids: list[str] = []
+        self._cache: dict[str, Paper] = {}
+
+    # -- Qt's model interface ---------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section].header
+            if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[section].key == "marks":
+                return "star · state · PDF · note"
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        paper = self.paper(index.row())
+        if paper is None:
+            return None
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.show(paper)
+        if role == Qt.ItemDataRole.ToolTipRole and column.key in ("title", "author", "tags"):
+            return column.show(paper) if column.key != "author" else ", ".join(paper.authors[:12])
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.align.value)
+        if role == PAPER_ROLE:
+            return paper
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_requested.emit(column, order)
+
+    # -- ids and rows -----------------------------------------------------------------------------
+
+    @property
+    def ids(self) -> list[str]:
+        return self._ids
+
+    def id_at(self, row: int) -> str | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, paper_id: str) -> int:
+        """The row of ``paper_id``, or -1. A linear scan: about a millisecond at 100k rows."""
+        try:
+            return self._ids.index(paper_id)
+        except ValueError:
+            return -1
+
+    def paper(self, row: int) -> Paper | None:
+        """The light row for ``row``, fetching its block on a cache miss."""
+        paper_id = self._ids[row]
+        cached = self._cache.get(paper_id)
+        if cached is not None:
+            return cached
+        start = row - row % BLOCK
+        block = [i for i in self._ids[start : start + BLOCK] if i not in self._cache]
+        if len(self._cache) + len(block) > CACHE_LIMIT:
+            self._cache.clear()
+        for fetched in self._fetch(block):
+            self._cache[fetched.id] = fetched
+        return self._cache.get(paper_id)
+
+    def set_ids(self, ids: Sequence[str]) -> None:
+        """A new query: the one place the model resets."""
+        self.beginResetModel()
+        self._ids = list(ids)
+        self._cache.clear()
+        self.endResetModel()
+
+    def patch(self, papers: Iterable[Paper]) -> None:
+        """Show new versions of rows (an optimistic edit, or the library's answer after a write)."""
+        for paper in papers:
+            row = self.row_of(paper.id)
+            if row >= 0:
+                self._cache[paper.id] = paper
+                self._row_changed(row)
+
+    def forget(self, ids: Iterable[str]) -> None:
+        """Drop cached rows so they are read again from the library when next painted."""
+        for paper_id in ids:
+            if self._cache.pop(paper_id, None) is not None:
+                row = self.row_of(paper_id)
+                if row >= 0:
+                    self._row_changed(row)
+
+    def remove_ids(self, ids: Iterable[str]) -> None:
+        """Remove rows, one contiguous block at a time, from the bottom up."""
+        rows = sorted({r for r in (self.row_of(i) for i in ids) if r >= 0}, reverse=True)
+        while rows:
+            last = first = rows.pop(0)
+            while rows and rows[0] == first - 1:
+                first = rows.pop(0)
+            self.beginRemoveRows(QModelIndex(), first, last)
+            for paper_id in self._ids[first : last + 1]:
+                self._cache.pop(paper_id, None)
+            del self._ids[first : last + 1]
+            self.endRemoveRows()
+
+    def merge_ids(self, ids: Sequence[str]) -> None:
+        """Bring the list to ``ids`` with removals and insertions only, keeping selection and scroll.
+
+        Used after a sync or an undo, when the query's answer mostly agrees with what is shown. If the
+        papers that stay are in a different order, only then is it a layout change.
+        """
+        wanted = set(ids)
+        self.remove_ids([i for i in self._ids if i not in wanted])
+        present = set(self._ids)
+        kept = [i for i in ids if i in present]
+        if kept != self._ids:
+            self.layoutAboutToBeChanged.emit()
+            old = {paper_id: row for row, paper_id in enumerate(self._ids)}
+            self._ids = kept
+            moved = [(self.index(old[i], c), self.index(n, c)) for n, i in enumerate(kept)
+                     for c in range(len(COLUMNS))]  # fmt: skip
+            for before, after in moved:
+                self.changePersistentIndex(before, after)
+            self.layoutChanged.emit()
+        for row, paper_id in enumerate(ids):
+            if paper_id not in present:
+                self.beginInsertRows(QModelIndex(), row, row)
+                self._ids.insert(row, paper_id)
+                self.endInsertRows()
+
+    def _row_changed(self, row: int) -> None:
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))

@@ -1,0 +1,565 @@
+"""The main window: sidebar, paper list, detail pane, search field, status bar.
+
+The window shows; it never waits. Every query and write goes through ``Workers`` and comes back as a
+queued signal; what the user does is in ``actions.py`` as named commands. A triage key is applied to
+the list at once (the row goes, the next paper is selected, counts move) and written behind it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from readerapp.paper import Paper
+from readerapp.ui import theme
+from readerapp.ui.catalog import Entry
+from readerapp.ui.detail_html import paper_html
+from readerapp.ui.paper_model import COLUMNS, PaperTableModel
+from readerapp.ui.sidebar import VIEW_ROLE, SidebarModel
+from readerapp.ui.views import View, parse_view
+from readerapp.ui.workers import Task, Workers
+
+if TYPE_CHECKING:
+    from readerapp.api import Library
+
+SEARCH_LIMIT = 500
+NATURALLY_DESCENDING = {"feed", "date", "upvotes"}
+
+
+class MessageBar(QFrame):
+    """A dismissable one-line message above the list (a failed sync, keymap conflicts)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("message-bar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.close_button = QPushButton("Dismiss", self)
+        self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.close_button)
+        self.close_button.clicked.connect(self.hide)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.label.setText(text)
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    """The library window over one open ``Library``."""
+
+    view_loaded = Signal(str)
+    detail_loaded = Signal(str)
+    counts_loaded = Signal()
+    write_done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, library: Library, workers: Workers, state: QSettings) -> None:
+        super().__init__()
+        self.library = library
+        self.workers = workers
+        self.state = state
+        self.view = View("inbox")
+        self.counts: dict[str, int] = {}
+        self.tag_names: list[str] = []
+        self.marking = False
+        self._sort: tuple[str, bool] | None = None  # (library sort or column key, reversed)
+        self._generation = 0
+        self._detail_id: str | None = None
+        self._select_after_load: str | None = None
+        self._sync_task: Task | None = None
+
+        self.model = PaperTableModel(library.rows, self)
+        self.sidebar_model = SidebarModel()
+        self._build()
+        self._detail_timer = QTimer(self, singleShot=True, interval=40, timeout=self._load_detail)
+        self._search_timer = QTimer(self, singleShot=True, interval=150, timeout=self._run_search)
+        self.model.sort_requested.connect(self._sort_by)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._detail_timer.start())
+        self.sidebar.selectionModel().currentRowChanged.connect(self._sidebar_clicked)
+        self.search.textEdited.connect(lambda _: self._search_timer.start())
+        self.search.returnPressed.connect(self.focus_list)
+        self.messages.close_button.clicked.connect(self.table.setFocus)
+        self._restore()
+
+    # -- layout ------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.setObjectName("main-window")
+        self.sidebar = QTreeView(self)
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setModel(self.sidebar_model)
+        self.sidebar.setHeaderHidden(True)
+        self.sidebar.setRootIsDecorated(False)
+        self.sidebar.setUniformRowHeights(True)
+        self.sidebar.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.sidebar.header().setStretchLastSection(False)
+        self.sidebar.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.sidebar.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.sidebar.expandAll()
+
+        self.table = QTableView(self)
+        self.table.setObjectName("paper-list")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorShown(False)
+        header.setHighlightSections(False)
+        widths = {"marks": 64, "author": 130, "date": 86, "upvotes": 44, "tags": 96}
+        for n, column in enumerate(COLUMNS):
+            if column.key in widths:
+                header.resizeSection(n, widths[column.key])
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+        self.detail = QTextBrowser(self)
+        self.detail.setObjectName("detail")
+        self.detail.setOpenExternalLinks(True)
+        self.detail.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextBrowserInteraction | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search  ( / )   words, \"phrases\", author:, tag:, is:starred …")
+        self.search.setClearButtonEnabled(True)
+        self.messages = MessageBar(self)
+
+        center = QWidget(self)
+        column = QVBoxLayout(center)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.search)
+        column.addWidget(self.messages)
+        column.addWidget(self.table, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("main-splitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(center)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([190, 700, 390])
+        self.setCentralWidget(self.splitter)
+
+        self.counts_label = QLabel(self)
+        self.keys_label = QLabel(self)
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumWidth(180)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.cancel_sync)
+        bar = self.statusBar()
+        bar.addPermanentWidget(self.keys_label)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+        bar.addPermanentWidget(self.counts_label)
+        self.resize(1280, 780)
+
+    def build_menus(self, entries: Sequence[Entry], run: Callable[[str], None]) -> None:
+        """The menu bar, generated from the catalog; the keys are shown, the keymap handles them."""
+        self.menuBar().clear()
+        menus: dict[str, QMenu] = {}
+        for entry in entries:
+            menu = menus.get(entry.menu)
+            if menu is None:
+                menu = menus[entry.menu] = self.menuBar().addMenu(entry.menu)
+            keys = f"\t{entry.keys[0]}" if entry.keys else ""
+            action = QAction(f"{entry.title}{keys}", self)
+            action.setToolTip(entry.help)
+            action.setStatusTip(entry.help)
+            action.triggered.connect(lambda _=False, line=entry.line: run(line))
+            menu.addAction(action)
+
+    def watched_widgets(self) -> list[QWidget]:
+        """Where triage keys are read: the list, the sidebar, the detail pane, the search field."""
+        return [self.table, self.sidebar, self.detail, self.search]
+
+    # -- persistence -------------------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        geometry = self.state.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        splitter = self.state.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        try:
+            self.view = parse_view(str(self.state.value("window/view", "inbox")))
+        except ValueError:
+            self.view = View("inbox")
+        if self.view.kind == "search":
+            self.search.setText(self.view.value)
+
+    def save_state(self) -> None:
+        self.state.setValue("window/geometry", self.saveGeometry())
+        self.state.setValue("window/splitter", self.splitter.saveState())
+        self.state.setValue("window/view", self.view.key)
+        self.state.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)
+
+    # -- views and loading -------------------------------------------------------------------------
+
+    def show_view(self, view: View, select: str | None = None) -> None:
+        """Switch the list to ``view``: a new query, so the model resets when the ids arrive."""
+        self.view = view
+        self.marking = False
+        self._select_after_load = select
+        if view.kind != "search" and self.search.text():
+            self.search.clear()
+        self._update_title()
+        self._sync_sidebar_selection()
+        self._query(reset=True)
+
+    def reload(self, select: str | None = None) -> None:
+        """Re-run the current query and merge the answer, keeping selection and scroll position."""
+        self._select_after_load = select
+        self._query(reset=False)
+
+    def _query(self, *, reset: bool) -> None:
+        self._generation += 1
+        generation = self._generation
+        task = self.workers.read("list", self._ids_for, self.view, self._sort)
+        task.done.connect(lambda ids: self._ids_arrived(generation, ids, reset))
+        task.failed.connect(self.report_error)
+
+    def _ids_for(self, view: View, sort: tuple[str, bool] | None) -> list[str]:
+        """Runs on a worker: the ids of a view in the order the user asked for."""
+        if view.kind == "search":
+            ids = [hit.id for hit in self.library.search(view.value, limit=SEARCH_LIMIT)]
+        elif view.kind == "for-you" and hasattr(self.library, "for_you"):
+            ids = [hit.id for hit in self.library.for_you()]
+        else:
+            key = sort[0] if sort and sort[0] in NATURALLY_DESCENDING | {"title"} else "feed"
+            ids = self.library.list_ids(**view.filters(), sort=key)
+        if sort is None:
+            return ids
+        key, backwards = sort
+        if key not in NATURALLY_DESCENDING | {"title"} or view.kind in ("search", "for-you"):
+            column = next(c for c in COLUMNS if c.key == key)
+            rows = {p.id: p for p in self.library.rows(ids)}
+            ids = sorted(ids, key=lambda i: str(column.show(rows[i])).lower() if i in rows else "")
+        return ids[::-1] if backwards else ids
+
+    def _ids_arrived(self, generation: int, ids: list[str], reset: bool) -> None:
+        if generation != self._generation:
+            return  # a newer query is on its way: this answer is stale
+        current = self.current_id()
+        if reset:
+            self.model.set_ids(ids)
+        else:
+            self.model.merge_ids(ids)
+        wanted = self._select_after_load or (None if reset else current)
+        self._select_after_load = None
+        row = self.model.row_of(wanted) if wanted else -1
+        if reset or row >= 0 or self.current_row() < 0:
+            self.select_row(max(row, 0))
+        self.refresh_counts()
+        self.view_loaded.emit(self.view.key)
+
+    def _sort_by(self, column: int, order: Qt.SortOrder) -> None:
+        key = COLUMNS[column].key
+        descending = order == Qt.SortOrder.DescendingOrder
+        natural = key in NATURALLY_DESCENDING
+        self._sort = (key, descending != natural)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self._query(reset=True)
+
+    def refresh_counts(self) -> None:
+        task = self.workers.read("counts", self._all_counts)
+        task.done.connect(self._counts_arrived)
+        task.failed.connect(self.report_error)
+
+    def _all_counts(self) -> tuple[dict[str, int], dict[str, int], list[tuple[date, int]]]:
+        return self.library.counts(), self.library.tag_counts(), self.library.feed_days()
+
+    def _counts_arrived(self, answer: tuple[dict[str, int], dict[str, int], list[tuple[date, int]]]) -> None:
+        counts, tags, days = answer
+        self.tag_names = list(tags)
+        self.show_counts(counts)
+        self.sidebar_model.update(counts, tags, days)
+        self.sidebar.expandAll()
+        self._sync_sidebar_selection()
+        self.counts_loaded.emit()
+
+    def show_counts(self, counts: dict[str, int]) -> None:
+        self.counts = dict(counts)
+        names = ("inbox", "reading", "done", "archived", "starred", "all")
+        self.counts_label.setText("  ·  ".join(f"{n.capitalize()} {counts.get(n, 0)}" for n in names))
+        self._update_title()
+
+    def _update_title(self) -> None:
+        count = self.counts.get(self.view.kind)
+        suffix = f" ({count})" if count is not None else ""
+        self.setWindowTitle(f"{self.view.title}{suffix} — readerapp")
+
+    def _sync_sidebar_selection(self) -> None:
+        index = self.sidebar_model.index_of(self.view.key)
+        selection = self.sidebar.selectionModel()
+        if index.isValid() and selection.currentIndex() != index:
+            selection.blockSignals(True)
+            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                      | QItemSelectionModel.SelectionFlag.Rows)  # fmt: skip
+            selection.blockSignals(False)
+            self.sidebar.viewport().update()
+
+    def _sidebar_clicked(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        key = current.data(VIEW_ROLE)
+        if key and key != self.view.key:
+            self.show_view(parse_view(key))
+
+    # -- search ------------------------------------------------------------------------------------
+
+    def _run_search(self) -> None:
+        text = self.search.text().strip()
+        if text:
+            self.show_view(View("search", text))
+        elif self.view.kind == "search":
+            self.show_view(View("inbox"))
+
+    def focus_list(self) -> None:
+        self._search_timer.stop()
+        if self.search.hasFocus() and self.search.text().strip() != self.view.value:
+            self._run_search()
+        self.table.setFocus()
+
+    # -- selection ---------------------------------------------------------------------------------
+
+    def current_row(self) -> int:
+        index = self.table.currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def current_id(self) -> str | None:
+        return self.model.id_at(self.current_row())
+
+    def current_paper(self) -> Paper | None:
+        row = self.current_row()
+        return self.model.paper(row) if row >= 0 else None
+
+    def targets(self) -> list[str]:
+        """What an action acts on: the selected papers, else the current one."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        ids = [self.model.ids[r] for r in rows]
+        if not ids and (current := self.current_id()):
+            ids = [current]
+        return ids
+
+    def select_row(self, row: int, *, extend: bool = False, keep: bool = False) -> None:
+        """Make ``row`` current: alone (browsing), added to the selection, or without touching it."""
+        if not self.model.ids:
+            self._detail_timer.start()
+            return
+        row = max(0, min(row, len(self.model.ids) - 1))
+        flags = QItemSelectionModel.SelectionFlag
+        if keep:
+            mode = flags.NoUpdate
+        elif extend:
+            mode = flags.Select | flags.Rows
+        else:
+            mode = flags.ClearAndSelect | flags.Rows
+        index = self.model.index(row, 1)
+        self.table.selectionModel().setCurrentIndex(index, mode)
+        self.table.scrollTo(index)
+
+    def toggle_current_selected(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            flags = QItemSelectionModel.SelectionFlag
+            self.table.selectionModel().select(index, flags.Toggle | flags.Rows)
+            self.marking = True
+
+    def clear_marks(self) -> None:
+        self.marking = False
+        self.select_row(self.current_row())
+
+    # -- applying changes --------------------------------------------------------------------------
+
+    def apply_locally(self, ids: Sequence[str], edit: Callable[[Paper], Paper]) -> None:
+        """Show an edit before the library has written it: patch rows, drop those leaving the view.
+
+        When rows leave, the paper after the last one that left becomes current (the next in the
+        triage), and counts move at once.
+        """
+        before: list[Paper] = []
+        for paper_id in ids:
+            row = self.model.row_of(paper_id)
+            paper = self.model.paper(row) if row >= 0 else None
+            if paper is not None:
+                before.append(paper)
+        after = [edit(p) for p in before]
+        leaving = [new.id for new in after if not self.view.admits(new)]
+        self.model.patch([new for new in after if new.id not in leaving])
+        self._count_moves(before, after)
+        if leaving:
+            rows = [self.model.row_of(i) for i in leaving]
+            first = min(rows)
+            self.model.remove_ids(leaving)
+            self.marking = False
+            self.select_row(first)
+        if self._detail_id in ids:
+            self._detail_timer.start()
+
+    def _count_moves(self, before: Sequence[Paper], after: Sequence[Paper]) -> None:
+        counts = dict(self.counts)
+        for old, new in zip(before, after, strict=True):
+            for key, was, now in (("state", old.state, new.state), ("starred", old.starred, new.starred)):
+                if was == now:
+                    continue
+                if key == "state":
+                    counts[str(was)] = counts.get(str(was), 0) - 1
+                    counts[str(now)] = counts.get(str(now), 0) + 1
+                else:
+                    counts["starred"] = counts.get("starred", 0) + (1 if now else -1)
+        if counts != self.counts:
+            self.show_counts(counts)
+
+    def write(self, name: str, job: Callable[[], Any], *, reload: bool = False,
+              select: Callable[[Any], str | None] | None = None) -> Task:
+        """Run ``job`` on the serial writer; afterwards re-read what it touched.
+
+        ``reload`` re-runs the view's query (an undo may bring a paper back); otherwise only the
+        touched rows are read again. A failed write reloads the view, so the list never shows
+        something the library does not hold.
+        """
+        task = self.workers.write(name, job)
+        task.done.connect(lambda changes: self._written(changes, reload, select))
+        task.failed.connect(lambda exc: (self.report_error(exc), self.reload()))
+        return task
+
+    def _written(self, changes: Any, reload: bool, select: Callable[[Any], str | None] | None) -> None:
+        ids = list(getattr(changes, "ids", ()) or ())
+        self.model.forget(ids)
+        if reload:
+            self.reload(select=select(changes) if select else None)
+        else:
+            self.refresh_counts()
+        if self._detail_id in ids:
+            self._detail_timer.start()
+        self.write_done.emit(changes)
+
+    # -- detail pane -------------------------------------------------------------------------------
+
+    def _load_detail(self) -> None:
+        paper_id = self.current_id()
+        self._detail_id = paper_id
+        if paper_id is None:
+            self.detail.setHtml("<p>No paper in this view.</p>")
+            return
+        task = self.workers.read("detail", self.library.get, paper_id)
+        task.done.connect(self._detail_arrived)
+        task.failed.connect(self.report_error)
+
+    def _detail_arrived(self, paper: Paper) -> None:
+        if paper.id != self._detail_id:
+            return  # the user has moved on
+        scheme = theme.current_scheme(QApplication.instance())
+        accents = theme.ACCENTS[scheme]
+        self.detail.setHtml(paper_html(paper, muted=accents["muted"], highlight=accents["highlight"]))
+        self.detail_loaded.emit(paper.id)
+
+    # -- sync --------------------------------------------------------------------------------------
+
+    def start_sync(self, **window: Any) -> Task | None:
+        """Sync the Daily Papers feed on a worker with progress in the status bar; one at a time."""
+        if self._sync_task is not None:
+            self.statusBar().showMessage("A sync is already running.", 3000)
+            return None
+        task = self.workers.long("sync", lambda t: self.library.sync(
+            "hf", progress=lambda what, done, total: t.report(done, total or 0, what),
+            cancel=t.cancel_event, **window))  # fmt: skip
+        self._sync_task = task
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.statusBar().showMessage("Syncing Daily Papers…")
+        task.progress.connect(self._sync_progress)
+        task.done.connect(self._sync_done)
+        task.failed.connect(lambda exc: self.report_error(exc, prefix="Sync failed: "))
+        task.finished.connect(self._sync_finished)
+        return task
+
+    def cancel_sync(self) -> None:
+        if self._sync_task is not None:
+            self._sync_task.cancel()
+
+    def _sync_progress(self, done: int, total: int, what: str) -> None:
+        self.progress.setRange(0, total)
+        if total:
+            self.progress.setValue(min(done, total))
+        self.statusBar().showMessage(f"Syncing: {what} {done}" + (f"/{total}" if total else ""))
+
+    def _sync_done(self, report: Any) -> None:
+        self.state.setValue("sync/last", date.today().isoformat())
+        if getattr(report, "error", None):
+            self.messages.show_message(f"Sync failed: {report.error}")
+        else:
+            self.statusBar().showMessage(report.summary(), 8000)
+        self.reload()
+
+    def _sync_finished(self) -> None:
+        self._sync_task = None
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    # -- errors ------------------------------------------------------------------------------------
+
+    def report_error(self, error: object, prefix: str = "") -> None:
+        """Every failure from a worker ends here: one dismissable line, never a crash."""
+        text = f"{prefix}{error}" if str(error) else f"{prefix}{type(error).__name__}"
+        self.messages.show_message(text)
+        self.failed.emit(text)
+
+
+def with_fields(**changes: Any) -> Callable[[Paper], Paper]:
+    """An edit for ``apply_locally``: the paper with some fields replaced."""
+    return lambda paper: dataclasses.replace(paper, **changes)
+
+
+def state_file(library_dir: Path) -> QSettings:
+    """Window geometry, splitters and the last view, kept beside the library they belong to."""
+    return QSettings(str(library_dir / "ui-state.ini"), QSettings.Format.IniFormat)
