@@ -29,6 +29,7 @@ PROJECT_URL = "https://github.com/readerapp/readerapp"
 MAX_RETRY_AFTER = 120.0  # a server asking for longer is better answered by "try again later"
 BACKOFF_BASE = 1.0
 BACKOFF_CAP = 30.0
+MAX_BODY = 64 * 2**20  # bytes; far above any real feed page, and a hostile endless body stops here
 _URL_SHOWN = 160  # an id_list URL can be 30 kB; error lines stay readable
 
 Sleep = Callable[[float], object]
@@ -123,6 +124,19 @@ class _Failure:
     retry_after: float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A successful answer with its whole body read and checked: what the parsers need."""
+
+    url: str
+    headers: httpx.Headers
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+
 class FeedClient:
     """GET with a User-Agent, timeouts, retries (backoff + jitter, ``Retry-After``), a per-host minimum
     interval, cancellation and page progress. Thread-safe; one per sync is the intended use.
@@ -141,10 +155,13 @@ class FeedClient:
         throttle: HostThrottle = PROCESS_THROTTLE,
         rng: random.Random | None = None,
         transport: httpx.BaseTransport | None = None,
+        max_body: int = MAX_BODY,
     ) -> None:
         self.config = config
         self.cancel_event = cancel or threading.Event()
         self.pages = 0
+        self._pages_lock = threading.Lock()
+        self._max_body = max_body
         self._progress = progress
         self._sleep: Sleep = sleep or self.cancel_event.wait
         self._throttle = throttle
@@ -181,8 +198,8 @@ class FeedClient:
         name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
         return self.config.arxiv_delay if name == "arxiv.org" or name.endswith(".arxiv.org") else 0.0
 
-    def get(self, url: str, *, source: str, params: Params | None = None) -> httpx.Response:
-        """GET ``url`` and return the successful response with its whole body read.
+    def get(self, url: str, *, source: str, params: Params | None = None) -> Answer:
+        """GET ``url`` and return the successful answer with its whole body read.
 
         Retries 429, 5xx, timeouts, dropped connections and truncated bodies up to ``config.retries``
         times; 404/410 raise ``NotFoundError``; anything else, or running out of retries, raises
@@ -198,10 +215,12 @@ class FeedClient:
         while True:
             self._wait(self._throttle.reserve(host, self.min_interval(host)))
             outcome = self._attempt(request, source)
-            if isinstance(outcome, httpx.Response):
-                self.pages += 1
+            if isinstance(outcome, Answer):
+                with self._pages_lock:
+                    self.pages += 1
+                    pages = self.pages
                 if self._progress:
-                    self._progress(source, self.pages)
+                    self._progress(source, pages)
                 return outcome
             if attempt == retries:
                 after = f" after {retries} {'retry' if retries == 1 else 'retries'}" if retries else ""
@@ -209,9 +228,13 @@ class FeedClient:
             self._wait(outcome.retry_after if outcome.retry_after is not None else self._backoff(attempt))
             attempt += 1
 
-    def _attempt(self, request: httpx.Request, source: str) -> httpx.Response | _Failure:
+    def _attempt(self, request: httpx.Request, source: str) -> Answer | _Failure:
         try:
-            response = self._http.send(request)
+            response = self._http.send(request, stream=True)
+            try:
+                body = self._read_body(response, source)
+            finally:
+                response.close()
         except httpx.TimeoutException:
             return _Failure(f"no answer within {self.config.timeout:g} s")
         except httpx.ConnectError as exc:
@@ -226,12 +249,24 @@ class FeedClient:
         if status in (404, 410):
             raise NotFoundError(f"{source}: nothing at {_shown(request.url)} (HTTP {status})")
         if status >= 300:
-            detail = normalize_space(response.text[:2000])[:200]
+            detail = normalize_space(body[:2000].decode("utf-8", "replace"))[:200]
             raise FeedError(f"{source}: HTTP {status} from {_shown(request.url)}: {detail}".rstrip(": "))
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) != response.num_bytes_downloaded:
             return _Failure(f"truncated answer ({response.num_bytes_downloaded} of {declared} bytes)")
-        return response
+        return Answer(str(response.url), response.headers, body)
+
+    def _read_body(self, response: httpx.Response, source: str) -> bytes:
+        """The decoded body, refused past ``max_body`` bytes (also after decompression)."""
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > self._max_body:
+                limit = f"{self._max_body:,} bytes"
+                raise FeedError(f"{source}: the answer from {_shown(response.url)} is larger than {limit}")
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with equal jitter: half fixed, half random, so clients spread out."""

@@ -225,3 +225,16 @@ def test_progress_counts_pages(httpserver: HTTPServer, tmp_path: Path, fake_time
         feed_client.get(httpserver.url_for("/p"), source=SOURCE)
         feed_client.get(httpserver.url_for("/p"), source=SOURCE)
     assert seen == [(SOURCE, 1), (SOURCE, 2)]
+
+
+def test_an_oversized_answer_is_refused_not_buffered(
+    httpserver: HTTPServer, tmp_path: Path, fake_time: FakeTime
+) -> None:
+    httpserver.expect_request("/big").respond_with_data(b"x" * 50_000)
+    config = load_config(tmp_path, hf_url=base_url(httpserver))
+    with (
+        FeedClient(config, sleep=fake_time.sleep, max_body=10_000) as feed_client,
+        pytest.raises(FeedError, match=r"larger than 10,000 bytes"),
+    ):
+        feed_client.get(httpserver.url_for("/big"), source=SOURCE)
+    assert len(httpserver.log) == 1  # not retried: the next answer would be as big
