@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from pathlib import Path
 
 import pytest
 from feeds_support import (
     FIXTURES,
+    base_url,
     hf_items,
     lying_length,
     paged_handler,
 )
 from pytest_httpserver import HTTPServer
 
-from readerapp.errors import FeedError, FormatError, NotFoundError, QueryError
+from readerapp.config import load_config
+from readerapp.errors import Cancelled, FeedError, FormatError, NotFoundError, QueryError
 from readerapp.feeds.hf_daily import fetch_daily, fetch_paper, window_param
-from readerapp.feeds.http import FeedClient
+from readerapp.feeds.http import FeedClient, make_client
 
 pytest_plugins = ["feeds_fixtures"]  # its fixtures: feed_client, fake_time
 
@@ -172,3 +176,23 @@ def test_fetch_paper_of_an_unknown_id_is_not_found(feed_client: FeedClient, http
         fetch_paper(feed_client, "2509.99999")
     with pytest.raises(QueryError):
         fetch_paper(feed_client, "not an id")
+
+
+def test_cancel_between_pages_stops_the_fetch(httpserver: HTTPServer, tmp_path: Path) -> None:
+    httpserver.expect_request(DAILY).respond_with_handler(paged_handler(hf_items(120)))
+    cancel = threading.Event()
+    config = load_config(tmp_path, hf_url=base_url(httpserver))
+
+    def on_page(source: str, pages: int) -> None:
+        assert source == "HF Daily Papers"
+        if pages == 1:
+            cancel.set()  # the user presses Cancel while the first page is being parsed
+
+    with make_client(config, cancel=cancel, progress=on_page) as client, pytest.raises(Cancelled):
+        fetch_daily(client, date="2025-09-16")
+    assert len(httpserver.log) == 1
+
+
+def test_make_client_defaults_to_the_default_librarys_settings() -> None:
+    with make_client() as client:
+        assert client.config.hf_url == "http://127.0.0.1:9"  # from READERAPP_HF_URL (tests/conftest.py)
