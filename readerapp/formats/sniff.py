@@ -14,6 +14,7 @@ from pathlib import Path
 from readerapp.errors import FeedError, FormatError
 from readerapp.formats.arxiv_atom import parse_atom
 from readerapp.formats.arxiv_rss import parse_rss
+from readerapp.formats.bibtex import parse_bibtex
 from readerapp.formats.decoding import decode_text, looks_binary
 from readerapp.formats.hf_json import is_hf_item, is_hf_paper, parse_hf_json
 from readerapp.formats.jsonfields import load_json
@@ -116,4 +117,6 @@ def _parse(kind: str, content: bytes, name: str) -> ImportedFile:
         return parse_readerapp_json(load_json(text, name))
     if kind == "jsonl":
         return ImportedFile(kind, parse_jsonl(text))
+    if kind == "bibtex":
+        return ImportedFile(kind, parse_bibtex(text))
     raise FormatError(f"{kind} files cannot be imported yet")

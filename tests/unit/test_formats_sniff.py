@@ -20,6 +20,7 @@ KNOWN = [
     ("arxiv_rss_empty_weekend.xml", "arxiv-rss", 0),
     ("jsonl_papers.jsonl", "jsonl", 3),
     ("readerapp_export_sample.json", "readerapp-json", 4),
+    ("bibtex_sample.bib", "bibtex", 7),
 ]
 
 

@@ -1,0 +1,152 @@
+"""BibTeX: arXiv ids wherever tools hide them, LaTeX decoded, names turned around, bad files refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from readerapp.errors import FormatError
+from readerapp.formats.bibtex import parse_bibtex
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SAMPLE = (FIXTURES / "bibtex_sample.bib").read_text("utf-8")
+
+
+def one(body: str) -> dict[str, object]:
+    (record,) = parse_bibtex("@article{key,\n" + body + "\n}\n")
+    return {
+        "id": record.arxiv_id,
+        "version": record.version,
+        "doi": record.doi,
+        "title": record.title,
+        "authors": record.authors,
+        "published": record.published,
+        "code": record.code_url,
+        "abstract": record.abstract,
+    }
+
+
+def test_sample_file() -> None:
+    records = parse_bibtex(SAMPLE)
+    assert [(r.arxiv_id, r.version) for r in records] == [
+        ("1803.03635", None),
+        ("2202.09778", None),
+        ("1411.2664", 3),
+        ("2404.02151", None),
+        ("2509.09488", 1),
+        ("hep-th/9901001", None),
+        (None, None),
+    ]
+    assert all(r.source == "bibtex" for r in records)
+    lottery = records[0]
+    assert lottery.title == "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks"
+    assert lottery.authors == ["Jonathan Frankle", "Michael Carbin"]
+    assert lottery.published == datetime(2019, 5, 1, tzinfo=UTC)
+    assert lottery.journal_ref == "International Conference on Learning Representations"  # @string resolved
+    assert (lottery.primary_category, lottery.categories) == ("cs.LG", ["cs.LG"])
+    assert lottery.abstract is not None and "over 90%, decreasing" in lottery.abstract
+    assert "\n" not in lottery.abstract
+
+
+def test_dois_and_venues() -> None:
+    records = {r.arxiv_id: r for r in parse_bibtex(SAMPLE)}
+    assert records["1411.2664"].doi == "10.1145/2746539.2746580"
+    assert records["2404.02151"].doi is None  # arXiv's own DOI is only the id again
+    assert records["2202.09778"].journal_ref is None  # "arXiv preprint ..." is not a venue
+    assert records["2509.09488"].journal_ref is None  # CoRR is arXiv
+
+
+def test_latex_accents_and_others() -> None:
+    records = parse_bibtex(SAMPLE)
+    assert records[4].authors[0] == "Felix Mächtle" and records[4].authors[4] == "Sören Pirk"
+    assert records[6].authors == ["Ian Goodfellow", "Yoshua Bengio", "Aaron Courville"]
+
+
+@pytest.mark.parametrize(
+    ("body", "arxiv_id", "version"),
+    [
+        ("title={T}, eprint={2401.01234v2}, archivePrefix={arXiv}", "2401.01234", 2),
+        ("title={T}, eprint={arXiv:2401.01234}", "2401.01234", None),
+        ("title={T}, eprint={math.CA/0611800v2}, archiveprefix={arXiv}", "math.CA/0611800", 2),
+        ("title={T}, eprint={0611800}, archivePrefix={arXiv}, primaryClass={math.CA}", "math/0611800", None),
+        ("title={T}, eprint={12345}, archivePrefix={PubMed}", None, None),
+        ("title={T}, url={https://arxiv.org/pdf/2401.01234v4.pdf}", "2401.01234", 4),
+        ("title={T}, url={http://export.arxiv.org/abs/hep-th/9901001}", "hep-th/9901001", None),
+        ("title={T}, doi={10.48550/arXiv.2401.01234}", "2401.01234", None),
+        ("title={T}, journal={arXiv preprint arXiv:1803.03635}", "1803.03635", None),
+        ("title={T}, howpublished={arXiv 2401.01234}", "2401.01234", None),
+        ("title={T}, arxivid={2401.01234}", "2401.01234", None),
+        ("title={T}, eprint={../../x}, archivePrefix={arXiv}", None, None),
+        ("title={T}, url={https://example.org/../../x}", None, None),
+    ],
+)
+def test_arxiv_id_sources(body: str, arxiv_id: str | None, version: int | None) -> None:
+    found = one(body)
+    assert (found["id"], found["version"]) == (arxiv_id, version)
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        (
+            "title={T}, author={M{\\\"u}ller, J{\\\"o}rg and van der Berg, Jan}",
+            ["Jörg Müller", "Jan van der Berg"],
+        ),
+        ("title={T}, author={Jones, Jr., Bob and {Google Research}}", ["Bob Jones Jr.", "Google Research"]),
+        ("title={T}, author={{\\AA}str{\\\"o}m, K. J.}", ["K. J. Åström"]),
+        ("title={T}, author={Smith, John, Jr., Extra, More}", ["Jr. Extra More Smith John"]),
+        ("title={T}, author={Ay{\\c{s}}e {\\\"O}zt{\\\"u}rk and others}", ["Ayşe Öztürk"]),
+        ("title={T}, author={ , }", []),
+    ],
+)
+def test_names_never_refuse_an_entry(body: str, names: list[str]) -> None:
+    assert one(body)["authors"] == names
+
+
+@pytest.mark.parametrize(
+    ("month", "expected"),
+    [("mar", 3), ("{March}", 3), ("{Sep.}", 9), ("11", 11), ("13", 1), ("", 1), ("{spring}", 1)],
+)
+def test_year_and_month_become_published(month: str, expected: int) -> None:
+    body = f"title={{T}}, year={{2020}}, month={month or '{}'}"
+    assert one(body)["published"] == datetime(2020, expected, 1, tzinfo=UTC)
+
+
+def test_bad_year_is_unknown() -> None:
+    assert one("title={T}, year={forthcoming}")["published"] is None
+
+
+def test_title_abstract_and_code_link() -> None:
+    found = one(
+        "title={{\\\"U}ber {GAN}s: $O(n^2)$ \\& 50\\% <script>alert(1)</script>},\n"
+        "abstract={We study   things.\n\n   Code: \\url{https://github.com/a/b}.},\n"
+        "keywords={tag-like, not tags}, doi={doi:10.1000/XYZ}"
+    )
+    assert found["title"] == "Über GANs: $O(n^2)$ & 50% <script>alert(1)</script>"
+    assert found["abstract"] == "We study things.\n\nCode: https://github.com/a/b."
+    assert found["code"] == "https://github.com/a/b"
+    assert found["doi"] == "10.1000/XYZ"
+
+
+def test_duplicate_keys_keep_both_papers() -> None:
+    text = "@misc{a, title={First}}\n@misc{a, title={Caf{\\'e} second}, eprint={2401.01234}}\n"
+    records = parse_bibtex(text)
+    assert [(r.title, r.arxiv_id) for r in records] == [("First", None), ("Café second", "2401.01234")]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "no BibTeX entries found"),
+        ("% only a comment\n@string{x = {y}}\n", "no BibTeX entries found"),
+        ("just prose, no entries", "no BibTeX entries found"),
+        (SAMPLE[: SAMPLE.index("@book") + 40], r"entry at line \d+ is malformed \(.*cut off\)"),
+        (SAMPLE.replace("@article{liu2022pseudo,", "@article{liu2022pseudo"), "malformed"),
+        ("@misc{a, author={X}}", "entry 'a' \\(line 1\\) has no title"),
+    ],
+)
+def test_malformed_bibtex_is_refused_whole(text: str, message: str) -> None:
+    with pytest.raises(FormatError, match=message):
+        parse_bibtex(text)
