@@ -16,17 +16,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from importlib import metadata
 from urllib.parse import urlsplit
 
 import httpx
 
+from readerapp import __version__
 from readerapp.config import Config, load_config
 from readerapp.errors import Cancelled, FeedError, NotFoundError
 from readerapp.text import normalize_space
 
 PROJECT_URL = "https://github.com/readerapp/readerapp"
-MAX_RETRY_AFTER = 120.0  # a server asking for longer is better answered by "try again later"
+MAX_RETRY_AFTER = 120.0  # longer asks are clamped: a sync blocked for many minutes helps no one
 BACKOFF_BASE = 1.0
 BACKOFF_CAP = 30.0
 MAX_BODY = 64 * 2**20  # bytes; far above any real feed page, and a hostile endless body stops here
@@ -39,12 +39,8 @@ Params = Mapping[str, str | int]
 
 def user_agent(contact: str = "") -> str:
     """``readerapp/<version> (+<project URL>; mailto:<contact>)``: who we are and how to reach us."""
-    try:
-        version = metadata.version("readerapp")
-    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
-        version = "0+source"
     mailto = f"; mailto:{contact}" if contact else ""
-    return f"readerapp/{version} (+{PROJECT_URL}{mailto})"
+    return f"readerapp/{__version__} (+{PROJECT_URL}{mailto})"
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
