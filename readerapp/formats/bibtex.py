@@ -18,12 +18,12 @@ from bibtexparser.middlewares import LatexDecodingMiddleware
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
 from readerapp.errors import FormatError
+from readerapp.formats.dates import month_number
 from readerapp.ids import ArxivId, parse_arxiv_id
 from readerapp.records import PaperRecord
 from readerapp.text import find_code_link, normalize_abstract, normalize_space
 
 SOURCE = "bibtex"
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _ARXIV_MENTION_RE = re.compile(r"\barxiv\s*[:/]?\s*(\S+)", re.IGNORECASE)
 _DOI_PREFIX_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b(\d{4})\b")
@@ -132,15 +132,8 @@ def _authors(raw: str) -> list[str]:
 
 
 def _published(fields: dict[str, str]) -> datetime | None:
-    """The year (and month when given) as the first day of that month, in UTC."""
+    """The year (and month when given; else January) as the first day of that month, in UTC."""
     year = _YEAR_RE.search(fields.get("year", ""))
     if not year or not 1000 <= int(year.group(1)) <= 9999:
         return None
-    return datetime(int(year.group(1)), _month(fields.get("month", "")), 1, tzinfo=UTC)
-
-
-def _month(text: str) -> int:
-    """``3``, ``mar``, ``March`` or ``Mar.``; anything else is January."""
-    text = text.strip(" .{}").lower()
-    month = int(text) if text.isdigit() else _MONTHS.index(text[:3]) + 1 if text[:3] in _MONTHS else 1
-    return month if 1 <= month <= 12 else 1
+    return datetime(int(year.group(1)), month_number(fields.get("month", "")) or 1, 1, tzinfo=UTC)

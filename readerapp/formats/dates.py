@@ -11,6 +11,15 @@ from email.utils import parsedate_to_datetime
 
 from readerapp.errors import FormatError
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def month_number(text: str) -> int | None:
+    """``3``, ``mar``, ``March`` or ``Mar.`` -> 3; None for anything else."""
+    text = text.strip(" .{}").lower()
+    month = int(text) if text.isdigit() else _MONTHS.index(text[:3]) + 1 if text[:3] in _MONTHS else 0
+    return month if 1 <= month <= 12 else None
+
 
 def parse_iso_datetime(text: str, where: str) -> datetime:
     """An ISO 8601 timestamp or date (``Z`` or an offset, or neither for UTC)."""

@@ -15,6 +15,7 @@ from readerapp.errors import FeedError, FormatError
 from readerapp.formats.arxiv_atom import parse_atom
 from readerapp.formats.arxiv_rss import parse_rss
 from readerapp.formats.bibtex import parse_bibtex
+from readerapp.formats.daily_page import DATE_LINE_RE, parse_daily_page
 from readerapp.formats.decoding import decode_text, looks_binary
 from readerapp.formats.hf_json import is_hf_item, is_hf_paper, parse_hf_json
 from readerapp.formats.jsonfields import load_json
@@ -29,9 +30,6 @@ _XML_PROLOG_RE = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>|\s)*", 
 _XML_ROOT_RE = re.compile(r"<(?:[\w.-]+:)?([\w.-]+)")
 _READERAPP_RE = re.compile(r'^\s*\{\s*"format"\s*:\s*"readerapp"')
 _BIBTEX_RE = re.compile(r"^\s*@\s*[a-zA-Z]+\s*[{(]", re.MULTILINE)
-_DATE_LINE_RE = re.compile(
-    r"^\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\s*$", re.MULTILINE
-)
 
 
 def sniff_format(head: bytes) -> str:
@@ -50,7 +48,7 @@ def sniff_format(head: bytes) -> str:
         return _sniff_json_object(start)
     if _BIBTEX_RE.search(text):
         return "bibtex"
-    if _DATE_LINE_RE.search(text):
+    if DATE_LINE_RE.search(text):
         return "daily-page"
     raise FormatError("not a format readerapp reads (JSON, arXiv Atom/RSS, BibTeX, a copied papers page)")
 
@@ -119,4 +117,4 @@ def _parse(kind: str, content: bytes, name: str) -> ImportedFile:
         return ImportedFile(kind, parse_jsonl(text))
     if kind == "bibtex":
         return ImportedFile(kind, parse_bibtex(text))
-    raise FormatError(f"{kind} files cannot be imported yet")
+    return ImportedFile(kind, parse_daily_page(text))  # "daily-page", the last one sniffed

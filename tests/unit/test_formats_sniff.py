@@ -21,6 +21,7 @@ KNOWN = [
     ("jsonl_papers.jsonl", "jsonl", 3),
     ("readerapp_export_sample.json", "readerapp-json", 4),
     ("bibtex_sample.bib", "bibtex", 7),
+    ("daily_page_2025-09-16.txt", "daily-page", 43),
 ]
 
 
