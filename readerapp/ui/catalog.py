@@ -26,8 +26,21 @@ class Entry:
 
     @property
     def search_text(self) -> str:
-        """What the palette's filter matches against."""
-        return f"{self.title} {self.line} {self.help} {' '.join(self.keys)}".lower()
+        """What the palette's filter matches against (not the help text: "star" must not find
+        every command whose help mentions starred papers)."""
+        return f"{self.title} {self.line} {' '.join(self.keys)}".lower()
+
+
+def rank(entry: Entry, words: list[str]) -> int:
+    """Lower ranks first: the command named exactly, then names starting with the first typed word."""
+    if not words:
+        return 3
+    typed = " ".join(words)
+    if entry.line == typed or entry.title.lower() == typed:
+        return 0
+    if entry.line.startswith(words[0]) or entry.title.lower().startswith(words[0]):
+        return 1
+    return 2
 
 
 def catalog(registry: CommandRegistry, keymap: Keymap) -> list[Entry]:

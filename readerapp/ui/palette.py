@@ -22,11 +22,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLineEdit, QListView, QVBoxLayout, QWidget
 
-from readerapp.ui.catalog import Entry
+from readerapp.ui.catalog import Entry, rank
 
 Index = QModelIndex | QPersistentModelIndex
 LINE_ROLE = Qt.ItemDataRole.UserRole + 1
-SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class PaletteModel(QAbstractListModel):
@@ -55,13 +55,14 @@ class PaletteModel(QAbstractListModel):
             return entry.line
         if role == LINE_ROLE:
             return entry.line
-        if role == SEARCH_ROLE:
-            return entry.search_text
+        if role == ENTRY_ROLE:
+            return entry
         return None
 
 
 class WordFilter(QSortFilterProxyModel):
-    """Keeps the entries that contain every typed word, in any order (``tag tog`` finds toggle-tag)."""
+    """Keeps the entries that contain every typed word, in any order (``tag tog`` finds toggle-tag),
+    the command named exactly first."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -71,10 +72,16 @@ class WordFilter(QSortFilterProxyModel):
         self.beginFilterChange()
         self._words = text.lower().split()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.sort(-1)  # ranks depend on the words: unsort first, or Qt keeps the previous order
+        self.sort(0)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        text = self.sourceModel().index(source_row, 0, source_parent).data(SEARCH_ROLE) or ""
-        return all(word in text for word in self._words)
+        entry = self.sourceModel().index(source_row, 0, source_parent).data(ENTRY_ROLE)
+        return entry is not None and all(word in entry.search_text for word in self._words)
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        ranks = [rank(index.data(ENTRY_ROLE), self._words) for index in (left, right)]
+        return (ranks[0], left.row()) < (ranks[1], right.row())
 
 
 class CommandPalette(QDialog):

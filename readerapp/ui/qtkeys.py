@@ -42,7 +42,9 @@ def token_from_event(event: QKeyEvent) -> str | None:
     text = event.text()
     commanding = any(m in held for m in ("Ctrl", "Alt", "Meta"))
     if not commanding and key not in _NAMED and len(text) == 1 and text.isprintable():
-        return text  # what the key types, so Shift+j is "J" and Shift+/ is "?" on any layout
+        # What the key types, so Shift+/ is "?" on any layout; Shift+j is "J" even when a synthetic
+        # event (QTest, some remote-input tools) carries the lower-case text.
+        return text.upper() if "Shift" in held and text.isalpha() else text
     name = _NAMED.get(key)
     if name is None:
         code = int(key)

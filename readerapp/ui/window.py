@@ -407,10 +407,12 @@ class MainWindow(QMainWindow):
         self.table.scrollTo(index)
 
     def toggle_current_selected(self) -> None:
+        """Mark the current row (the first ``x`` keeps the browsing selection as the first mark)."""
         index = self.table.currentIndex()
         if index.isValid():
             flags = QItemSelectionModel.SelectionFlag
-            self.table.selectionModel().select(index, flags.Toggle | flags.Rows)
+            action = flags.Toggle if self.marking else flags.Select
+            self.table.selectionModel().select(index, action | flags.Rows)
             self.marking = True
 
     def clear_marks(self) -> None:

@@ -2,7 +2,7 @@
 
 Writes go one at a time through a single thread (Anki's collection executor), so two triage keys can
 never race each other and undo records arrive in the order the user pressed the keys. Reads, searches
-and sync run on a small pool. Workers never touch widgets: each job is a ``Task`` object living on
+and sync run on a small pool. Reads wait for the writes submitted before them. Workers never touch widgets: each job is a ``Task`` object living on
 the GUI thread whose signals the worker emits, which Qt delivers there as queued calls.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -60,6 +60,8 @@ class Workers(QObject):
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="readerapp-write")
         self._pool = ThreadPoolExecutor(read_threads, thread_name_prefix="readerapp-read")
         self._live: set[Task] = set()
+        self._last_write: Future[None] | None = None
+        self._closed = False
 
     def write(self, name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
         """Run a database write after every write submitted before it."""
@@ -86,6 +88,7 @@ class Workers(QObject):
 
     def shutdown(self) -> None:
         """Finish the queued writes (nothing the user did is lost), drop queued reads."""
+        self._closed = True
         self.cancel_all()
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._writer.shutdown(wait=True)
@@ -98,11 +101,19 @@ class Workers(QObject):
 
     def _start(self, executor: Executor, task: Task, fn: Callable[..., Any],
                args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        if self._closed:
+            return  # the window is going away: a late timer's job is not worth running
         self._live.add(task)
         task.finished.connect(lambda: self._retire(task))
         self.busy_changed.emit(len(self._live))
 
+        # Reads wait for the writes submitted before them, so a view opened right after a triage key
+        # shows that key's result (read-your-writes), while they still run beside later writes.
+        before = self._last_write if executor is self._pool else None
+
         def run() -> None:
+            if before is not None:
+                wait([before])
             try:
                 result = fn(*args, **kwargs)
             except Exception as exc:  # delivered to the GUI thread, which decides what to show
@@ -110,7 +121,9 @@ class Workers(QObject):
             else:
                 task._ended.emit(True, result)
 
-        executor.submit(run)
+        future = executor.submit(run)
+        if executor is self._writer:
+            self._last_write = future
 
     def _retire(self, task: Task) -> None:
         self._live.discard(task)

@@ -1,0 +1,227 @@
+"""Triage driven by keys only, checked through the Library API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from readerapp import Library
+from readerapp.ui.app import Session, open_session
+
+
+def keys(qtbot: QtBot, widget, *sequence: str) -> None:  # type: ignore[no-untyped-def]
+    """Type keys the way a user does: one key per item ("Ctrl+K" style names for modified keys)."""
+    for key in sequence:
+        if "+" in key and len(key) > 1:
+            *mods, name = key.split("+")
+            flags = Qt.KeyboardModifier.NoModifier
+            for mod in mods:
+                flags |= {"Ctrl": Qt.KeyboardModifier.ControlModifier,
+                          "Shift": Qt.KeyboardModifier.ShiftModifier}[mod]
+            qtbot.keyClick(widget, getattr(Qt.Key, f"Key_{name}"), flags)
+        elif key in ("Return", "Escape", "Down", "Up"):
+            qtbot.keyClick(widget, getattr(Qt.Key, f"Key_{key}"))
+        else:
+            qtbot.keyClick(widget, key)
+
+
+def settle(qtbot: QtBot, session: Session) -> None:
+    """Wait until every write and read the keys started has come back."""
+    qtbot.waitUntil(lambda: session.workers.busy == 0, timeout=5000)
+
+
+def test_the_issue_sequence_star_archive_reading_undo_tag(qtbot: QtBot, session: Session,
+                                                          library: Library) -> None:
+    w = session.window
+    first, second, third = w.model.ids[:3]
+    assert w.current_id() == first
+    keys(qtbot, w.table, "j", "s", "e")
+    assert w.current_id() == third, "after e the next paper is selected at once"
+    assert w.counts["archived"] == 1 and w.model.row_of(second) == -1
+    keys(qtbot, w.table, "r", "u")
+    settle(qtbot, session)
+    keys(qtbot, w.table, "t")
+    qtbot.waitUntil(session.actions.tag_prompt.isVisible)
+    qtbot.keyClicks(session.actions.tag_prompt.input, "gui-test")
+    keys(qtbot, session.actions.tag_prompt.input, "Return")
+    settle(qtbot, session)
+
+    archived = library.list(state="archived")
+    assert [p.id for p in archived] == [second] and archived[0].starred
+    assert library.list(state="reading") == []
+    tagged = library.list(tag="gui-test")
+    assert len(tagged) == 1 and tagged[0].state == "inbox"
+    assert library.get(third).state == "inbox"
+    assert w.model.row_of(third) >= 0, "undo brought the paper back into the list"
+    assert "Inbox" in w.windowTitle() and "readerapp" in w.windowTitle()
+
+
+def test_done_and_back_to_inbox_from_another_view(qtbot: QtBot, session: Session, library: Library) -> None:
+    w = session.window
+    first, second = w.model.ids[:2]
+    keys(qtbot, w.table, "d")
+    assert w.current_id() == second
+    with qtbot.waitSignal(w.view_loaded):
+        keys(qtbot, w.table, "g", "d")
+    assert w.model.ids == [first] and "Done" in w.windowTitle()
+    keys(qtbot, w.table, "i")
+    assert w.model.ids == []
+    settle(qtbot, session)
+    assert library.get(first).state == "inbox"
+    assert library.counts()["done"] == 0
+
+
+def test_marking_with_x_and_shift_j_acts_on_the_selection(qtbot: QtBot, session: Session,
+                                                          library: Library) -> None:
+    w = session.window
+    ids = w.model.ids[:5]
+    keys(qtbot, w.table, "x", "J", "Shift+J", "j", "j")
+    assert w.targets() == ids[:3], "j moves on without dropping the marks"
+    keys(qtbot, w.table, "e")
+    assert w.current_id() == ids[3]
+    settle(qtbot, session)
+    assert sorted(p.id for p in library.list(state="archived")) == sorted(ids[:3])
+    keys(qtbot, w.table, "u")
+    settle(qtbot, session)
+    assert library.counts()["archived"] == 0
+
+
+def test_star_undo_redo(qtbot: QtBot, session: Session, library: Library) -> None:
+    w = session.window
+    first = w.current_id()
+    assert first is not None
+    keys(qtbot, w.table, "s")
+    settle(qtbot, session)
+    assert library.get(first).starred
+    keys(qtbot, w.table, "u")
+    settle(qtbot, session)
+    assert not library.get(first).starred
+    keys(qtbot, w.table, "Ctrl+Shift+Z")
+    settle(qtbot, session)
+    assert library.get(first).starred
+    keys(qtbot, w.table, "Ctrl+Z")
+    settle(qtbot, session)
+    assert not library.get(first).starred
+
+
+def test_number_keys_toggle_the_sidebar_tags(qtbot: QtBot, session: Session, library: Library) -> None:
+    w = session.window
+    first, second = w.model.ids[:2]
+    keys(qtbot, w.table, "t")
+    qtbot.keyClicks(session.actions.tag_prompt.input, "beta alpha")
+    keys(qtbot, session.actions.tag_prompt.input, "Return")
+    qtbot.waitUntil(lambda: w.tag_names == ["alpha", "beta"])
+    keys(qtbot, w.table, "j", "2")
+    settle(qtbot, session)
+    assert library.get(second).tags == ["beta"]
+    keys(qtbot, w.table, "2", "k", "1")
+    settle(qtbot, session)
+    assert library.get(second).tags == []
+    assert library.get(first).tags == ["beta"]
+    keys(qtbot, w.table, "9")
+    assert "No tag 9" in w.statusBar().currentMessage()
+
+
+def test_tag_prompt_completes_known_tags(qtbot: QtBot, session: Session, library: Library) -> None:
+    w = session.window
+    library.tag([w.model.ids[5]], add=["llm-evaluation"])
+    with qtbot.waitSignal(w.counts_loaded):
+        w.refresh_counts()
+    first = w.current_id()
+    assert first is not None
+    keys(qtbot, w.table, "t")
+    prompt = session.actions.tag_prompt
+    qtbot.keyClicks(prompt.input, "-nothing llm")
+    popup = prompt.completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    keys(qtbot, popup, "Down", "Return")
+    assert prompt.input.text() == "-nothing llm-evaluation"
+    keys(qtbot, prompt.input, "Return")
+    settle(qtbot, session)
+    assert library.get(first).tags == ["llm-evaluation"]
+
+
+def test_palette_runs_commands_and_typed_command_lines(qtbot: QtBot, session: Session,
+                                                       library: Library) -> None:
+    w = session.window
+    first = w.current_id()
+    assert first is not None
+    palette = session.actions.palette
+    keys(qtbot, w.table, ":")
+    assert palette.isVisible()
+    qtbot.keyClicks(palette.input, "star")
+    assert palette.filter.rowCount() >= 1
+    keys(qtbot, palette.input, "Return")
+    settle(qtbot, session)
+    assert library.get(first).starred
+    keys(qtbot, w.table, "Ctrl+K")
+    qtbot.waitUntil(palette.isVisible)
+    qtbot.keyClicks(palette.input, "go starred")
+    with qtbot.waitSignal(w.view_loaded):
+        keys(qtbot, palette.input, "Return")
+    assert w.view.key == "starred" and w.model.ids == [first]
+
+
+def test_help_overlay_lists_every_key(qtbot: QtBot, session: Session) -> None:
+    keys(qtbot, session.window.table, "?")
+    overlay = session.actions.help_overlay
+    assert overlay.isVisible()
+    text = overlay.browser.toPlainText()
+    for expected in ("Star", "g i", "Ctrl+K", "Undo", "Toggle tag: 3"):
+        assert expected in text
+    keys(qtbot, overlay, "Escape")
+    assert not overlay.isVisible()
+
+
+def test_note_editor_saves_on_close_and_undoes(qtbot: QtBot, session: Session, library: Library) -> None:
+    w = session.window
+    first = w.current_id()
+    assert first is not None
+    editor = session.actions.note_editor
+    keys(qtbot, w.table, "n")
+    qtbot.waitUntil(editor.isVisible)
+    qtbot.keyClicks(editor.text, "Read section 3 <b>again</b>")
+    keys(qtbot, editor.text, "Escape")
+    settle(qtbot, session)
+    assert library.get(first).note == "Read section 3 <b>again</b>"
+    qtbot.waitUntil(lambda: "again" in w.detail.toPlainText())
+    keys(qtbot, w.table, "u")
+    settle(qtbot, session)
+    assert library.get(first).note == ""
+
+
+def test_search_field_and_escape_back_to_the_list(qtbot: QtBot, session: Session) -> None:
+    w = session.window
+    keys(qtbot, w.table, "/")
+    assert w.search.hasFocus()
+    qtbot.keyClicks(w.search, "j")
+    assert w.search.text() == "j", "plain keys type into the search field"
+    keys(qtbot, w.search, "Escape")
+    assert w.table.hasFocus()
+
+
+def test_user_keys_override_and_conflicts_are_reported(qtbot: QtBot, qapp: QApplication,
+                                                       library: Library) -> None:
+    settings = Path(library.path) / "settings.toml"
+    settings.write_text('[keys]\n"q" = "star"\n"z" = "frobnicate"\n"g" = "last"\n')
+    session = open_session(library)
+    qtbot.addWidget(session.window)
+    with qtbot.waitSignal(session.window.view_loaded):
+        session.window.show()
+        session.start()
+    try:
+        message = session.window.messages.label.text()
+        assert "no such command: frobnicate" in message
+        assert "'g' hides 'g g'" in message
+        first = session.window.current_id()
+        assert first is not None
+        keys(qtbot, session.window.table, "q")
+        settle(qtbot, session)
+        assert library.get(first).starred
+        keys(qtbot, session.window.table, "g")
+        assert session.window.current_row() == len(session.window.model.ids) - 1
+    finally:
+        session.close()
