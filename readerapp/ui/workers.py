@@ -2,8 +2,9 @@
 
 Writes go one at a time through a single thread (Anki's collection executor), so two triage keys can
 never race each other and undo records arrive in the order the user pressed the keys. Reads, searches
-and sync run on a small pool. Reads wait for the writes submitted before them. Workers never touch widgets: each job is a ``Task`` object living on
-the GUI thread whose signals the worker emits, which Qt delivers there as queued calls.
+and sync run on a small pool; a read waits for the writes submitted before it. Workers never touch
+widgets: each job is a ``Task`` object living on the GUI thread whose signals the worker emits, which
+Qt delivers there as queued calls.
 """
 
 from __future__ import annotations

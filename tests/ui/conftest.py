@@ -12,7 +12,6 @@ from readerapp import Library
 from readerapp.ui import theme
 from readerapp.ui.app import Session, open_session
 
-
 # The offscreen platform says, at warning level, that it cannot raise windows or grab the keyboard.
 # Those lines describe the headless test platform, not the app; every other warning still fails a test.
 OFFSCREEN_NOISE = "This plugin does not support"
