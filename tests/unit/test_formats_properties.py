@@ -171,7 +171,12 @@ def test_any_bytes_give_records_or_a_clear_error(tmp_path: Path, content: bytes)
 
 
 @SLOW
-@given(sample=st.sampled_from(_SAMPLES), cut=st.floats(0, 1), flip=st.integers(0, 2**20), byte=st.integers(0, 255))
+@given(
+    sample=st.sampled_from(_SAMPLES),
+    cut=st.floats(0, 1),
+    flip=st.integers(0, 2**20),
+    byte=st.integers(0, 255),
+)
 def test_cut_or_corrupted_fixtures_give_records_or_a_clear_error(
     tmp_path: Path, sample: Path, cut: float, flip: int, byte: int
 ) -> None:
