@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 _WS_RE = re.compile(r"\s+")
+_WORD_RE = re.compile(r"\w+")
 _CODE_LINK_RE = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[^\s<>\"'()\[\]{}]+", re.I)
 _TRAILING = ".,;:!?)]}>'\"`"
 
@@ -25,13 +27,14 @@ def normalize_abstract(text: str | None) -> str:
     return "\n\n".join(p for p in (normalize_space(p) for p in paragraphs) if p)
 
 
+@functools.lru_cache(maxsize=8192)
 def title_key(title: str) -> str:
     """A key that matches the same title across sources: case, accents, punctuation and spacing
-    folded away. Used to merge papers that arrive without an id."""
-    decomposed = unicodedata.normalize("NFKD", title)
-    no_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
-    words = re.findall(r"\w+", no_marks.casefold())
-    return " ".join(words)
+    folded away. Used to merge papers that arrive without an id (cached: a merge asks per source)."""
+    if not title.isascii():
+        decomposed = unicodedata.normalize("NFKD", title)
+        title = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_WORD_RE.findall(title.casefold()))
 
 
 def find_code_link(text: str | None) -> str | None:

@@ -73,7 +73,7 @@ def test_tag_note_highlight_undo(lib: Library) -> None:
 
 
 def test_errors_are_clear(lib: Library) -> None:
-    with pytest.raises(NotFoundError, match="no paper '9999.99999'"):
+    with pytest.raises(NotFoundError, match=r"no paper '9999\.99999'"):
         lib.get("9999.99999")
     with pytest.raises(ReaderappError, match="unknown state"):
         lib.set_state(ids(lib, 1), "later")

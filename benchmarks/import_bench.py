@@ -1,0 +1,97 @@
+"""Import benchmark: papers/s from an HF JSON file into a fresh SQLite library (no search indexing),
+a re-import of the same file (the merge path), and list latency at that size.
+
+Usage: ``python benchmarks/import_bench.py [N]`` (default 100,000). The synthetic file is cached in
+``bench-data/``; the library is made anew each run.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from synth import generate_items, write_json_array  # noqa: E402
+
+from readerapp import Library  # noqa: E402
+
+DATA = Path(__file__).resolve().parent.parent / "bench-data"
+
+
+def synthetic_file(n: int) -> Path:
+    path = DATA / f"synth-{n}.json"
+    if not path.exists():
+        DATA.mkdir(exist_ok=True)
+        write_json_array(generate_items(n, seed=0), path)
+    return path
+
+
+def timed(fn, repeat: int) -> tuple[float, float]:
+    """p50 and p95 in milliseconds over ``repeat`` warm calls."""
+    fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GiB, Python {platform.python_version()}"
+
+
+def main() -> int:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    source = synthetic_file(n)
+    folder = DATA / f"import-bench-{n}"
+    shutil.rmtree(folder, ignore_errors=True)
+    print(f"machine: {machine()}")
+    with Library.open(folder) as lib:
+        start = time.perf_counter()
+        report = lib.import_file(source)
+        first = time.perf_counter() - start
+        print(f"import {n:,} papers: {first:.1f} s, {len(report.new) / first:,.0f} papers/s (new)")
+        start = time.perf_counter()
+        again = lib.import_file(source)
+        second = time.perf_counter() - start
+        print(f"re-import (all unchanged): {second:.1f} s, {again.fetched / second:,.0f} papers/s")
+        ids = lib.list_ids()
+        lib.set_state(ids[:20_000], "archived")
+        lib.star(ids[:5_000:7])
+        for label, fn, repeat in (
+            ("list(limit=50) newest feed days", lambda: lib.list(limit=50), 30),
+            ("list(state=inbox, limit=50)", lambda: lib.list(state="inbox", limit=50), 30),
+            ("list(starred=True)", lambda: lib.list(starred=True), 10),
+            ("list_ids() all papers", lambda: lib.list_ids(), 10),
+            ("list_ids(state=inbox)", lambda: lib.list_ids(state="inbox"), 10),
+            ("rows(60 ids) (a screenful)", lambda: lib.rows(ids[1000:1060]), 30),
+            ("counts()", lib.counts, 30),
+        ):
+            p50, p95 = timed(fn, repeat)
+            print(f"{label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+        start = time.perf_counter()
+        lib.list()
+        print(f"list() every paper (CLI `list --json` path): {time.perf_counter() - start:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
