@@ -45,15 +45,18 @@ def parse_bibtex(text: str) -> list[PaperRecord]:
     return [_record(entry) for entry in entries]
 
 
+class _ReportedAsFormatError(logging.Filter):
+    """The splitter logs each failed block; ``parse_bibtex`` raises one FormatError for it instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+logging.getLogger("bibtexparser.splitter").addFilter(_ReportedAsFormatError())
+
+
 def _parse(text: str) -> bibtexparser.Library:
-    """bibtexparser logs each failed block itself; we report it once, as an error, instead."""
-    parser_log = logging.getLogger("bibtexparser")
-    level = parser_log.level
-    parser_log.setLevel(logging.CRITICAL)
-    try:
-        return bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
-    finally:
-        parser_log.setLevel(level)
+    return bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
 
 
 def _line(block: model.Block) -> int:
