@@ -1,8 +1,8 @@
 """arXiv identifiers: recognise them anywhere (URLs, ``arXiv:`` prefixes, OAI guids), split off the
 version, and turn any id into a file-name-safe string.
 
-New style ``YYMM.NNNN[N]`` and old style ``archive[.SC]/YYMMNNN`` (which keeps its slash) are both
-recognised; the base id is the library key and the version is stored apart.
+New style ``YYMM.NNNN[N]`` and old style ``archive[.SC]/YYMMNNN`` (which keeps its slash and drops
+the subject class) are both recognised; the base id is the library key and the version is stored apart.
 """
 
 from __future__ import annotations
@@ -93,12 +93,13 @@ def _from_match(match: re.Match[str]) -> ArxivId | None:
     if match["new"]:
         month = int(match["new"][2:4])
         return ArxivId(match["new"], version) if 1 <= month <= 12 else None
-    old = match["old"]
-    archive, number = old.split("/")
-    name, _, subject = archive.partition(".")
-    if name.lower() not in _OLD_ARCHIVES:
+    archive, number = match["old"].split("/")
+    name = archive.partition(".")[0].lower()
+    if name not in _OLD_ARCHIVES:
         return None
-    base = f"{name.lower()}{'.' + subject.upper() if subject else ''}/{number}"
+    # The subject class (``math.CA``) is not part of an old-style id: arXiv files the paper under
+    # ``math/0611800`` and redirects the longer form there, so both must be one paper here.
+    base = f"{name}/{number}"
     return ArxivId(base, version)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from readerapp.errors import NotFoundError
 from readerapp.ids import parse_arxiv_id
+from readerapp.text import title_key
 from readerapp.paper import HighlightView, Paper
 from readerapp.store.models import (
     Collection,
@@ -43,7 +44,7 @@ def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
 
 
 def find_paper(session: Session, ident: str) -> PaperRow | None:
-    """The paper an id, URL, local id or DOI names, or None."""
+    """The paper an arXiv id or URL, local id, DOI (``doi:``/URL) or ``title:`` key names, or None."""
     ident = ident.strip()
     arxiv = parse_arxiv_id(ident)
     if arxiv is not None:
@@ -53,6 +54,8 @@ def find_paper(session: Session, ident: str) -> PaperRow | None:
     found = session.scalar(select(PaperRow).where(PaperRow.local_id == ident))
     if found is not None:
         return found
+    if ident.startswith("title:"):  # a paper without ids, as the lossless JSON format names it
+        return session.scalars(select(PaperRow).where(PaperRow.title_key == title_key(ident[6:]))).first()
     doi = ident.lower().removeprefix("doi:").removeprefix("https://doi.org/").strip()
     if doi.startswith("10."):
         return session.scalar(select(PaperRow).where(PaperRow.doi == doi))
@@ -227,8 +230,7 @@ def counts(session: Session, user_id: int) -> dict[str, int]:
             select(PaperState.state, func.count())
             .where(PaperState.user_id == user_id)
             .group_by(PaperState.state)
-        )
-        .all()
+        ).all()
     )
     starred = (
         session.scalar(
@@ -248,27 +250,21 @@ def counts(session: Session, user_id: int) -> dict[str, int]:
 
 
 def tag_counts(session: Session) -> dict[str, int]:
-    rows = (
-        session.execute(
-            select(Tag.name, func.count(PaperTag.paper_id))
-            .outerjoin(PaperTag, PaperTag.tag_id == Tag.id)
-            .group_by(Tag.id)
-            .order_by(func.lower(Tag.name))
-        )
-        .all()
-    )
+    rows = session.execute(
+        select(Tag.name, func.count(PaperTag.paper_id))
+        .outerjoin(PaperTag, PaperTag.tag_id == Tag.id)
+        .group_by(Tag.id)
+        .order_by(func.lower(Tag.name))
+    ).all()
     return {name: n for name, n in rows if n}
 
 
 def feed_days(session: Session, limit: int = 14) -> list[tuple[date, int]]:
-    rows = (
-        session.execute(
-            select(PaperRow.feed_day, func.count())
-            .where(PaperRow.feed_day.is_not(None))
-            .group_by(PaperRow.feed_day)
-            .order_by(PaperRow.feed_day.desc())
-            .limit(limit)
-        )
-        .all()
-    )
+    rows = session.execute(
+        select(PaperRow.feed_day, func.count())
+        .where(PaperRow.feed_day.is_not(None))
+        .group_by(PaperRow.feed_day)
+        .order_by(PaperRow.feed_day.desc())
+        .limit(limit)
+    ).all()
     return [(day, n) for day, n in rows if day is not None]

@@ -10,13 +10,13 @@ must run at thousands of papers a second.
 
 from __future__ import annotations
 
-import secrets
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from readerapp.records import Annotations, PaperRecord
@@ -60,9 +60,13 @@ class MergeReport:
         return self.fetched - len(self.new) - len(self.updated)
 
 
-def new_local_id() -> str:
-    """A stable id for a paper without an arXiv id; it stays valid after the paper gains one."""
-    return "L" + secrets.token_hex(6)
+def new_local_ids(count: int) -> list[str]:
+    """Stable ids for papers, valid whether or not they have (or later gain) an arXiv id.
+
+    One call to the OS for the whole batch: a system call per paper is a tenth of an import's time.
+    """
+    hexed = os.urandom(6 * count).hex()
+    return ["L" + hexed[12 * i : 12 * (i + 1)] for i in range(count)]
 
 
 def _priority(source: str) -> int:
@@ -191,7 +195,7 @@ def _changes_for(row: dict[str, Any], record: PaperRecord, sources: set[str], sa
 
 def _new_row(record: PaperRecord, sources: set[str], sample: bool, now: datetime) -> dict[str, Any]:
     return {
-        "local_id": new_local_id(),
+        "local_id": "",  # assigned per batch
         "arxiv_id": record.arxiv_id,
         "version": record.version,
         "doi": record.doi.lower() if record.doi else None,
@@ -287,7 +291,9 @@ def _upsert_batch(
     if inserts:
         # Plain executemany, then one lookup by our own local ids: RETURNING with ordered
         # parameters makes SQLite insert row by row, which is ten times slower.
-        session.execute(Paper.__table__.insert(), inserts)
+        for row, local_id in zip(inserts, new_local_ids(len(inserts)), strict=True):
+            row["local_id"] = local_id
+        bulk_insert(session, Paper.__table__, inserts)
         by_local: dict[str, tuple[int, str | None]] = {}
         local_ids = [row["local_id"] for row in inserts]
         for start in range(0, len(local_ids), 900):
@@ -320,9 +326,33 @@ def _public_id(session: Session, paper_id: int) -> str:
     return str(arxiv_id or local_id)
 
 
+def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT many rows with one driver-level executemany.
+
+    Values go through each column type's own bind processor, exactly as SQLAlchemy would, but once
+    per value instead of through its per-row parameter machinery, which costs more than SQLite itself.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([marker] * len(names))})"
+    data = [
+        tuple(
+            value if process is None else process(value)
+            for value, process in zip((row[name] for name in names), processors, strict=True)
+        )
+        for row in rows
+    ]
+    connection.exec_driver_sql(sql, data)
+
+
 def log_changes(session: Session, public_ids: Iterable[str]) -> None:
     """Append to the change log the index catches up from (one row per distinct id)."""
     unique = list(dict.fromkeys(public_ids))
     if unique:
         now = utcnow()
-        session.execute(ChangeLog.__table__.insert(), [{"public_id": pid, "at": now} for pid in unique])
+        bulk_insert(session, ChangeLog.__table__, [{"public_id": pid, "at": now} for pid in unique])

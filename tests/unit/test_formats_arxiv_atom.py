@@ -38,7 +38,7 @@ def test_sample_answer() -> None:
         ("1411.2664", 3),
         ("2404.02151", 4),
         ("hep-th/9901001", 2),
-        ("math.CA/0611800", 2),
+        ("math/0611800", 2),
     ]
     lottery = page.records[0]
     assert lottery.source == "arxiv"
@@ -68,7 +68,7 @@ def test_old_style_ids_and_paragraphs() -> None:
     hep = records["hep-th/9901001"]
     assert hep.title == "Boundary States and Open String Duality in Curved Backgrounds"
     assert hep.abstract is not None and not hep.abstract.startswith(" ")
-    math = records["math.CA/0611800"]
+    math = records["math/0611800"]
     assert math.abstract is not None
     assert math.abstract.endswith("when $0<q<1$.\n\nA second paragraph treats the limit $q\\to 1$.")
     assert math.authors == ["C. Müller"]

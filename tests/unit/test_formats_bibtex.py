@@ -69,7 +69,7 @@ def test_latex_accents_and_others() -> None:
     [
         ("title={T}, eprint={2401.01234v2}, archivePrefix={arXiv}", "2401.01234", 2),
         ("title={T}, eprint={arXiv:2401.01234}", "2401.01234", None),
-        ("title={T}, eprint={math.CA/0611800v2}, archiveprefix={arXiv}", "math.CA/0611800", 2),
+        ("title={T}, eprint={math.CA/0611800v2}, archiveprefix={arXiv}", "math/0611800", 2),
         ("title={T}, eprint={0611800}, archivePrefix={arXiv}, primaryClass={math.CA}", "math/0611800", None),
         ("title={T}, eprint={12345}, archivePrefix={PubMed}", None, None),
         ("title={T}, url={https://arxiv.org/pdf/2401.01234v4.pdf}", "2401.01234", 4),

@@ -1,0 +1,58 @@
+"""SIGKILL in the middle of a 20,000-paper import leaves a library that opens and passes doctor, and
+a re-import completes it."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.e2e.cli_support import ROOT, cli_json, run_cli
+
+N = 20_000
+
+
+def _synth():
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sigkill_mid_import_then_reimport(tmp_path: Path) -> None:
+    synth = _synth()
+    feed = tmp_path / "big.json"
+    synth.write_json_array(synth.generate_items(N, seed=7), feed)
+    library = tmp_path / "lib"
+    run_cli(library, "doctor")  # create it
+    wal = library / "library.sqlite3-wal"
+    start_size = wal.stat().st_size if wal.exists() else 0
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "readerapp", "--library", str(library), "import", str(feed)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        # Wait for the merge to be writing (the WAL grows), then kill it without warning.
+        while proc.poll() is None and not (wal.exists() and wal.stat().st_size > start_size + 2_000_000):
+            try:
+                proc.wait(timeout=0.01)
+            except subprocess.TimeoutExpired:
+                pass
+        assert proc.poll() is None, "the import finished before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+
+    assert run_cli(library, "doctor").returncode == 0
+    assert len(cli_json(library, "list", "--json")) in (0, N)  # all or nothing: one transaction
+    run_cli(library, "import", str(feed), timeout=300)
+    assert run_cli(library, "doctor").returncode == 0
+    assert len(cli_json(library, "list", "--json")) == N
