@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from readerapp.errors import NotFoundError
 from readerapp.ids import parse_arxiv_id
-from readerapp.text import title_key
 from readerapp.paper import HighlightView, Paper
 from readerapp.store.models import (
     Collection,
@@ -28,6 +27,7 @@ from readerapp.store.models import (
     User,
 )
 from readerapp.store.models import Paper as PaperRow
+from readerapp.text import title_key
 
 SORTS = {
     "feed": (PaperRow.feed_day.desc(), PaperRow.upvotes.desc(), PaperRow.id.desc()),

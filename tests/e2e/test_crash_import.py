@@ -3,6 +3,7 @@ a re-import completes it."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import signal
@@ -41,10 +42,8 @@ def test_sigkill_mid_import_then_reimport(tmp_path: Path) -> None:
     try:
         # Wait for the merge to be writing (the WAL grows), then kill it without warning.
         while proc.poll() is None and not (wal.exists() and wal.stat().st_size > start_size + 2_000_000):
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=0.01)
-            except subprocess.TimeoutExpired:
-                pass
         assert proc.poll() is None, "the import finished before it could be killed"
         os.kill(proc.pid, signal.SIGKILL)
     finally:
