@@ -124,19 +124,20 @@ class Actions:
             raise CommandError(f"unknown state {state!r}; choose one of {', '.join(STATES)}")
         ids = self.w.targets()
         if ids:
-            self.w.apply_locally(ids, with_fields(state=state))
-            self.w.write("set-state", self._recorded(lambda: self.library.set_state(ids, state)))
+            shown = self.w.apply_locally(ids, with_fields(state=state))
+            self.w.write("set-state", self._recorded(lambda: self.library.set_state(ids, state)),
+                         reload=not shown)
 
     @command("star", menu="Paper", title="Star")
     def star(self) -> None:
         """Star the selected papers, or unstar them when all are starred."""
         ids = self.w.targets()
-        papers = [p for p in (self.w.model.paper(self.w.model.row_of(i)) for i in ids) if p is not None]
-        if not papers:
+        if not ids:
             return
-        on = not all(p.starred for p in papers)
-        self.w.apply_locally(ids, with_fields(starred=on))
-        self.w.write("star", self._recorded(lambda: self.library.star(ids, on=on)))
+        papers = self.w.shown_papers(ids)
+        on = not papers or not all(p.starred for p in papers)
+        shown = self.w.apply_locally(ids, with_fields(starred=on))
+        self.w.write("star", self._recorded(lambda: self.library.star(ids, on=on)), reload=not shown)
 
     @command("select", menu="Paper", title="Mark")
     def select(self) -> None:
@@ -167,8 +168,9 @@ class Actions:
 
     def _apply_tags(self, add: list[str], remove: list[str]) -> None:
         ids = self._tag_targets
-        self.w.apply_locally(ids, _with_tags(add, remove))
-        self.w.write("tag", self._recorded(lambda: self.library.tag(ids, add=add, remove=remove)))
+        shown = self.w.apply_locally(ids, _with_tags(add, remove))
+        self.w.write("tag", self._recorded(lambda: self.library.tag(ids, add=add, remove=remove)),
+                     reload=not shown)
         self.w.table.setFocus()
 
     @command("toggle-tag", menu="Paper", title="Toggle tag")
@@ -179,8 +181,8 @@ class Actions:
             return
         name = self.w.tag_names[int(number) - 1]
         ids = self.w.targets()
-        papers = [p for p in (self.w.model.paper(self.w.model.row_of(i)) for i in ids) if p is not None]
-        on = not all(name in p.tags for p in papers)
+        papers = self.w.shown_papers(ids)
+        on = not papers or not all(name in p.tags for p in papers)
         self._tag_targets = ids
         self._apply_tags([name] if on else [], [] if on else [name])
 

@@ -1,9 +1,10 @@
 """The paper list's model: a list of ids with a lazy row cache, fast at 100,000 papers.
 
 Only ids are held for the whole view; rows are fetched from the library in blocks when the view first
-paints them (calibre's and Anki's browser models work this way). Edits patch or drop single rows and
-emit ``dataChanged``; a triage key that moves a paper out of the view removes just that row. A reset
-happens only for a new query.
+paints them (calibre's and Anki's browser models work this way), but on a worker: the GUI thread never
+waits on the database, and a block arrives a frame later with one ``dataChanged``. Edits patch or drop
+single rows; a triage key that moves a paper out of the view removes just that row. A reset happens
+only for a new query.
 """
 
 from __future__ import annotations
@@ -62,18 +63,19 @@ COLUMN = {c.key: n for n, c in enumerate(COLUMNS)}
 
 
 class PaperTableModel(QAbstractTableModel):
-    """Rows are paper ids; ``fetch(ids)`` returns light ``Paper`` rows for a block of them.
+    """Rows are paper ids; ``request(ids)`` asks for light ``Paper`` rows, handed back to ``deliver``.
 
     Sorting 100k rows is the library's job, not the model's: a header click only asks for it.
     """
 
     sort_requested = Signal(int, Qt.SortOrder)
 
-    def __init__(self, fetch: Callable[[Sequence[str]], list[Paper]], parent: Any = None) -> None:
+    def __init__(self, request: Callable[[list[str]], None], parent: Any = None) -> None:
         super().__init__(parent)
-        self._fetch = fetch
+        self._request = request
         self._ids: list[str] = []
         self._cache: dict[str, Paper] = {}
+        self._asked: set[str] = set()
 
     # -- Qt's model interface ---------------------------------------------------------------------
 
@@ -131,24 +133,32 @@ class PaperTableModel(QAbstractTableModel):
             return -1
 
     def paper(self, row: int) -> Paper | None:
-        """The light row for ``row``, fetching its block on a cache miss."""
+        """The light row for ``row``, or None while its block is on its way."""
         paper_id = self._ids[row]
         cached = self._cache.get(paper_id)
-        if cached is not None:
-            return cached
-        start = row - row % BLOCK
-        block = [i for i in self._ids[start : start + BLOCK] if i not in self._cache]
-        if len(self._cache) + len(block) > CACHE_LIMIT:
+        if cached is None and paper_id not in self._asked:
+            start = row - row % BLOCK
+            block = [i for i in self._ids[start : start + BLOCK] if i not in self._cache]
+            self._asked.update(block)
+            self._request(block)
+        return cached
+
+    def deliver(self, papers: Sequence[Paper]) -> None:
+        """Rows fetched by the worker; one ``dataChanged`` lets the view repaint what it shows."""
+        if len(self._cache) + len(papers) > CACHE_LIMIT:
             self._cache.clear()
-        for fetched in self._fetch(block):
-            self._cache[fetched.id] = fetched
-        return self._cache.get(paper_id)
+        for paper in papers:
+            self._asked.discard(paper.id)
+            self._cache[paper.id] = paper
+        if papers and self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
     def set_ids(self, ids: Sequence[str]) -> None:
         """A new query: the one place the model resets."""
         self.beginResetModel()
         self._ids = list(ids)
         self._cache.clear()
+        self._asked.clear()
         self.endResetModel()
 
     def patch(self, papers: Iterable[Paper]) -> None:
@@ -159,13 +169,12 @@ class PaperTableModel(QAbstractTableModel):
                 self._cache[paper.id] = paper
                 self._row_changed(row)
 
-    def forget(self, ids: Iterable[str]) -> None:
-        """Drop cached rows so they are read again from the library when next painted."""
-        for paper_id in ids:
-            if self._cache.pop(paper_id, None) is not None:
-                row = self.row_of(paper_id)
-                if row >= 0:
-                    self._row_changed(row)
+    def refresh(self, ids: Sequence[str]) -> None:
+        """Ask again for rows a write changed; the cached version shows until the new one arrives."""
+        present = [i for i in ids if i in self._cache]
+        if present:
+            self._asked.update(present)
+            self._request(present)
 
     def remove_ids(self, ids: Iterable[str]) -> None:
         """Remove rows, one contiguous block at a time, from the bottom up."""

@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         self._select_after_load: str | None = None
         self._sync_task: Task | None = None
 
-        self.model = PaperTableModel(library.rows, self)
+        self.model = PaperTableModel(self._fetch_rows, self)
         self.sidebar_model = SidebarModel()
         self._build()
         self._detail_timer = QTimer(self, singleShot=True, interval=40, timeout=self._load_detail)
@@ -310,6 +310,11 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setSortIndicatorShown(True)
         self._query(reset=True)
 
+    def _fetch_rows(self, ids: list[str]) -> None:
+        task = self.workers.read("rows", self.library.rows, ids)
+        task.done.connect(self.model.deliver)
+        task.failed.connect(self.report_error)
+
     def refresh_counts(self) -> None:
         task = self.workers.read("counts", self._all_counts)
         task.done.connect(self._counts_arrived)
@@ -381,6 +386,11 @@ class MainWindow(QMainWindow):
         row = self.current_row()
         return self.model.paper(row) if row >= 0 else None
 
+    def shown_papers(self, ids: Sequence[str]) -> list[Paper]:
+        """The rows of ``ids`` as the list shows them (rows still on their way are left out)."""
+        papers = (self.model.paper(row) for row in (self.model.row_of(i) for i in ids) if row >= 0)
+        return [p for p in papers if p is not None]
+
     def targets(self) -> list[str]:
         """What an action acts on: the selected papers, else the current one."""
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
@@ -421,18 +431,14 @@ class MainWindow(QMainWindow):
 
     # -- applying changes --------------------------------------------------------------------------
 
-    def apply_locally(self, ids: Sequence[str], edit: Callable[[Paper], Paper]) -> None:
+    def apply_locally(self, ids: Sequence[str], edit: Callable[[Paper], Paper]) -> bool:
         """Show an edit before the library has written it: patch rows, drop those leaving the view.
 
         When rows leave, the paper after the last one that left becomes current (the next in the
-        triage), and counts move at once.
+        triage), and counts move at once. False when some rows had not arrived yet: the caller then
+        reloads the view after the write.
         """
-        before: list[Paper] = []
-        for paper_id in ids:
-            row = self.model.row_of(paper_id)
-            paper = self.model.paper(row) if row >= 0 else None
-            if paper is not None:
-                before.append(paper)
+        before = self.shown_papers(ids)
         after = [edit(p) for p in before]
         leaving = [new.id for new in after if not self.view.admits(new)]
         self.model.patch([new for new in after if new.id not in leaving])
@@ -445,6 +451,7 @@ class MainWindow(QMainWindow):
             self.select_row(first)
         if self._detail_id in ids:
             self._detail_timer.start()
+        return len(before) == len(ids)
 
     def _count_moves(self, before: Sequence[Paper], after: Sequence[Paper]) -> None:
         counts = dict(self.counts)
@@ -475,7 +482,7 @@ class MainWindow(QMainWindow):
 
     def _written(self, changes: Any, reload: bool, select: Callable[[Any], str | None] | None) -> None:
         ids = list(getattr(changes, "ids", ()) or ())
-        self.model.forget(ids)
+        self.model.refresh(ids)
         if reload:
             self.reload(select=select(changes) if select else None)
         else:

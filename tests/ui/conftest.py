@@ -41,5 +41,6 @@ def session(qtbot: QtBot, qapp, library: Library) -> Iterator[Session]:  # type:
         opened.window.show()
         opened.start()
     opened.window.table.setFocus()
+    qtbot.waitUntil(lambda: opened.window.current_paper() is not None)
     yield opened
     opened.close()

@@ -68,7 +68,7 @@ def test_done_and_back_to_inbox_from_another_view(qtbot: QtBot, session: Session
         keys(qtbot, w.table, "g", "d")
     assert w.model.ids == [first] and "Done" in w.windowTitle()
     keys(qtbot, w.table, "i")
-    assert w.model.ids == []
+    qtbot.waitUntil(lambda: w.model.ids == [])
     settle(qtbot, session)
     assert library.get(first).state == "inbox"
     assert library.counts()["done"] == 0

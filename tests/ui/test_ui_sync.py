@@ -1,0 +1,116 @@
+"""Sync in the app: on a worker, with progress, errors as a dismissable message, never blocking."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from pytest_httpserver import HTTPServer
+from pytestqt.qtbot import QtBot
+from werkzeug import Request, Response
+
+from readerapp import Library
+from readerapp.ui.app import Session, open_session
+
+SlowLibrary = tuple[Library, threading.Event]
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hf_daily_papers_2025-09-16.json"
+
+
+def fresh_items(count: int = 30) -> list[dict]:  # type: ignore[type-arg]
+    """Fixture items under new ids, so the sync brings papers the library does not have."""
+    items = json.loads(FIXTURE.read_text())[:count]
+    for n, item in enumerate(items):
+        item["paper"]["id"] = f"2509.{90000 + n}"
+    return items
+
+
+def open_window(qtbot: QtBot, library: Library) -> Session:
+    session = open_session(library)
+    qtbot.addWidget(session.window)
+    with qtbot.waitSignal(session.window.view_loaded, timeout=5000):
+        session.window.show()
+        session.start()
+    session.window.table.setFocus()
+    return session
+
+
+@pytest.fixture
+def slow_library(tmp_path: Path, httpserver: HTTPServer, sample_feed: Path) -> Iterator[SlowLibrary]:
+    """A library whose Daily Papers server holds every answer until the test releases it."""
+    release = threading.Event()
+
+    def answer(request: Request) -> Response:
+        release.wait(timeout=20)
+        page = fresh_items() if request.args.get("p", "0") == "0" else []
+        return Response(json.dumps(page), content_type="application/json")
+
+    httpserver.expect_request("/api/daily_papers").respond_with_handler(answer)
+    url = httpserver.url_for("/").rstrip("/")
+    with Library.open(tmp_path / "lib", sync_on_start="never", hf_url=url, retries=0) as lib:
+        lib.import_file(sample_feed)
+        yield lib, release
+    release.set()
+
+
+def test_sync_from_a_slow_server_never_stalls_the_gui(qtbot: QtBot, slow_library: SlowLibrary) -> None:
+    library, release = slow_library
+    session = open_window(qtbot, library)
+    w = session.window
+    selected = w.model.ids[3]
+    w.select_row(3)
+    qtbot.waitExposed(w)
+
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer(interval=5)
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.timeout.connect(tick)
+    timer.start()
+    try:
+        # The window's first paint (fonts, glyph caches) is start-up, not sync: wait until it is idle.
+        qtbot.waitUntil(lambda: len(gaps) > 10 and max(gaps[-10:]) < 0.015, timeout=5000)
+        gaps.clear()
+        qtbot.keyClick(w.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+        assert w.progress.isVisible() and w.cancel_button.isVisible()
+        qtbot.waitUntil(lambda: len(gaps) >= 60, timeout=5000)  # the server is holding the answer
+        for _ in range(3):
+            qtbot.keyClick(w.table, "j")
+            qtbot.keyClick(w.table, "k")
+        release.set()
+        qtbot.waitUntil(lambda: len(w.model.ids) == 43 + 30, timeout=10000)
+        qtbot.waitUntil(lambda: session.workers.busy == 0, timeout=5000)
+    finally:
+        timer.stop()
+    assert max(gaps) < 0.050, f"the GUI thread stalled {max(gaps) * 1000:.0f} ms"
+    assert w.current_id() == selected, "new papers arrive without losing the selection"
+    assert not w.progress.isVisible()
+    assert "30 new" in w.statusBar().currentMessage()
+    assert library.counts()["inbox"] == 73
+    session.close()
+
+
+def test_an_offline_feed_shows_a_dismissable_message(qtbot: QtBot, tmp_path: Path) -> None:
+    # The test settings point the feed at a closed port; no retries, so the failure comes at once.
+    library = Library.open(tmp_path / "lib", sync_on_start="never", retries=0)
+    session = open_window(qtbot, library)
+    w = session.window
+    with qtbot.waitSignal(w.failed, timeout=20000):
+        qtbot.keyClick(w.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert w.messages.isVisible() and "Sync failed" in w.messages.label.text()
+    qtbot.mouseClick(w.messages.close_button, Qt.MouseButton.LeftButton)
+    assert not w.messages.isVisible()
+    qtbot.waitUntil(lambda: w._sync_task is None)
+    assert not w.progress.isVisible()
+    session.close()
+    library.close()
