@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from ui_support import open_window
 
 from readerapp import Library
 from readerapp.ui import theme
-from readerapp.ui.app import Session, open_session
+from readerapp.ui.app import Session
 
 # The offscreen platform says, at warning level, that it cannot raise windows or grab the keyboard.
 # Those lines describe the headless test platform, not the app; every other warning still fails a test.
@@ -32,15 +34,9 @@ def library(tmp_path: Path, sample_feed: Path) -> Iterator[Library]:
 
 
 @pytest.fixture
-def session(qtbot: QtBot, qapp, library: Library) -> Iterator[Session]:  # type: ignore[no-untyped-def]
+def session(qtbot: QtBot, qapp: QApplication, library: Library) -> Iterator[Session]:
     """The real window, shown offscreen, with the inbox loaded and its first paper selected."""
     theme.apply(qapp, "light")
-    opened = open_session(library)
-    qtbot.addWidget(opened.window)
-    with qtbot.waitSignal(opened.window.view_loaded, timeout=5000):
-        opened.window.show()
-        opened.start()
-    opened.window.table.setFocus()
-    qtbot.waitUntil(lambda: opened.window.current_paper() is not None)
+    opened = open_window(qtbot, library)
     yield opened
     opened.close()

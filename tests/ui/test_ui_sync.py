@@ -12,10 +12,10 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from pytest_httpserver import HTTPServer
 from pytestqt.qtbot import QtBot
+from ui_support import open_window
 from werkzeug import Request, Response
 
 from readerapp import Library
-from readerapp.ui.app import Session, open_session
 
 SlowLibrary = tuple[Library, threading.Event]
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hf_daily_papers_2025-09-16.json"
@@ -27,16 +27,6 @@ def fresh_items(count: int = 30) -> list[dict]:  # type: ignore[type-arg]
     for n, item in enumerate(items):
         item["paper"]["id"] = f"2509.{90000 + n}"
     return items
-
-
-def open_window(qtbot: QtBot, library: Library) -> Session:
-    session = open_session(library)
-    qtbot.addWidget(session.window)
-    with qtbot.waitSignal(session.window.view_loaded, timeout=5000):
-        session.window.show()
-        session.start()
-    session.window.table.setFocus()
-    return session
 
 
 @pytest.fixture

@@ -4,33 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from ui_support import keys, open_window, settle
 
 from readerapp import Library
-from readerapp.ui.app import Session, open_session
-
-
-def keys(qtbot: QtBot, widget, *sequence: str) -> None:  # type: ignore[no-untyped-def]
-    """Type keys the way a user does: one key per item ("Ctrl+K" style names for modified keys)."""
-    for key in sequence:
-        if "+" in key and len(key) > 1:
-            *mods, name = key.split("+")
-            flags = Qt.KeyboardModifier.NoModifier
-            for mod in mods:
-                flags |= {"Ctrl": Qt.KeyboardModifier.ControlModifier,
-                          "Shift": Qt.KeyboardModifier.ShiftModifier}[mod]
-            qtbot.keyClick(widget, getattr(Qt.Key, f"Key_{name}"), flags)
-        elif key in ("Return", "Escape", "Down", "Up"):
-            qtbot.keyClick(widget, getattr(Qt.Key, f"Key_{key}"))
-        else:
-            qtbot.keyClick(widget, key)
-
-
-def settle(qtbot: QtBot, session: Session) -> None:
-    """Wait until every write and read the keys started has come back."""
-    qtbot.waitUntil(lambda: session.workers.busy == 0, timeout=5000)
+from readerapp.ui.app import Session
 
 
 def test_the_issue_sequence_star_archive_reading_undo_tag(qtbot: QtBot, session: Session,
@@ -207,11 +186,7 @@ def test_user_keys_override_and_conflicts_are_reported(qtbot: QtBot, qapp: QAppl
                                                        library: Library) -> None:
     settings = Path(library.path) / "settings.toml"
     settings.write_text('[keys]\n"q" = "star"\n"z" = "frobnicate"\n"g" = "last"\n')
-    session = open_session(library)
-    qtbot.addWidget(session.window)
-    with qtbot.waitSignal(session.window.view_loaded):
-        session.window.show()
-        session.start()
+    session = open_window(qtbot, library)
     try:
         message = session.window.messages.label.text()
         assert "no such command: frobnicate" in message
