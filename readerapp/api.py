@@ -365,10 +365,11 @@ class Library:
         def produce() -> list[PaperRecord]:
             with make_client(self.config) as client:
                 result = arxiv_api.fetch_ids(client, wanted)
-            missing = set(wanted) - {r.arxiv_id for r in result.records}
+            records = [r for r in result.records if r.arxiv_id in wanted]
+            missing = set(wanted) - {r.arxiv_id for r in records}
             if missing:
                 raise NotFoundError(f"arXiv has no paper {', '.join(sorted(missing))}")
-            return result.records
+            return records
 
         return run_merge(
             self.db, self.user_id, "arxiv", "ids=" + ",".join(wanted), produce, progress=progress

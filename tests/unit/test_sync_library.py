@@ -130,3 +130,27 @@ def test_an_empty_day_is_a_normal_empty_sync(lib: Library, httpserver) -> None:
     httpserver.expect_request("/api/daily_papers").respond_with_json([])
     report = lib.sync("hf", date=DAY)
     assert (report.fetched, report.ok, last_run(lib).status) == (0, True, "ok")
+
+
+def test_arxiv_error_feed_is_a_clear_failure(lib: Library, httpserver) -> None:
+    error_feed = (Path(__file__).parents[1] / "fixtures" / "arxiv_atom_error.xml").read_bytes()
+    httpserver.expect_request("/api/query").respond_with_data(error_feed, content_type="application/atom+xml")
+    with pytest.raises(FeedError, match="incorrect id format"):
+        lib.sync("arxiv", since=date(2025, 9, 15), category="cs.LG")
+    assert (lib.counts()["all"], last_run(lib).status) == (0, "failed")
+
+
+def test_rss_listing_keeps_new_and_cross(lib: Library, httpserver) -> None:
+    listing = (Path(__file__).parents[1] / "fixtures" / "arxiv_rss_cs.LG.xml").read_bytes()
+    httpserver.expect_request("/rss/cs.LG").respond_with_data(listing, content_type="application/rss+xml")
+    report = lib.sync("arxiv-rss", category="cs.LG")
+    assert report.fetched == len(lib.list()) > 0
+    assert all("arxiv-rss" in p.sources for p in lib.list())
+
+
+def test_add_by_id_fetches_from_the_arxiv_api(lib: Library, httpserver) -> None:
+    sample = (Path(__file__).parents[1] / "fixtures" / "arxiv_atom_sample.xml").read_bytes()
+    httpserver.expect_request("/api/query").respond_with_data(sample, content_type="application/atom+xml")
+    report = lib.add(["https://arxiv.org/abs/1803.03635v5", "hep-th/9901001"])
+    assert sorted(report.new) == ["1803.03635", "hep-th/9901001"]
+    assert lib.get("1803.03635").version == 5
