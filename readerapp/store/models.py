@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from readerapp.store.types import UTCDateTime, utcnow
@@ -139,6 +139,19 @@ class Highlight(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     created: Mapped[datetime] = mapped_column(default=utcnow)
     anchored: Mapped[bool] = mapped_column(default=True)
+
+
+class ReadingPosition(Base):
+    """Where a user stopped reading a paper's PDF, so the viewer reopens it there."""
+
+    __tablename__ = "reading_positions"
+
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    page: Mapped[int] = mapped_column(Integer, default=0)
+    offset: Mapped[float] = mapped_column(Float, default=0.0)  # how far down the page, 0..1
+    zoom: Mapped[str] = mapped_column(String(16), default="width")  # "width", "page" or a factor
+    updated: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Collection(Base):

@@ -55,7 +55,7 @@ def test_older_library_is_backed_up_then_migrated(tmp_path: Path) -> None:
     with Library.open(folder) as lib:
         assert [p.title for p in lib.list()] == ["Old paper"]
         lib.import_file(SAMPLE_FEED)
-    (backup,) = (folder / "backups").glob("library-*-before-0002.sqlite3")
+    (backup,) = (folder / "backups").glob(f"library-*-before-{HEAD_REVISION}.sqlite3")
     old = sqlite3.connect(backup)
     assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     assert old.execute("SELECT title FROM papers").fetchall() == [("Old paper",)]
