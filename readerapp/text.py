@@ -33,11 +33,12 @@ def normalize_abstract(text: str | None) -> str:
 def title_key(title: str) -> str:
     """A key that matches the same title across sources: case, accents, punctuation and spacing
     folded away. Used to merge papers that arrive without an id (cached: a merge asks per source)."""
-    title = title.casefold()  # first: case folding can turn a combining mark into a letter
-    if not title.isascii():
-        decomposed = unicodedata.normalize("NFKD", title)
-        title = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_WORD_RE.findall(title))
+    if title.isascii():
+        return " ".join(_WORD_RE.findall(title.lower()))
+    # Compatibility forms first (a bold-fraktur A is an A), then fold case (which can turn a
+    # combining mark into a letter), then decompose again and drop the accents.
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", title).casefold())
+    return " ".join(_WORD_RE.findall("".join(c for c in folded if not unicodedata.combining(c))))
 
 
 def find_code_link(text: str | None) -> str | None:

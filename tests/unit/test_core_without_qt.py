@@ -17,7 +17,7 @@ class BlockQt(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, BlockQt())
 import pkgutil, readerapp
 for module in pkgutil.walk_packages(readerapp.__path__, "readerapp."):
-    if module.name.startswith(("readerapp.ui", "readerapp.store.migrations")):
+    if module.name.startswith(("readerapp.ui", "readerapp.store.migrations", "readerapp.__main__")):
         continue
     __import__(module.name)
 from readerapp import Library
