@@ -206,9 +206,8 @@ class ChangeLog(Base):
     index (this machine's, or another's on a shared library) never needs to be told directly."""
 
     __tablename__ = "change_log"
-    __table_args__: ClassVar[dict[str, Any]] = {
-        "sqlite_autoincrement": True
-    }  # ids never reused: the index keeps a watermark
+    # Ids are never reused (AUTOINCREMENT): the index keeps a watermark of the last one it applied.
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     public_id: Mapped[str] = mapped_column(String(64))

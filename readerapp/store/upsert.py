@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import FromClause, select, update
 from sqlalchemy.orm import Session
 
 from readerapp.records import Annotations, PaperRecord
@@ -326,7 +326,7 @@ def _public_id(session: Session, paper_id: int) -> str:
     return str(arxiv_id or local_id)
 
 
-def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+def bulk_insert(session: Session, table: FromClause, rows: list[dict[str, Any]]) -> None:
     """INSERT many rows with one driver-level executemany.
 
     Values go through each column type's own bind processor, exactly as SQLAlchemy would, but once
@@ -339,7 +339,7 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     names = list(rows[0])
     processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([marker] * len(names))})"
+    sql = f"INSERT INTO {table.description} ({', '.join(names)}) VALUES ({', '.join([marker] * len(names))})"
     data = [
         tuple(
             value if process is None else process(value)
