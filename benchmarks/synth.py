@@ -27,13 +27,13 @@ def _words(block: str) -> list[str]:
 
 
 # Most frequent first: the rank gives the Zipf weight. Function words lead, as in real abstracts.
-_FUNCTION_WORDS = _words("""
+FUNCTION_WORDS = _words("""
 the of and to we in a for that is on with our this as by are from be can an which at or these it
 such using also not have its both their more than while into through over between each when only
 has however show how without across other while under most two new
 """)
 
-_DOMAIN_WORDS = _words("""
+DOMAIN_WORDS = _words("""
 models model data training learning language generation performance methods method network neural
 large inference diffusion results approach tasks task text image images framework benchmark based
 existing analysis propose proposed achieves dataset datasets evaluation state-of-the-art efficient
@@ -79,7 +79,7 @@ ar ber cal den el fer gal hen ix jor kal lum mar nor ob pel quin ros sar tel ul 
 ato bri cor dra eno fla gri hol iva jun kir lor mef nix opa pri qua ril sto tri uma vor wyn xer zu
 """)
 
-_PHRASES = """
+PHRASES = [p.strip() for p in """
 large language models|language model|diffusion models|reinforcement learning|neural networks|
 vision-language models|in-context learning|chain of thought|state of the art|text-to-image
 generation|graph neural networks|mixture of experts|human feedback|reward model|zero-shot
@@ -98,7 +98,7 @@ neural radiance fields|gaussian splatting|mathematical reasoning|theorem proving
 web agents|multi-agent systems|safety alignment|red teaming|jailbreak attacks|hallucination
 detection|uncertainty estimation|model merging|quantization-aware training|speculative decoding|
 kv cache|flash attention|state space models|recurrent neural networks|vision transformers
-""".replace("\n", " ").split("|")
+""".replace("\n", " ").split("|")]
 
 _FIRST_NAMES = _words("""
 Wei Jing Li Yu Hao Xin Yang Chen Ming Lei Jun Yan Tao Bo Kai Rui Zhi Hui Fang Lin Ana Maria Jose
@@ -171,12 +171,12 @@ class _Vocabulary:
     def __init__(self, rng: random.Random) -> None:
         tail = _tail_words(rng, 30_000)
         rng.shuffle(tail)
-        words = list(dict.fromkeys(_FUNCTION_WORDS + _DOMAIN_WORDS + tail))
+        words = list(dict.fromkeys(FUNCTION_WORDS + DOMAIN_WORDS + tail))
         self.words = _ZipfTape(rng, words, 1.05, 1 << 20)
-        self.phrases = [p.strip() for p in _PHRASES if p.strip()]
+        self.phrases = PHRASES
         self.phrase = _ZipfTape(rng, self.phrases, 0.8, 1 << 16)
         # Content words only for titles: a title of "the of and" would be unrealistic.
-        self.title_words = _ZipfTape(rng, list(dict.fromkeys(_DOMAIN_WORDS + tail[:5_000])), 0.9, 1 << 18)
+        self.title_words = _ZipfTape(rng, list(dict.fromkeys(DOMAIN_WORDS + tail[:5_000])), 0.9, 1 << 18)
         names = sorted({f"{f} {last}" for f in _FIRST_NAMES for last in _LAST_NAMES})
         rng.shuffle(names)
         # Productivity is skewed but flat at the top: the busiest of 4,000 authors has ~1% of papers.

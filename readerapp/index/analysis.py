@@ -3,9 +3,7 @@
 Whoosh's stock analyzers build a ``Token`` object per word and run a chain of generators, which
 dominates indexing time. Here a field's text becomes its terms in a few plain-Python passes (one
 regex, a stop-word set, a memoised Porter stemmer), and the same functions analyse query words, so a
-query term always equals the indexed term. Prose fields get a companion *phrase* field holding
-adjacent-word pairs ("larg languag"), so a two-word phrase is one term lookup instead of a positional
-intersection.
+query term always equals the indexed term.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from itertools import pairwise
 
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.fields import FieldType
@@ -57,11 +54,6 @@ def stems(text: str) -> list[str]:
     return [stem(w) for w in words(text)]
 
 
-def pairs(terms: list[str]) -> list[str]:
-    """Adjacent-term pairs joined by a space: what a phrase field indexes."""
-    return [f"{a} {b}" for a, b in pairwise(terms)]
-
-
 def name_terms(name: str) -> list[str]:
     """An author name as its parts plus the whole name, so ``author:hinton`` and
     ``author:"Geoffrey Hinton"`` are both single term lookups."""
@@ -78,8 +70,8 @@ class TermsField(FieldType):
     """A scorable field whose value arrives as a list of terms already analysed by this module.
 
     ``FieldType.index`` goes through Whoosh's token chain; this yields the postings straight from a
-    ``Counter``, which is what makes a full rebuild fast. Prose stems, phrase pairs, author names
-    and exact values (tags, categories) all use it.
+    ``Counter``, which is what makes a full rebuild fast. Prose stems, author names and exact
+    values (tags, categories) all use it.
     """
 
     indexed = True

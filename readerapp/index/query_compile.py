@@ -1,7 +1,8 @@
 """Turn a parsed query (``query_syntax``) into Whoosh queries, shaped for speed.
 
 - A free word is one term per text field (boosted by ``schema.FIELD_BOOSTS``), never a parsed
-  multi-field query; a phrase is one term per adjacent pair in the ``*_p`` fields.
+  multi-field query; a phrase runs as all its words, and a phrase the whole query needs is listed
+  in ``phrases`` for the searcher to check on the top candidates (see ``phrases``).
 - A prefix expands to at most ``MAX_EXPANSION`` terms per field, the most frequent first, after
   scanning at most ``MAX_SCAN`` candidates: ``mod*`` must not become a thousand-way OR.
 - Filters that apply to the whole query (``year:2023 diffusion``) are pulled out as ``allow``/
@@ -21,13 +22,15 @@ from whoosh.reading import IndexReader
 from readerapp.errors import QueryError
 from readerapp.ids import parse_arxiv_id
 from readerapp.index import query_syntax as syn
-from readerapp.index.analysis import WORD_RE, exact, fold, pairs, stems
+from readerapp.index.analysis import WORD_RE, exact, fold, stems
+from readerapp.index.phrases import PhraseNeed
 from readerapp.index.schema import FIELD_BOOSTS, PROSE_FIELDS
 from readerapp.records import STATES
 
 MAX_EXPANSION = 16
 MAX_SCAN = 4_000
 ID_BOOST = 20.0
+_MAX = 2**32 - 1  # the largest value of the 32-bit unsigned numeric fields
 
 
 @dataclass(slots=True)
@@ -38,6 +41,7 @@ class CompiledQuery:
     allow: list[syn.Filter] = field(default_factory=list)
     deny: list[syn.Filter] = field(default_factory=list)
     marks: set[str] = field(default_factory=set)
+    phrases: list[PhraseNeed] = field(default_factory=list)
     scored: bool = True  # False when only filters: every hit scores the same
 
 
@@ -47,11 +51,12 @@ def filter_query(condition: syn.Filter) -> Query:
         return Term(condition.kind, condition.value)
     if condition.kind == "year" and condition.low is not None and condition.low == condition.high:
         return Term("year", str(condition.low))
+    low, high = condition.low, condition.high
     if condition.kind == "year":
-        low = condition.low * 10_000 + 101 if condition.low is not None else None
-        high = condition.high * 10_000 + 1231 if condition.high is not None else None
-        return NumericRange("date", low, high)
-    return NumericRange(condition.kind, condition.low, condition.high)
+        low = low * 10_000 + 101 if low is not None else None
+        high = high * 10_000 + 1231 if high is not None else None
+    name = "date" if condition.kind == "year" else condition.kind
+    return NumericRange(name, low or 0, _MAX if high is None else high)
 
 
 class _Compiler:
@@ -104,34 +109,30 @@ class _Compiler:
             return Term("id", arxiv.base, boost=ID_BOOST)
         terms = stems(word.text)
         if len(terms) != 1:
-            return self.pairs(terms, name)
-        self.marks.add(terms[0])
+            return self.all_words(terms, name)
+        query = self.stem(terms[0], name)
+        if name is not None:
+            return query
+        parts = WORD_RE.findall(fold(word.text))
+        author = Term("author", " ".join(parts), boost=FIELD_BOOSTS["author"])
+        return Or([query, author, Term("tag", exact(word.text), boost=FIELD_BOOSTS["tag"])])
+
+    def stem(self, term: str, name: str | None) -> Query:
+        """One stemmed term in every prose field, or in the one named."""
+        self.marks.add(term)
         fields = PROSE_FIELDS if name is None else (name,)
-        queries: list[Query] = [Term(f, terms[0], boost=FIELD_BOOSTS[f]) for f in fields]
-        if name is None:
-            parts = WORD_RE.findall(fold(word.text))
-            queries.append(Term("author", " ".join(parts), boost=FIELD_BOOSTS["author"]))
-            queries.append(Term("tag", exact(word.text), boost=FIELD_BOOSTS["tag"]))
+        queries: list[Query] = [Term(f, term, boost=FIELD_BOOSTS[f]) for f in fields]
         return queries[0] if len(queries) == 1 else Or(queries)
 
     def phrase(self, phrase: syn.Phrase) -> Query | None:
         if phrase.field in ("author", "tag", "cat", "state", "id"):
             return self.word(syn.Word(phrase.text, phrase.field))
-        return self.pairs(stems(phrase.text), phrase.field)
+        return self.all_words(stems(phrase.text), phrase.field)
 
-    def pairs(self, terms: list[str], name: str | None) -> Query | None:
-        """Adjacent terms: one ``*_p`` term per pair, in every prose field or the one named."""
-        if not terms:
-            return None
-        if len(terms) == 1:
-            return self.word(syn.Word(terms[0], name))
-        self.marks.update(terms)
-        fields = PROSE_FIELDS if name is None else (name,)
-        queries: list[Query] = []
-        for f in fields:
-            terms_p = [Term(f"{f}_p", pair, boost=FIELD_BOOSTS[f]) for pair in pairs(terms)]
-            queries.append(terms_p[0] if len(terms_p) == 1 else And(terms_p))
-        return queries[0] if len(queries) == 1 else Or(queries)
+    def all_words(self, terms: list[str], name: str | None) -> Query | None:
+        """Every term, each in any prose field (or the one named): the candidates for a phrase."""
+        queries = [self.stem(t, name) for t in terms]
+        return None if not queries else queries[0] if len(queries) == 1 else And(queries)
 
     def prefix(self, word: syn.Word) -> Query | None:
         name = word.field
@@ -148,7 +149,7 @@ class _Compiler:
         return queries[0] if len(queries) == 1 else Or(queries)
 
     def expand(self, fieldname: str, prefix: str) -> list[str]:
-        """The most frequent terms starting with ``prefix`` (single words only, phrase pairs skipped)."""
+        """The most frequent terms starting with ``prefix`` (single words: whole-name terms skipped)."""
         keep_spaces = fieldname in ("tag", "cat")
         found: list[tuple[int, str]] = []
         if fieldname not in self.reader.schema:
@@ -182,12 +183,24 @@ def compile_query(node: syn.Node, reader: IndexReader) -> CompiledQuery:
     deny = [n.item for n in items if isinstance(n, syn.Not) and isinstance(n.item, syn.Filter)]
     rest = [n for n in items if not isinstance(n, syn.Filter) and not _is_negated_filter(n)]
     query = compiler.conjunction(rest) if rest else None
+    phrases = [need for need in map(_phrase_need, rest) if need is not None]
     if query is None and not allow and not deny:
         raise QueryError("nothing to search for: the query has only very common words")
     scored = query is not None and not isinstance(query, Every)
     if query is None:
         query = Every()
-    return CompiledQuery(query, allow, deny, compiler.marks, scored)
+    return CompiledQuery(query, allow, deny, compiler.marks, phrases, scored)
+
+
+def _phrase_need(node: syn.Node) -> PhraseNeed | None:
+    """A top-level phrase (or a word such as ``self-supervised`` that analyses into several terms)
+    that the searcher must check: two or more terms, in a prose field."""
+    if not isinstance(node, (syn.Phrase, syn.Word)) or node.field not in (None, *PROSE_FIELDS):
+        return None
+    if isinstance(node, syn.Word) and (node.prefix or parse_arxiv_id(node.text)):
+        return None
+    terms = stems(node.text)
+    return PhraseNeed(tuple(terms), node.field) if len(terms) > 1 else None
 
 
 def _is_negated_filter(node: syn.Node) -> bool:

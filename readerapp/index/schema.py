@@ -2,9 +2,12 @@
 
 What is stored is only what a hit shows without the database: the id, the title, and the texts a
 snippet is cut from (abstract, note). PDF text, which can be long, goes to a compressed per-document
-column so that loading a hit never unpickles it. Every prose field has a ``*_p`` phrase field of
-adjacent-term pairs (see ``analysis``). Filters (state, flags, year) are single exact terms; dates and
-upvotes are numeric with a column for sorting; the revision lives in a column for drift checks.
+column so that loading a hit never unpickles it. No positions are indexed: they would double the
+cost of every posting, and phrases are checked on the few top candidates instead (see
+``phrases``). Filters (state, flags, year) are single exact terms; dates and upvotes are numeric
+without tiers (Whoosh's tiered ranges return wrong documents at some bounds, and one posting per
+paper keeps indexing cheap; filters are cached sets anyway) with a column for sorting; the revision
+lives in a column for drift checks.
 """
 
 from __future__ import annotations
@@ -15,11 +18,11 @@ from typing import Any
 from whoosh.columns import CompressedBytesColumn, NumericColumn
 from whoosh.fields import COLUMN, ID, NUMERIC, Schema
 
-from readerapp.index.analysis import TermsField, exact, name_terms, pairs, stems
+from readerapp.index.analysis import TermsField, exact, name_terms, stems
 from readerapp.index.document import IndexDocument
 
 PROSE_FIELDS = ("title", "abstract", "note", "pdf")
-"""Stemmed text fields; each has a phrase field ``<name>_p``."""
+"""Stemmed text fields (snippets and phrase checks read title, abstract, note and the PDF column)."""
 
 FIELD_BOOSTS = {"title": 3.0, "abstract": 1.0, "author": 1.5, "tag": 1.5, "note": 1.2, "pdf": 0.6}
 """Fields a free word searches, with the weight of a match in each (a title match ranks first)."""
@@ -36,7 +39,6 @@ class _TextColumn(CompressedBytesColumn):
 def build_schema() -> Schema:
     """The schema of a fresh index (stored in the index itself by Whoosh)."""
     prose = {name: TermsField(stored=name in ("title", "abstract", "note")) for name in PROSE_FIELDS}
-    phrases = {f"{name}_p": TermsField() for name in PROSE_FIELDS}
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         revision=COLUMN(NumericColumn("q")),
@@ -47,10 +49,9 @@ def build_schema() -> Schema:
         state=TermsField(scorable=False),
         flag=TermsField(scorable=False),
         year=TermsField(scorable=False),
-        date=NUMERIC(int, 32, signed=False, sortable=True),
-        upvotes=NUMERIC(int, 32, signed=False, sortable=True),
+        date=NUMERIC(int, 32, signed=False, sortable=True, shift_step=0),
+        upvotes=NUMERIC(int, 32, signed=False, sortable=True, shift_step=0),
         **prose,
-        **phrases,
     )
 
 
@@ -87,9 +88,7 @@ def to_fields(doc: IndexDocument) -> dict[str, Any]:
     for name, text in zip(PROSE_FIELDS, texts, strict=True):
         if not text:
             continue
-        terms = stems(text)
-        fields[name] = terms
-        fields[f"{name}_p"] = pairs(terms)
+        fields[name] = stems(text)
         if name != "pdf":
             fields[f"_stored_{name}"] = text
     if doc["pdf_text"]:

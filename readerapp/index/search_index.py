@@ -1,8 +1,8 @@
 """``SearchIndex``: the Whoosh index folder as a rebuildable cache of the library's papers.
 
 It only ever sees ``IndexDocument`` dicts; the database stays the source of truth. One writer at a
-time (a lock), any number of searching threads: searches share one searcher under a read lock and
-refresh it cheaply (unchanged segments are reused) after the writer commits. A small JSON file next
+time (a lock), any number of searching threads: searches share one searcher under a read lock, and
+the first search after a commit opens a new one. A small JSON file next
 to the segments holds the schema version and the *watermark*, the last change-log id applied; it is
 replaced atomically after each commit, so a crash leaves the previous watermark and the next
 catch-up simply re-applies a few changes.
@@ -22,20 +22,21 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
 from whoosh.searching import Searcher
-from whoosh.writing import SegmentWriter
 
 from readerapp.errors import Cancelled, LibraryError
 from readerapp.index import query_syntax
 from readerapp.index.document import IndexDocument
+from readerapp.index.phrases import PhraseCheck
 from readerapp.index.query_compile import CompiledQuery, compile_query, filter_query
 from readerapp.index.schema import build_schema, to_fields
 from readerapp.index.snippets import Snippeter
+from readerapp.index.writer import bulk_build
 from readerapp.progress import Progress, no_progress
 
 SCHEMA_VERSION = 1
 META_FILE = "readerapp-index.json"
 SORTS = ("relevance", "date", "upvotes")
-_BATCH = 2_000
+MAX_PHRASE_CANDIDATES = 6_400  # a phrase query checks at most this many of its best candidates
 
 
 class IndexUnavailable(LibraryError):
@@ -132,10 +133,14 @@ class SearchIndex:
     def stamps(self) -> dict[str, int]:
         """``{paper id: revision}`` for every document, for drift checks against the database."""
         with self._reading() as searcher:
-            reader = searcher.reader()
-            ids = reader.column_reader("id")
-            revisions = reader.column_reader("revision")
-            return {ids[n]: int(revisions[n]) for n in reader.all_doc_ids()}
+            stamps: dict[str, int] = {}
+            for leaf, _ in searcher.reader().leaf_readers():
+                if not leaf.doc_count_all():
+                    continue
+                ids = leaf.column_reader("id", translate=True)
+                revisions = leaf.column_reader("revision")
+                stamps.update((ids[n], int(revisions[n])) for n in leaf.all_doc_ids())
+            return stamps
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -173,6 +178,7 @@ class SearchIndex:
         cancel: threading.Event | None = None,
         total: int | None = None,
         watermark: int = 0,
+        procs: int = min(2, os.cpu_count() or 1),
     ) -> int:
         """Replace the whole index with ``docs``; searches keep using the old one until the swap.
 
@@ -180,28 +186,21 @@ class SearchIndex:
         rebuild leaves the old index untouched. Returns the number of documents indexed.
         """
         report = progress or no_progress
+
+        def on_batch(done: int) -> None:
+            report("indexing", done, total)
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("index rebuild cancelled; the previous index is kept")
+
         staging = self.folder.with_name(self.folder.name + ".rebuild")
-        fresh = SearchIndex.create(staging)
-        count = 0
+        SearchIndex.create(staging)
         try:
-            writer = _bulk_writer(fresh._ix)
-            try:
-                for doc in docs:
-                    writer.add_document(**to_fields(doc))
-                    count += 1
-                    if count % _BATCH == 0:
-                        report("indexing", count, total)
-                        if cancel is not None and cancel.is_set():
-                            raise Cancelled("index rebuild cancelled; the previous index is kept")
-                report("indexing", count, total)
-                writer.commit(optimize=False)
-            except BaseException:
-                writer.cancel()
-                raise
+            count = bulk_build(staging, docs, on_batch, procs=procs)
             _write_meta(staging, watermark)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        report("indexing", count, total)
         self._swap_in(staging)
         return count
 
@@ -224,16 +223,17 @@ class SearchIndex:
         return _Reading(self)
 
     def _current_searcher(self) -> Searcher:
-        """The shared searcher, refreshed if the writer committed since (caller holds the read lock)."""
-        if self._searcher is None:
+        """The shared searcher, reopened if the writer committed since (caller holds the read lock).
+
+        Not ``Searcher.refresh()``: Whoosh reuses a segment's reader by segment id, so it keeps
+        serving deleted documents (and segments merged away) after a commit.
+        """
+        if self._searcher is None or self._stale:
+            self._stale = False
+            if self._searcher is not None:
+                self._searcher.close()
             self._searcher = self._ix.searcher()
             self._filter_sets.clear()
-        elif self._stale:
-            self._stale = False
-            fresh = self._searcher.refresh()
-            if fresh is not self._searcher:
-                self._searcher = fresh
-                self._filter_sets.clear()
         return self._searcher
 
     def filter_set(self, searcher: Searcher, condition: query_syntax.Filter) -> set[int]:
@@ -267,15 +267,52 @@ class SearchIndex:
         if not ranked:
             kwargs["sortedby"] = "upvotes" if sort == "upvotes" else "date"
             kwargs["reverse"] = True
-        results = searcher.search(compiled.query, **kwargs)
+        check = PhraseCheck(compiled.phrases) if compiled.phrases else None
+        wanted = kwargs["limit"]
+        found: list[tuple[_Texts, float]] = []
+        fetch = wanted if check is None else max(4 * wanted, 100)
+        while True:
+            kwargs["limit"] = fetch
+            results = searcher.search(compiled.query, **kwargs)
+            found = []
+            for hit in results:
+                texts = _Texts(searcher, hit.docnum, hit.fields())
+                if check is None or check.holds(texts.of):
+                    found.append((texts, float(hit.score or 0.0) if ranked else 0.0))
+                    if len(found) == wanted:
+                        break
+            exhausted = results.scored_length() < fetch or fetch >= MAX_PHRASE_CANDIDATES
+            if check is None or len(found) == wanted or exhausted:
+                break
+            fetch *= 4
         snippeter = Snippeter(compiled.marks)
-        hits = []
-        for hit in results:
-            stored = hit.fields()
-            texts = _texts(searcher, hit.docnum, stored)
-            score = float(hit.score or 0.0) if ranked else 0.0
-            hits.append(Hit(stored["id"], stored.get("title", ""), score, snippeter.cut(texts)))
-        return hits
+        return [Hit(t.id, t.title, score, snippeter.cut(t.of(None))) for t, score in found]
+
+
+class _Texts:
+    """A hit's stored texts by field; the PDF text is read from its column only when asked for."""
+
+    def __init__(self, searcher: Searcher, docnum: int, stored: dict[str, Any]) -> None:
+        self.searcher = searcher
+        self.docnum = docnum
+        self.stored = stored
+
+    @property
+    def id(self) -> str:
+        return str(self.stored["id"])
+
+    @property
+    def title(self) -> str:
+        return str(self.stored.get("title", ""))
+
+    def of(self, field: str | None) -> Iterator[str]:
+        """The texts of ``field``, or of every text field in snippet order (abstract first), lazily."""
+        for name in (field,) if field else ("abstract", "note", "pdf", "title"):
+            if name == "pdf":
+                raw = _column_value(self.searcher, "pdf_text", self.docnum)
+                yield raw.decode("utf-8") if raw else ""
+            else:
+                yield str(self.stored.get(name, ""))
 
 
 class _Reading:
@@ -296,12 +333,13 @@ class _Reading:
         self.index._read_lock.release()
 
 
-def _texts(searcher: Searcher, docnum: int, stored: dict[str, Any]) -> Iterator[str]:
-    """Where a snippet may come from, best first; the PDF text is read only if reached."""
-    yield stored.get("abstract", "")
-    yield stored.get("note", "")
-    raw = searcher.reader().column_reader("pdf_text")[docnum]
-    yield raw.decode("utf-8") if raw else ""
+def _column_value(searcher: Searcher, fieldname: str, docnum: int) -> Any:
+    """One document's column value, read from its own segment: Whoosh's multi-segment column
+    reader miscounts document offsets when some segments lack the column."""
+    for leaf, offset in reversed(searcher.reader().leaf_readers()):
+        if docnum >= offset:
+            return leaf.column_reader(fieldname)[docnum - offset] if leaf.has_column(fieldname) else None
+    return None
 
 
 def _damaged(folder: Path, exc: BaseException) -> IndexUnavailable:
@@ -316,10 +354,6 @@ def _intersect(sets: list[set[int]]) -> set[int] | None:
 
 def _union(sets: list[set[int]]) -> set[int]:
     return set().union(*sets)
-
-
-def _bulk_writer(ix: whoosh_index.Index) -> SegmentWriter:
-    return ix.writer(limitmb=256)
 
 
 def _read_meta(folder: Path) -> dict[str, Any]:
