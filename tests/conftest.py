@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pg_server import PostgresServer, postgres_server  # noqa: F401  (a fixture)
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,3 +36,18 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def sample_feed() -> Path:
     """The 43-paper Daily Papers day shipped as the app's sample feed."""
     return SAMPLE_FEED
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Run a store test on both backends (PostgreSQL is skipped where its binaries are missing)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest) -> str:
+    """"" for the library's own SQLite file, or a fresh database on the session's PostgreSQL server."""
+    if backend == "sqlite":
+        return ""
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.new_database()

@@ -13,8 +13,8 @@ from tests.conftest import SAMPLE_FEED
 
 
 @pytest.fixture
-def lib(tmp_path: Path):
-    with Library.open(tmp_path / "lib") as library:
+def lib(tmp_path: Path, database_url: str):
+    with Library.open(tmp_path / "lib", database_url=database_url) as library:
         library.import_file(SAMPLE_FEED)
         yield library
 

@@ -19,8 +19,8 @@ def merge(lib: Library, records: list[PaperRecord], source: str = "test"):
 
 
 @pytest.fixture
-def lib(tmp_path: Path):
-    with Library.open(tmp_path / "lib") as library:
+def lib(tmp_path: Path, database_url: str):
+    with Library.open(tmp_path / "lib", database_url=database_url) as library:
         yield library
 
 

@@ -23,9 +23,10 @@ DAY = date(2025, 9, 16)
 
 
 @pytest.fixture
-def lib(httpserver: HTTPServer, tmp_path: Path) -> Iterator[Library]:
+def lib(httpserver: HTTPServer, tmp_path: Path, database_url: str) -> Iterator[Library]:
     url = httpserver.url_for("/").rstrip("/")
-    with Library.open(tmp_path / "lib", hf_url=url, arxiv_api_url=url, arxiv_rss_url=url) as library:
+    settings = {"hf_url": url, "arxiv_api_url": url, "arxiv_rss_url": url, "database_url": database_url}
+    with Library.open(tmp_path / "lib", **settings) as library:
         yield library
 
 
@@ -92,10 +93,10 @@ def _fault_cases() -> dict[str, object]:
 
 @pytest.mark.parametrize("case", list(_fault_cases()))
 def test_faults_leave_the_library_as_before_and_record_the_run(
-    case: str, httpserver: HTTPServer, tmp_path: Path
+    case: str, httpserver: HTTPServer, tmp_path: Path, database_url: str
 ) -> None:
     url = httpserver.url_for("/").rstrip("/")
-    with Library.open(tmp_path / "lib", hf_url=url, retries=1) as lib:
+    with Library.open(tmp_path / "lib", hf_url=url, retries=1, database_url=database_url) as lib:
         lib.import_file(Path(__file__).parents[2] / "resources" / "sample_feed.json")
         before = lib.counts()
         httpserver.expect_request("/api/daily_papers").respond_with_response(_fault_cases()[case])
