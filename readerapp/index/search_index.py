@@ -23,12 +23,13 @@ from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
 from whoosh.searching import Searcher
 
-from readerapp.errors import Cancelled, LibraryError
+from readerapp.errors import Cancelled, LibraryError, NotFoundError
 from readerapp.index import query_syntax
 from readerapp.index.document import IndexDocument
 from readerapp.index.phrases import PhraseCheck
 from readerapp.index.query_compile import CompiledQuery, compile_query, filter_query
 from readerapp.index.schema import build_schema, to_fields
+from readerapp.index.similar import Profile, profile
 from readerapp.index.snippets import Snippeter
 from readerapp.index.writer import bulk_build
 from readerapp.progress import Progress, no_progress
@@ -260,6 +261,8 @@ class SearchIndex:
         deny = _union([self.filter_set(searcher, f) for f in compiled.deny])
         kwargs: dict[str, Any] = {"limit": max(1, limit)}
         if allow is not None:
+            if not allow:
+                return []  # Whoosh reads an empty filter set as "no filter"
             kwargs["filter"] = allow
         if deny:
             kwargs["mask"] = deny
@@ -287,6 +290,49 @@ class SearchIndex:
             fetch *= 4
         snippeter = Snippeter(compiled.marks)
         return [Hit(t.id, t.title, score, snippeter.cut(t.of(None))) for t, score in found]
+
+
+    def similar(self, paper_id: str, limit: int = 10) -> list[Hit]:
+        """Papers most like ``paper_id`` by title and abstract, with the shared terms as reasons."""
+        with self._reading() as searcher:
+            docnum = searcher.document_number(id=paper_id)
+            if docnum is None:
+                raise NotFoundError(f"no paper {paper_id} in the search index")
+            return self._ranked_by(searcher, profile(searcher, [docnum]), {docnum}, None, limit)
+
+    def for_you(
+        self, seed_ids: Iterable[str], candidate_filter: str = "state:inbox", limit: int = 50
+    ) -> list[Hit]:
+        """Rank the papers matching ``candidate_filter`` by likeness to the seed papers (those the
+        user starred, tagged or is reading), each with the terms that explain its place."""
+        with self._reading() as searcher:
+            seeds = {n for n in (searcher.document_number(id=i) for i in seed_ids) if n is not None}
+            if not seeds:
+                return []
+            compiled = compile_query(query_syntax.parse_query(candidate_filter), searcher.reader())
+            allowed = set(searcher.docs_for_query(compiled.query))
+            for condition in compiled.allow:
+                allowed &= self.filter_set(searcher, condition)
+            for condition in compiled.deny:
+                allowed -= self.filter_set(searcher, condition)
+            return self._ranked_by(searcher, profile(searcher, seeds), seeds, allowed, limit)
+
+    def _ranked_by(
+        self, searcher: Searcher, wanted: Profile, exclude: set[int], allowed: set[int] | None, limit: int
+    ) -> list[Hit]:
+        if not wanted.weights or (allowed is not None and not allowed):
+            return []  # (Whoosh reads an empty filter set as "no filter")
+        kwargs: dict[str, Any] = {"limit": max(1, limit), "mask": exclude}
+        if allowed is not None:
+            kwargs["filter"] = allowed
+        snippeter = Snippeter(wanted.weights)
+        hits = []
+        for hit in searcher.search(wanted.query(), **kwargs):
+            texts = _Texts(searcher, hit.docnum, hit.fields())
+            reasons = wanted.reasons(texts.title, texts.stored.get("abstract", ""))
+            snippet = snippeter.cut(texts.of(None))
+            hits.append(Hit(texts.id, texts.title, float(hit.score or 0.0), snippet, reasons))
+        return hits
 
 
 class _Texts:

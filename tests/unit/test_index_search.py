@@ -171,6 +171,11 @@ def test_sort_by_date_and_upvotes(index: SearchIndex) -> None:
         index.search("diffusion", sort="title")
 
 
+def test_a_filter_nothing_passes_gives_nothing(index: SearchIndex) -> None:
+    assert ids(index, "diffusion year:1990") == []
+    assert ids(index, "year:1990") == []
+
+
 def test_limit(index: SearchIndex) -> None:
     assert len(index.search("model", limit=3)) == 3
 
