@@ -57,7 +57,8 @@ def test_damaged_index_is_reported(index: SearchIndex, damage: str) -> None:
 def test_stamps_follow_revisions(index: SearchIndex) -> None:
     docs = fixture_documents()
     assert index.stamps() == {d["id"]: 1 for d in docs}
-    index.apply([changed(docs[0], abstract="an entirely new abstract about quokkas")], delete_ids=[docs[1]["id"]])
+    new_first = changed(docs[0], abstract="an entirely new abstract about quokkas")
+    index.apply([new_first], delete_ids=[docs[1]["id"]])
     stamps = index.stamps()
     assert stamps[docs[0]["id"]] == 2 and docs[1]["id"] not in stamps and len(stamps) == 42
 
@@ -75,7 +76,8 @@ def test_apply_replaces_and_deletes_at_once(index: SearchIndex) -> None:
 
 def test_rebuild_reports_progress_and_replaces_everything(index: SearchIndex) -> None:
     reports: list[tuple[str, int, int | None]] = []
-    count = index.rebuild(fixture_documents()[:10], progress=lambda *a: reports.append(a), total=10, watermark=9)
+    docs = fixture_documents()[:10]
+    count = index.rebuild(docs, progress=lambda *a: reports.append(a), total=10, watermark=9)
     assert count == 10 and index.doc_count() == 10 and index.watermark == 9
     assert reports[-1] == ("indexing", 10, 10)
     assert not index.folder.with_name(index.folder.name + ".rebuild").exists()
