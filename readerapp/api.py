@@ -20,12 +20,15 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from readerapp.config import Config, load_config
-from readerapp.errors import NotFoundError, ReaderappError
+from readerapp.errors import ExportError, NotFoundError, ReaderappError
+from readerapp.export.bundle import ExportBundle, ExportResult
+from readerapp.export.scope import Scope
 from readerapp.paper import Call, Changes, Paper
 from readerapp.progress import Progress, no_progress
 from readerapp.records import STATES, PaperRecord
 from readerapp.store import annotations as notes_and_tags
 from readerapp.store import queries
+from readerapp.store.collections import CollectionInfo
 from readerapp.store.database import Database
 from readerapp.store.doctor import DoctorReport, Finding, check_database
 from readerapp.store.models import Highlight
@@ -403,6 +406,190 @@ class Library:
         except DatabaseError as exc:
             report.findings.append(Finding("database", f"the database cannot be read: {exc.orig}"))
         return report
+
+    # -- collections and export --------------------------------------------------------------------
+
+    def collections(self) -> builtins.list[CollectionInfo]:
+        """Collections (with their sizes), then saved searches: what the sidebar lists."""
+        from readerapp.store.collections import summaries
+
+        with self.db.session() as session:
+            return summaries(session)
+
+    def collection_ids(self, name: str) -> builtins.list[str]:
+        """Public ids of a collection in its order; a saved search runs its query (a live collection)."""
+        from readerapp.store import collections as store
+
+        with self.db.session() as session:
+            collection = store.find_collection(session, name)
+            if collection is not None:
+                return store.public_ids(session, store.member_ids(session, collection))
+            search = store.find_saved_search(session, name)
+            if search is None:
+                raise NotFoundError(f"no collection or saved search called {name!r}")
+            query = search.query
+        return self._search_ids(query)
+
+    def add_to_collection(self, name: str, ids: Iterable[str]) -> Changes:
+        """Append papers to a collection (created when missing); papers already in it stay where they are."""
+        from readerapp.store import collections as store
+
+        name = store.clean_name(name)
+        with self.db.session() as session:
+            collection = store.find_collection(session, name)
+            inverse: builtins.list[Call] = []
+            if collection is None:
+                store.check_name_free(session, name)
+                collection = store.collection_for(session, name)
+                inverse.append(("delete_collection", {"name": name}))
+            rows = queries.resolve_many(session, builtins.list(ids))
+            added = set(store.append_papers(session, collection, [r.id for r in rows]))
+            public = [r.public_id for r in rows if r.id in added]
+            if public and not inverse:
+                inverse.append(("remove_from_collection", {"name": name, "ids": public}))
+            return Changes("add_to_collection", tuple(public), tuple(inverse))
+
+    def remove_from_collection(self, name: str, ids: Iterable[str]) -> Changes:
+        """Take papers out of a collection; undo puts them back where they were."""
+        from readerapp.store import collections as store
+
+        with self.db.session() as session:
+            collection = store.require_collection(session, name)
+            before = store.public_ids(session, store.member_ids(session, collection))
+            rows = queries.resolve_many(session, builtins.list(ids))
+            removed = set(store.remove_papers(session, collection, [r.id for r in rows]))
+            public = tuple(r.public_id for r in rows if r.id in removed)
+            inverse: builtins.list[Call] = [
+                ("add_to_collection", {"name": name, "ids": builtins.list(public)}),
+                ("reorder_collection", {"name": name, "ids": before}),
+            ]
+            return Changes("remove_from_collection", public, tuple(inverse) if public else ())
+
+    def reorder_collection(self, name: str, ids: Sequence[str]) -> Changes:
+        """Give a collection a new order: ``ids`` lists every one of its papers once."""
+        from readerapp.store import collections as store
+
+        with self.db.session() as session:
+            collection = store.require_collection(session, name)
+            before = store.public_ids(session, store.member_ids(session, collection))
+            internal = _internal_ids(session, ids)
+            unknown = [i for i in ids if i not in internal]
+            if unknown:
+                raise NotFoundError(f"no paper {unknown[0]!r} in the library")
+            store.set_order(session, collection, [internal[i] for i in ids])
+            inverse: Call = ("reorder_collection", {"name": name, "ids": before})
+            return Changes("reorder_collection", tuple(ids), (inverse,))
+
+    def rename_collection(self, name: str, new_name: str) -> Changes:
+        """Rename a collection or a saved search."""
+        from readerapp.store import collections as store
+
+        new_name = store.clean_name(new_name)
+        with self.db.session() as session:
+            found = store.find_collection(session, name) or store.find_saved_search(session, name)
+            if found is None:
+                raise NotFoundError(f"no collection or saved search called {name!r}")
+            if new_name != name:
+                store.check_name_free(session, new_name)
+                found.name = new_name
+            inverse: Call = ("rename_collection", {"name": new_name, "new_name": name})
+            return Changes("rename_collection", (), (inverse,))
+
+    def delete_collection(self, name: str) -> Changes:
+        """Delete a collection (its papers stay in the library) or a saved search; undo restores it."""
+        from readerapp.store import collections as store
+
+        with self.db.session() as session:
+            collection = store.find_collection(session, name)
+            if collection is not None:
+                members = store.public_ids(session, store.member_ids(session, collection))
+                session.delete(collection)
+                restore: Call = ("add_to_collection", {"name": name, "ids": members})
+                return Changes("delete_collection", tuple(members), (restore,))
+            search = store.find_saved_search(session, name)
+            if search is None:
+                raise NotFoundError(f"no collection or saved search called {name!r}")
+            session.delete(search)
+            return Changes("delete_collection", (), (("save_search", {"name": name, "query": search.query}),))
+
+    def save_search(self, name: str, query: str) -> Changes:
+        """Save a search as a live collection (or change a saved search's query)."""
+        from readerapp.store import collections as store
+        from readerapp.store.models import SavedSearch
+
+        name = store.clean_name(name)
+        if not query.strip():
+            raise ReaderappError("a saved search needs a query")
+        self._search_ids(query, limit=1)  # a malformed query is refused now, not when the view opens
+        with self.db.session() as session:
+            search = store.find_saved_search(session, name)
+            if search is None:
+                store.check_name_free(session, name)
+                session.add(SavedSearch(name=name, query=query))
+                return Changes("save_search", (), (("delete_collection", {"name": name}),))
+            inverse: Call = ("save_search", {"name": name, "query": search.query})
+            search.query = query
+            return Changes("save_search", (), (inverse,))
+
+    def create_collection(self, name: str, scope: Scope) -> Changes:
+        """A collection made from a view, a tag, a search, another collection or a selection."""
+        return self.add_to_collection(name, self.scope_ids(scope))
+
+    def scope_ids(self, scope: Scope) -> builtins.list[str]:
+        """Public ids of the papers in a scope, in its order (a collection's, relevance, feed)."""
+        if scope.kind == "all":
+            return self.list_ids()
+        if scope.kind == "collection":
+            return self.collection_ids(scope.value)
+        if scope.kind == "tag":
+            return self.list_ids(tag=scope.value)
+        if scope.kind == "state":
+            return self.list_ids(state=scope.value)
+        if scope.kind == "query":
+            return self._search_ids(scope.value)
+        with self.db.session() as session:
+            return [row.public_id for row in queries.resolve_many(session, builtins.list(scope.values))]
+
+    def export_bundle(self, scope: Scope, *, limit: int | None = None) -> ExportBundle:
+        """The scope's papers in full, with the collections and saved searches, ready for any writer."""
+        from readerapp.formats.readerapp_json import CollectionRecord, SavedSearchRecord
+        from readerapp.store.collections import all_members
+        from readerapp.store.models import SavedSearch
+
+        ids = self.scope_ids(scope)[:limit]
+        with self.db.session() as session:
+            internal = _internal_ids(session, ids)
+            papers = queries.views(session, [internal[i] for i in ids], self.user_id, full=True)
+            collections = [CollectionRecord(c.name, ids_, c.created) for c, ids_ in all_members(session)]
+            searches = [
+                SavedSearchRecord(s.name, s.query)
+                for s in session.scalars(select(SavedSearch).order_by(SavedSearch.id))
+            ]
+        return ExportBundle(scope.describe(), papers, collections, searches)
+
+    def export(
+        self, scope: Scope, fmt: str, destination: str | Path, *, progress: Progress = no_progress
+    ) -> ExportResult:
+        """Write the scope's papers and annotations in ``fmt`` (see ``readerapp.export.FORMATS``)."""
+        from readerapp.export.writer import write_export
+
+        bundle = self.export_bundle(scope)
+        if not bundle.papers and not (scope.kind == "all" and fmt == "json"):
+            raise ExportError(f"nothing to export: {scope.describe()} holds no papers")
+        return write_export(bundle, fmt, destination, progress)
+
+    def export_preview(self, scope: Scope, fmt: str, papers: int = 3) -> str:
+        """The start of an export, for a dialog's preview: the first few papers in that format."""
+        from readerapp.export.writer import render
+
+        return render(self.export_bundle(scope, limit=papers), fmt)
+
+    def _search_ids(self, query: str, limit: int | None = None) -> builtins.list[str]:
+        """Every paper a query finds, best first; ``limit`` caps it (a check needs one hit)."""
+        search = getattr(self, "search", None)  # the search feature's Library.search, once it lands
+        if search is None:
+            raise ReaderappError("searching is not available in this build")
+        return [hit.id for hit in search(query, limit=limit or max(self.counts()["all"], 1))]
 
 
 def _check_state(state: str | None, required: bool = False) -> None:

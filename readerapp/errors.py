@@ -29,3 +29,7 @@ class LibraryError(ReaderappError):
 
 class Cancelled(ReaderappError):
     """The user cancelled long work (a sync, a download) before it finished; nothing was written."""
+
+
+class ExportError(ReaderappError):
+    """An export could not be written (an unwritable or missing destination, an empty scope)."""

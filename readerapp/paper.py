@@ -59,6 +59,8 @@ class Paper:
     note: str = ""
     highlights: list[HighlightView] = field(default_factory=list)
     pdf_path: str | None = None
+    comment: str | None = None
+    withdrawn: bool = False
 
     @property
     def abs_url(self) -> str | None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from readerapp.store.models import Collection, CollectionItem, SavedSearch
+from readerapp.errors import NotFoundError, ReaderappError
+from readerapp.store.models import Collection, CollectionItem, Paper, SavedSearch
 from readerapp.store.queries import find_paper
 
 
@@ -64,3 +67,125 @@ def merge_collections(
     for search in saved_searches:
         if session.scalar(select(SavedSearch.id).where(SavedSearch.name == search.name)) is None:
             session.add(SavedSearch(name=search.name, query=search.query))
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionInfo:
+    """A sidebar entry: a collection (``query`` None) or a saved search, a live collection."""
+
+    name: str
+    count: int | None  # None for a saved search: its size is known only once its query runs
+    query: str | None = None
+    created: datetime | None = None
+
+    @property
+    def live(self) -> bool:
+        return self.query is not None
+
+
+def clean_name(name: str) -> str:
+    """Collection and saved-search names: trimmed, whitespace folded, never empty."""
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise ReaderappError("a collection needs a name")
+    return cleaned
+
+
+def find_collection(session: Session, name: str) -> Collection | None:
+    return session.scalar(select(Collection).where(Collection.name == name))
+
+
+def find_saved_search(session: Session, name: str) -> SavedSearch | None:
+    return session.scalar(select(SavedSearch).where(SavedSearch.name == name))
+
+
+def require_collection(session: Session, name: str) -> Collection:
+    """The collection called ``name``; a clear error for a saved search or an unknown name."""
+    found = find_collection(session, name)
+    if found is not None:
+        return found
+    if find_saved_search(session, name) is not None:
+        raise ReaderappError(f"{name!r} is a saved search: its papers come from its query")
+    raise NotFoundError(f"no collection called {name!r}")
+
+
+def public_ids(session: Session, paper_ids: Sequence[int]) -> list[str]:
+    """Public ids for internal ones, in the same order."""
+    found: dict[int, str] = {}
+    for start in range(0, len(paper_ids), 900):
+        chunk = paper_ids[start : start + 900]
+        rows = session.execute(select(Paper.id, Paper.arxiv_id, Paper.local_id).where(Paper.id.in_(chunk)))
+        found.update({pid: arxiv_id or local_id for pid, arxiv_id, local_id in rows})
+    return [found[pid] for pid in paper_ids if pid in found]
+
+
+def member_ids(session: Session, collection: Collection) -> list[int]:
+    """The collection's papers (internal ids) in order."""
+    return list(
+        session.scalars(
+            select(CollectionItem.paper_id)
+            .where(CollectionItem.collection_id == collection.id)
+            .order_by(CollectionItem.position)
+        )
+    )
+
+
+def remove_papers(session: Session, collection: Collection, paper_ids: Iterable[int]) -> list[int]:
+    """Take papers out of a collection; return those that were in it."""
+    wanted = set(paper_ids)
+    present = [pid for pid in member_ids(session, collection) if pid in wanted]
+    if present:
+        session.execute(
+            delete(CollectionItem).where(
+                CollectionItem.collection_id == collection.id, CollectionItem.paper_id.in_(present)
+            )
+        )
+    return present
+
+
+def set_order(session: Session, collection: Collection, paper_ids: Sequence[int]) -> None:
+    """Put the collection's papers in exactly this order (which must hold every member once)."""
+    current = member_ids(session, collection)
+    if sorted(current) != sorted(paper_ids) or len(set(paper_ids)) != len(paper_ids):
+        raise ReaderappError(f"a new order for {collection.name!r} must list each of its papers once")
+    session.execute(  # ORM bulk update by primary key: one executemany
+        update(CollectionItem),
+        [
+            {"collection_id": collection.id, "paper_id": pid, "position": n}
+            for n, pid in enumerate(paper_ids, 1)
+        ],
+    )
+
+
+def check_name_free(session: Session, name: str) -> None:
+    """Collections and saved searches share the sidebar, so a name may be taken by either."""
+    if find_collection(session, name) is not None or find_saved_search(session, name) is not None:
+        raise ReaderappError(f"there is already a collection or saved search called {name!r}")
+
+
+def summaries(session: Session) -> list[CollectionInfo]:
+    """Every collection with its size, then every saved search, each by name."""
+    counts = dict(
+        session.execute(
+            select(CollectionItem.collection_id, func.count()).group_by(CollectionItem.collection_id)
+        ).all()
+    )
+    collections = session.scalars(select(Collection).order_by(func.lower(Collection.name)))
+    searches = session.scalars(select(SavedSearch).order_by(func.lower(SavedSearch.name)))
+    return [CollectionInfo(c.name, counts.get(c.id, 0), None, c.created) for c in collections] + [
+        CollectionInfo(s.name, None, s.query, s.created) for s in searches
+    ]
+
+
+def all_members(session: Session) -> list[tuple[Collection, list[str]]]:
+    """Every collection with its papers' public ids in order: what a lossless export carries."""
+    members: dict[int, list[str]] = {}
+    rows = session.execute(
+        select(CollectionItem.collection_id, Paper.arxiv_id, Paper.local_id)
+        .join(Paper, Paper.id == CollectionItem.paper_id)
+        .order_by(CollectionItem.collection_id, CollectionItem.position)
+    )
+    for collection_id, arxiv_id, local_id in rows:
+        members.setdefault(collection_id, []).append(arxiv_id or local_id)
+    collections = session.scalars(select(Collection).order_by(Collection.id))
+    return [(c, members.get(c.id, [])) for c in collections]

@@ -219,6 +219,8 @@ def _view(
         note=note if full else "",
         highlights=highlights,
         pdf_path=paper.pdf_path,
+        comment=paper.comment,
+        withdrawn=paper.withdrawn,
     )
 
 

@@ -1,0 +1,64 @@
+"""What every format writer is fed: the scope's papers in order, in full, plus the library's
+collections and saved searches (only the lossless JSON format carries those)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from readerapp.formats.readerapp_json import CollectionRecord, SavedSearchRecord
+from readerapp.paper import Paper
+from readerapp.progress import Progress, no_progress
+
+# The formats, in the order a menu offers them, and the usual file extension of each.
+FORMATS: tuple[str, ...] = ("markdown", "obsidian", "bibtex", "csl-json", "ris", "html", "json")
+EXTENSIONS = {
+    "markdown": ".md",
+    "obsidian": "",
+    "bibtex": ".bib",
+    "csl-json": ".json",
+    "ris": ".ris",
+    "html": ".html",
+    "json": ".json",
+}
+PROGRESS_STEP = 200  # report every this many papers: often enough for a bar, rare enough to be free
+
+
+@dataclass(slots=True)
+class ExportBundle:
+    """The input of every writer. ``papers`` are full views (abstract, note, highlights)."""
+
+    title: str
+    papers: list[Paper]
+    collections: list[CollectionRecord] = field(default_factory=list)  # papers by public id, in order
+    saved_searches: list[SavedSearchRecord] = field(default_factory=list)
+    exported: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def each(self, progress: Progress = no_progress) -> Iterator[Paper]:
+        """The papers in order, reporting ``("export", done, total)`` as a writer goes."""
+        total = len(self.papers)
+        progress("export", 0, total)
+        for done, paper in enumerate(self.papers, 1):
+            yield paper
+            if done % PROGRESS_STEP == 0 or done == total:
+                progress("export", done, total)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What an export wrote: how many papers, where, and for a vault how many files changed."""
+
+    format: str
+    path: Path
+    papers: int
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        text = f"exported {self.papers} paper{'s' * (self.papers != 1)} as {self.format} to {self.path}"
+        if self.format == "obsidian":
+            text += f" ({self.created} new, {self.updated} updated, {self.unchanged} unchanged files)"
+        return text

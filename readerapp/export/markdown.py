@@ -1,0 +1,72 @@
+"""One Markdown file: per paper its title, authors, links, tags, highlights (quotes with their comments)
+and note, in the scope's order.
+
+Text from feeds is escaped so it shows as written in any CommonMark renderer, Python-Markdown and
+Obsidian alike: Markdown punctuation gets a backslash; ``& < > $ | ~`` become character references,
+because not every renderer honours a backslash before them (and ``$`` would start math in Obsidian).
+The note is the user's own Markdown and is kept as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from readerapp.export.bundle import ExportBundle
+from readerapp.export.links import paper_links
+from readerapp.paper import HighlightView, Paper
+from readerapp.progress import Progress, no_progress
+
+_BACKSLASHED = re.compile(r"([\\`*_\[\]#])")
+_REFERENCES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "$": "&#36;", "|": "&#124;", "~": "&#126;"}
+_REFERENCED = re.compile("[&<>$|~]")
+_NUMBERED = re.compile(r"^(\d+)([.)])")
+
+
+def escape_md(text: str) -> str:
+    """Feed text as inline Markdown that renders to exactly ``text`` (line breaks become spaces)."""
+    flat = " ".join(text.split())
+    escaped = _BACKSLASHED.sub(r"\\\1", flat)
+    escaped = _REFERENCED.sub(lambda m: _REFERENCES[m.group()], escaped)
+    escaped = _NUMBERED.sub(r"\1\\\2", escaped)  # "1984. A title" must not start a list
+    return "\\" + escaped if escaped.startswith(("+", "-")) else escaped
+
+
+def _quote(highlight: HighlightView) -> str:
+    lines = [f"> {escape_md(highlight.text)}"]
+    if highlight.comment:
+        lines += ["", escape_md(highlight.comment)]
+    return "\n".join(lines)
+
+
+def paper_body(paper: Paper) -> list[str]:
+    """Everything but the title, as Markdown blocks; shared with the Obsidian writer."""
+    blocks = []
+    if paper.authors:
+        blocks.append("**Authors:** " + escape_md(", ".join(paper.authors)))
+    links = paper_links(paper)
+    if links:
+        blocks.append("**Links:** " + " · ".join(f"[{label}](<{url}>)" for label, url in links))
+    facts = [f"`{paper.id}`", paper.state, "starred" if paper.starred else ""]
+    blocks.append("**Status:** " + ", ".join(fact for fact in facts if fact))
+    if paper.tags:
+        blocks.append("**Tags:** " + ", ".join(escape_md(tag) for tag in paper.tags))
+    if paper.highlights:
+        blocks.append("**Highlights:**")
+        blocks.extend(_quote(h) for h in paper.highlights)
+    if paper.note.strip():
+        blocks.append("**Note:**")
+        blocks.append(paper.note.strip())
+    return blocks
+
+
+def render_markdown(bundle: ExportBundle, progress: Progress = no_progress) -> str:
+    """The whole export as one Markdown document."""
+    count = len(bundle.papers)
+    parts = [
+        f"# {escape_md(bundle.title)}",
+        f"*Exported from readerapp on {bundle.exported:%Y-%m-%d}: {count} paper{'s' * (count != 1)}.*",
+    ]
+    for n, paper in enumerate(bundle.each(progress), 1):
+        parts.append(f"## {n}. {escape_md(paper.title)}")
+        parts.extend(paper_body(paper))
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,41 @@
+"""A user's Markdown note as HTML that is safe to put in a page: raw HTML in the note shows as text,
+only http(s) and mailto links survive, and images become links (an export page loads nothing)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+from readerapp.export.links import safe_url
+
+
+class _SafeLinks(Treeprocessor):
+    """Drop unsafe link targets and turn images into plain links to them."""
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter():
+            if element.tag == "img":
+                target = safe_url(element.get("src"))
+                alt = element.get("alt") or target or ""
+                element.attrib.clear()
+                element.tag = "a" if target else "span"
+                element.text = alt
+                if target:
+                    element.set("href", target)
+            elif element.tag == "a":
+                href = element.get("href") or ""
+                target = href if href.startswith("mailto:") else safe_url(href)
+                element.attrib.pop("href", None)
+                if target:
+                    element.set("href", target)
+
+
+def note_to_html(note: str) -> str:
+    """Render the note; every HTML tag the user typed is escaped instead of passed through."""
+    md = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists"])
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
+    return md.convert(note)

@@ -1,0 +1,187 @@
+"""An Obsidian vault folder: one Markdown file per paper, YAML front matter, updated in place.
+
+A re-export finds each paper's file by the ``id`` in its front matter (so a file the user renamed or
+moved into a subfolder is still the one updated), rewrites only the front matter keys readerapp owns
+and the block between its two markers, and keeps everything else: the user's own keys, text and files.
+Nothing is ever deleted, and each file is written atomically; an unchanged file is not rewritten.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from readerapp.errors import ExportError
+from readerapp.export.atomic import check_folder, write_atomically
+from readerapp.export.bundle import ExportBundle
+from readerapp.export.links import paper_url, year
+from readerapp.export.markdown import escape_md, paper_body
+from readerapp.ids import safe_filename
+from readerapp.paper import Paper
+from readerapp.progress import Progress, no_progress
+
+BEGIN = "%% readerapp:begin (a re-export replaces this block; write your own text outside it) %%"
+END = "%% readerapp:end %%"
+OWNED_KEYS = ("id", "title", "authors", "year", "tags", "url", "state", "starred")
+_TITLE_CHARS = 80
+_LINK_UNSAFE = re.compile(r"[#^\[\]|]")  # break [[wiki links]] in Obsidian
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+_TOP_LEVEL_KEY = re.compile(r"^([^\s#\-][^:]*):")
+_TAG_UNSAFE = re.compile(r"[^\w\-/]")
+
+
+@dataclass(frozen=True, slots=True)
+class VaultReport:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def yaml_string(text: str) -> str:
+    """A YAML double-quoted scalar that reads back as exactly ``text`` (JSON's escapes are YAML's)."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+def obsidian_tag(tag: str) -> str:
+    """Obsidian tags have no spaces or punctuation: ``reading group`` becomes ``reading-group``."""
+    cleaned = _TAG_UNSAFE.sub("", "-".join(tag.split()))
+    return cleaned if not cleaned.isdigit() else f"_{cleaned}"
+
+
+def file_name(paper: Paper) -> str:
+    """``{title} ({id}).md``: readable, and unique through the id."""
+    title = _LINK_UNSAFE.sub(" ", paper.title)[:_TITLE_CHARS].strip()
+    return safe_filename(f"{title} ({paper.id})", max_len=200) + ".md"
+
+
+def front_matter_blocks(paper: Paper) -> dict[str, str]:
+    """Each owned key's YAML lines."""
+    tags = [t for t in (obsidian_tag(tag) for tag in paper.tags) if t]
+    when = year(paper)
+    url = paper_url(paper)
+    return {
+        "id": f"id: {yaml_string(paper.id)}",
+        "title": f"title: {yaml_string(paper.title)}",
+        "authors": _yaml_list("authors", paper.authors),
+        "year": f"year: {when if when is not None else 'null'}",
+        "tags": _yaml_list("tags", tags),
+        "url": f"url: {yaml_string(url) if url else 'null'}",
+        "state": f"state: {yaml_string(paper.state)}",
+        "starred": f"starred: {'true' if paper.starred else 'false'}",
+    }
+
+
+def _yaml_list(key: str, values: list[str]) -> str:
+    if not values:
+        return f"{key}: []"
+    return "\n".join([f"{key}:", *(f"  - {yaml_string(v)}" for v in values)])
+
+
+def generated_block(paper: Paper) -> str:
+    return "\n\n".join([BEGIN, f"# {escape_md(paper.title)}", *paper_body(paper), END])
+
+
+def _split_front_matter(text: str) -> tuple[list[str] | None, str]:
+    """(front matter lines, the rest) or (None, text) when the file has no front matter."""
+    if not text.startswith("---\n"):
+        return None, text
+    end = text.find("\n---", 3)
+    if end == -1:
+        return None, text
+    after = text.find("\n", end + 4)
+    rest = "" if after == -1 else text[after + 1 :]
+    return text[4:end].split("\n") if end > 4 else [], rest
+
+
+def _key_blocks(lines: list[str]) -> list[tuple[str | None, list[str]]]:
+    """Front matter cut into top-level entries: (key, its lines); leading comments have no key."""
+    blocks: list[tuple[str | None, list[str]]] = []
+    for line in lines:
+        match = _TOP_LEVEL_KEY.match(line)
+        if match or not blocks:
+            blocks.append((match.group(1).strip() if match else None, [line]))
+        else:
+            blocks[-1][1].append(line)
+    return blocks
+
+
+def merge_front_matter(existing: list[str] | None, owned: dict[str, str]) -> str:
+    """Owned keys replaced where they stand (or appended); every other key kept as the user wrote it."""
+    out: list[str] = []
+    done: set[str] = set()
+    for key, lines in _key_blocks(existing or []):
+        if key in owned:
+            if key not in done:
+                out.append(owned[key])
+                done.add(key)
+        else:
+            out.extend(lines)
+    out.extend(owned[key] for key in OWNED_KEYS if key not in done)
+    return "---\n" + "\n".join(out) + "\n---\n"
+
+
+def merge_body(rest: str, block: str) -> str:
+    """Replace the generated block in the body; a body without one gets it appended."""
+    start = rest.find(BEGIN.split(" (")[0])
+    end = rest.find(END, start) if start != -1 else -1
+    if start == -1 or end == -1:
+        return (rest.rstrip("\n") + "\n\n" if rest.strip() else "") + block + "\n"
+    return rest[:start] + block + rest[end + len(END) :]
+
+
+def render_file(paper: Paper, existing: str | None) -> str:
+    """A paper's file: new, or ``existing`` with readerapp's parts brought up to date."""
+    front, rest = _split_front_matter(existing or "")
+    return merge_front_matter(front, front_matter_blocks(paper)) + merge_body(rest, generated_block(paper))
+
+
+def _front_matter_id(path: Path) -> str | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    front, _rest = _split_front_matter(text)
+    for line in front or []:
+        if line.startswith("id:"):
+            value = line[3:].strip()
+            try:
+                found = json.loads(value)
+            except ValueError:
+                found = value.strip("'\"")
+            return found if isinstance(found, str) and BEGIN.split(" (")[0] in text else None
+    return None
+
+
+def existing_files(folder: Path) -> dict[str, Path]:
+    """Paper id -> the vault file readerapp made for it, wherever the user moved it."""
+    found: dict[str, Path] = {}
+    for path in sorted(folder.rglob("*.md")):
+        ident = _front_matter_id(path)
+        if ident is not None:
+            found.setdefault(ident, path)
+    return found
+
+
+def write_vault(bundle: ExportBundle, folder: Path, progress: Progress = no_progress) -> VaultReport:
+    """Create or update one file per paper in ``folder`` (created when missing, its parent must exist)."""
+    if folder.exists() and not folder.is_dir():
+        raise ExportError(f"cannot write to {folder}: it is a file, and the Obsidian export needs a folder")
+    if not folder.exists():
+        check_folder(folder.parent if str(folder.parent) else Path("."))
+        folder.mkdir()
+    check_folder(folder)
+    known = existing_files(folder)
+    created = updated = unchanged = 0
+    for paper in bundle.each(progress):
+        path = known.get(paper.id) or folder / file_name(paper)
+        before = path.read_text(encoding="utf-8") if path.exists() else None
+        after = render_file(paper, before)
+        if after == before:
+            unchanged += 1
+            continue
+        write_atomically(path, after)
+        created, updated = (created + 1, updated) if before is None else (created, updated + 1)
+    return VaultReport(created, updated, unchanged)
