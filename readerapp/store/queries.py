@@ -37,6 +37,37 @@ SORTS = {
     "added": (PaperRow.id.desc(),),
 }
 _IN_CHUNK = 900
+# What a view needs, as plain columns: loading ORM objects (with abstracts and PDF text) costs 5x more.
+_VIEW_COLUMNS = [
+    PaperRow.__table__.c[name]
+    for name in (
+        "id",
+        "local_id",
+        "arxiv_id",
+        "version",
+        "doi",
+        "title",
+        "authors",
+        "categories",
+        "primary_category",
+        "published",
+        "updated",
+        "feed_day",
+        "upvotes",
+        "comments",
+        "code_url",
+        "project_url",
+        "ai_summary",
+        "ai_keywords",
+        "journal_ref",
+        "sources",
+        "is_sample",
+        "first_seen",
+        "pdf_path",
+        "comment",
+        "withdrawn",
+    )
+]
 
 
 def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
@@ -129,16 +160,17 @@ def views(session: Session, paper_ids: Sequence[int], user_id: int, *, full: boo
     """Detached views of these papers, in the given order."""
     if not paper_ids:
         return []
-    rows: dict[int, tuple[PaperRow, str | None, Any, bool | None]] = {}
+    columns = [*_VIEW_COLUMNS, PaperRow.abstract] if full else _VIEW_COLUMNS
+    rows: dict[int, Any] = {}
     tags: dict[int, list[str]] = {}
     notes: dict[int, str] = {}
     highlights: dict[int, list[HighlightView]] = {}
     for chunk in _chunks(list(paper_ids)):
         query = _state_join(
-            select(PaperRow, PaperState.state, PaperState.state_changed, PaperState.starred), user_id
+            select(*columns, PaperState.state, PaperState.state_changed, PaperState.starred), user_id
         ).where(PaperRow.id.in_(chunk))
-        for paper, state, changed, starred in session.execute(query):
-            rows[paper.id] = (paper, state, changed, starred)
+        for row in session.execute(query):
+            rows[row.id] = row
         tag_rows = session.execute(
             select(PaperTag.paper_id, Tag.name)
             .join(Tag, Tag.id == PaperTag.tag_id)
@@ -180,16 +212,10 @@ def _highlight_view(h: Highlight, author: str) -> HighlightView:
     )
 
 
-def _view(
-    row: tuple[PaperRow, str | None, Any, bool | None],
-    tags: list[str],
-    note: str,
-    highlights: list[HighlightView],
-    full: bool,
-) -> Paper:
-    paper, state, state_changed, starred = row
+def _view(paper: Any, tags: list[str], note: str, highlights: list[HighlightView], full: bool) -> Paper:
+    """A view from one row of ``_VIEW_COLUMNS`` plus the user's state columns."""
     return Paper(
-        id=paper.public_id,
+        id=paper.arxiv_id or paper.local_id,
         arxiv_id=paper.arxiv_id,
         version=paper.version,
         doi=paper.doi,
@@ -211,9 +237,9 @@ def _view(
         sources=list(paper.sources),
         is_sample=paper.is_sample,
         first_seen=paper.first_seen,
-        state=state or "inbox",
-        state_changed=state_changed,
-        starred=bool(starred),
+        state=paper.state or "inbox",
+        state_changed=paper.state_changed,
+        starred=bool(paper.starred),
         tags=sorted(tags, key=str.lower),
         has_note=bool(note.strip()),
         note=note if full else "",
