@@ -13,14 +13,14 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from readerapp.config import Config, load_config
-from readerapp.errors import ExportError, NotFoundError, ReaderappError
+from readerapp.errors import Cancelled, ExportError, NotFoundError, ReaderappError
 from readerapp.export.bundle import ExportBundle, ExportResult
 from readerapp.export.scope import Scope
 from readerapp.paper import Call, Changes, Paper
@@ -35,6 +35,11 @@ from readerapp.store.models import Highlight
 from readerapp.store.models import Paper as PaperRow
 from readerapp.store.upsert import log_changes
 from readerapp.sync import SyncReport, describe_window, fetch, run_merge
+
+if TYPE_CHECKING:
+    from readerapp.pdfs.download import PdfClient
+    from readerapp.pdfs.position import PdfPosition
+    from readerapp.pdfs.service import FetchedPdf, PdfFetchReport
 
 DB_FILE = "library.sqlite3"
 
@@ -82,7 +87,7 @@ class Library:
         """One paper in full (abstract, note, highlights), by arXiv id, URL, local id or DOI."""
         with self.db.session() as session:
             row = queries.resolve(session, ident)
-            return queries.views(session, [row.id], self.user_id, full=True)[0]
+            return self._absolute_pdfs(queries.views(session, [row.id], self.user_id, full=True))[0]
 
     def list(
         self,
@@ -109,7 +114,7 @@ class Library:
             if limit is not None:
                 query = query.limit(limit)
             ids = list(session.scalars(query))
-            return queries.views(session, ids, self.user_id)
+            return self._absolute_pdfs(queries.views(session, ids, self.user_id))
 
     def list_ids(
         self,
@@ -138,7 +143,8 @@ class Library:
         """Light views for these public ids, in their order (unknown ids are skipped)."""
         with self.db.session() as session:
             internal = _internal_ids(session, ids)
-            return queries.views(session, [internal[i] for i in ids if i in internal], self.user_id)
+            found = [internal[i] for i in ids if i in internal]
+            return self._absolute_pdfs(queries.views(session, found, self.user_id))
 
     def counts(self) -> dict[str, int]:
         with self.db.session() as session:
@@ -406,6 +412,118 @@ class Library:
         except DatabaseError as exc:
             report.findings.append(Finding("database", f"the database cannot be read: {exc.orig}"))
         return report
+
+    # -- PDFs --------------------------------------------------------------------------------------
+
+    def _absolute_pdfs(self, papers: builtins.list[Paper]) -> builtins.list[Paper]:
+        """Views carry ``pdf_path`` as an absolute path (what every consumer opens); the database keeps
+        it relative to the library folder, so a moved or shared library still finds its PDFs."""
+        from dataclasses import replace
+
+        return [
+            replace(p, pdf_path=str(self.path / p.pdf_path)) if p.pdf_path else p for p in papers
+        ]
+
+    def fetch_pdfs(
+        self,
+        ids: Iterable[str],
+        progress: Progress = no_progress,
+        cancel: threading.Event | None = None,
+        *,
+        force: bool = False,
+        client: PdfClient | None = None,
+        workers: int | None = None,
+    ) -> PdfFetchReport:
+        """Download, verify and extract the PDFs of these papers, a few at a time and politely.
+
+        A paper whose PDF is stored and on disk is skipped unless ``force``. One that fails is reported
+        in ``failed`` and stays without a PDF, so a later call tries again (resuming a partial file).
+        The text goes into ``pdf_text`` and the paper is logged as changed, so the index learns it.
+        ``client`` (tests inject one with fake sleeps) brings its own cancel event.
+        """
+        from readerapp.pdfs.download import PdfClient
+        from readerapp.pdfs.naming import NameParts
+        from readerapp.pdfs.service import DEFAULT_WORKERS, FetchedPdf, PdfFetchReport, fetch_all, make_job
+
+        report = PdfFetchReport()
+        jobs = []
+        with self.db.session() as session:
+            for row in queries.resolve_many(session, list(ids)):
+                if not force and row.pdf_path and (self.path / row.pdf_path).is_file():
+                    report.already.append(row.public_id)
+                    continue
+                parts = NameParts(row.public_id, row.title, tuple(row.authors), row.published)
+                try:
+                    jobs.append(make_job(self.config, row.id, parts, row.arxiv_id, self.config.pdf_name))
+                except ReaderappError as exc:
+                    report.failed[row.public_id] = str(exc)
+        own_client = client is None
+        pdf_client = client or PdfClient(self.config, cancel=cancel)
+        stored: builtins.list[str] = []
+        try:
+            outcomes = fetch_all(pdf_client, self.path, jobs, workers=workers or DEFAULT_WORKERS)
+            for done, (job, outcome) in enumerate(outcomes, 1):
+                if isinstance(outcome, FetchedPdf):
+                    report.fetched.append(outcome)
+                    stored.append(self._store_pdf(outcome))
+                elif isinstance(outcome, (ReaderappError, OSError)):
+                    report.cancelled |= isinstance(outcome, Cancelled)
+                    report.failed[job.public_id] = str(outcome)
+                else:
+                    raise outcome
+                progress("PDFs", done, len(jobs))
+        finally:
+            if own_client:
+                pdf_client.close()
+        report.changes = Changes("fetch_pdfs", tuple(stored))
+        return report
+
+    def _store_pdf(self, fetched: FetchedPdf) -> str:
+        """Record a verified PDF (path relative to the library), its hash and text; bump and log."""
+        from readerapp.pdfs.naming import relative_to_library
+
+        with self.db.session() as session:
+            row = session.get_one(PaperRow, fetched.key)
+            row.pdf_path = relative_to_library(self.path, fetched.path)
+            row.pdf_sha256 = fetched.sha256
+            row.pdf_text = fetched.text
+            self._changed(session, "fetch_pdf", [row], [])
+            return row.public_id
+
+    def pdf_file(self, ident: str) -> Path | None:
+        """The paper's stored PDF if it is on disk (the viewer opens this), else None."""
+        from readerapp.pdfs.naming import absolute_in_library
+
+        with self.db.session() as session:
+            stored = queries.resolve(session, ident).pdf_path
+        if not stored:
+            return None
+        path = absolute_in_library(self.path, stored)
+        return path if path.is_file() else None
+
+    def reading_position(self, ident: str) -> PdfPosition | None:
+        """Where this user stopped reading the paper's PDF, if they ever opened it."""
+        from readerapp.pdfs.position import PdfPosition
+        from readerapp.store.models import ReadingPosition
+
+        with self.db.session() as session:
+            row = queries.resolve(session, ident)
+            spot = session.get(ReadingPosition, (row.id, self.user_id))
+            return PdfPosition(spot.page, spot.offset, spot.zoom) if spot else None
+
+    def save_reading_position(self, ident: str, position: PdfPosition) -> None:
+        """Remember the reading position (not a change the index or undo cares about)."""
+        from readerapp.store.models import ReadingPosition
+        from readerapp.store.types import utcnow
+
+        with self.db.session() as session:
+            row = queries.resolve(session, ident)
+            spot = session.get(ReadingPosition, (row.id, self.user_id))
+            if spot is None:
+                spot = ReadingPosition(paper_id=row.id, user_id=self.user_id)
+                session.add(spot)
+            spot.page, spot.offset, spot.zoom = position.page, position.offset, position.zoom
+            spot.updated = utcnow()
 
     # -- collections and export --------------------------------------------------------------------
 

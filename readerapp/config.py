@@ -18,6 +18,7 @@ import platformdirs
 
 APP_NAME = "readerapp"
 LIBRARY_ENV = "READERAPP_LIBRARY"
+PDF_NAME_DEFAULT = "{year} {first_author} - {title} [{id}].pdf"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("arxiv_api_url", "https://export.arxiv.org", "Base URL of the arXiv export (Atom) API."),
     Setting("arxiv_rss_url", "https://rss.arxiv.org", "Base URL of the arXiv RSS listings."),
     Setting("pdf_url", "https://arxiv.org/pdf/{id}", "PDF URL template; {id} is the arXiv id."),
+    Setting(
+        "pdf_name",
+        PDF_NAME_DEFAULT,
+        "File name of a stored PDF; fields {year} {first_author} {authors} {title} {id}.",
+    ),
     Setting("arxiv_delay", 3.0, "Seconds between two requests to arXiv (their etiquette asks 3)."),
     Setting("timeout", 30.0, "Network timeout in seconds for one request."),
     Setting("retries", 4, "How many times a failed request (429, 5xx, dropped) is retried."),
@@ -82,6 +88,7 @@ class Config:
     database_url: str
     contact: str = ""
     theme: str = "system"
+    pdf_name: str = PDF_NAME_DEFAULT
 
     @property
     def settings_file(self) -> Path:

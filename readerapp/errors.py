@@ -27,6 +27,10 @@ class LibraryError(ReaderappError):
     """The library on disk is unusable (corrupt, newer schema, not writable)."""
 
 
+class PdfError(ReaderappError):
+    """A PDF could not be fetched, is not a PDF (an HTML page, a truncated body), or cannot be read."""
+
+
 class Cancelled(ReaderappError):
     """The user cancelled long work (a sync, a download) before it finished; nothing was written."""
 

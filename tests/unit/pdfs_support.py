@@ -1,0 +1,101 @@
+"""Helpers for the PDF tests: PDFs generated with PyMuPDF, a library of a few papers, a client whose
+waits are recorded instead of slept, and loopback handlers that resume, truncate or stall."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+import pymupdf
+from feeds_support import FakeTime, base_url
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from readerapp import Library
+from readerapp.feeds.http import HostThrottle
+from readerapp.pdfs.download import PdfClient
+
+PDF_ONLY_WORD = "quokkasphere"  # in the generated PDFs, never in a title or abstract
+LOREM = (
+    "Attention layers mix tokens; the residual stream carries them between blocks. We measure how "
+    "much each head contributes and find that a few heads do most of the work in every layer. "
+)
+
+
+def make_pdf(pages: int = 3, *, marker: str = PDF_ONLY_WORD, title: str = "A generated paper") -> bytes:
+    """A real, small PDF: a title on page 1, body text on every page, ``marker`` on the last one."""
+    doc = pymupdf.open()
+    for number in range(pages):
+        page = doc.new_page(width=595, height=842)
+        heading = title if number == 0 else f"{title}, page {number + 1}"
+        page.insert_text((72, 80), heading, fontsize=16)
+        body = LOREM * 12 + (f" The {marker} result." if number == pages - 1 else "")
+        page.insert_textbox(pymupdf.Rect(72, 110, 523, 770), body, fontsize=10)
+    data: bytes = doc.tobytes()
+    doc.close()
+    return data
+
+
+def hf_item(paper_id: str, title: str, authors: tuple[str, ...] = ("Ada Lovelace",)) -> dict[str, Any]:
+    return {
+        "paper": {
+            "id": paper_id,
+            "title": title,
+            "summary": "An abstract about attention heads.",
+            "authors": [{"name": name} for name in authors],
+            "publishedAt": "2025-09-15T17:59:00.000Z",
+            "upvotes": 3,
+        },
+        "title": title,
+    }
+
+
+def library_with(tmp_path: Path, server: HTTPServer, items: list[dict[str, Any]], **settings: Any) -> Library:
+    """A library holding ``items`` (Daily Papers shape) whose PDF URLs point at ``server``."""
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps(items), "utf-8")
+    settings.setdefault("pdf_url", f"{base_url(server)}/pdf/{{id}}")
+    library = Library.open(tmp_path / "lib", **settings)
+    library.import_file(feed)
+    return library
+
+
+def recording_client(library: Library, fake: FakeTime, **settings: Any) -> PdfClient:
+    """A PDF client over the library's settings (overridable) that records waits instead of sleeping."""
+    from dataclasses import replace
+
+    config = replace(library.config, **settings)
+    return PdfClient(config, sleep=fake.sleep, throttle=HostThrottle(fake.clock))
+
+
+class RangeServer:
+    """Serves one PDF honouring ``Range``; the first ``cut`` answers stop after ``cut_at`` bytes while
+    announcing the whole length (the connection drops). Records every Range header it saw."""
+
+    def __init__(self, body: bytes, *, cut: int = 0, cut_at: int = 0, honour_range: bool = True) -> None:
+        self.body = body
+        self.cut = cut
+        self.cut_at = cut_at
+        self.honour_range = honour_range
+        self.ranges: list[str | None] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, request: Request) -> Response:
+        with self._lock:
+            self.ranges.append(request.headers.get("Range"))
+            cutting = self.cut > 0
+            self.cut -= 1
+        start = 0
+        match = re.fullmatch(r"bytes=(\d+)-", request.headers.get("Range", ""))
+        if match and self.honour_range:
+            start = int(match[1])
+        chunk = self.body[start:]
+        sent = chunk[: self.cut_at] if cutting else chunk
+        response = Response(sent, status=206 if start else 200, content_type="application/pdf")
+        response.headers["Content-Length"] = str(len(chunk))
+        if start:
+            response.headers["Content-Range"] = f"bytes {start}-{len(self.body) - 1}/{len(self.body)}"
+        return response
