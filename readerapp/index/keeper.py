@@ -1,0 +1,219 @@
+"""``IndexKeeper``: keeps the search index caught up with the database, and repairs it.
+
+The database is the source of truth and every write appends the changed paper ids to its change
+log. The keeper applies the log from the index's *watermark* (the last log id applied) in batches:
+on demand before each search (so a change made through this process is visible to its next
+search), and in the background on one writer thread that ``notify()`` wakes after a write. A
+missing, damaged or outdated index is rebuilt from the database automatically. ``check`` finds
+drift (documents missing from the index, extra ones, stale revisions) and ``repair`` fixes it.
+
+The keeper reads the database only through a ``DocumentSource`` the caller supplies, so the index
+package never imports the store.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from readerapp.index.document import IndexDocument
+from readerapp.index.search_index import Hit, IndexUnavailable, SearchIndex
+from readerapp.progress import Progress, no_progress
+
+CATCH_UP_BATCH = 500  # paper ids per commit while catching up
+
+
+class DocumentSource(Protocol):
+    """What the keeper needs from the database."""
+
+    def documents(self, ids: Sequence[str] | None = None) -> Iterator[IndexDocument]:
+        """Documents for these public ids (those that still exist), or for every paper."""
+        ...
+
+    def changes_since(self, watermark: int) -> tuple[list[str], int]:
+        """Distinct paper ids logged after ``watermark``, and the newest log id (``watermark`` if none)."""
+        ...
+
+    def stamps(self) -> dict[str, int]:
+        """``{public id: revision}`` of every paper."""
+        ...
+
+
+@dataclass(slots=True)
+class IndexDrift:
+    """How the index differs from the database; ``problem`` is set when it cannot be read at all."""
+
+    missing: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    problem: str | None = None
+
+    @property
+    def consistent(self) -> bool:
+        return not (self.missing or self.extra or self.stale or self.problem)
+
+    def messages(self) -> list[str]:
+        """One line per kind of drift, for ``doctor``."""
+        lines = [self.problem] if self.problem else []
+        for name, ids, meaning in (
+            ("missing", self.missing, "in the library but not in the search index"),
+            ("extra", self.extra, "in the search index but not in the library"),
+            ("stale", self.stale, "indexed from an older revision"),
+        ):
+            if ids:
+                shown = ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
+                lines.append(f"{len(ids)} papers {meaning} ({name}: {shown})")
+        return lines
+
+
+class IndexKeeper:
+    """The one writer of the index in ``folder``, fed from ``source``."""
+
+    def __init__(self, folder: Path, source: DocumentSource) -> None:
+        self.folder = Path(folder)
+        self.source = source
+        self._index: SearchIndex | None = None
+        self._lock = threading.RLock()  # one writer: catch-up, rebuild and repair take turns
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.last_error: BaseException | None = None
+
+    # -- the index, always usable ----------------------------------------------------------------
+
+    def index(self, progress: Progress = no_progress) -> SearchIndex:
+        """The open index, rebuilt from the database first if it was missing or damaged."""
+        with self._lock:
+            if self._index is None:
+                index, fresh = SearchIndex.open_or_create(self.folder)
+                self._index = index
+                if fresh:
+                    self._rebuild(index, progress, None)
+            return self._index
+
+    def catch_up(self) -> int:
+        """Apply every change logged since the watermark; returns the number of papers touched."""
+        with self._lock:
+            index = self.index()
+            ids, newest = self.source.changes_since(index.watermark)
+            for start in range(0, len(ids), CATCH_UP_BATCH):
+                chunk = ids[start : start + CATCH_UP_BATCH]
+                docs = list(self.source.documents(chunk))
+                present = {d["id"] for d in docs}
+                last = start + CATCH_UP_BATCH >= len(ids)
+                index.apply(docs, [i for i in chunk if i not in present], watermark=newest if last else None)
+            if not ids and newest != index.watermark:
+                index.apply([], watermark=newest)
+            return len(ids)
+
+    def rebuild(self, progress: Progress = no_progress, cancel: threading.Event | None = None) -> int:
+        """Rebuild the whole index from the database (``reindex``, ``doctor --repair``)."""
+        with self._lock:
+            index = self._index
+            if index is None:
+                index, _ = SearchIndex.open_or_create(self.folder)
+                self._index = index
+            return self._rebuild(index, progress, cancel)
+
+    def _rebuild(self, index: SearchIndex, progress: Progress, cancel: threading.Event | None) -> int:
+        # Take the watermark first: changes made while we read are applied again afterwards.
+        _, newest = self.source.changes_since(0)
+        stamps = self.source.stamps()
+        return index.rebuild(self.source.documents(), progress, cancel, total=len(stamps), watermark=newest)
+
+    # -- searching (with a rebuild when the index turns out damaged) -------------------------------
+
+    def search(self, query: str, limit: int = 50, sort: str = "relevance") -> list[Hit]:
+        return self._read(lambda index: index.search(query, limit=limit, sort=sort))
+
+    def similar(self, paper_id: str, limit: int = 10) -> list[Hit]:
+        return self._read(lambda index: index.similar(paper_id, limit=limit))
+
+    def for_you(
+        self, seed_ids: Iterable[str], candidate_filter: str = "state:inbox", limit: int = 50
+    ) -> list[Hit]:
+        seeds = list(seed_ids)
+        return self._read(lambda index: index.for_you(seeds, candidate_filter, limit))
+
+    def _read(self, run: _Run) -> list[Hit]:
+        self.catch_up()
+        try:
+            return run(self.index())
+        except IndexUnavailable:
+            self.rebuild()
+            return run(self.index())
+
+    # -- drift -------------------------------------------------------------------------------------
+
+    def check(self) -> IndexDrift:
+        """Compare the index with the database without changing either."""
+        try:
+            index = self._index or SearchIndex.open(self.folder)
+            indexed = index.stamps()
+        except IndexUnavailable as exc:
+            return IndexDrift(problem=str(exc))
+        truth = self.source.stamps()
+        return IndexDrift(
+            missing=sorted(truth.keys() - indexed.keys()),
+            extra=sorted(indexed.keys() - truth.keys()),
+            stale=sorted(i for i in truth.keys() & indexed.keys() if truth[i] != indexed[i]),
+        )
+
+    def repair(self, progress: Progress = no_progress) -> IndexDrift:
+        """Fix what ``check`` finds: rebuild an unreadable index, else re-apply only what drifted.
+        Returns what was found (and is now fixed)."""
+        with self._lock:
+            drift = self.check()
+            if drift.problem:
+                self._index = None
+                self.rebuild(progress)
+            elif not drift.consistent:
+                redo = drift.missing + drift.stale
+                self.index().apply(list(self.source.documents(redo)), drift.extra)
+            return drift
+
+    # -- the background writer ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the writer thread: it catches up whenever ``notify`` is called."""
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._loop, name="index-writer", daemon=True)
+            self._thread.start()
+
+    def notify(self) -> None:
+        """The database changed: let the writer thread catch up."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._stop.set()
+            self._wake.set()
+            self._thread.join()
+            self._thread = None
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait()
+            self._wake.clear()
+            if self._stop.is_set():
+                return
+            try:
+                self.catch_up()
+                self.last_error = None
+            except Exception as exc:  # kept for the status bar; the next search retries in the foreground
+                self.last_error = exc
+
+    def close(self) -> None:
+        self.stop()
+        with self._lock:
+            if self._index is not None:
+                self._index.close()
+                self._index = None
+
+
+class _Run(Protocol):
+    def __call__(self, index: SearchIndex) -> list[Hit]: ...

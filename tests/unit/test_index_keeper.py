@@ -1,0 +1,124 @@
+"""The keeper over a real library: catch-up from the change log, background writer, automatic
+rebuild of a missing or damaged index, and drift (missing, extra, stale) found and repaired."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from index_support import FIXTURE_DAY, StoreSource, changed
+
+from readerapp.api import Library
+from readerapp.index.keeper import IndexKeeper
+from readerapp.index.search_index import SearchIndex
+from readerapp.store.models import Paper
+
+DETECTED = "2303.11156"
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    lib = Library.open(tmp_path / "lib")
+    lib.import_file(FIXTURE_DAY)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def keeper(library: Library) -> Iterator[IndexKeeper]:
+    keeper = IndexKeeper(library.path / "index", StoreSource(library))
+    yield keeper
+    keeper.close()
+
+
+def test_first_use_builds_the_index_from_the_database(keeper: IndexKeeper) -> None:
+    assert [h.id for h in keeper.search("reliably detected")][:1] == [DETECTED]
+    assert keeper.index().doc_count() == 43
+    assert keeper.check().consistent
+
+
+def test_a_write_is_visible_to_the_next_search(keeper: IndexKeeper, library: Library) -> None:
+    assert keeper.search("is:starred") == []
+    library.star([DETECTED])
+    library.tag([DETECTED], add=["watermarks"])
+    library.set_note(DETECTED, "Read the spoofing section twice.")
+    assert [h.id for h in keeper.search("is:starred tag:watermarks note:spoofing")] == [DETECTED]
+    assert keeper.check().consistent
+
+
+def test_background_writer_catches_up(keeper: IndexKeeper, library: Library) -> None:
+    keeper.index()
+    keeper.start()
+    library.set_state([DETECTED], "done")
+    watermark = keeper.index().watermark
+    keeper.notify()
+    deadline_ok = _wait(lambda: keeper.index().watermark > watermark)
+    assert deadline_ok and keeper.last_error is None
+    assert [h.id for h in keeper.index().search("state:done")] == [DETECTED]
+
+
+def test_missing_index_is_rebuilt_automatically(keeper: IndexKeeper, library: Library) -> None:
+    keeper.search("lottery")
+    keeper.close()
+    shutil.rmtree(library.path / "index")
+    again = IndexKeeper(library.path / "index", StoreSource(library))
+    assert again.check().problem and "no search index" in (again.check().problem or "")
+    assert again.search("lottery") and again.index().doc_count() == 43
+    again.close()
+
+
+def test_drift_is_found_and_repaired(keeper: IndexKeeper, library: Library) -> None:
+    keeper.index()
+    index = SearchIndex.open(library.path / "index")
+    docs = {d["id"]: d for d in StoreSource(library).documents()}
+    # Behind the database's back: drop two papers, add a stranger, index one from an old revision.
+    index.apply([], delete_ids=["1803.03635", "2202.09778"])
+    index.apply([changed(docs[DETECTED], id="0000.00001")])
+    stale = dict(docs["2104.08700"])
+    stale["revision"] = 0
+    index.apply([stale])  # type: ignore[list-item]
+    drift = keeper.check()
+    assert drift.missing == ["1803.03635", "2202.09778"]
+    assert drift.extra == ["0000.00001"]
+    assert drift.stale == ["2104.08700"]
+    assert len(drift.messages()) == 3 and "missing" in drift.messages()[0]
+    assert keeper.repair() == drift
+    assert keeper.check().consistent
+
+
+def test_papers_added_behind_the_index_are_found_by_check(keeper: IndexKeeper, library: Library) -> None:
+    keeper.index()
+    keeper.close()
+    with library.db.session() as session:  # a paper written without logging it (an old client, a crash)
+        title = "A paper the index never saw"
+        session.add(Paper(arxiv_id="2501.00001", local_id="2501.00001", title=title, title_key="x"))
+    fresh = IndexKeeper(library.path / "index", StoreSource(library))
+    assert fresh.check().missing == ["2501.00001"]
+    fresh.repair()
+    assert fresh.check().consistent and fresh.index().search("never saw")
+    fresh.close()
+
+
+def test_damaged_index_is_reported_and_rebuilt(keeper: IndexKeeper, library: Library) -> None:
+    keeper.index()
+    keeper.close()
+    for segment in (library.path / "index").glob("*.seg"):
+        segment.write_bytes(b"garbage")
+    fresh = IndexKeeper(library.path / "index", StoreSource(library))
+    drift = fresh.check()
+    assert drift.problem and "damaged" in drift.problem
+    fresh.repair()
+    assert fresh.check().consistent and fresh.search("lottery")
+    fresh.close()
+
+
+def _wait(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
