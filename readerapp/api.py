@@ -27,13 +27,13 @@ from readerapp.paper import Call, Changes, Paper
 from readerapp.progress import Progress, no_progress
 from readerapp.records import STATES, PaperRecord
 from readerapp.store import annotations as notes_and_tags
-from readerapp.store import queries
+from readerapp.store import changes, queries
+from readerapp.store.changes import log_changes
 from readerapp.store.collections import CollectionInfo
 from readerapp.store.database import Database
 from readerapp.store.doctor import DoctorReport, Finding, check_database
 from readerapp.store.models import Highlight
 from readerapp.store.models import Paper as PaperRow
-from readerapp.store.upsert import log_changes
 from readerapp.sync import SyncReport, describe_window, fetch, run_merge
 
 if TYPE_CHECKING:
@@ -400,6 +400,28 @@ class Library:
             session.execute(delete(PaperRow).where(PaperRow.id.in_([r.id for r in rows])))
             log_changes(session, public)
             return Changes("remove_sample", public)
+
+    # -- changes by others -------------------------------------------------------------------------
+
+    def last_change_id(self) -> int:
+        """Where the change log stands now: remember it, then ask what changed since."""
+        with self.db.session() as session:
+            return changes.last_change_id(session)
+
+    def changes_since(self, after: int) -> tuple[int, builtins.list[str]]:
+        """Public ids changed (by anyone: this process, a CLI, another machine) after change ``after``."""
+        with self.db.session() as session:
+            return changes.changes_since(session, after)
+
+    def wait_for_changes(self, after: int, timeout: float = 5.0) -> tuple[int, builtins.list[str]]:
+        """Like ``changes_since`` but waits up to ``timeout`` seconds for something to change: at once
+        on PostgreSQL (LISTEN/NOTIFY), by polling on SQLite. Meant for a watcher thread."""
+        with changes.listening(self.db.engine) as wait:
+            found = self.changes_since(after)
+            if found[1]:
+                return found
+            wait(timeout)
+        return self.changes_since(after)
 
     # -- health ------------------------------------------------------------------------------------
 

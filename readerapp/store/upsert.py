@@ -16,13 +16,15 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import FromClause, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from readerapp.records import Annotations, PaperRecord
 from readerapp.store.annotations import merge_annotations
+from readerapp.store.bulk import bulk_insert
+from readerapp.store.changes import log_changes
 from readerapp.store.highlights import reanchor_highlights
-from readerapp.store.models import ChangeLog, Paper
+from readerapp.store.models import Paper
 from readerapp.store.types import utcnow
 from readerapp.text import title_key
 
@@ -324,35 +326,3 @@ def _public_id(session: Session, paper_id: int) -> str:
         select(Paper.arxiv_id, Paper.local_id).where(Paper.id == paper_id)
     ).one()
     return str(arxiv_id or local_id)
-
-
-def bulk_insert(session: Session, table: FromClause, rows: list[dict[str, Any]]) -> None:
-    """INSERT many rows with one driver-level executemany.
-
-    Values go through each column type's own bind processor, exactly as SQLAlchemy would, but once
-    per value instead of through its per-row parameter machinery, which costs more than SQLite itself.
-    """
-    if not rows:
-        return
-    connection = session.connection()
-    dialect = connection.dialect
-    names = list(rows[0])
-    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table.description} ({', '.join(names)}) VALUES ({', '.join([marker] * len(names))})"
-    data = [
-        tuple(
-            value if process is None else process(value)
-            for value, process in zip((row[name] for name in names), processors, strict=True)
-        )
-        for row in rows
-    ]
-    connection.exec_driver_sql(sql, data)
-
-
-def log_changes(session: Session, public_ids: Iterable[str]) -> None:
-    """Append to the change log the index catches up from (one row per distinct id)."""
-    unique = list(dict.fromkeys(public_ids))
-    if unique:
-        now = utcnow()
-        bulk_insert(session, ChangeLog.__table__, [{"public_id": pid, "at": now} for pid in unique])
