@@ -1,0 +1,107 @@
+"""Writing exports: a clear error for a bad destination or scope, never a partial file, progress."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from readerapp.api import Library
+from readerapp.errors import ExportError, NotFoundError, ReaderappError
+from readerapp.export.bundle import FORMATS
+from readerapp.export.names import split_name
+from readerapp.export.scope import Scope
+from tests.unit.export_fixtures import seeded
+
+__all__ = ["seeded"]
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "obsidian"])
+def test_unwritable_destinations_get_a_clear_error_and_leave_nothing(
+    seeded: Library, tmp_path: Path, fmt: str
+) -> None:
+    with pytest.raises(ExportError, match="does not exist"):
+        seeded.export(Scope.all(), fmt, tmp_path / "missing" / "out")
+    with pytest.raises(ExportError, match="cannot write"):
+        seeded.export(Scope.all(), fmt, Path("/proc/readerapp-export"))  # read-only even for root
+    with pytest.raises(ExportError, match="is a folder"):
+        seeded.export(Scope.all(), fmt, tmp_path)
+    assert not list(tmp_path.glob(".*.part"))
+
+
+def test_a_failed_write_keeps_the_old_file_and_no_temporary(
+    seeded: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out.md"
+    out.write_text("the previous export\n", encoding="utf-8")
+
+    def full_disk(_src: object, _dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(ExportError, match="No space left"):
+        seeded.export(Scope.all(), "markdown", out)
+    assert out.read_text(encoding="utf-8") == "the previous export\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_obsidian_destination_that_is_a_file_is_refused(seeded: Library, tmp_path: Path) -> None:
+    target = tmp_path / "file.txt"
+    target.write_text("x", encoding="utf-8")
+    with pytest.raises(ExportError, match="needs a folder"):
+        seeded.export(Scope.all(), "obsidian", target)
+
+
+def test_progress_reaches_the_total(seeded: Library, tmp_path: Path) -> None:
+    seen: list[tuple[str, int, int | None]] = []
+    seeded.export(Scope.all(), "html", tmp_path / "o.html", progress=lambda *a: seen.append(a))
+    assert seen[0] == ("export", 0, 4) and seen[-1] == ("export", 4, 4)
+
+
+def test_scopes_select_and_order_papers(seeded: Library) -> None:
+    assert seeded.scope_ids(Scope.of("collection", "Reading group")) == ["2401.00001", "1803.03635"]
+    assert sorted(seeded.scope_ids(Scope.of("tag", "pruning"))) == ["1803.03635", "1812.00001"]
+    assert seeded.scope_ids(Scope.of("state", "done")) == ["2401.00001"]
+    assert seeded.scope_ids(Scope.ids(["https://arxiv.org/abs/1812.00001v2", "1803.03635"])) == [
+        "1812.00001",
+        "1803.03635",
+    ]
+    assert len(seeded.scope_ids(Scope.all())) == 4
+    with pytest.raises(NotFoundError):
+        seeded.scope_ids(Scope.ids(["9999.99999"]))
+    with pytest.raises(NotFoundError):
+        seeded.scope_ids(Scope.of("collection", "nope"))
+
+
+def test_bad_scopes_and_formats_are_clear_errors(seeded: Library, tmp_path: Path) -> None:
+    with pytest.raises(ReaderappError, match="unknown state"):
+        Scope.of("state", "later")
+    with pytest.raises(ReaderappError, match="non-empty"):
+        Scope.of("tag", " ")
+    with pytest.raises(ExportError, match="unknown export format"):
+        seeded.export(Scope.all(), "docx", tmp_path / "x")
+    with pytest.raises(ExportError, match="nothing to export"):
+        seeded.export(Scope.of("tag", "no such tag"), "markdown", tmp_path / "x.md")
+    assert not (tmp_path / "x.md").exists()
+
+
+def test_preview_shows_the_first_papers_in_the_format(seeded: Library) -> None:
+    preview = seeded.export_preview(Scope.of("collection", "Reading group"), "bibtex", papers=1)
+    assert preview.startswith("@misc{") and preview.count("@misc") == 1
+    assert seeded.export_preview(Scope.all(), "obsidian").startswith("---\nid: ")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Jonathan Frankle", ("Frankle", "Jonathan")),
+        ("Ludwig van Beethoven", ("van Beethoven", "Ludwig")),
+        ("Martin Luther King Jr.", ("King Jr.", "Martin Luther")),
+        ("Hopper, Grace", ("Hopper", "Grace")),
+        ("张伟", ("张伟", "")),
+        ("  Ada   Lovelace ", ("Lovelace", "Ada")),
+    ],
+)
+def test_names_split_into_family_and_given(name: str, expected: tuple[str, str]) -> None:
+    assert split_name(name) == expected
