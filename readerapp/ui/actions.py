@@ -248,7 +248,11 @@ class Actions:
 
         task = self.w.write("undo", job, reload=True,
                             select=lambda inverse: inverse.ids[0] if inverse and inverse.ids else None)
-        task.done.connect(lambda inverse: inverse is None and self._status(nothing))
+        def report_nothing(inverse: Changes | None) -> None:
+            if inverse is None:
+                self._status(nothing)
+
+        task.done.connect(report_nothing)
 
     # -- library -----------------------------------------------------------------------------------
 

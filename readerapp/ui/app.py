@@ -6,6 +6,7 @@ already open Library, which is how the tests and the benchmark drive the real wi
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from readerapp.config import read_settings_file
@@ -127,9 +129,15 @@ def run(library_path: str | os.PathLike[str] | None = None) -> int:
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: theme.apply(app, choice))
     session = open_session(library)
     session.window.show()
+    session.window.activateWindow()
+    session.window.table.setFocus()
     session.start()
     try:
         return app.exec()
     finally:
         session.close()
         library.close()
+        # Destroy the window tree now, while Python and Qt are both whole; left to interpreter
+        # shutdown, PySide's garbage collection of the widgets can abort the process.
+        shiboken6.delete(session.window)
+        gc.collect()

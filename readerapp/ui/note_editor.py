@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from readerapp.ui.signals import emit
+
 
 class NoteEditor(QDialog):
     """Emits ``saved(paper_id, text)`` when it closes with a changed note."""
@@ -46,6 +48,6 @@ class NoteEditor(QDialog):
     def closeEvent(self, event: QCloseEvent) -> None:
         text = self.text.toPlainText()
         if self._paper_id and text != self._original:
-            self.saved.emit(self._paper_id, text)
+            emit(self.saved, self._paper_id, text)
         self._paper_id = ""
         super().closeEvent(event)

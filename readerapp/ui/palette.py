@@ -23,6 +23,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from readerapp.ui.catalog import Entry, rank
+from readerapp.ui.signals import emit
 
 Index = QModelIndex | QPersistentModelIndex
 LINE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -144,4 +145,4 @@ class CommandPalette(QDialog):
         line = typed if takes_typed or not current.isValid() else current.data(LINE_ROLE)
         self.close()
         if line:
-            self.chosen.emit(line)
+            emit(self.chosen, line)

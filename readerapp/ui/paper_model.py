@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from readerapp.paper import Paper
+from readerapp.ui.signals import emit
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -114,7 +115,7 @@ class PaperTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.sort_requested.emit(column, order)
+        emit(self.sort_requested, column, order)
 
     # -- ids and rows -----------------------------------------------------------------------------
 
@@ -151,7 +152,7 @@ class PaperTableModel(QAbstractTableModel):
             self._asked.discard(paper.id)
             self._cache[paper.id] = paper
         if papers and self._ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
+            emit(self.dataChanged, self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
     def set_ids(self, ids: Sequence[str]) -> None:
         """A new query: the one place the model resets."""
@@ -200,14 +201,14 @@ class PaperTableModel(QAbstractTableModel):
         present = set(self._ids)
         kept = [i for i in ids if i in present]
         if kept != self._ids:
-            self.layoutAboutToBeChanged.emit()
+            emit(self.layoutAboutToBeChanged)
             old = {paper_id: row for row, paper_id in enumerate(self._ids)}
             self._ids = kept
             moved = [(self.index(old[i], c), self.index(n, c)) for n, i in enumerate(kept)
                      for c in range(len(COLUMNS))]  # fmt: skip
             for before, after in moved:
                 self.changePersistentIndex(before, after)
-            self.layoutChanged.emit()
+            emit(self.layoutChanged)
         for row, paper_id in enumerate(ids):
             if paper_id not in present:
                 self.beginInsertRows(QModelIndex(), row, row)
@@ -215,4 +216,4 @@ class PaperTableModel(QAbstractTableModel):
                 self.endInsertRows()
 
     def _row_changed(self, row: int) -> None:
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        emit(self.dataChanged, self.index(row, 0), self.index(row, len(COLUMNS) - 1))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QPlainTextEdit, QText
 
 from readerapp.ui.keymap import KeyParser
 from readerapp.ui.keys import format_sequence
+from readerapp.ui.signals import emit
 
 _NAMED = {
     Qt.Key.Key_Return: "Return", Qt.Key.Key_Enter: "Return", Qt.Key.Key_Escape: "Escape",
@@ -99,7 +100,7 @@ class KeyDispatcher(QObject):
     def feed(self, token: str) -> bool:
         """Run ``token`` through the parser; True when the key was ours (matched or part of a sequence)."""
         result = self._parser.feed(token)
-        self.pending_changed.emit(format_sequence(self._parser.pending))
+        emit(self.pending_changed, format_sequence(self._parser.pending))
         if result.kind == "match" and result.line is not None:
             self._run(result.line)
         return result.kind != "none"

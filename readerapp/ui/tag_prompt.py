@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import QCompleter, QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from readerapp.ui.signals import emit
+
 
 def parse_tag_input(text: str) -> tuple[list[str], list[str]]:
     """Split ``llm, -todo eval`` into tags to add and tags to remove."""
@@ -77,4 +79,4 @@ class TagPrompt(QDialog):
         add, remove = parse_tag_input(self.input.text())
         self.close()
         if add or remove:
-            self.submitted.emit(add, remove)
+            emit(self.submitted, add, remove)

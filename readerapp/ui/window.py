@@ -41,6 +41,7 @@ from readerapp.ui.catalog import Entry
 from readerapp.ui.detail_html import paper_html
 from readerapp.ui.paper_model import COLUMNS, PaperTableModel
 from readerapp.ui.sidebar import VIEW_ROLE, SidebarModel
+from readerapp.ui.signals import emit
 from readerapp.ui.views import View, parse_view
 from readerapp.ui.workers import Task, Workers
 
@@ -214,8 +215,9 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
 
     def watched_widgets(self) -> list[QWidget]:
-        """Where triage keys are read: the list, the sidebar, the detail pane, the search field."""
-        return [self.table, self.sidebar, self.detail, self.search]
+        """Where triage keys are read: the list, the sidebar, the detail pane, the search field, and
+        the window itself for keys that arrive while no child has focus."""
+        return [self.table, self.sidebar, self.detail, self.search, self]
 
     # -- persistence -------------------------------------------------------------------------------
 
@@ -300,7 +302,7 @@ class MainWindow(QMainWindow):
         if reset or row >= 0 or self.current_row() < 0:
             self.select_row(max(row, 0))
         self.refresh_counts()
-        self.view_loaded.emit(self.view.key)
+        emit(self.view_loaded, self.view.key)
 
     def _sort_by(self, column: int, order: Qt.SortOrder) -> None:
         key = COLUMNS[column].key
@@ -330,7 +332,7 @@ class MainWindow(QMainWindow):
         self.sidebar_model.update(counts, tags, days)
         self.sidebar.expandAll()
         self._sync_sidebar_selection()
-        self.counts_loaded.emit()
+        emit(self.counts_loaded)
 
     def show_counts(self, counts: dict[str, int]) -> None:
         self.counts = dict(counts)
@@ -477,8 +479,12 @@ class MainWindow(QMainWindow):
         """
         task = self.workers.write(name, job)
         task.done.connect(lambda changes: self._written(changes, reload, select))
-        task.failed.connect(lambda exc: (self.report_error(exc), self.reload()))
+        task.failed.connect(self._write_failed)
         return task
+
+    def _write_failed(self, error: object) -> None:
+        self.report_error(error)
+        self.reload()
 
     def _written(self, changes: Any, reload: bool, select: Callable[[Any], str | None] | None) -> None:
         ids = list(getattr(changes, "ids", ()) or ())
@@ -489,7 +495,7 @@ class MainWindow(QMainWindow):
             self.refresh_counts()
         if self._detail_id in ids:
             self._detail_timer.start()
-        self.write_done.emit(changes)
+        emit(self.write_done, changes)
 
     # -- detail pane -------------------------------------------------------------------------------
 
@@ -509,7 +515,7 @@ class MainWindow(QMainWindow):
         scheme = theme.current_scheme(QApplication.instance())
         accents = theme.ACCENTS[scheme]
         self.detail.setHtml(paper_html(paper, muted=accents["muted"], highlight=accents["highlight"]))
-        self.detail_loaded.emit(paper.id)
+        emit(self.detail_loaded, paper.id)
 
     # -- sync --------------------------------------------------------------------------------------
 
@@ -561,7 +567,7 @@ class MainWindow(QMainWindow):
         """Every failure from a worker ends here: one dismissable line, never a crash."""
         text = f"{prefix}{error}" if str(error) else f"{prefix}{type(error).__name__}"
         self.messages.show_message(text)
-        self.failed.emit(text)
+        emit(self.failed, text)
 
 
 def with_fields(**changes: Any) -> Callable[[Paper], Paper]:

@@ -16,6 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from readerapp.ui.signals import emit
+
 
 class Task(QObject):
     """One job: ``done(result)`` or ``failed(error)`` on the GUI thread, ``progress`` while it runs."""
@@ -24,7 +26,8 @@ class Task(QObject):
     failed = Signal(object)
     progress = Signal(int, int, str)
     finished = Signal()
-    _ended = Signal(bool, object)  # emitted by the worker, delivered on the GUI thread
+    _succeeded = Signal(object)  # emitted by the worker, delivered on the GUI thread
+    _raised = Signal(object)
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -32,11 +35,16 @@ class Task(QObject):
         self.cancel_event = threading.Event()
         # A relay, so a job that ends before its caller has connected to ``done`` is not lost: the
         # queued delivery runs only after the caller's code has returned to the event loop.
-        self._ended.connect(self._deliver)
+        self._succeeded.connect(self._deliver_result)
+        self._raised.connect(self._deliver_error)
 
-    def _deliver(self, ok: bool, value: object) -> None:
-        (self.done if ok else self.failed).emit(value)
-        self.finished.emit()
+    def _deliver_result(self, value: object) -> None:
+        emit(self.done, value)
+        emit(self.finished)
+
+    def _deliver_error(self, error: object) -> None:
+        emit(self.failed, error)
+        emit(self.finished)
 
     def cancel(self) -> None:
         """Ask the job to stop at its next check; it reports ``failed`` with its cancel error."""
@@ -48,7 +56,7 @@ class Task(QObject):
 
     def report(self, done: int, total: int, text: str = "") -> None:
         """Callable from the worker thread: progress crosses to the GUI thread as a queued signal."""
-        self.progress.emit(done, total, text)
+        emit(self.progress, done, total, text)
 
 
 class Workers(QObject):
@@ -106,7 +114,7 @@ class Workers(QObject):
             return  # the window is going away: a late timer's job is not worth running
         self._live.add(task)
         task.finished.connect(lambda: self._retire(task))
-        self.busy_changed.emit(len(self._live))
+        emit(self.busy_changed, len(self._live))
 
         # Reads wait for the writes submitted before them, so a view opened right after a triage key
         # shows that key's result (read-your-writes), while they still run beside later writes.
@@ -118,9 +126,9 @@ class Workers(QObject):
             try:
                 result = fn(*args, **kwargs)
             except Exception as exc:  # delivered to the GUI thread, which decides what to show
-                task._ended.emit(False, exc)
+                emit(task._raised, exc)
             else:
-                task._ended.emit(True, result)
+                emit(task._succeeded, result)
 
         future = executor.submit(run)
         if executor is self._writer:
@@ -128,4 +136,4 @@ class Workers(QObject):
 
     def _retire(self, task: Task) -> None:
         self._live.discard(task)
-        self.busy_changed.emit(len(self._live))
+        emit(self.busy_changed, len(self._live))

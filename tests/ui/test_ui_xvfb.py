@@ -1,0 +1,35 @@
+"""The issue's acceptance run: the real app in a real X window (Xvfb), driven by keys."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from readerapp import Library
+
+DRIVER = Path(__file__).with_name("xvfb_drive.py")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run")
+def test_triage_keys_in_a_real_window(tmp_path: Path) -> None:
+    library = tmp_path / "lib"
+    env = {**os.environ, "READERAPP_SYNC_ON_START": "never", "PYTHONPATH": str(ROOT)}
+    env.pop("QT_QPA_PLATFORM", None)  # a real X display, not offscreen
+    done = subprocess.run(
+        ["xvfb-run", "-a", sys.executable, str(DRIVER), "triage", str(library)],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    with Library.open(library) as lib:
+        archived = lib.list(state="archived")
+        assert len(archived) == 1 and archived[0].starred
+        assert lib.list(state="reading") == []
+        tagged = lib.list(tag="gui-test")
+        assert len(tagged) == 1 and tagged[0].state == "inbox"
+        assert lib.counts()["all"] == 43, "the first launch imported the sample day"

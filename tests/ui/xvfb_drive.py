@@ -1,0 +1,92 @@
+"""Drive the real app as a user would, in a real X window (run under ``xvfb-run -a``).
+
+    python tests/ui/xvfb_drive.py triage LIBRARY          # j s e r u t gui-test Enter Ctrl+Q
+    python tests/ui/xvfb_drive.py screenshot LIBRARY OUT  # grab the main window into OUT (PNG)
+
+The app is started through ``readerapp.ui.app.run``, exactly what ``readerapp gui`` calls; keys go to
+whichever widget has focus, as from a keyboard. The theme comes from ``READERAPP_THEME``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from readerapp.ui import app as ui_app
+from readerapp.ui.window import MainWindow
+
+TRIAGE = ["j", "s", "e", "r", "u", "t", *"gui-test", "Return", "Ctrl+Q"]
+
+
+def main_window() -> MainWindow | None:
+    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)), None)
+
+
+def when(ready: Callable[[], bool], then: Callable[[], None], tries: int = 400) -> None:
+    """Poll every 25 ms (the app keeps running) until ``ready``; give up after ten seconds."""
+    if ready():
+        then()
+    elif tries:
+        QTimer.singleShot(25, lambda: when(ready, then, tries - 1))
+    else:
+        print("the app did not get ready", file=sys.stderr)
+        QApplication.exit(3)
+
+
+def loaded() -> bool:
+    window = main_window()
+    return bool(window and window.isVisible() and window.current_paper() is not None
+                and window.detail.toPlainText())
+
+
+def idle() -> bool:
+    window = main_window()
+    return bool(window and window.workers.busy == 0)
+
+
+def press(keys: list[str]) -> None:
+    """One key, then wait for the app to be idle before the next (as a human's pace allows)."""
+    if not keys:
+        return
+    key, rest = keys[0], keys[1:]
+    target = QApplication.focusWidget() or main_window()
+    assert target is not None
+    if key == "Ctrl+Q":
+        QTest.keyClick(target, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    elif key == "Return":
+        QTest.keyClick(target, Qt.Key.Key_Return)
+    else:
+        QTest.keyClick(target, key)
+    opens_prompt = key == "t" and target is not None and target.objectName() == "paper-list"
+    when(lambda: idle() and (not opens_prompt or QApplication.focusWidget() is not target),
+         lambda: press(rest))
+
+
+def screenshot(path: str) -> None:
+    window = main_window()
+    assert window is not None
+    window.select_row(2)
+
+    def grab() -> None:
+        window.grab().save(path)
+        window.close()
+
+    when(lambda: idle() and window.current_row() == 2, lambda: QTimer.singleShot(300, grab))
+
+
+def main() -> int:
+    mode, library = sys.argv[1], sys.argv[2]
+    QApplication([sys.argv[0]])  # run() takes this instance; the timers below need it to exist
+    if mode == "triage":
+        when(loaded, lambda: press(list(TRIAGE)))
+    else:
+        when(loaded, lambda: screenshot(sys.argv[3]))
+    return ui_app.run(library)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
