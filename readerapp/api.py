@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -37,6 +37,8 @@ from readerapp.store.models import Paper as PaperRow
 from readerapp.sync import SyncReport, describe_window, fetch, run_merge
 
 if TYPE_CHECKING:
+    from readerapp.index.keeper import IndexKeeper
+    from readerapp.index.search_index import Hit
     from readerapp.pdfs.download import PdfClient
     from readerapp.pdfs.position import PdfPosition
     from readerapp.pdfs.service import FetchedPdf, PdfFetchReport
@@ -52,6 +54,8 @@ class Library:
         self.db = db
         with db.session() as session:
             self.user_id = notes_and_tags.user_id_for(session, config.user_name)
+        self._keeper: IndexKeeper | None = None
+        self._keeper_lock = threading.Lock()
 
     # -- opening -----------------------------------------------------------------------------------
 
@@ -67,6 +71,8 @@ class Library:
         return cls(config, db)
 
     def close(self) -> None:
+        if self._keeper is not None:
+            self._keeper.close()
         self.db.close()
 
     def __enter__(self) -> Library:
@@ -294,6 +300,7 @@ class Library:
         )
         public = tuple(dict.fromkeys(r.public_id for r in rows))
         log_changes(session, public)
+        self._written()
         return Changes(op, public, tuple(inverse))
 
     # -- bringing papers in --------------------------------------------------------------------------
@@ -326,7 +333,7 @@ class Library:
                 progress=progress,
             ).records
 
-        return run_merge(self.db, self.user_id, source, window, produce, progress=progress)
+        return self._merge(source, window, produce, progress=progress)
 
     def import_file(
         self, path: str | Path, *, sample: bool = False, progress: Progress = no_progress
@@ -347,15 +354,8 @@ class Library:
             assert isinstance(session, Session)
             merge_collections(session, imported.collections, imported.saved_searches)
 
-        return run_merge(
-            self.db,
-            self.user_id,
-            "import",
-            str(source),
-            produce,
-            sample=sample,
-            progress=progress,
-            after_merge=after_merge,
+        return self._merge(
+            "import", str(source), produce, sample=sample, progress=progress, after_merge=after_merge
         )
 
     def add(self, ids_or_urls: Iterable[str], *, progress: Progress = no_progress) -> SyncReport:
@@ -380,9 +380,14 @@ class Library:
                 raise NotFoundError(f"arXiv has no paper {', '.join(sorted(missing))}")
             return records
 
-        return run_merge(
-            self.db, self.user_id, "arxiv", "ids=" + ",".join(wanted), produce, progress=progress
-        )
+        return self._merge("arxiv", "ids=" + ",".join(wanted), produce, progress=progress)
+
+    def _merge(
+        self, source: str, window: str, produce: Callable[[], Sequence[PaperRecord]], **options: Any
+    ) -> SyncReport:
+        report = run_merge(self.db, self.user_id, source, window, produce, **options)
+        self._written()
+        return report
 
     def import_sample_if_empty(self) -> SyncReport | None:
         """First launch of the app on an empty library: bring in the bundled sample day, marked as such."""
@@ -400,6 +405,47 @@ class Library:
             session.execute(delete(PaperRow).where(PaperRow.id.in_([r.id for r in rows])))
             log_changes(session, public)
             return Changes("remove_sample", public)
+
+    # -- search ------------------------------------------------------------------------------------
+
+    @property
+    def keeper(self) -> IndexKeeper:
+        """The search index's single writer; opened (and rebuilt if missing or damaged) on first use,
+        so a CLI command that never searches never loads Whoosh."""
+        with self._keeper_lock:
+            if self._keeper is None:
+                from readerapp.index.keeper import IndexKeeper
+                from readerapp.store.search_source import LibraryDocuments
+
+                self._keeper = IndexKeeper(self.path / "index", LibraryDocuments(self.db, self.user_id))
+            return self._keeper
+
+    def search(self, query: str, limit: int = 50, sort: str = "relevance") -> builtins.list[Hit]:
+        """Full-text search (see the README's query language); sees every change made so far."""
+        return self.keeper.search(query, limit=limit, sort=sort)
+
+    def similar(self, ident: str, limit: int = 10) -> builtins.list[Hit]:
+        """Papers like this one, by title and abstract."""
+        return self.keeper.similar(self.get(ident).id, limit=limit)
+
+    def for_you(self, limit: int = 50) -> builtins.list[Hit]:
+        """The inbox ranked by likeness to what this user starred, tagged or is reading; each hit
+        says which terms explain its rank."""
+        with self.db.session() as session:
+            seeds = queries.interest_seed_ids(session, self.user_id)
+        return self.keeper.for_you(seeds, limit=limit)
+
+    def reindex(self, progress: Progress = no_progress, cancel: threading.Event | None = None) -> int:
+        """Rebuild the search index from the database; returns the number of papers indexed."""
+        return self.keeper.rebuild(progress, cancel)
+
+    def start_background_indexing(self) -> None:
+        """Keep the index caught up on a writer thread after every write (the app does this)."""
+        self.keeper.start()
+
+    def _written(self) -> None:
+        if self._keeper is not None:
+            self._keeper.notify()
 
     # -- changes by others -------------------------------------------------------------------------
 
@@ -433,6 +479,9 @@ class Library:
                 check_database(session, report, repair)
         except DatabaseError as exc:
             report.findings.append(Finding("database", f"the database cannot be read: {exc.orig}"))
+            return report
+        drift = self.keeper.repair() if repair else self.keeper.check()
+        report.findings.extend(Finding("index", line, repaired=repair) for line in drift.messages())
         return report
 
     # -- PDFs --------------------------------------------------------------------------------------
@@ -442,9 +491,7 @@ class Library:
         it relative to the library folder, so a moved or shared library still finds its PDFs."""
         from dataclasses import replace
 
-        return [
-            replace(p, pdf_path=str(self.path / p.pdf_path)) if p.pdf_path else p for p in papers
-        ]
+        return [replace(p, pdf_path=str(self.path / p.pdf_path)) if p.pdf_path else p for p in papers]
 
     def fetch_pdfs(
         self,

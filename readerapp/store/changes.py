@@ -37,7 +37,7 @@ def last_change_id(session: Session) -> int:
     return session.scalar(select(func.max(ChangeLog.id))) or 0
 
 
-def changes_since(session: Session, after: int, limit: int = 50_000) -> tuple[int, list[str]]:
+def changes_since(session: Session, after: int, limit: int | None = 50_000) -> tuple[int, list[str]]:
     """The ids changed after change ``after`` (each once) and the newest change id seen."""
     rows = session.execute(
         select(ChangeLog.id, ChangeLog.public_id)

@@ -296,3 +296,18 @@ def feed_days(session: Session, limit: int = 14) -> list[tuple[date, int]]:
         .limit(limit)
     ).all()
     return [(day, n) for day, n in rows if day is not None]
+
+
+def interest_seed_ids(session: Session, user_id: int, limit: int = 500) -> list[str]:
+    """What this user showed interest in (starred, tagged, reading or done), newest first: the seeds
+    of the For-you ranking."""
+    tagged = select(PaperTag.paper_id)
+    query = (
+        _state_join(select(PaperRow.arxiv_id, PaperRow.local_id), user_id)
+        .where(
+            PaperState.starred.is_(True) | PaperState.state.in_(("reading", "done")) | PaperRow.id.in_(tagged)
+        )
+        .order_by(PaperRow.id.desc())
+        .limit(limit)
+    )
+    return [arxiv_id or local_id for arxiv_id, local_id in session.execute(query)]
