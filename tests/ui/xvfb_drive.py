@@ -1,7 +1,7 @@
 """Drive the real app as a user would, in a real X window (run under ``xvfb-run -a``).
 
     python tests/ui/xvfb_drive.py triage LIBRARY          # j s e r u t gui-test Enter Ctrl+Q
-    python tests/ui/xvfb_drive.py screenshot LIBRARY OUT  # grab the main window into OUT (PNG)
+    python tests/ui/xvfb_drive.py screenshot LIBRARY OUT  # a demo library's window into OUT (PNG)
 
 The app is started through ``readerapp.ui.app.run``, exactly what ``readerapp gui`` calls; keys go to
 whichever widget has focus, as from a keyboard. The theme comes from ``READERAPP_THEME``.
@@ -69,13 +69,35 @@ def press(keys: list[str]) -> None:
 def screenshot(path: str) -> None:
     window = main_window()
     assert window is not None
-    window.select_row(2)
+    window.select_row(1)  # the paper with a note and a highlight
 
     def grab() -> None:
         window.grab().save(path)
         window.close()
 
-    when(lambda: idle() and window.current_row() == 2, lambda: QTimer.singleShot(300, grab))
+    when(lambda: idle() and window.current_row() == 1, lambda: QTimer.singleShot(300, grab))
+
+
+def prepare_demo(path: str) -> None:
+    """The sample day with what a morning of triage leaves: stars, tags, a note, papers moved on."""
+    from readerapp import Library
+    from readerapp.resources import sample_feed_path
+
+    with Library.open(path) as lib:
+        if lib.counts()["all"]:
+            return
+        lib.import_file(sample_feed_path())
+        ids = lib.list_ids(state="inbox")
+        lib.star([ids[0], ids[2], ids[5]])
+        lib.tag([ids[0], ids[2]], add=["quantum"])
+        lib.tag([ids[2], ids[3], ids[7]], add=["to-discuss"])
+        lib.tag([ids[4]], add=["llm-eval"])
+        lib.set_note(ids[2], "Compare with the lottery ticket paper.")
+        lib.set_state([ids[1], ids[6]], "reading")
+        lib.set_state([ids[8]], "archived")
+        lib.set_state([ids[9]], "done")
+        abstract = lib.get(ids[2]).abstract
+        lib.add_highlight(ids[2], abstract.split(". ")[1].split(",")[0])
 
 
 def main() -> int:
@@ -84,6 +106,7 @@ def main() -> int:
     if mode == "triage":
         when(loaded, lambda: press(list(TRIAGE)))
     else:
+        prepare_demo(library)
         when(loaded, lambda: screenshot(sys.argv[3]))
     return ui_app.run(library)
 
