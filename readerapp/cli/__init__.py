@@ -11,12 +11,13 @@ import sys
 from collections.abc import Callable, Sequence
 
 from readerapp import __version__
-from readerapp.cli import library_cmds, pdf_cmds
+from readerapp.cli import export_cmds, library_cmds, pdf_cmds
 from readerapp.config import LIBRARY_ENV, SETTINGS
 from readerapp.errors import ReaderappError
 
 REGISTRARS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     library_cmds.register,
+    export_cmds.register,
     pdf_cmds.register,
 )
 _ENDPOINTS = ("hf_url", "arxiv_api_url", "arxiv_rss_url", "pdf_url", "database_url", "user")
