@@ -39,11 +39,9 @@ def describe_non_pdf(head: bytes) -> str:
     return "not a PDF (it does not start with %PDF-)"
 
 
-def verify_pdf(path: Path) -> VerifiedPdf:
-    """Check that ``path`` is a complete PDF with at least one page that PyMuPDF opens.
-
-    Raises ``PdfError`` saying what the file is instead (HTML, empty, truncated, unreadable).
-    """
+def check_envelope(path: Path) -> int:
+    """The cheap check before MuPDF sees a file (MuPDF "repairs" even an HTML page into a PDF): it
+    starts with ``%PDF-`` and ends with ``%%EOF``. Returns the size; ``PdfError`` says what it is."""
     size = path.stat().st_size
     with path.open("rb") as fh:
         head = fh.read(_HEAD)
@@ -53,6 +51,15 @@ def verify_pdf(path: Path) -> VerifiedPdf:
         raise PdfError(describe_non_pdf(head))
     if b"%%EOF" not in tail:
         raise PdfError(f"the PDF is truncated ({size:,} bytes, no end-of-file marker)")
+    return size
+
+
+def verify_pdf(path: Path) -> VerifiedPdf:
+    """Check that ``path`` is a complete PDF with at least one page that PyMuPDF opens.
+
+    Raises ``PdfError`` saying what the file is instead (HTML, empty, truncated, unreadable).
+    """
+    size = check_envelope(path)
     fitz = pymupdf()
     with LOCK:
         try:

@@ -1,5 +1,5 @@
-"""Helpers for the PDF tests: PDFs generated with PyMuPDF, a library of a few papers, a client whose
-waits are recorded instead of slept, and loopback handlers that resume, truncate or stall."""
+"""Helpers for the PDF tests: a library of a few papers, a client whose waits are recorded instead
+of slept, and a loopback handler that resumes with Range or cuts answers short."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import pymupdf
 from feeds_support import FakeTime, base_url
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -17,26 +16,6 @@ from werkzeug import Request, Response
 from readerapp import Library
 from readerapp.feeds.http import HostThrottle
 from readerapp.pdfs.download import PdfClient
-
-PDF_ONLY_WORD = "quokkasphere"  # in the generated PDFs, never in a title or abstract
-LOREM = (
-    "Attention layers mix tokens; the residual stream carries them between blocks. We measure how "
-    "much each head contributes and find that a few heads do most of the work in every layer. "
-)
-
-
-def make_pdf(pages: int = 3, *, marker: str = PDF_ONLY_WORD, title: str = "A generated paper") -> bytes:
-    """A real, small PDF: a title on page 1, body text on every page, ``marker`` on the last one."""
-    doc = pymupdf.open()
-    for number in range(pages):
-        page = doc.new_page(width=595, height=842)
-        heading = title if number == 0 else f"{title}, page {number + 1}"
-        page.insert_text((72, 80), heading, fontsize=16)
-        body = LOREM * 12 + (f" The {marker} result." if number == pages - 1 else "")
-        page.insert_textbox(pymupdf.Rect(72, 110, 523, 770), body, fontsize=10)
-    data: bytes = doc.tobytes()
-    doc.close()
-    return data
 
 
 def hf_item(paper_id: str, title: str, authors: tuple[str, ...] = ("Ada Lovelace",)) -> dict[str, Any]:

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from feeds_support import base_url
-from pdfs_support import hf_item, library_with, make_pdf
+from pdfs_support import hf_item, library_with
 from pytest_httpserver import HTTPServer
 
 from readerapp.cli import main
+from tests.pdfs_samples import make_pdf
 
 IDS = ("2509.00001", "2509.00002")
 

@@ -10,14 +10,7 @@ from pathlib import Path
 
 import pytest
 from feeds_support import FakeTime
-from pdfs_support import (
-    PDF_ONLY_WORD,
-    RangeServer,
-    hf_item,
-    library_with,
-    make_pdf,
-    recording_client,
-)
+from pdfs_support import RangeServer, hf_item, library_with, recording_client
 from pytest_httpserver import HTTPServer
 from sqlalchemy import update
 from werkzeug import Request, Response
@@ -26,6 +19,7 @@ from readerapp import Library
 from readerapp.pdfs.service import part_path
 from readerapp.store.models import Paper as PaperRow
 from readerapp.store.models import ReadingPosition
+from tests.pdfs_samples import PDF_ONLY_WORD, make_pdf
 
 pytest_plugins = ["feeds_fixtures"]  # fake_time
 

@@ -1,0 +1,117 @@
+"""The PDF viewer's render thread: it owns the open document and turns pages into QImages.
+
+Only this thread touches the viewer's document; every MuPDF call holds ``readerapp.pdfs.mupdf.LOCK``
+for one page, so a text extraction on the download pool interleaves instead of racing. The view says
+what it wants *now* (visible pages first, then the ones ahead) with ``want``; the list replaces the
+previous one, so pages scrolled past are never rendered late. Finding text runs here too.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QThread, Signal
+from PySide6.QtGui import QImage
+
+from readerapp.errors import PdfError
+from readerapp.pdfs.mupdf import LOCK, pymupdf
+from readerapp.pdfs.verify import check_envelope
+from readerapp.ui.signals import emit
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    page: int
+    box: Box
+
+
+class PageRenderer(QThread):
+    """One document, one thread. Signals arrive on the GUI thread as queued calls."""
+
+    opened = Signal(object)  # list[tuple[float, float]]: every page's size in points
+    open_failed = Signal(str)
+    rendered = Signal(int, float, QImage)  # page, scale (pixels per point), image
+    found = Signal(str, object)  # query, list[Hit]
+
+    def __init__(self, path: Path, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self._cond = threading.Condition()
+        self._wanted: list[tuple[int, float]] = []
+        self._query: str | None = None
+        self._stopping = False
+
+    def want(self, requests: list[tuple[int, float]]) -> None:
+        """Render these (page, scale) pairs in this order, instead of whatever was asked before."""
+        with self._cond:
+            self._wanted = list(requests)
+            self._cond.notify()
+
+    def find(self, query: str) -> None:
+        with self._cond:
+            self._query = query
+            self._cond.notify()
+
+    def stop(self) -> None:
+        """Finish the page in hand and end; the caller waits with ``wait()``."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify()
+
+    def run(self) -> None:
+        fitz = pymupdf()
+        try:
+            check_envelope(self.path)
+            with LOCK:
+                doc = fitz.open(self.path, filetype="pdf")
+                sizes = [(r.width, r.height) for r in (doc.load_page(i).rect for i in range(doc.page_count))]
+        except (PdfError, OSError, RuntimeError, ValueError) as exc:
+            emit(self.open_failed, f"cannot open {self.path.name}: {exc}")
+            return
+        if not sizes:
+            emit(self.open_failed, f"{self.path.name} has no pages")
+            return
+        emit(self.opened, sizes)
+        try:
+            self._serve(fitz, doc)
+        finally:
+            with LOCK:
+                doc.close()
+
+    def _serve(self, fitz: Any, doc: Any) -> None:
+        while True:
+            with self._cond:
+                while not (self._stopping or self._wanted or self._query is not None):
+                    self._cond.wait()
+                if self._stopping:
+                    return
+                query, self._query = self._query, None
+                job = self._wanted.pop(0) if query is None else None
+            if query is not None:
+                emit(self.found, query, self._find(doc, query))
+            elif job is not None:
+                page, scale = job
+                emit(self.rendered, page, scale, self._render(fitz, doc, page, scale))
+
+    @staticmethod
+    def _render(fitz: Any, doc: Any, page: int, scale: float) -> QImage:
+        with LOCK:
+            pix = doc.load_page(page).get_pixmap(matrix=fitz.Matrix(scale, scale), alpha=False)
+            image = QImage(pix.samples, pix.width, pix.height, pix.stride, QImage.Format.Format_RGB888)
+            return image.copy()  # own the pixels: ``pix`` is freed when this returns
+
+    @staticmethod
+    def _find(doc: Any, query: str) -> list[Hit]:
+        hits: list[Hit] = []
+        if not query.strip():
+            return hits
+        for number in range(doc.page_count):
+            with LOCK:
+                rects = doc.load_page(number).search_for(query)
+            hits.extend(Hit(number, (r.x0, r.y0, r.x1, r.y1)) for r in rects)
+        return hits

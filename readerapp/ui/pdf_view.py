@@ -1,0 +1,527 @@
+"""The PDF viewer: pages rendered on a worker thread, drawn lazily, driven by the keyboard.
+
+``PdfView`` lays the pages out in one column from their sizes alone (known as soon as the document
+opens), paints the ones in view from a page cache, and asks the render thread for the visible pages
+first and the next ones ahead, so reading at normal speed never meets a blank page. A page whose image
+is not ready yet (or is at an old zoom) is drawn stretched from the last image or as a white sheet.
+
+Keys (vim-like, as in the rest of the app): ``j``/``k`` scroll, Space/Shift+Space a screen, ``J``/``K``
+a page, ``gg``/``G`` first/last page, a number before ``G`` or ``gg`` goes to that page, ``+``/``-``
+zoom, ``w`` fit width, ``f`` fit page, ``=`` 100 %, ``/`` find, ``n``/``N`` next/previous hit,
+Escape clears the hits.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import OrderedDict
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QImage,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from readerapp.pdfs.position import MAX_ZOOM, MIN_ZOOM, PdfPosition, zoom_factor
+from readerapp.ui.pdf_render import Hit, PageRenderer
+from readerapp.ui.signals import emit
+
+MARGIN = 12  # pixels around the column of pages
+GAP = 10  # pixels between pages
+POINT = 96 / 72  # pixels per PDF point at 100 %
+LINE = 48  # pixels one j/k moves
+AHEAD, BEHIND = 2, 1  # pages rendered beyond the visible ones
+CACHE_BYTES = 160 * 2**20
+ZOOM_STEP = 1.2
+_SAVE_DELAY_MS = 400
+_HIT = QColor(255, 200, 0, 90)
+_CURRENT_HIT = QColor(255, 120, 0, 130)
+
+
+class PageCache:
+    """The latest image of each page, least recently used dropped first past a byte budget."""
+
+    def __init__(self, budget: int = CACHE_BYTES) -> None:
+        self.budget = budget
+        self._images: OrderedDict[int, tuple[float, QImage]] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, page: int) -> tuple[float, QImage] | None:
+        found = self._images.get(page)
+        if found is not None:
+            self._images.move_to_end(page)
+        return found
+
+    def put(self, page: int, scale: float, image: QImage) -> None:
+        old = self._images.pop(page, None)
+        if old is not None:
+            self._bytes -= old[1].sizeInBytes()
+        self._images[page] = (scale, image)
+        self._bytes += image.sizeInBytes()
+        while self._bytes > self.budget and len(self._images) > 1:
+            _page, (_scale, dropped) = self._images.popitem(last=False)
+            self._bytes -= dropped.sizeInBytes()
+
+    def clear(self) -> None:
+        self._images.clear()
+        self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._images)
+
+
+class PdfView(QAbstractScrollArea):
+    """One PDF, scrolled and zoomed with keys. Emits ``position_changed`` (debounced) for saving."""
+
+    loaded = Signal(int)  # page count
+    failed = Signal(str)
+    state_changed = Signal()  # page, zoom or hits changed: the status line refreshes
+    position_changed = Signal(object)  # PdfPosition, a moment after the reader stops moving
+    page_painted = Signal(int)  # a page was drawn from a rendered image at the current zoom
+    blank_painted = Signal(int)  # a visible page had no image at all yet
+    find_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # fit width stays put
+        self.viewport().setAutoFillBackground(False)
+        self.path: Path | None = None
+        self.cache = PageCache()
+        self.hits: list[Hit] = []
+        self.hit_index = -1
+        self._renderer: PageRenderer | None = None
+        self._sizes: list[tuple[float, float]] = []
+        self._tops: list[int] = []
+        self._zoom = "width"
+        self._scale = 1.0
+        self._pending: PdfPosition | None = None
+        self._count = ""
+        self._g_count: int | None = None
+        self._g_pending = False
+        self._query = ""
+        self._save = QTimer(self, singleShot=True, interval=_SAVE_DELAY_MS)
+        self._save.timeout.connect(lambda: emit(self.position_changed, self.position()))
+        self.verticalScrollBar().valueChanged.connect(self._moved)
+        self.horizontalScrollBar().valueChanged.connect(self.viewport().update)
+
+    # -- document --------------------------------------------------------------------------------
+
+    def open(self, path: Path, position: PdfPosition | None = None) -> None:
+        """Start showing ``path`` (at ``position``); pages appear as the render thread delivers them."""
+        self.close_document()
+        self.path = path
+        self._pending = position or PdfPosition()
+        self._zoom = self._pending.zoom
+        renderer = PageRenderer(path)
+        renderer.opened.connect(self._opened)
+        renderer.open_failed.connect(self._open_failed)
+        renderer.rendered.connect(self._rendered)
+        renderer.found.connect(self._found)
+        self._renderer = renderer
+        renderer.start()
+
+    def close_document(self) -> None:
+        """Stop the render thread and forget the pages (the position was already emitted on moves)."""
+        if self._save.isActive():
+            self._save.stop()
+            if self._sizes:
+                emit(self.position_changed, self.position())
+        if self._renderer is not None:
+            self._renderer.stop()
+            self._renderer.wait()
+            self._renderer.deleteLater()
+            self._renderer = None
+        self._sizes, self._tops, self.hits, self.hit_index = [], [], [], -1
+        self.cache.clear()
+        self.path = None
+        self.viewport().update()
+
+    @property
+    def page_count(self) -> int:
+        return len(self._sizes)
+
+    @property
+    def ready(self) -> bool:
+        return bool(self._sizes)
+
+    @property
+    def zoom(self) -> str:
+        return self._zoom
+
+    @property
+    def scale(self) -> float:
+        """Pixels per PDF point at the current zoom."""
+        return self._scale
+
+    def _opened(self, sizes: list[tuple[float, float]]) -> None:
+        self._sizes = sizes
+        position = self._pending or PdfPosition()
+        self._pending = None
+        self._relayout(PdfPosition(min(position.page, len(sizes) - 1), position.offset, position.zoom))
+        emit(self.loaded, len(sizes))
+        emit(self.state_changed)
+
+    def _open_failed(self, message: str) -> None:
+        emit(self.failed, message)
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def _fit_scale(self) -> float:
+        width = max(w for w, _h in self._sizes)
+        height = max(h for _w, h in self._sizes)
+        by_width = max(self.viewport().width() - 2 * MARGIN, 50) / width
+        if self._zoom == "width":
+            return by_width
+        if self._zoom == "page":
+            return min(by_width, max(self.viewport().height() - 2 * MARGIN, 50) / height)
+        return (zoom_factor(self._zoom) or 1.0) * POINT
+
+    def _relayout(self, keep: PdfPosition | None = None) -> None:
+        """Recompute page positions for the current zoom, keeping the reader on the same spot."""
+        if not self._sizes:
+            return
+        keep = keep or self.position()
+        self._scale = self._fit_scale()
+        self._tops = []
+        y = MARGIN
+        for _w, h in self._sizes:
+            self._tops.append(y)
+            y += round(h * self._scale) + GAP
+        total = y - GAP + MARGIN
+        bar = self.verticalScrollBar()
+        bar.setRange(0, max(0, total - self.viewport().height()))
+        bar.setPageStep(self.viewport().height())
+        bar.setSingleStep(LINE)
+        across = self.horizontalScrollBar()
+        across.setRange(0, max(0, self._content_width() - self.viewport().width()))
+        across.setPageStep(self.viewport().width())
+        self._scroll_to(keep.page, keep.offset)
+        self.viewport().update()
+
+    def _content_width(self) -> int:
+        return round(max(w for w, _h in self._sizes) * self._scale) + 2 * MARGIN
+
+    def _page_height(self, page: int) -> int:
+        return round(self._sizes[page][1] * self._scale)
+
+    def _page_rect(self, page: int) -> QRectF:
+        """Where the page is drawn, in viewport coordinates."""
+        width = round(self._sizes[page][0] * self._scale)
+        centre = max(self.viewport().width(), self._content_width()) / 2
+        x = centre - width / 2 - self.horizontalScrollBar().value()
+        y = self._tops[page] - self.verticalScrollBar().value()
+        return QRectF(x, y, width, self._page_height(page))
+
+    def _page_at(self, y: int) -> int:
+        return max(0, bisect.bisect_right(self._tops, y) - 1)
+
+    def visible_pages(self) -> list[int]:
+        if not self._tops:
+            return []
+        top = self.verticalScrollBar().value()
+        bottom = top + self.viewport().height()
+        first = self._page_at(top)
+        last = self._page_at(bottom)
+        return [p for p in range(first, last + 1) if self._tops[p] + self._page_height(p) > top]
+
+    def current_page(self) -> int:
+        """The page the reader is on: the one under the upper third of the view."""
+        if not self._tops:
+            return 0
+        return self._page_at(self.verticalScrollBar().value() + self.viewport().height() // 3)
+
+    # -- position --------------------------------------------------------------------------------
+
+    def position(self) -> PdfPosition:
+        if not self._tops:
+            return self._pending or PdfPosition(zoom=self._zoom)
+        y = self.verticalScrollBar().value()
+        page = self._page_at(y)
+        offset = (y - self._tops[page]) / max(self._page_height(page), 1)
+        return PdfPosition(page, min(max(offset, 0.0), 1.0), self._zoom)
+
+    def set_position(self, position: PdfPosition) -> None:
+        if not self._sizes:
+            self._pending = position
+            return
+        self._zoom = position.zoom
+        self._relayout(PdfPosition(min(position.page, self.page_count - 1), position.offset, position.zoom))
+
+    def _scroll_to(self, page: int, offset: float = 0.0) -> None:
+        page = min(max(page, 0), self.page_count - 1)
+        y = self._tops[page] + round(offset * self._page_height(page))
+        if offset == 0.0:
+            y -= MARGIN // 2  # show the page's top edge, not flush with the view's
+        self.verticalScrollBar().setValue(max(0, y))
+
+    def go_to_page(self, page: int) -> None:
+        if self._sizes:
+            self._scroll_to(page)
+
+    def scroll_by(self, pixels: int) -> None:
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + pixels)
+
+    def _moved(self) -> None:
+        self.viewport().update()
+        emit(self.state_changed)
+        if self._sizes:
+            self._save.start()
+
+    # -- zoom ------------------------------------------------------------------------------------
+
+    def set_zoom(self, zoom: str) -> None:
+        """``"width"``, ``"page"`` or a factor ("1.5"); the page in view stays in view."""
+        zoom_factor(zoom)  # refuses nonsense
+        keep = self.position()
+        self._zoom = zoom
+        self._relayout(PdfPosition(keep.page, keep.offset, zoom))
+        emit(self.state_changed)
+        self._save.start()
+
+    def zoom_by(self, factor: float) -> None:
+        current = self._scale / POINT
+        wanted = min(max(current * factor, MIN_ZOOM), MAX_ZOOM)
+        self.set_zoom(f"{wanted:.3f}")
+
+    # -- find ------------------------------------------------------------------------------------
+
+    def find(self, query: str) -> None:
+        """Search every page on the render thread; hits are marked and the first one after the current
+        page is shown."""
+        self._query = query
+        if self._renderer is not None:
+            self._renderer.find(query)
+
+    def clear_hits(self) -> None:
+        self.hits, self.hit_index, self._query = [], -1, ""
+        self.viewport().update()
+        emit(self.state_changed)
+
+    def _found(self, query: str, hits: list[Hit]) -> None:
+        if query != self._query:
+            return  # an older search finished after a newer one was asked
+        self.hits = hits
+        here = self.current_page()
+        self.hit_index = next((i for i, h in enumerate(hits) if h.page >= here), 0) if hits else -1
+        self._show_hit()
+        emit(self.state_changed)
+
+    def next_hit(self, step: int = 1) -> None:
+        if self.hits:
+            self.hit_index = (self.hit_index + step) % len(self.hits)
+            self._show_hit()
+            emit(self.state_changed)
+
+    def _show_hit(self) -> None:
+        if self.hit_index < 0:
+            self.viewport().update()
+            return
+        hit = self.hits[self.hit_index]
+        top = self._tops[hit.page] + round(hit.box[1] * self._scale)
+        bar = self.verticalScrollBar()
+        if not (bar.value() <= top <= bar.value() + self.viewport().height() - LINE):
+            bar.setValue(max(0, top - self.viewport().height() // 3))
+        self.viewport().update()
+
+    # -- rendering -------------------------------------------------------------------------------
+
+    def _render_scale(self) -> float:
+        return round(self._scale * self.devicePixelRatioF(), 4)
+
+    def _rendered(self, page: int, scale: float, image: QImage) -> None:
+        if self.path is None or page >= self.page_count:
+            return
+        image.setDevicePixelRatio(self.devicePixelRatioF())
+        self.cache.put(page, scale, image)
+        if page in self.visible_pages():
+            self.viewport().update()
+
+    def _request(self, visible: list[int]) -> None:
+        """Ask for the visible pages without a current image, then the ones ahead and just behind."""
+        if self._renderer is None or not visible:
+            return
+        scale = self._render_scale()
+        ahead = range(visible[-1] + 1, min(visible[-1] + 1 + AHEAD, self.page_count))
+        behind = range(max(visible[0] - BEHIND, 0), visible[0])
+        wanted = []
+        for page in [*visible, *ahead, *behind]:
+            cached = self.cache.get(page)
+            if cached is None or cached[0] != scale:
+                wanted.append((page, scale))
+        self._renderer.want(wanted)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self.viewport())
+        painter.fillRect(self.viewport().rect(), self.palette().color(self.backgroundRole()).darker(115))
+        visible = self.visible_pages()
+        scale = self._render_scale()
+        for page in visible:
+            rect = self._page_rect(page)
+            cached = self.cache.get(page)
+            painter.fillRect(rect, Qt.GlobalColor.white)
+            if cached is not None:
+                painter.drawImage(rect, cached[1])
+                if cached[0] == scale:
+                    emit(self.page_painted, page)
+            else:
+                painter.setPen(QColor(150, 150, 150))
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"Page {page + 1}")
+                emit(self.blank_painted, page)
+            self._paint_hits(painter, page, rect)
+        painter.end()
+        self._request(visible)
+
+    def _paint_hits(self, painter: QPainter, page: int, rect: QRectF) -> None:
+        for index, hit in enumerate(self.hits):
+            if hit.page != page:
+                continue
+            x0, y0, x1, y1 = (v * self._scale for v in hit.box)
+            box = QRectF(rect.x() + x0, rect.y() + y0, x1 - x0, y1 - y0)
+            current = index == self.hit_index
+            painter.fillRect(box, _CURRENT_HIT if current else _HIT)
+            if current:
+                painter.setPen(QPen(QColor(220, 90, 0), 1.5))
+                painter.drawRect(box)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        keep = self.position() if self._tops else None
+        super().resizeEvent(event)
+        self._relayout(keep)
+
+    # -- keys ------------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if text.isdigit() and (self._count or text != "0"):
+            self._count += text
+            return
+        count = int(self._count) if self._count else None
+        self._count = ""
+        if text == "g":
+            if self._g_pending:
+                self._g_pending = False
+                self.go_to_page((self._g_count or 1) - 1)
+            else:
+                self._g_pending, self._g_count = True, count
+            return
+        self._g_pending = False
+        if not self._key(event, text, count or 1, count):
+            super().keyPressEvent(event)
+
+    def _key(self, event: QKeyEvent, text: str, times: int, count: int | None) -> bool:
+        """Run the key's action; False for keys the viewer leaves to Qt."""
+        key = event.key()
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        screen = max(self.viewport().height() - LINE, LINE)
+        actions = {
+            "j": lambda: self.scroll_by(LINE * times),
+            "k": lambda: self.scroll_by(-LINE * times),
+            "J": lambda: self.go_to_page(self.current_page() + times),
+            "K": lambda: self.go_to_page(self.current_page() - times),
+            "G": lambda: self.go_to_page(count - 1) if count else self.scroll_by(10**9),
+            "+": lambda: self.zoom_by(ZOOM_STEP),
+            "-": lambda: self.zoom_by(1 / ZOOM_STEP),
+            "=": lambda: self.set_zoom("1"),
+            "w": lambda: self.set_zoom("width"),
+            "f": lambda: self.set_zoom("page"),
+            "n": lambda: self.next_hit(times),
+            "N": lambda: self.next_hit(-times),
+            "/": lambda: emit(self.find_requested),
+        }
+        if key == Qt.Key.Key_Space:
+            self.scroll_by(-screen if shift else screen)
+        elif key == Qt.Key.Key_Escape and self.hits:
+            self.clear_hits()
+        elif text in actions:
+            actions[text]()
+        else:
+            return False
+        return True
+
+
+class PdfViewer(QWidget):
+    """The view with its status line (page, zoom, hits) and a find field that ``/`` opens."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = PdfView(self)
+        self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.find_field = QLineEdit(self)
+        self.find_field.setPlaceholderText("Find in PDF (Enter: search, Escape: back to the page)")
+        self.find_field.setClearButtonEnabled(True)
+        self.find_field.hide()
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 2, 6, 2)
+        bar.addWidget(self.find_field, 1)
+        bar.addWidget(self.status)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bar)
+        self.view.state_changed.connect(self._show_state)
+        self.view.failed.connect(self.status.setText)
+        self.view.find_requested.connect(self._open_find)
+        self.find_field.returnPressed.connect(self._find)
+        self.find_field.installEventFilter(self)
+        self.setFocusProxy(self.view)
+
+    def open(self, path: Path, position: PdfPosition | None = None) -> None:
+        self.status.setText(f"Opening {path.name}…")
+        self.view.open(path, position)
+
+    def _show_state(self) -> None:
+        view = self.view
+        if not view.ready:
+            return
+        zoom = {"width": "fit width", "page": "fit page"}.get(view.zoom, f"{view.scale / POINT:.0%}")
+        parts = [f"Page {view.current_page() + 1} / {view.page_count}", zoom]
+        if view.hits:
+            parts.append(f"hit {view.hit_index + 1} / {len(view.hits)}")
+        elif self.find_field.text() and not self.find_field.isHidden():
+            parts.append("no hits")
+        self.status.setText(" · ".join(parts))
+
+    def _open_find(self) -> None:
+        self.find_field.show()
+        self.find_field.setFocus()
+        self.find_field.selectAll()
+
+    def _find(self) -> None:
+        self.view.find(self.find_field.text())
+        self.view.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Escape in the find field goes back to the page, keeping the hits marked."""
+        if (
+            watched is self.find_field
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            self.find_field.hide()
+            self.view.setFocus()
+            return True
+        return super().eventFilter(watched, event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.view.close_document()
+        super().closeEvent(event)
