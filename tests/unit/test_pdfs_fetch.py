@@ -289,3 +289,14 @@ def test_reading_positions_are_remembered_per_paper(library: Library) -> None:
 def _revision(library: Library, ident: str) -> int:
     with library.db.session() as session:
         return session.query(PaperRow).filter_by(arxiv_id=ident).one().revision
+
+
+def test_a_word_only_in_the_pdf_finds_the_paper(
+    library: Library, httpserver: HTTPServer, fake_time: FakeTime
+) -> None:
+    assert library.search(PDF_ONLY_WORD) == []
+    httpserver.expect_request(f"/pdf/{ID}").respond_with_data(make_pdf(2), content_type="application/pdf")
+    with recording_client(library, fake_time) as client:
+        assert library.fetch_pdfs([ID], client=client).ok
+    assert [hit.id for hit in library.search(PDF_ONLY_WORD)] == [ID]
+    assert [hit.id for hit in library.search("has:pdf")] == [ID]
