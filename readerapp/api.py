@@ -480,6 +480,9 @@ class Library:
         except DatabaseError as exc:
             report.findings.append(Finding("database", f"the database cannot be read: {exc.orig}"))
             return report
+        if not (self.path / "index").exists() and not repair:
+            report.notes.append("no search index yet: it is built from the library on the first search")
+            return report
         drift = self.keeper.repair() if repair else self.keeper.check()
         report.findings.extend(Finding("index", line, repaired=repair) for line in drift.messages())
         return report
