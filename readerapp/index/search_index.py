@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.query import Or, Term
+from whoosh.query import Or, Query, Term
 from whoosh.searching import Searcher
 
 from readerapp.errors import Cancelled, LibraryError, NotFoundError
 from readerapp.index import query_syntax
 from readerapp.index.document import IndexDocument
+from readerapp.index.evaluate import Evaluator, SegmentCache
 from readerapp.index.phrases import PhraseCheck
 from readerapp.index.query_compile import CompiledQuery, compile_query, filter_query
 from readerapp.index.schema import build_schema, to_fields
@@ -74,7 +75,8 @@ class SearchIndex:
         self._read_lock = threading.RLock()
         self._searcher: Searcher | None = None
         self._stale = False
-        self._filter_sets: dict[query_syntax.Filter, set[int]] = {}
+        self._segment_cache = SegmentCache()
+        self._evaluation: Evaluator | None = None
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -215,7 +217,6 @@ class SearchIndex:
             os.replace(staging, self.folder)
             shutil.rmtree(old, ignore_errors=True)
             self._ix = whoosh_index.open_dir(str(self.folder))
-            self._filter_sets.clear()
             self._stale = False
 
     # -- reading ---------------------------------------------------------------------------------
@@ -234,18 +235,7 @@ class SearchIndex:
             if self._searcher is not None:
                 self._searcher.close()
             self._searcher = self._ix.searcher()
-            self._filter_sets.clear()
         return self._searcher
-
-    def filter_set(self, searcher: Searcher, condition: query_syntax.Filter) -> set[int]:
-        """Document numbers matching a filter, cached until the next commit: ``year:2024`` or
-        ``is:starred`` costs one set lookup per hit instead of a posting list per query. (Whoosh
-        takes only a plain ``set``; callers never mutate it.)"""
-        found = self._filter_sets.get(condition)
-        if found is None:
-            found = set(searcher.docs_for_query(filter_query(condition)))
-            self._filter_sets[condition] = found
-        return found
 
     def search(self, query: str, limit: int = 50, sort: str = "relevance") -> list[Hit]:
         """The top ``limit`` papers for ``query`` (see ``query_syntax`` for the language)."""
@@ -257,40 +247,26 @@ class SearchIndex:
             return self._run(searcher, compiled, limit, sort)
 
     def _run(self, searcher: Searcher, compiled: CompiledQuery, limit: int, sort: str) -> list[Hit]:
-        allow = _intersect([self.filter_set(searcher, f) for f in compiled.allow])
-        deny = _union([self.filter_set(searcher, f) for f in compiled.deny])
-        kwargs: dict[str, Any] = {"limit": max(1, limit)}
-        if allow is not None:
-            if not allow:
-                return []  # Whoosh reads an empty filter set as "no filter"
-            kwargs["filter"] = allow
-        if deny:
-            kwargs["mask"] = deny
         ranked = sort == "relevance" and compiled.scored
-        if not ranked:
-            kwargs["sortedby"] = "upvotes" if sort == "upvotes" else "date"
-            kwargs["reverse"] = True
+        key = None if ranked else "upvotes" if sort == "upvotes" else "date"
+        evaluator = self._evaluator(searcher)
+        docs, scores = evaluator.ranked(
+            compiled.query,
+            [filter_query(f) for f in compiled.allow],
+            [filter_query(f) for f in compiled.deny],
+            key,
+            max(1, limit) if not compiled.phrases else MAX_PHRASE_CANDIDATES,
+        )
         check = PhraseCheck(compiled.phrases) if compiled.phrases else None
-        wanted = kwargs["limit"]
         found: list[tuple[_Texts, float]] = []
-        fetch = wanted if check is None else max(4 * wanted, 100)
-        while True:
-            kwargs["limit"] = fetch
-            results = searcher.search(compiled.query, **kwargs)
-            found = []
-            for hit in results:
-                texts = _Texts(searcher, hit.docnum, hit.fields())
-                if check is None or check.holds(texts.of):
-                    found.append((texts, float(hit.score or 0.0) if ranked else 0.0))
-                    if len(found) == wanted:
-                        break
-            exhausted = results.scored_length() < fetch or fetch >= MAX_PHRASE_CANDIDATES
-            if check is None or len(found) == wanted or exhausted:
-                break
-            fetch *= 4
+        for docnum, score in zip(docs.tolist(), scores.tolist(), strict=True):
+            texts = _Texts(evaluator, docnum, searcher.stored_fields(docnum))
+            if check is None or check.holds(texts.of):
+                found.append((texts, score if ranked else 0.0))
+                if len(found) >= limit:
+                    break
         snippeter = Snippeter(compiled.marks)
         return [Hit(t.id, t.title, score, snippeter.cut(t.of(None))) for t, score in found]
-
 
     def similar(self, paper_id: str, limit: int = 10) -> list[Hit]:
         """Papers most like ``paper_id`` by title and abstract, with the shared terms as reasons."""
@@ -298,7 +274,7 @@ class SearchIndex:
             docnum = searcher.document_number(id=paper_id)
             if docnum is None:
                 raise NotFoundError(f"no paper {paper_id} in the search index")
-            return self._ranked_by(searcher, profile(searcher, [docnum]), {docnum}, None, limit)
+            return self._ranked_by(searcher, profile(searcher, [docnum]), {docnum}, [], [], limit)
 
     def for_you(
         self, seed_ids: Iterable[str], candidate_filter: str = "state:inbox", limit: int = 50
@@ -310,36 +286,48 @@ class SearchIndex:
             if not seeds:
                 return []
             compiled = compile_query(query_syntax.parse_query(candidate_filter), searcher.reader())
-            allowed = set(searcher.docs_for_query(compiled.query))
-            for condition in compiled.allow:
-                allowed &= self.filter_set(searcher, condition)
-            for condition in compiled.deny:
-                allowed -= self.filter_set(searcher, condition)
-            return self._ranked_by(searcher, profile(searcher, seeds), seeds, allowed, limit)
+            must = [compiled.query, *(filter_query(f) for f in compiled.allow)]
+            must_not = [filter_query(f) for f in compiled.deny]
+            return self._ranked_by(searcher, profile(searcher, seeds), seeds, must, must_not, limit)
 
     def _ranked_by(
-        self, searcher: Searcher, wanted: Profile, exclude: set[int], allowed: set[int] | None, limit: int
+        self,
+        searcher: Searcher,
+        wanted: Profile,
+        exclude: set[int],
+        must: list[Query],
+        must_not: list[Query],
+        limit: int,
     ) -> list[Hit]:
-        if not wanted.weights or (allowed is not None and not allowed):
-            return []  # (Whoosh reads an empty filter set as "no filter")
-        kwargs: dict[str, Any] = {"limit": max(1, limit), "mask": exclude}
-        if allowed is not None:
-            kwargs["filter"] = allowed
+        if not wanted.weights:
+            return []
+        top = max(1, limit) + len(exclude)
+        evaluator = self._evaluator(searcher)
+        docs, scores = evaluator.ranked(wanted.query(), must, must_not, None, top)
         snippeter = Snippeter(wanted.weights)
-        hits = []
-        for hit in searcher.search(wanted.query(), **kwargs):
-            texts = _Texts(searcher, hit.docnum, hit.fields())
+        hits: list[Hit] = []
+        for docnum, score in zip(docs.tolist(), scores.tolist(), strict=True):
+            if docnum in exclude:
+                continue
+            texts = _Texts(evaluator, docnum, searcher.stored_fields(docnum))
             reasons = wanted.reasons(texts.title, texts.stored.get("abstract", ""))
-            snippet = snippeter.cut(texts.of(None))
-            hits.append(Hit(texts.id, texts.title, float(hit.score or 0.0), snippet, reasons))
+            hits.append(Hit(texts.id, texts.title, score, snippeter.cut(texts.of(None)), reasons))
+            if len(hits) >= limit:
+                break
         return hits
+
+    def _evaluator(self, searcher: Searcher) -> Evaluator:
+        """The evaluator of the current searcher (made again when the searcher is)."""
+        if self._evaluation is None or self._evaluation.searcher is not searcher:
+            self._evaluation = Evaluator(searcher, self._segment_cache)
+        return self._evaluation
 
 
 class _Texts:
     """A hit's stored texts by field; the PDF text is read from its column only when asked for."""
 
-    def __init__(self, searcher: Searcher, docnum: int, stored: dict[str, Any]) -> None:
-        self.searcher = searcher
+    def __init__(self, evaluator: Evaluator, docnum: int, stored: dict[str, Any]) -> None:
+        self.evaluator = evaluator
         self.docnum = docnum
         self.stored = stored
 
@@ -355,7 +343,7 @@ class _Texts:
         """The texts of ``field``, or of every text field in snippet order (abstract first), lazily."""
         for name in (field,) if field else ("abstract", "note", "pdf", "title"):
             if name == "pdf":
-                raw = _column_value(self.searcher, "pdf_text", self.docnum)
+                raw = self.evaluator.column_value("pdf_text", self.docnum)
                 yield raw.decode("utf-8") if raw else ""
             else:
                 yield str(self.stored.get(name, ""))
@@ -379,27 +367,8 @@ class _Reading:
         self.index._read_lock.release()
 
 
-def _column_value(searcher: Searcher, fieldname: str, docnum: int) -> Any:
-    """One document's column value, read from its own segment: Whoosh's multi-segment column
-    reader miscounts document offsets when some segments lack the column."""
-    for leaf, offset in reversed(searcher.reader().leaf_readers()):
-        if docnum >= offset:
-            return leaf.column_reader(fieldname)[docnum - offset] if leaf.has_column(fieldname) else None
-    return None
-
-
 def _damaged(folder: Path, exc: BaseException) -> IndexUnavailable:
     return IndexUnavailable(f"search index in {folder} is damaged ({exc.__class__.__name__}): rebuild it")
-
-
-def _intersect(sets: list[set[int]]) -> set[int] | None:
-    if not sets:
-        return None
-    return set.intersection(*sets) if len(sets) > 1 else sets[0]
-
-
-def _union(sets: list[set[int]]) -> set[int]:
-    return set().union(*sets)
 
 
 def _read_meta(folder: Path) -> dict[str, Any]:

@@ -15,12 +15,12 @@ import re
 from collections.abc import Iterable
 
 from readerapp.index.analysis import fold, stem
-from readerapp.text import normalize_space
 
 MARK_OPEN = "[["
 MARK_CLOSE = "]]"
 WINDOW = 220  # characters in a snippet, about two lines of a list view
 _LEAD = 40  # characters of context kept before the first match
+_MAX_STARTS = 24  # matches tried as a window's start (the first ones: a snippet is a glance)
 
 
 def split_marks(snippet: str) -> list[tuple[str, bool]]:
@@ -62,7 +62,7 @@ class Snippeter:
         """The best fragment from the first text with a match; the start of the first text if none."""
         first = ""
         for raw in texts:
-            text = normalize_space(raw)
+            text = _one_line(raw)
             if not text:
                 continue
             first = first or text
@@ -98,12 +98,17 @@ def _fragment(text: str, found: list[tuple[int, int, str]]) -> str:
 def _best_start(found: list[tuple[int, int, str]]) -> int:
     """The match that opens the window holding the most distinct marks (then the most matches)."""
     best, best_key = 0, (-1, -1)
-    for i, (start, _, _) in enumerate(found):
+    for i, (start, _, _) in enumerate(found[:_MAX_STARTS]):
         inside = [term for s, e, term in found[i:] if e <= start + WINDOW - _LEAD]
         key = (len(set(inside)), len(inside))
         if key > best_key:
             best, best_key = start, key
     return best
+
+
+def _one_line(text: str) -> str:
+    """Whitespace runs as single spaces; stored abstracts are normalised already, so check first."""
+    return " ".join(text.split()) if ("\n" in text or "  " in text or "\t" in text) else text
 
 
 def _plain(text: str) -> str:
