@@ -57,6 +57,8 @@ class Paper:
     tags: list[str]
     has_note: bool
     note: str = ""
+    # On a shared library, the other readers' notes as (author, Markdown); full views only.
+    other_notes: list[tuple[str, str]] = field(default_factory=list)
     highlights: list[HighlightView] = field(default_factory=list)
     pdf_path: str | None = None
     comment: str | None = None
@@ -110,6 +112,7 @@ class Paper:
             "sources": list(self.sources),
             "state_changed": self.state_changed.isoformat() if self.state_changed else None,
             "note": self.note,
+            "other_notes": [{"author": author, "note": text} for author, text in self.other_notes],
             "highlights": [
                 {
                     "id": h.id,

@@ -164,6 +164,7 @@ def views(session: Session, paper_ids: Sequence[int], user_id: int, *, full: boo
     rows: dict[int, Any] = {}
     tags: dict[int, list[str]] = {}
     notes: dict[int, str] = {}
+    other_notes: dict[int, list[tuple[str, str]]] = {}
     highlights: dict[int, list[HighlightView]] = {}
     for chunk in _chunks(list(paper_ids)):
         query = _state_join(
@@ -183,6 +184,13 @@ def views(session: Session, paper_ids: Sequence[int], user_id: int, *, full: boo
         )
         notes.update({paper_id: markdown for paper_id, markdown in note_rows})
         if full:
+            for paper_id, author, markdown in session.execute(
+                select(Note.paper_id, User.name, Note.markdown)
+                .join(User, User.id == Note.user_id)
+                .where(Note.paper_id.in_(chunk), Note.user_id != user_id)
+                .order_by(User.name)
+            ):
+                other_notes.setdefault(paper_id, []).append((author, markdown))
             for highlight, author in session.execute(
                 select(Highlight, User.name)
                 .join(User, User.id == Highlight.user_id)
@@ -191,7 +199,14 @@ def views(session: Session, paper_ids: Sequence[int], user_id: int, *, full: boo
             ):
                 highlights.setdefault(highlight.paper_id, []).append(_highlight_view(highlight, author))
     return [
-        _view(rows[pid], tags.get(pid, []), notes.get(pid, ""), highlights.get(pid, []), full)
+        _view(
+            rows[pid],
+            tags.get(pid, []),
+            notes.get(pid, ""),
+            highlights.get(pid, []),
+            full,
+            other_notes.get(pid, []),
+        )
         for pid in paper_ids
         if pid in rows
     ]
@@ -212,7 +227,14 @@ def _highlight_view(h: Highlight, author: str) -> HighlightView:
     )
 
 
-def _view(paper: Any, tags: list[str], note: str, highlights: list[HighlightView], full: bool) -> Paper:
+def _view(
+    paper: Any,
+    tags: list[str],
+    note: str,
+    highlights: list[HighlightView],
+    full: bool,
+    other_notes: list[tuple[str, str]],
+) -> Paper:
     """A view from one row of ``_VIEW_COLUMNS`` plus the user's state columns."""
     return Paper(
         id=paper.arxiv_id or paper.local_id,
@@ -244,6 +266,7 @@ def _view(paper: Any, tags: list[str], note: str, highlights: list[HighlightView
         has_note=bool(note.strip()),
         note=note if full else "",
         highlights=highlights,
+        other_notes=other_notes,
         pdf_path=paper.pdf_path,
         comment=paper.comment,
         withdrawn=paper.withdrawn,

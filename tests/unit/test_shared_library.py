@@ -34,6 +34,10 @@ def test_state_and_star_are_per_user_papers_and_tags_are_shared(tmp_path: Path, 
         seen_by_bob = bob.get(paper)
         assert (seen_by_bob.starred, seen_by_bob.state, seen_by_bob.tags) == (False, "inbox", ["group"])
         assert [(h.text, h.author) for h in seen_by_bob.highlights] == [(quote, "ada")]
+        ada.set_note(paper, "ada's note")
+        bob.set_note(paper, "bob's note")
+        seen = bob.get(paper)
+        assert (seen.note, seen.other_notes) == ("bob's note", [("ada", "ada's note")])
         assert bob.counts()["all"] == 43
 
 
