@@ -106,17 +106,8 @@ class Library:
         sort: str = "feed",
     ) -> builtins.list[Paper]:
         """Light views (no abstract, note or highlights) of the papers in a view, in its order."""
-        _check_state(state)
+        query = self._view_query(state, tag, starred, collection, feed_day, sort)
         with self.db.session() as session:
-            query = queries.filtered_ids_query(
-                self.user_id,
-                state=state,
-                tag=tag,
-                starred=starred,
-                collection=collection,
-                feed_day=feed_day,
-                sort=sort,
-            )
             if limit is not None:
                 query = query.limit(limit)
             ids = list(session.scalars(query))
@@ -132,18 +123,30 @@ class Library:
         sort: str = "feed",
     ) -> builtins.list[str]:
         """Public ids of a view in order: what a list widget needs to show 100k rows lazily."""
-        _check_state(state)
+        query = self._view_query(state, tag, starred, collection, feed_day, sort)
         with self.db.session() as session:
-            query = queries.filtered_ids_query(
-                self.user_id,
-                state=state,
-                tag=tag,
-                starred=starred,
-                collection=collection,
-                feed_day=feed_day,
-                sort=sort,
-            ).with_only_columns(PaperRow.arxiv_id, PaperRow.local_id)
-            return [arxiv_id or local_id for arxiv_id, local_id in session.execute(query)]
+            rows = session.execute(query.with_only_columns(PaperRow.arxiv_id, PaperRow.local_id))
+            return [arxiv_id or local_id for arxiv_id, local_id in rows]
+
+    def _view_query(
+        self,
+        state: str | None,
+        tag: str | None,
+        starred: bool | None,
+        collection: str | None,
+        feed_day: date | None,
+        sort: str,
+    ) -> Any:
+        _check_state(state)
+        return queries.filtered_ids_query(
+            self.user_id,
+            state=state,
+            tag=tag,
+            starred=starred,
+            collection=collection,
+            feed_day=feed_day,
+            sort=sort,
+        )
 
     def rows(self, ids: Sequence[str]) -> builtins.list[Paper]:
         """Light views for these public ids, in their order (unknown ids are skipped)."""
