@@ -14,6 +14,7 @@ import re
 
 import bibtexparser
 from bibtexparser import model
+from bibtexparser.middlewares import default_unparse_stack
 
 from readerapp.export.bundle import ExportBundle
 from readerapp.export.links import paper_url
@@ -97,4 +98,7 @@ def render_bibtex(bundle: ExportBundle, progress: Progress = no_progress) -> str
     keys = citation_keys(bundle.papers)
     library = bibtexparser.Library()
     library.add([entry(paper, keys[paper.id]) for paper in bundle.each(progress)])
-    return str(bibtexparser.write_string(library))
+    # The entries are ours and thrown away after: the writer may modify them instead of deep-copying
+    # each (which made it 3x slower at 10,000 entries).
+    stack = default_unparse_stack(allow_inplace_modification=True)
+    return str(bibtexparser.write_string(library, unparse_stack=stack))

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from readerapp.export.bundle import ExportBundle
+from readerapp.export.jsontext import json_text
 from readerapp.export.links import paper_url
 from readerapp.export.names import citation_keys, split_name
 from readerapp.paper import Paper
@@ -42,4 +42,4 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
 def render_csl_json(bundle: ExportBundle, progress: Progress = no_progress) -> str:
     keys = citation_keys(bundle.papers)
     items = [csl_item(paper, keys[paper.id]) for paper in bundle.each(progress)]
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    return json_text(items)

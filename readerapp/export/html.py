@@ -11,7 +11,7 @@ from html import escape
 
 from readerapp.export.bundle import ExportBundle
 from readerapp.export.links import paper_links
-from readerapp.export.note_html import note_to_html
+from readerapp.export.note_html import NoteRenderer
 from readerapp.paper import HighlightView, Paper
 from readerapp.progress import Progress, no_progress
 
@@ -38,7 +38,7 @@ def _highlight(h: HighlightView) -> str:
     return f"<blockquote>{escape(h.text)}</blockquote>{comment}"
 
 
-def paper_html(paper: Paper, number: int) -> str:
+def paper_html(paper: Paper, number: int, note_html: NoteRenderer) -> str:
     """One paper as an ``<article>``."""
     parts = [f'<article id="{escape(paper.id)}">', f"<h2>{number}. {escape(paper.title)}</h2>"]
     if paper.authors:
@@ -55,7 +55,7 @@ def paper_html(paper: Paper, number: int) -> str:
         parts.append("<h3>Highlights</h3>")
         parts.extend(_highlight(h) for h in paper.highlights)
     if paper.note.strip():
-        parts.append(f'<h3>Note</h3><div class="note">{note_to_html(paper.note)}</div>')
+        parts.append(f'<h3>Note</h3><div class="note">{note_html(paper.note)}</div>')
     parts.append("</article>")
     return "\n".join(parts)
 
@@ -63,7 +63,8 @@ def paper_html(paper: Paper, number: int) -> str:
 def render_html(bundle: ExportBundle, progress: Progress = no_progress) -> str:
     """The whole page."""
     count = len(bundle.papers)
-    articles = [paper_html(paper, n) for n, paper in enumerate(bundle.each(progress), 1)]
+    note_html = NoteRenderer()
+    articles = [paper_html(paper, n, note_html) for n, paper in enumerate(bundle.each(progress), 1)]
     head = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_POLICY}">\n'

@@ -4,11 +4,11 @@ searches. Importing it restores all of it; into a library that has some of the p
 
 from __future__ import annotations
 
-import json
 from dataclasses import fields
 from typing import cast
 
 from readerapp.export.bundle import ExportBundle
+from readerapp.export.jsontext import json_text
 from readerapp.formats.readerapp_json import CollectionRecord, dump_readerapp_json, paper_key
 from readerapp.paper import Paper
 from readerapp.progress import Progress, no_progress
@@ -66,4 +66,4 @@ def render_json(bundle: ExportBundle, progress: Progress = no_progress) -> str:
         if members or not collection.papers:  # a collection none of whose papers are exported stays out
             collections.append(CollectionRecord(collection.name, members, collection.created))
     document = dump_readerapp_json(records, collections, bundle.saved_searches, exported=bundle.exported)
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    return json_text(document)

@@ -32,10 +32,18 @@ class _SafeLinks(Treeprocessor):
                     element.set("href", target)
 
 
-def note_to_html(note: str) -> str:
-    """Render the note; every HTML tag the user typed is escaped instead of passed through."""
-    md = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists"])
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
-    return md.convert(note)
+class NoteRenderer:
+    """Renders notes; every HTML tag the user typed is escaped instead of passed through.
+
+    One renderer per export (building the Markdown pipeline costs more than rendering a short note);
+    not shared between threads, as Python-Markdown instances are not thread-safe.
+    """
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists"])
+        self._md.preprocessors.deregister("html_block")
+        self._md.inlinePatterns.deregister("html")
+        self._md.treeprocessors.register(_SafeLinks(self._md), "safe_links", 0)
+
+    def __call__(self, note: str) -> str:
+        return str(self._md.reset().convert(note))

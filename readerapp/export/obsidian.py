@@ -3,7 +3,8 @@
 A re-export finds each paper's file by the ``id`` in its front matter (so a file the user renamed or
 moved into a subfolder is still the one updated), rewrites only the front matter keys readerapp owns
 and the block between its two markers, and keeps everything else: the user's own keys, text and files.
-Nothing is ever deleted, and each file is written atomically; an unchanged file is not rewritten.
+Nothing is ever deleted; the files are written atomically, all or none (see ``StagedWrites``), and an
+unchanged file is not rewritten.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from readerapp.errors import ExportError
-from readerapp.export.atomic import check_folder, write_atomically
+from readerapp.export.atomic import StagedWrites, check_folder
 from readerapp.export.bundle import ExportBundle
 from readerapp.export.links import paper_url, year
 from readerapp.export.markdown import escape_md, paper_body
@@ -175,13 +176,14 @@ def write_vault(bundle: ExportBundle, folder: Path, progress: Progress = no_prog
     check_folder(folder)
     known = existing_files(folder)
     created = updated = unchanged = 0
-    for paper in bundle.each(progress):
-        path = known.get(paper.id) or folder / file_name(paper)
-        before = path.read_text(encoding="utf-8") if path.exists() else None
-        after = render_file(paper, before)
-        if after == before:
-            unchanged += 1
-            continue
-        write_atomically(path, after)
-        created, updated = (created + 1, updated) if before is None else (created, updated + 1)
+    with StagedWrites() as writes:
+        for paper in bundle.each(progress):
+            path = known.get(paper.id) or folder / file_name(paper)
+            before = path.read_text(encoding="utf-8") if path.exists() else None
+            after = render_file(paper, before)
+            if after == before:
+                unchanged += 1
+                continue
+            writes.stage(path, after)
+            created, updated = (created + 1, updated) if before is None else (created, updated + 1)
     return VaultReport(created, updated, unchanged)
