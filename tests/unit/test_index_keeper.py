@@ -9,12 +9,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from index_support import FIXTURE_DAY, StoreSource, changed
+from index_support import FIXTURE_DAY, changed
 
 from readerapp.api import Library
 from readerapp.index.keeper import IndexKeeper
 from readerapp.index.search_index import SearchIndex
 from readerapp.store.models import Paper
+from readerapp.store.search_source import LibraryDocuments
 
 DETECTED = "2303.11156"
 
@@ -29,7 +30,7 @@ def library(tmp_path: Path) -> Iterator[Library]:
 
 @pytest.fixture
 def keeper(library: Library) -> Iterator[IndexKeeper]:
-    keeper = IndexKeeper(library.path / "index", StoreSource(library))
+    keeper = IndexKeeper(library.path / "index", LibraryDocuments(library.db, library.user_id))
     yield keeper
     keeper.close()
 
@@ -64,7 +65,7 @@ def test_missing_index_is_rebuilt_automatically(keeper: IndexKeeper, library: Li
     keeper.search("lottery")
     keeper.close()
     shutil.rmtree(library.path / "index")
-    again = IndexKeeper(library.path / "index", StoreSource(library))
+    again = IndexKeeper(library.path / "index", LibraryDocuments(library.db, library.user_id))
     assert again.check().problem and "no search index" in (again.check().problem or "")
     assert again.search("lottery") and again.index().doc_count() == 43
     again.close()
@@ -73,7 +74,7 @@ def test_missing_index_is_rebuilt_automatically(keeper: IndexKeeper, library: Li
 def test_drift_is_found_and_repaired(keeper: IndexKeeper, library: Library) -> None:
     keeper.index()
     index = SearchIndex.open(library.path / "index")
-    docs = {d["id"]: d for d in StoreSource(library).documents()}
+    docs = {d["id"]: d for d in LibraryDocuments(library.db, library.user_id).documents()}
     # Behind the database's back: drop two papers, add a stranger, index one from an old revision.
     index.apply([], delete_ids=["1803.03635", "2202.09778"])
     index.apply([changed(docs[DETECTED], id="0000.00001")])
@@ -95,7 +96,7 @@ def test_papers_added_behind_the_index_are_found_by_check(keeper: IndexKeeper, l
     with library.db.session() as session:  # a paper written without logging it (an old client, a crash)
         title = "A paper the index never saw"
         session.add(Paper(arxiv_id="2501.00001", local_id="2501.00001", title=title, title_key="x"))
-    fresh = IndexKeeper(library.path / "index", StoreSource(library))
+    fresh = IndexKeeper(library.path / "index", LibraryDocuments(library.db, library.user_id))
     assert fresh.check().missing == ["2501.00001"]
     fresh.repair()
     assert fresh.check().consistent and fresh.index().search("never saw")
@@ -107,7 +108,7 @@ def test_damaged_index_is_reported_and_rebuilt(keeper: IndexKeeper, library: Lib
     keeper.close()
     for segment in (library.path / "index").glob("*.seg"):
         segment.write_bytes(b"garbage")
-    fresh = IndexKeeper(library.path / "index", StoreSource(library))
+    fresh = IndexKeeper(library.path / "index", LibraryDocuments(library.db, library.user_id))
     drift = fresh.check()
     assert drift.problem and "damaged" in drift.problem
     fresh.repair()

@@ -1,0 +1,75 @@
+"""search, similar and reindex as a user runs them, and doctor catching index drift."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.cli_support import ROOT, cli_json, run_cli
+
+SAMPLE = ROOT / "resources" / "sample_feed.json"
+DETECTED = "2303.11156"
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("search-cli") / "lib"
+    run_cli(folder, "import", str(SAMPLE))
+    return folder
+
+
+def test_search_json_has_hit_and_list_keys(library: Path) -> None:
+    hits = cli_json(library, "search", "detector", "--json")
+    assert [h["id"] for h in hits] == [DETECTED]
+    hit = hits[0]
+    assert {"id", "title", "score", "snippet", "authors", "state", "starred", "tags"} <= set(hit)
+    assert "[[detectors]]" in hit["snippet"] and hit["score"] > 0
+
+
+def test_search_text_limit_and_sort(library: Path) -> None:
+    out = run_cli(library, "search", "diffusion", "models", "--limit", "2", "--sort", "upvotes").stdout
+    lines = [line for line in out.splitlines() if line and not line.startswith(" ")]
+    assert len(lines) == 2
+    hits = cli_json(library, "search", "diffusion models", "--sort", "upvotes", "--json")
+    votes = [h["upvotes"] for h in hits]
+    assert votes == sorted(votes, reverse=True)
+
+
+def test_a_change_through_the_cli_is_found_by_the_next_search(library: Path) -> None:
+    run_cli(library, "star", DETECTED)
+    run_cli(library, "tag", DETECTED, "+watermarks")
+    assert [h["id"] for h in cli_json(library, "search", "is:starred tag:watermarks", "--json")] == [DETECTED]
+
+
+def test_malformed_query_is_one_clear_line(library: Path) -> None:
+    result = run_cli(library, "search", "(diffusion", check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "readerapp: error: unclosed parenthesis at position 1: add a closing )"
+
+
+def test_search_help_documents_the_query_language() -> None:
+    out = run_cli(Path("/nonexistent-unused"), "search", "--help").stdout
+    forms = ("is:starred", "has:pdf", "year:2023", "date:2025-09-01..2025-09-30", "upvotes:>20", "diffus*")
+    assert all(form in out for form in forms)
+
+
+def test_similar(library: Path) -> None:
+    hits = cli_json(library, "similar", "1803.03635", "--limit", "3", "--json")
+    assert len(hits) == 3 and all(h["reasons"] for h in hits)
+    assert "lottery" in hits[0]["title"].lower()
+    missing = run_cli(library, "similar", "9999.99999", check=False)
+    assert missing.returncode == 1 and "9999.99999" in missing.stderr
+
+
+def test_reindex_and_doctor_repair_a_deleted_index(library: Path) -> None:
+    assert "indexed 43 papers" in run_cli(library, "reindex").stdout
+    shutil.rmtree(library / "index")
+    (library / "index").mkdir()
+    (library / "index" / "garbage.seg").write_bytes(b"junk")
+    report = run_cli(library, "doctor", check=False)
+    assert report.returncode == 1 and "index" in report.stdout
+    assert run_cli(library, "doctor", "--repair").returncode == 0
+    assert run_cli(library, "doctor").returncode == 0
+    assert [h["id"] for h in cli_json(library, "search", "detector", "--json")] == [DETECTED]
