@@ -9,9 +9,11 @@ import pytest
 
 from readerapp.api import Library
 from readerapp.errors import ExportError, NotFoundError, ReaderappError
+from readerapp.export import obsidian
 from readerapp.export.bundle import FORMATS
 from readerapp.export.names import split_name
 from readerapp.export.scope import Scope
+from readerapp.paper import Paper
 from tests.unit.export_fixtures import seeded
 
 __all__ = ["seeded"]
@@ -105,3 +107,21 @@ def test_preview_shows_the_first_papers_in_the_format(seeded: Library) -> None:
 )
 def test_names_split_into_family_and_given(name: str, expected: tuple[str, str]) -> None:
     assert split_name(name) == expected
+
+
+def test_a_vault_export_that_fails_midway_writes_no_file(
+    seeded: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[str] = []
+    real = obsidian.render_file
+
+    def fail_on_third(paper: Paper, existing: str | None) -> str:
+        if len(rendered) == 2:
+            raise ExportError("disk gone")
+        rendered.append(paper.id)
+        return real(paper, existing)
+
+    monkeypatch.setattr(obsidian, "render_file", fail_on_third)
+    with pytest.raises(ExportError, match="disk gone"):
+        seeded.export(Scope.all(), "obsidian", tmp_path / "vault")
+    assert list((tmp_path / "vault").iterdir()) == []

@@ -1,0 +1,90 @@
+"""The export dialog, driven by keys: scope, format, destination, live preview, export and errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import bibtexparser
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
+from pytestqt.qtbot import QtBot
+
+from readerapp import Library
+from readerapp.export.scope import Scope
+from readerapp.ui.export_dialog import ExportDialog
+from readerapp.ui.workers import Workers
+
+
+@pytest.fixture
+def workers() -> Iterator[Workers]:
+    pool = Workers()
+    yield pool
+    pool.shutdown()
+
+
+@pytest.fixture
+def dialog(qtbot: QtBot, library: Library, workers: Workers) -> ExportDialog:
+    ids = library.list_ids()[:2]
+    library.add_to_collection("Reading group", library.list_ids()[5:9])
+    opened = ExportDialog(library, workers, selection=ids)
+    qtbot.addWidget(opened)
+    opened.show()
+    return opened
+
+
+def _choose(qtbot: QtBot, combo: QComboBox, text: str) -> None:
+    """Pick an item the way a keyboard user does: focus the box and press Down until it shows."""
+    combo.setFocus()
+    while combo.currentText() != text:
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+        assert combo.currentIndex() < combo.count() - 1 or combo.currentText() == text
+
+
+def test_preview_follows_scope_and_format_and_export_writes_the_file(
+    qtbot: QtBot, dialog: ExportDialog, library: Library, tmp_path: Path
+) -> None:
+    qtbot.waitUntil(lambda: dialog.preview.toPlainText().startswith("# 2 selected papers"))
+    _choose(qtbot, dialog.format, "bibtex")
+    qtbot.waitUntil(lambda: dialog.preview.toPlainText().startswith("@misc{"))
+    assert dialog.destination.text().endswith(".bib")
+
+    _choose(qtbot, dialog.scope_kind, "Collection or saved search")
+    qtbot.waitUntil(lambda: dialog.scope_value.currentText() == "Reading group")
+    qtbot.waitUntil(lambda: dialog.preview.toPlainText().count("@misc{") == 3)  # the first three papers
+
+    target = tmp_path / "group.bib"
+    dialog.destination.setFocus()
+    dialog.destination.selectAll()
+    qtbot.keyClicks(dialog.destination, str(target))
+    with qtbot.waitSignal(dialog.exported, timeout=10_000) as signal:
+        qtbot.keyClick(dialog.destination, Qt.Key.Key_Return)
+    assert "exported 4 papers as bibtex" in signal.args[0]
+    entries = bibtexparser.parse_string(target.read_text(encoding="utf-8")).entries
+    assert [e["eprint"] for e in entries] == library.collection_ids("Reading group")
+    assert dialog.result() == ExportDialog.DialogCode.Accepted
+
+
+def test_an_unwritable_destination_shows_an_error_and_keeps_the_dialog_open(
+    qtbot: QtBot, dialog: ExportDialog, tmp_path: Path
+) -> None:
+    dialog.destination.setText(str(tmp_path / "missing" / "out.md"))
+    qtbot.keyClick(dialog.destination, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "does not exist" in dialog.message.text())
+    assert dialog.isVisible() and dialog.export_button.isEnabled()
+    assert not (tmp_path / "missing").exists()
+
+
+def test_a_preselected_scope_and_a_default_destination_in_the_library(
+    qtbot: QtBot, library: Library, workers: Workers
+) -> None:
+    library.tag(library.list_ids()[:3], add=["to read"])
+    opened = ExportDialog(library, workers, scope=Scope.of("tag", "to read"))
+    qtbot.addWidget(opened)
+    assert opened.scope_kind.currentData() == "tag" and opened.scope_kind.findData("selection") == -1
+    assert opened.destination.text() == str(library.path / "exports" / "to read.md")
+    qtbot.waitUntil(lambda: opened.preview.toPlainText().startswith("# Tag: to read"))
+    with qtbot.waitSignal(opened.exported, timeout=10_000):
+        opened.start_export()
+    assert (library.path / "exports" / "to read.md").read_text(encoding="utf-8").count("\n## ") == 3
