@@ -16,11 +16,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from readerapp.config import Config, load_config
-from readerapp.errors import Cancelled, ExportError, NotFoundError, ReaderappError
+from readerapp.errors import Cancelled, ExportError, LibraryError, NotFoundError, ReaderappError
 from readerapp.export.bundle import ExportBundle, ExportResult
 from readerapp.export.scope import Scope
 from readerapp.paper import Call, Changes, Paper
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
     from readerapp.pdfs.download import PdfClient
     from readerapp.pdfs.position import PdfPosition
     from readerapp.pdfs.service import FetchedPdf, PdfFetchReport
+    from readerapp.store.backups import Backup
 
 DB_FILE = "library.sqlite3"
 
@@ -480,8 +480,13 @@ class Library:
         try:
             with self.db.session() as session:
                 check_database(session, report, repair)
-        except DatabaseError as exc:
-            report.findings.append(Finding("database", f"the database cannot be read: {exc.orig}"))
+        except LibraryError as exc:
+            report.findings.append(Finding("database", str(exc)))
+        if report.damaged:
+            if self._db_file is not None:
+                from readerapp.store.backups import restore_advice
+
+                report.notes.append(restore_advice(self.path / "backups"))
             return report
         if not (self.path / "index").exists() and not repair:
             report.notes.append("no search index yet: it is built from the library on the first search")
@@ -783,6 +788,60 @@ class Library:
         if search is None:
             raise ReaderappError("searching is not available in this build")
         return [hit.id for hit in search(query, limit=limit or max(self.counts()["all"], 1))]
+
+    # -- backups -----------------------------------------------------------------------------------
+
+    @property
+    def _db_file(self) -> Path | None:
+        """The SQLite file, or None on a shared server (whose backups are its administrator's)."""
+        return None if self.config.database_url else self.path / DB_FILE
+
+    def backup_if_due(self) -> Backup | None:
+        """Take today's backup unless there is one, keeping the last ``backups_kept``; cheap when
+        there is (a folder listing), a file copy when not: call it from a worker once the library is
+        open. A damaged database raises a LibraryError that names the newest backup to restore."""
+        from readerapp.store.backups import backup_if_due
+
+        if self._db_file is None:
+            return None
+        return backup_if_due(self._db_file, self.path / "backups", self.config.backups_kept)
+
+    def backup_now(self) -> Backup:
+        """A backup taken now (``readerapp backup``), outside the daily rotation."""
+        from readerapp.store.backups import take_backup
+
+        if self._db_file is None:
+            raise LibraryError("a shared library is backed up by its database server's administrator")
+        return take_backup(self._db_file, self.path / "backups", "manual")
+
+    def backups(self) -> builtins.list[Backup]:
+        """Every backup of the database (daily, before a migration, before a restore), newest first."""
+        from readerapp.store.backups import list_backups
+
+        return list_backups(self.path / "backups") if self._db_file is not None else []
+
+    def restore_backup(self, path: str | Path) -> Path:
+        """Replace the database by the backup at ``path``; returns where the current one was saved first.
+
+        Every connection of this Library is closed and reopened (a backup from an older schema is
+        migrated), and the search index is dropped to be rebuilt from the restored papers on the next
+        search. Other processes must have the library closed.
+        """
+        from readerapp.store import backups
+
+        if self._db_file is None:
+            raise LibraryError("a shared library is restored by its database server's administrator")
+        if self._keeper is not None:
+            self._keeper.close()
+            self._keeper = None
+        self.db.close()
+        try:
+            saved = backups.restore(self._db_file, Path(path), self.path / "backups", self.path / "index")
+        finally:
+            self.db = Database.open_sqlite(self._db_file, self.path / "backups")
+        with self.db.session() as session:
+            self.user_id = notes_and_tags.user_id_for(session, self.config.user_name)
+        return saved
 
 
 def _check_state(state: str | None, required: bool = False) -> None:

@@ -53,6 +53,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sync_on_start", "daily", "Sync when the app starts: 'daily', 'always' or 'never'."),
     Setting("database_url", "", "SQLAlchemy URL of a shared database instead of the local file."),
     Setting("theme", "system", "Colour theme of the app: 'system' (follow the desktop), 'light' or 'dark'."),
+    Setting("backups_kept", 7, "How many daily backups of the library database to keep (0: none)."),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -89,6 +90,7 @@ class Config:
     contact: str = ""
     theme: str = "system"
     pdf_name: str = PDF_NAME_DEFAULT
+    backups_kept: int = 7
 
     @property
     def settings_file(self) -> Path:

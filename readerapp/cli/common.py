@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from readerapp.api import Library
+from readerapp.errors import LibraryError
 from readerapp.progress import Progress, no_progress
 
 Handler = Callable[[argparse.Namespace, Library], int]
@@ -27,9 +28,18 @@ def with_library(handler: Handler) -> Callable[[argparse.Namespace], int]:
 
     def run(args: argparse.Namespace) -> int:
         with open_library(args) as library:
+            _daily_backup(library)
             return handler(args, library)
 
     return run
+
+
+def _daily_backup(library: Library) -> None:
+    """The first command of the day backs the database up; a failed backup warns, the command runs."""
+    try:
+        library.backup_if_due()
+    except LibraryError as exc:
+        print(f"readerapp: warning: {exc}", file=sys.stderr)
 
 
 def print_json(value: Any) -> None:

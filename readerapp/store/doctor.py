@@ -30,6 +30,11 @@ class DoctorReport:
     def consistent(self) -> bool:
         return all(f.repaired for f in self.findings)
 
+    @property
+    def damaged(self) -> bool:
+        """The database file itself is broken: nothing but a backup repairs it."""
+        return any(f.check in ("integrity", "database") and not f.repaired for f in self.findings)
+
 
 def check_database(session: Session, report: DoctorReport, repair: bool) -> None:
     """SQLite integrity, foreign keys, schema revision, and runs left ``running`` by a crash."""
