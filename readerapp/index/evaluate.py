@@ -67,6 +67,14 @@ class SegmentCache:
                 self._size -= len(ids)
         return found
 
+    def retain(self, segment_ids: set[str]) -> None:
+        """Forget segments merged away or deleted since (called when a new searcher opens)."""
+        with self._lock:
+            for gone in [k for k in self._postings if k[0] not in segment_ids]:
+                self._size -= len(self._postings.pop(gone)[0])
+            for key in [k for k in self._arrays if k[0] not in segment_ids]:
+                del self._arrays[key]
+
     def array(self, leaf: IndexReader, name: str, load: Any) -> Any:
         key = (_segment_id(leaf), name)
         found = self._arrays.get(key)
@@ -129,6 +137,7 @@ class Evaluator:
             if leaf.has_deletions():
                 live[list(leaf.segment().deleted_docs())] = False
             self.segments.append(_Segment(leaf, offset, size, live))
+        cache.retain({_segment_id(seg.leaf) for seg in self.segments})
 
     # -- ranking ---------------------------------------------------------------------------------
 
@@ -138,7 +147,7 @@ class Evaluator:
         """Global doc numbers of the best ``top`` matches, best first, and their scores (``key``: a
         numeric column to order by instead, highest first). ``masks`` must hold, ``negative`` not."""
         all_docs: list[Ints] = [np.empty(0, np.int64)]
-        all_keys: list[Floats] = [np.empty(0, np.float32)]
+        all_keys: list[npt.NDArray[np.float64]] = [np.empty(0, np.float64)]
         all_scores: list[Floats] = [np.empty(0, np.float32)]
         for seg in self.segments:
             scores, match = self._node(seg, query)
@@ -150,7 +159,8 @@ class Evaluator:
             docs = np.flatnonzero(match)
             all_docs.append(docs + seg.offset)
             all_scores.append(scores[docs])
-            all_keys.append(self._column(seg, key)[docs].astype(np.float32) if key else scores[docs])
+            # float64: dates as YYYYMMDD need more precision than float32 holds
+            all_keys.append((self._column(seg, key)[docs] if key else scores[docs]).astype(np.float64))
         docs, keys, scores = np.concatenate(all_docs), np.concatenate(all_keys), np.concatenate(all_scores)
         if len(docs) > top:  # only the best need sorting
             best = np.argpartition(-keys, top - 1)[:top]
