@@ -263,8 +263,14 @@ class Actions:
 
     @command("export", menu="Library", title="Export…")
     def export(self) -> None:
-        """Export papers and annotations (arrives with the export feature)."""
-        self._status("Export is not part of this build yet; use `readerapp export` when it lands.")
+        """Export papers with their tags, notes and highlights: scope, format, destination, preview."""
+        from readerapp.ui.export_dialog import ExportDialog, scope_for_view
+
+        scope = scope_for_view(self.w.view.kind, self.w.view.value)
+        dialog = ExportDialog(self.library, self.w.workers, self.w.targets(), scope, parent=self.w)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.exported.connect(self._status)
+        dialog.open()
 
     @command("quit", menu="Library", title="Quit")
     def quit(self) -> None:

@@ -49,6 +49,20 @@ _SCOPES = [  # (label, kind): "selection" is the ids the window passed in
 ]
 
 
+def scope_for_view(kind: str, value: str = "") -> Scope | None:
+    """The export scope matching the window's view (``tag:llm`` -> tag llm), or None for a view no
+    scope expresses (starred, a feed day, For you)."""
+    if kind in STATES:
+        return Scope.of("state", kind)
+    if kind == "all":
+        return Scope.all()
+    if kind in ("tag", "collection") and value:
+        return Scope.of(kind, value)
+    if kind == "search" and value.strip():
+        return Scope.of("query", value)
+    return None
+
+
 class ExportDialog(QDialog):
     """``exported(summary)`` once a file or vault is written."""
 

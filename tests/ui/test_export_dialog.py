@@ -10,10 +10,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
+from ui_support import keys
 
 from readerapp import Library
 from readerapp.export.scope import Scope
-from readerapp.ui.export_dialog import ExportDialog
+from readerapp.ui.app import Session
+from readerapp.ui.export_dialog import ExportDialog, scope_for_view
 from readerapp.ui.workers import Workers
 
 
@@ -88,3 +90,24 @@ def test_a_preselected_scope_and_a_default_destination_in_the_library(
     with qtbot.waitSignal(opened.exported, timeout=10_000):
         opened.start_export()
     assert (library.path / "exports" / "to read.md").read_text(encoding="utf-8").count("\n## ") == 3
+
+
+def test_ctrl_e_in_the_window_opens_the_dialog_on_the_current_view(qtbot: QtBot, session: Session) -> None:
+    window = session.window
+    keys(qtbot, window.table, "Ctrl+E")
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(ExportDialog)))
+    opened = next(d for d in window.findChildren(ExportDialog) if d.isVisible())
+    assert opened.scope_kind.currentData() == "state" and opened.scope_value.currentText() == "inbox"
+    assert opened.selection == window.targets()
+    qtbot.waitUntil(lambda: opened.preview.toPlainText().startswith("# State: inbox"))
+    qtbot.keyClick(opened, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not opened.isVisible())
+
+
+def test_views_map_to_export_scopes() -> None:
+    assert scope_for_view("reading") == Scope.of("state", "reading")
+    assert scope_for_view("tag", "llm") == Scope.of("tag", "llm")
+    assert scope_for_view("collection", "Group") == Scope.of("collection", "Group")
+    assert scope_for_view("search", "diffusion") == Scope.of("query", "diffusion")
+    assert scope_for_view("all") == Scope.all()
+    assert scope_for_view("starred") is None and scope_for_view("day", "2025-09-16") is None
