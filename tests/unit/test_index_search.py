@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -223,3 +223,11 @@ def test_a_new_index_is_empty(tmp_path: Path) -> None:
     assert index.doc_count() == 0
     assert index.search("anything") == []
     assert index.stamps() == {}
+
+
+def test_date_sort_tells_neighbouring_days_apart(tmp_path: Path) -> None:
+    base = fixture_documents()[:3]
+    days = [datetime(2025, 9, d, tzinfo=UTC) for d in (29, 30, 28)]
+    docs = [changed(doc, published=day, abstract="quokka") for doc, day in zip(base, days, strict=True)]
+    index = build_index(tmp_path / "index", docs)
+    assert ids(index, "quokka", sort="date") == [base[1]["id"], base[0]["id"], base[2]["id"]]
