@@ -1,0 +1,75 @@
+"""What the reliability tests share: how long the soak runs last, the CLI in a subprocess, a big
+generated feed, and damaging a database file on purpose.
+
+``READERAPP_SOAK_SECONDS`` (``make soak`` sets it) is read when the module is imported, before the
+suite's autouse fixture clears every ``READERAPP_*`` variable.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.e2e.cli_support import ROOT
+
+SOAK_SECONDS = float(os.environ.get("READERAPP_SOAK_SECONDS", "0") or 0)
+soak = pytest.mark.skipif(SOAK_SECONDS <= 0, reason="a soak run: make soak (READERAPP_SOAK_SECONDS)")
+
+
+def durations(short: float) -> list[object]:
+    """Parameters for a timed test: ``short`` in every run, the soak length only under ``make soak``."""
+    return [short, pytest.param(SOAK_SECONDS, marks=[pytest.mark.soak, soak], id="soak")]
+
+
+def cli_command(library: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "readerapp", "--library", str(library), *args]
+
+
+def cli_env(**settings: str) -> dict[str, str]:
+    """The test's environment (the conftest already pointed every endpoint at loopback) plus settings."""
+    env = dict(os.environ)
+    env.update({f"READERAPP_{key.upper()}": value for key, value in settings.items()})
+    return env
+
+
+def run(
+    cmd: list[str], env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout)
+
+
+def synth() -> ModuleType:
+    """The benchmark's synthetic Daily Papers generator (deterministic for a seed)."""
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def checkpoint(db_path: Path) -> None:
+    """Move every committed page from the WAL into the database file, so damage to the file sticks."""
+    conn = sqlite3.connect(db_path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def overwrite_pages(db_path: Path, first_page: int, pages: int, fill: bytes = b"\xa5") -> None:
+    """Scribble over ``pages`` pages of the file from ``first_page`` (0 is the header page)."""
+    page_size = 4096
+    with db_path.open("r+b") as fh:
+        fh.seek(first_page * page_size)
+        fh.write(fill * (page_size * pages))
+
+
+def middle_page(db_path: Path) -> int:
+    return db_path.stat().st_size // 4096 // 2
