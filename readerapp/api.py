@@ -784,10 +784,7 @@ class Library:
 
     def _search_ids(self, query: str, limit: int | None = None) -> builtins.list[str]:
         """Every paper a query finds, best first; ``limit`` caps it (a check needs one hit)."""
-        search = getattr(self, "search", None)  # the search feature's Library.search, once it lands
-        if search is None:
-            raise ReaderappError("searching is not available in this build")
-        return [hit.id for hit in search(query, limit=limit or max(self.counts()["all"], 1))]
+        return [hit.id for hit in self.search(query, limit=limit or max(self.counts()["all"], 1))]
 
     # -- backups -----------------------------------------------------------------------------------
 

@@ -57,6 +57,8 @@ def test_export_every_format_and_errors(tmp_path: Path) -> None:
     assert [i["id"] for i in json.loads((out / "x.csl-json").read_text(encoding="utf-8"))] == [
         "anon2024braces"
     ]
+    found = run_cli(library, "export", "--query", "lottery", "-f", "markdown", "-o", str(out / "q.md"))
+    assert found.stdout.startswith("exported 2 papers") and "# Search: lottery" in (out / "q.md").read_text()
     vault = run_cli(library, "export", "--all", "--format", "obsidian", "-o", str(out / "vault"))
     assert "4 new" in vault.stdout and len(list((out / "vault").glob("*.md"))) == 4
 

@@ -93,7 +93,6 @@ def test_saved_search_rename_and_delete(seeded: Library) -> None:
     assert "Sparse" not in [c.name for c in seeded.collections()]
 
 
-@pytest.mark.skipif(not hasattr(Library, "search"), reason="Library.search lands with the search feature")
 def test_saved_search_is_a_live_collection(seeded: Library) -> None:
     assert sorted(seeded.collection_ids("Pruning")) == ["1803.03635", "1812.00001"]
     seeded.tag(["2401.00001"], add=["pruning"])
