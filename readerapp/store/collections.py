@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from readerapp.errors import NotFoundError, ReaderappError
@@ -46,12 +46,17 @@ def append_papers(session: Session, collection: Collection, paper_ids: Iterable[
     next_position = (position or 0) + 1
     added = []
     for paper_id in paper_ids:
-        if paper_id in present:
-            continue
-        session.add(CollectionItem(collection_id=collection.id, paper_id=paper_id, position=next_position))
-        present.add(paper_id)
-        added.append(paper_id)
-        next_position += 1
+        if paper_id not in present:
+            present.add(paper_id)
+            added.append(paper_id)
+    if added:  # one executemany: a collection made from a whole view may hold thousands
+        session.execute(
+            insert(CollectionItem),
+            [
+                {"collection_id": collection.id, "paper_id": pid, "position": n}
+                for n, pid in enumerate(added, next_position)
+            ],
+        )
     return added
 
 
