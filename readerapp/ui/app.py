@@ -25,6 +25,7 @@ from readerapp.ui.catalog import catalog
 from readerapp.ui.commands import CommandRegistry
 from readerapp.ui.keymap import Keymap, KeyParser
 from readerapp.ui.qtkeys import KeyDispatcher
+from readerapp.ui.smoke import quit_when_shown
 from readerapp.ui.window import MainWindow, state_file
 from readerapp.ui.workers import Workers
 
@@ -131,6 +132,7 @@ def run(library_path: str | os.PathLike[str] | None = None) -> int:
     session.window.show()
     session.window.activateWindow()
     session.window.table.setFocus()
+    quit_when_shown(app, session.window)
     session.start()
     try:
         return app.exec()

@@ -1,0 +1,128 @@
+"""Smoke test of a built readerapp: the CLI, the migrations, the index workers and the window.
+
+``python packaging/smoke.py [COMMAND...]`` runs COMMAND (default: the bundled ``dist/readerapp/readerapp``)
+the way a user would, each step on a fresh library in a temporary folder, and exits 1 if any fails.
+The same script checks ``python -m readerapp`` in the test suite, so it is known to work before a build.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "dist" / "readerapp" / "readerapp"
+SAMPLE = ROOT / "resources" / "sample_feed.json"
+# More papers than readerapp.index.writer.PARALLEL_FROM, so a rebuild starts its spawned workers:
+# in a frozen app they re-run the executable, which only works through freeze_support().
+PARALLEL_PAPERS = 5_200
+STEP_TIMEOUT = 180.0
+
+
+class SmokeFailure(Exception):
+    """One step did not behave: the message says what was run and what came back."""
+
+
+class Smoke:
+    """Runs the app under test with a library folder and the environment a headless machine needs."""
+
+    def __init__(self, command: Sequence[str], workdir: Path) -> None:
+        program, *rest = command
+        # Steps run inside ``workdir``; a relative program path (not a symlink target) is kept usable.
+        self.command = [str(Path(program).absolute()) if os.sep in program else program, *rest]
+        self.workdir = workdir
+        self.env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "READERAPP_SMOKE": "1"}
+        self.env.pop("READERAPP_LIBRARY", None)
+        self.env.pop("READERAPP_DATABASE_URL", None)
+
+    def run(self, *args: str, library: str | None = None) -> subprocess.CompletedProcess[str]:
+        """Run the app with ``args``; a non-zero exit is a failure with the app's own error output."""
+        argv = [*self.command, *(["--library", str(self.workdir / library)] if library else []), *args]
+        try:
+            result = subprocess.run(
+                argv, capture_output=True, text=True, env=self.env, cwd=self.workdir, timeout=STEP_TIMEOUT
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise SmokeFailure(f"{' '.join(args)}: no exit within {STEP_TIMEOUT:.0f} s") from exc
+        except OSError as exc:
+            raise SmokeFailure(f"cannot run {argv[0]}: {exc}") from exc
+        if result.returncode != 0:
+            raise SmokeFailure(f"{' '.join(args)}: exit {result.returncode}\n{result.stderr.strip()}")
+        return result
+
+    def version(self) -> str:
+        out = self.run("--version").stdout.strip()
+        if not out.startswith("readerapp "):
+            raise SmokeFailure(f"--version printed {out!r}")
+        return out
+
+    def import_and_list(self) -> str:
+        """A new library runs every migration (found inside the bundle), imports and lists the papers."""
+        self.run("import", str(SAMPLE), library="cli")
+        papers = json.loads(self.run("list", "--json", library="cli").stdout)
+        expected = len(json.loads(SAMPLE.read_text(encoding="utf-8")))
+        if len(papers) != expected:
+            raise SmokeFailure(f"list --json gave {len(papers)} papers, expected {expected}")
+        self.run("doctor", library="cli")
+        return f"{len(papers)} papers imported, listed, doctor passes"
+
+    def parallel_index(self) -> str:
+        """A rebuild big enough for worker processes, then a search that must find a known title."""
+        feed = self.workdir / "many.json"
+        feed.write_text(json.dumps(many_papers(PARALLEL_PAPERS)), encoding="utf-8")
+        self.run("import", str(feed), library="many")
+        self.run("reindex", library="many")
+        hits = self.run("search", "title:reliably", library="many").stdout
+        if "2401.00000" not in hits:
+            raise SmokeFailure(f"search after reindex missed a known paper:\n{hits[:500]}")
+        return f"{PARALLEL_PAPERS} papers indexed by worker processes and found"
+
+    def window(self) -> str:
+        """The window on an empty library: first-launch sample, first view shown, then a clean quit."""
+        out = self.run("gui", library="gui").stdout
+        if "smoke: window shown" not in out:
+            raise SmokeFailure(f"gui quit without showing papers:\n{out}")
+        return out.strip().removeprefix("readerapp: smoke: ")
+
+
+def many_papers(count: int) -> list[dict[str, object]]:
+    """``count`` Daily Papers entries: the sample day's entries again under new arXiv ids."""
+    sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    entries = []
+    for n in range(count):
+        entry = copy.deepcopy(sample[n % len(sample)])
+        entry["paper"]["id"] = f"2401.{n:05d}"
+        entry["title"] = entry["paper"]["title"] = f"{entry['paper']['title']} ({n})"
+        entries.append(entry)
+    return entries
+
+
+def main(argv: Sequence[str]) -> int:
+    command = list(argv) or [str(BUNDLED)]
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="readerapp-smoke-") as tmp:
+        smoke = Smoke(command, Path(tmp))
+        steps: list[tuple[str, Callable[[], str]]] = [
+            ("version", smoke.version),
+            ("import/list/doctor", smoke.import_and_list),
+            ("parallel index", smoke.parallel_index),
+            ("window", smoke.window),
+        ]
+        for name, step in steps:
+            try:
+                print(f"ok   {name}: {step()}", flush=True)
+            except SmokeFailure as exc:
+                failed += 1
+                print(f"FAIL {name}: {exc}", flush=True)
+    print(f"bundle smoke: {len(steps) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
