@@ -30,5 +30,10 @@ bench-import: $(STAMP)
 bench-search: $(STAMP)
 	$(PY) benchmarks/search_bench.py
 
+# The reliability suite at length: every timed run lasts $(SOAK_SECONDS) s (a short run is part of `make test`).
+SOAK_SECONDS ?= 60
+soak: $(STAMP)
+	READERAPP_SOAK_SECONDS=$(SOAK_SECONDS) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider -m soak --timeout 3600 tests/reliability
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
