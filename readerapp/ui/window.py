@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from readerapp.paper import Paper
+from readerapp.store.collections import CollectionInfo
 from readerapp.ui import theme
 from readerapp.ui.catalog import Entry
 from readerapp.ui.detail_html import paper_html
@@ -74,6 +75,10 @@ class MessageBar(QFrame):
     def show_message(self, text: str) -> None:
         self.label.setText(text)
         self.show()
+
+
+# What the sidebar shows: counts, tags, recent feed days, collections and saved searches.
+SidebarData = tuple[dict[str, int], dict[str, int], list[tuple[date, int]], list[CollectionInfo]]
 
 
 class MainWindow(QMainWindow):
@@ -322,14 +327,17 @@ class MainWindow(QMainWindow):
         task.done.connect(self._counts_arrived)
         task.failed.connect(self.report_error)
 
-    def _all_counts(self) -> tuple[dict[str, int], dict[str, int], list[tuple[date, int]]]:
-        return self.library.counts(), self.library.tag_counts(), self.library.feed_days()
+    def _all_counts(self) -> SidebarData:
+        library = self.library
+        return library.counts(), library.tag_counts(), library.feed_days(), library.collections()
 
-    def _counts_arrived(self, answer: tuple[dict[str, int], dict[str, int], list[tuple[date, int]]]) -> None:
-        counts, tags, days = answer
+    def _counts_arrived(self, answer: SidebarData) -> None:
+        counts, tags, days, collections = answer
         self.tag_names = list(tags)
         self.show_counts(counts)
-        self.sidebar_model.update(counts, tags, days)
+        self.sidebar_model.update(counts, tags, days,
+                                  [(c.name, c.count or 0) for c in collections if not c.live],
+                                  [c.query for c in collections if c.query is not None])
         self.sidebar.expandAll()
         self._sync_sidebar_selection()
         emit(self.counts_loaded)

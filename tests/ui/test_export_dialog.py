@@ -16,6 +16,7 @@ from readerapp import Library
 from readerapp.export.scope import Scope
 from readerapp.ui.app import Session
 from readerapp.ui.export_dialog import ExportDialog, scope_for_view
+from readerapp.ui.views import View
 from readerapp.ui.workers import Workers
 
 
@@ -111,3 +112,16 @@ def test_views_map_to_export_scopes() -> None:
     assert scope_for_view("search", "diffusion") == Scope.of("query", "diffusion")
     assert scope_for_view("all") == Scope.all()
     assert scope_for_view("starred") is None and scope_for_view("day", "2025-09-16") is None
+
+
+def test_the_sidebar_lists_collections_and_saved_searches(qtbot: QtBot, session: Session) -> None:
+    window, library = session.window, session.window.library
+    library.add_to_collection("Group", library.list_ids()[3:5])
+    library.save_search("Diffusion papers", "diffusion")
+    with qtbot.waitSignal(window.counts_loaded, timeout=5000):
+        window.refresh_counts()
+    assert window.sidebar_model.index_of("collection:Group").isValid()
+    assert window.sidebar_model.index_of("search:diffusion").isValid()
+    with qtbot.waitSignal(window.view_loaded, timeout=5000):
+        window.show_view(View("collection", "Group"))
+    assert window.model.ids == library.collection_ids("Group")
