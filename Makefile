@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck bench bench-import bench-search bench-ui soak bundle clean
+.PHONY: run test lint typecheck bench bench-import bench-search bench-ui soak bundle bundle-smoke clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,21 @@ bench-search: $(STAMP)
 SOAK_SECONDS ?= 60
 soak: $(STAMP)
 	READERAPP_SOAK_SECONDS=$(SOAK_SECONDS) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider -m soak --timeout 3600 tests/reliability
+
+BUNDLE_STAMP := $(VENV)/.bundle-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+$(BUNDLE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[bundle]"
+	rm -f $(VENV)/.bundle-* && touch $@
+
+# The one-folder desktop app in dist/readerapp/ (build.spec; size and build time in docs/benchmarks.md).
+bundle: $(BUNDLE_STAMP)
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller build.spec
+
+# Run the bundled binary as a user would, offscreen: CLI, migrations, index workers, the window.
+bundle-smoke: $(STAMP)
+	test -x dist/readerapp/readerapp || $(MAKE) bundle
+	$(PY) packaging/smoke.py dist/readerapp/readerapp
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -23,6 +23,7 @@ SAMPLE = ROOT / "resources" / "sample_feed.json"
 # in a frozen app they re-run the executable, which only works through freeze_support().
 PARALLEL_PAPERS = 5_200
 STEP_TIMEOUT = 180.0
+CLOSED_PORT = "http://127.0.0.1:9"
 
 
 class SmokeFailure(Exception):
@@ -37,9 +38,20 @@ class Smoke:
         # Steps run inside ``workdir``; a relative program path (not a symlink target) is kept usable.
         self.command = [str(Path(program).absolute()) if os.sep in program else program, *rest]
         self.workdir = workdir
-        self.env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "READERAPP_SMOKE": "1"}
-        self.env.pop("READERAPP_LIBRARY", None)
-        self.env.pop("READERAPP_DATABASE_URL", None)
+        # Headless, apart from the user's own settings and libraries, and never on the internet: no
+        # sync at start, and every feed address on a closed loopback port.
+        self.env = {key: value for key, value in os.environ.items() if not key.startswith("READERAPP_")}
+        self.env.update(
+            QT_QPA_PLATFORM="offscreen",
+            READERAPP_SMOKE="1",
+            READERAPP_SYNC_ON_START="never",
+            READERAPP_HF_URL=CLOSED_PORT,
+            READERAPP_ARXIV_API_URL=CLOSED_PORT,
+            READERAPP_ARXIV_RSS_URL=CLOSED_PORT,
+            READERAPP_PDF_URL=CLOSED_PORT + "/pdf/{id}",
+            XDG_CONFIG_HOME=str(workdir / "config"),
+            XDG_DATA_HOME=str(workdir / "data"),
+        )
 
     def run(self, *args: str, library: str | None = None) -> subprocess.CompletedProcess[str]:
         """Run the app with ``args``; a non-zero exit is a failure with the app's own error output."""
@@ -55,6 +67,17 @@ class Smoke:
         if result.returncode != 0:
             raise SmokeFailure(f"{' '.join(args)}: exit {result.returncode}\n{result.stderr.strip()}")
         return result
+
+    def bundled_files(self) -> str:
+        """Every file the app loads by path (resources, Alembic scripts) is inside a bundle."""
+        inside = Path(self.command[0]).parent / "_internal"
+        if not inside.is_dir():
+            return "not a bundle: nothing to compare"
+        wanted = [*_files(ROOT / "resources"), *_files(ROOT / "readerapp" / "store" / "migrations")]
+        missing = [name for name in wanted if not (inside / name).is_file()]
+        if missing:
+            raise SmokeFailure("missing from the bundle: " + ", ".join(missing))
+        return f"{len(wanted)} resource and migration files present"
 
     def version(self) -> str:
         out = self.run("--version").stdout.strip()
@@ -91,6 +114,12 @@ class Smoke:
         return out.strip().removeprefix("readerapp: smoke: ")
 
 
+def _files(folder: Path) -> list[str]:
+    """The checkout's files in ``folder`` (no caches), as paths from the checkout's root."""
+    files = (path for path in folder.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
+    return sorted(str(path.relative_to(ROOT)) for path in files)
+
+
 def many_papers(count: int) -> list[dict[str, object]]:
     """``count`` Daily Papers entries: the sample day's entries again under new arXiv ids."""
     sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
@@ -110,6 +139,7 @@ def main(argv: Sequence[str]) -> int:
         smoke = Smoke(command, Path(tmp))
         steps: list[tuple[str, Callable[[], str]]] = [
             ("version", smoke.version),
+            ("bundled files", smoke.bundled_files),
             ("import/list/doctor", smoke.import_and_list),
             ("parallel index", smoke.parallel_index),
             ("window", smoke.window),
