@@ -32,6 +32,7 @@ _SPECIALS = {
     "^": r"\textasciicircum{}",
     "~": r"\textasciitilde{}",
 }
+_BRACE_RE = re.compile(r"[{}]")
 _TOKEN_RE = re.compile(r"[{}\\%&$#_^~]|--|''|``")
 _LIGATURES = {"--": "-{}-", "''": "'{}'", "``": "`{}`"}
 _BRACE = {"{": (r"\{", r"\textbraceleft{}"), "}": (r"\}", r"\textbraceright{}")}
@@ -41,18 +42,20 @@ def _matched_braces(text: str) -> set[int]:
     """Positions of braces that close or are closed by another: those may stay as ``\\{ \\}``."""
     opened: list[int] = []
     matched: set[int] = set()
-    for i, char in enumerate(text):
-        if char == "{":
-            opened.append(i)
-        elif char == "}" and opened:
-            matched.update((opened.pop(), i))
+    for brace in _BRACE_RE.finditer(text):
+        if brace.group() == "{":
+            opened.append(brace.start())
+        elif opened:
+            matched.update((opened.pop(), brace.start()))
     return matched
 
 
 def latex_escape(text: str) -> str:
     """``text`` (whitespace folded) as LaTeX that typesets to the same characters."""
     flat = " ".join(text.split())
-    matched = _matched_braces(flat)
+    if not _TOKEN_RE.search(flat):
+        return flat
+    matched = _matched_braces(flat) if "{" in flat else set()
 
     def replace(found: re.Match[str]) -> str:
         token = found.group()
