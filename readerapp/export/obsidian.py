@@ -23,7 +23,8 @@ from readerapp.ids import safe_filename
 from readerapp.paper import Paper
 from readerapp.progress import Progress, no_progress
 
-BEGIN = "%% readerapp:begin (a re-export replaces this block; write your own text outside it) %%"
+_BEGIN_TAG = "%% readerapp:begin"
+BEGIN = _BEGIN_TAG + " (a re-export replaces this block; write your own text outside it) %%"
 END = "%% readerapp:end %%"
 OWNED_KEYS = ("id", "title", "authors", "year", "tags", "url", "state", "starred")
 _TITLE_CHARS = 80
@@ -126,7 +127,7 @@ def merge_front_matter(existing: list[str] | None, owned: dict[str, str]) -> str
 
 def merge_body(rest: str, block: str) -> str:
     """Replace the generated block in the body; a body without one gets it appended."""
-    start = rest.find(BEGIN.split(" (")[0])
+    start = rest.find(_BEGIN_TAG)
     end = rest.find(END, start) if start != -1 else -1
     if start == -1 or end == -1:
         return (rest.rstrip("\n") + "\n\n" if rest.strip() else "") + block + "\n"
@@ -135,13 +136,13 @@ def merge_body(rest: str, block: str) -> str:
 
 def render_file(paper: Paper, existing: str | None) -> str:
     """A paper's file: new, or ``existing`` with readerapp's parts brought up to date."""
-    front, rest = _split_front_matter(existing or "")
+    front, rest = _split_front_matter((existing or "").replace("\r\n", "\n"))  # a Windows editor's lines
     return merge_front_matter(front, front_matter_blocks(paper)) + merge_body(rest, generated_block(paper))
 
 
 def _front_matter_id(path: Path) -> str | None:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
     except (OSError, UnicodeDecodeError):
         return None
     front, _rest = _split_front_matter(text)
@@ -152,7 +153,7 @@ def _front_matter_id(path: Path) -> str | None:
                 found = json.loads(value)
             except ValueError:
                 found = value.strip("'\"")
-            return found if isinstance(found, str) and BEGIN.split(" (")[0] in text else None
+            return found if isinstance(found, str) and _BEGIN_TAG in text else None
     return None
 
 

@@ -85,3 +85,17 @@ def test_a_scope_export_never_deletes_other_papers_files(seeded: Library, tmp_pa
     result = seeded.export(Scope.of("tag", "pruning"), "obsidian", vault)
     assert result.papers == 2 and result.unchanged == 2
     assert len(list(vault.glob("*.md"))) == 4
+
+
+def test_a_file_saved_with_windows_line_ends_is_still_updated_in_place(
+    seeded: Library, tmp_path: Path
+) -> None:
+    vault = tmp_path / "vault"
+    seeded.export(Scope.ids(["1812.00001"]), "obsidian", vault)
+    (path,) = vault.glob("*.md")
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n") + b"Mine.\r\n")
+    seeded.star(["1812.00001"])
+    result = seeded.export(Scope.ids(["1812.00001"]), "obsidian", vault)
+    assert result.updated == 1 and list(vault.glob("*.md")) == [path]
+    text = path.read_text(encoding="utf-8")
+    assert text.count("---\n") == 2 and "starred: true" in text and "Mine." in text
