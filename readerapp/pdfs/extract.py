@@ -20,7 +20,7 @@ def page_texts(path: Path) -> Iterator[str]:
         try:
             for number in range(doc.page_count):
                 with LOCK:
-                    text = doc.load_page(number).get_text("text", sort=True)
+                    text = doc.load_page(number).get_text("text")
                 yield text
         finally:
             with LOCK:

@@ -44,12 +44,14 @@ class PageRenderer(QThread):
         self._cond = threading.Condition()
         self._wanted: list[tuple[int, float]] = []
         self._query: str | None = None
+        self._rendering: tuple[int, float] | None = None
         self._stopping = False
 
     def want(self, requests: list[tuple[int, float]]) -> None:
-        """Render these (page, scale) pairs in this order, instead of whatever was asked before."""
+        """Render these (page, scale) pairs in this order, instead of whatever was asked before (the
+        page being rendered right now is not asked twice: its image is on its way)."""
         with self._cond:
-            self._wanted = list(requests)
+            self._wanted = [r for r in requests if r != self._rendering]
             self._cond.notify()
 
     def find(self, query: str) -> None:
@@ -91,12 +93,15 @@ class PageRenderer(QThread):
                 if self._stopping:
                     return
                 query, self._query = self._query, None
-                job = self._wanted.pop(0) if query is None else None
+                job = self._rendering = self._wanted.pop(0) if query is None else None
             if query is not None:
                 emit(self.found, query, self._find(doc, query))
             elif job is not None:
                 page, scale = job
-                emit(self.rendered, page, scale, self._render(fitz, doc, page, scale))
+                image = self._render(fitz, doc, page, scale)
+                emit(self.rendered, page, scale, image)
+                with self._cond:
+                    self._rendering = None
 
     @staticmethod
     def _render(fitz: Any, doc: Any, page: int, scale: float) -> QImage:

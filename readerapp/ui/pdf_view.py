@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from readerapp.pdfs.position import MAX_ZOOM, MIN_ZOOM, PdfPosition, zoom_factor
 from readerapp.ui.pdf_render import Hit, PageRenderer
+from readerapp.ui.pdf_singletons import pin_singletons
 from readerapp.ui.signals import emit
 
 MARGIN = 12  # pixels around the column of pages
@@ -98,6 +99,7 @@ class PdfView(QAbstractScrollArea):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        pin_singletons()  # painting and scrolling make thousands of void Qt calls a second
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # fit width stays put
         self.viewport().setAutoFillBackground(False)
@@ -106,6 +108,7 @@ class PdfView(QAbstractScrollArea):
         self.hits: list[Hit] = []
         self.hit_index = -1
         self._renderer: PageRenderer | None = None
+        self._asked: list[tuple[int, float]] = []
         self._sizes: list[tuple[float, float]] = []
         self._tops: list[int] = []
         self._zoom = "width"
@@ -147,7 +150,7 @@ class PdfView(QAbstractScrollArea):
             self._renderer.wait()
             self._renderer.deleteLater()
             self._renderer = None
-        self._sizes, self._tops, self.hits, self.hit_index = [], [], [], -1
+        self._sizes, self._tops, self.hits, self.hit_index, self._asked = [], [], [], -1, []
         self.cache.clear()
         self.path = None
         self.viewport().update()
@@ -365,7 +368,9 @@ class PdfView(QAbstractScrollArea):
             cached = self.cache.get(page)
             if cached is None or cached[0] != scale:
                 wanted.append((page, scale))
-        self._renderer.want(wanted)
+        if wanted != self._asked:
+            self._asked = wanted
+            self._renderer.want(wanted)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self.viewport())
