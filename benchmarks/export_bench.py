@@ -7,9 +7,11 @@ Usage: ``python benchmarks/export_bench.py [N]`` (default 10,000). Uses the synt
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -45,7 +47,7 @@ def main() -> int:
     folder = DATA / f"export-bench-{n}"
     shutil.rmtree(folder, ignore_errors=True)
     out = folder / "out"
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}; {date.today()}; load average {os.getloadavg()[0]:.1f}")
     with Library.open(folder / "library") as lib:
         lib.import_file(synthetic_file(n))
         ids = lib.list_ids()
@@ -69,6 +71,7 @@ def main() -> int:
                 f" ({result.created} new, {result.unchanged} unchanged files)" if fmt == "obsidian" else ""
             )
             print(f"{fmt:>9}: {seconds:5.2f} s, {size / 2**20:6.1f} MiB{extra}")
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
     return 0
 
 
