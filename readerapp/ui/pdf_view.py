@@ -255,7 +255,7 @@ class PdfView(QAbstractScrollArea):
         if not self._tops:
             return self._pending or PdfPosition(zoom=self._zoom)
         y = self.verticalScrollBar().value()
-        page = self._page_at(y)
+        page = self._page_at(y + MARGIN)  # a page shown from its top edge (see _scroll_to) counts
         offset = (y - self._tops[page]) / max(self._page_height(page), 1)
         return PdfPosition(page, min(max(offset, 0.0), 1.0), self._zoom)
 
