@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,7 +119,10 @@ class _Segment:
 
 
 class Evaluator:
-    """Evaluates Whoosh query trees over every segment of a searcher (one per searcher)."""
+    """Evaluates Whoosh query trees over the whole index at once (one evaluator per searcher).
+
+    Every segment's cached pieces are laid end to end in global document numbers, so a query costs
+    the same few vector operations whether a rebuild left one segment or ten."""
 
     def __init__(self, searcher: Searcher, cache: SegmentCache) -> None:
         self.searcher = searcher
@@ -128,6 +132,7 @@ class Evaluator:
         self._idf: dict[tuple[str, str], float] = {}
         self._avg: dict[str, float] = {}
         self._columns: dict[tuple[int, str], Any] = {}
+        self._whole: dict[str, Any] = {}  # lengths, columns and filter masks over all segments
         self.segments = []
         for leaf, offset in self.reader.leaf_readers():
             size = leaf.doc_count_all()
@@ -138,6 +143,8 @@ class Evaluator:
                 live[list(leaf.segment().deleted_docs())] = False
             self.segments.append(_Segment(leaf, offset, size, live))
         cache.retain({_segment_id(seg.leaf) for seg in self.segments})
+        self.size = sum(seg.size for seg in self.segments)
+        self.live = np.concatenate([np.empty(0, np.bool_), *(seg.live for seg in self.segments)])
 
     # -- ranking ---------------------------------------------------------------------------------
 
@@ -146,27 +153,20 @@ class Evaluator:
     ) -> tuple[Ints, Floats]:
         """Global doc numbers of the best ``top`` matches, best first, and their scores (``key``: a
         numeric column to order by instead, highest first). ``masks`` must hold, ``negative`` not."""
-        all_docs: list[Ints] = [np.empty(0, np.int64)]
-        all_keys: list[npt.NDArray[np.float64]] = [np.empty(0, np.float64)]
-        all_scores: list[Floats] = [np.empty(0, np.float32)]
-        for seg in self.segments:
-            scores, match = self._node(seg, query)
-            match = match & seg.live
-            for q in masks:
-                match &= self._filter(seg, q)
-            for q in negative:
-                match &= ~self._filter(seg, q)
-            docs = np.flatnonzero(match)
-            all_docs.append(docs + seg.offset)
-            all_scores.append(scores[docs])
-            # float64: dates as YYYYMMDD need more precision than float32 holds
-            all_keys.append((self._column(seg, key)[docs] if key else scores[docs]).astype(np.float64))
-        docs, keys, scores = np.concatenate(all_docs), np.concatenate(all_keys), np.concatenate(all_scores)
+        scores, match = self._node(query)
+        match = match & self.live
+        for q in masks:
+            match &= self._filter(q)
+        for q in negative:
+            match &= ~self._filter(q)
+        docs = np.flatnonzero(match)
+        # float64: dates as YYYYMMDD need more precision than float32 holds
+        keys = (self._column(key)[docs] if key else scores[docs]).astype(np.float64)
         if len(docs) > top:  # only the best need sorting
             best = np.argpartition(-keys, top - 1)[:top]
-            docs, keys, scores = docs[best], keys[best], scores[best]
+            docs, keys = docs[best], keys[best]
         order = np.lexsort((docs, -keys))  # best first; ties by document number, so stable
-        return docs[order], scores[order]
+        return docs[order], scores[docs[order]]
 
     def column_value(self, fieldname: str, docnum: int) -> Any:
         """One document's value in a per-document column (``None`` where its segment has none).
@@ -185,51 +185,56 @@ class Evaluator:
 
     # -- query nodes -----------------------------------------------------------------------------
 
-    def _node(self, seg: _Segment, q: Query) -> tuple[Floats, Mask]:
+    def _node(self, q: Query) -> tuple[Floats, Mask]:
         if isinstance(q, Term):
-            return self._term(seg, q)
+            return self._term(q)
         if isinstance(q, AndNot):
-            scores, match = self._node(seg, q.a)
-            return scores, match & ~self._node(seg, q.b)[1]
+            scores, match = self._node(q.a)
+            return scores, match & ~self._node(q.b)[1]
         if isinstance(q, (And, Or)):
-            parts = [self._node(seg, sub) for sub in q.subqueries]
+            parts = [self._node(sub) for sub in q.subqueries]
             if not parts:
-                return _nothing(seg)
+                return self._nothing()
             scores = np.sum([p[0] for p in parts], axis=0, dtype=np.float32)
             masks = [p[1] for p in parts]
             match = np.logical_and.reduce(masks) if isinstance(q, And) else np.logical_or.reduce(masks)
             return scores, match
         if isinstance(q, Every):
-            return np.zeros(seg.size, np.float32), np.ones(seg.size, np.bool_)
+            return np.zeros(self.size, np.float32), np.ones(self.size, np.bool_)
         if isinstance(q, NumericRange):
-            return np.zeros(seg.size, np.float32), self._filter(seg, q)
+            return np.zeros(self.size, np.float32), self._filter(q)
         if type(q).__name__ == "_NullQuery":
-            return _nothing(seg)
+            return self._nothing()
         raise QueryError(f"this query form cannot be evaluated: {q!r}")
 
-    def _term(self, seg: _Segment, q: Term) -> tuple[Floats, Mask]:
+    def _nothing(self) -> tuple[Floats, Mask]:
+        return np.zeros(self.size, np.float32), np.zeros(self.size, np.bool_)
+
+    def _term(self, q: Term) -> tuple[Floats, Mask]:
         field, text = q.fieldname, q.text
-        ids, tf = self.cache.postings(seg.leaf, field, text)
-        scores = np.zeros(seg.size, np.float32)
-        match = np.zeros(seg.size, np.bool_)
+        pieces = [(seg.offset, *self.cache.postings(seg.leaf, field, text)) for seg in self.segments]
+        ids = np.concatenate([np.empty(0, np.int64), *(seg_ids + offset for offset, seg_ids, _ in pieces)])
+        tf = np.concatenate([np.empty(0, np.float32), *(seg_tf for _, _, seg_tf in pieces)])
+        scores = np.zeros(self.size, np.float32)
+        match = np.zeros(self.size, np.bool_)
         match[ids] = True
         if self.reader.schema[field].scorable:
-            lengths = self._lengths(seg, field)[ids]
-            norm = K1 * ((1 - B) + B * lengths / self._average(field))
+            norm = K1 * ((1 - B) + B * self._lengths(field)[ids] / self._average(field))
             scores[ids] = q.boost * self._idf_of(field, text) * tf * (K1 + 1) / (tf + norm)
         else:
             scores[ids] = q.boost
         return scores, match
 
-    def _filter(self, seg: _Segment, q: Query) -> Mask:
-        """A filter's mask, cached with the segment (filters never depend on other segments)."""
-        if isinstance(q, NumericRange):
-            low, high = q.start, q.end
-            return self.cache.array(
-                seg.leaf, f"range:{q.fieldname}:{low}:{high}",
-                lambda: (self._column(seg, q.fieldname) >= low) & (self._column(seg, q.fieldname) <= high),
-            )
-        return self.cache.array(seg.leaf, f"filter:{q!r}", lambda: self._node(seg, q)[1])
+    def _filter(self, q: Query) -> Mask:
+        """A filter's mask, kept for this searcher's life (filters repeat: the sidebar's views)."""
+        key = f"filter:{q!r}"
+        if key not in self._whole:
+            if isinstance(q, NumericRange):
+                column = self._column(q.fieldname)
+                self._whole[key] = (column >= q.start) & (column <= q.end)
+            else:
+                self._whole[key] = self._node(q)[1]
+        return self._whole[key]
 
     # -- statistics and columns ------------------------------------------------------------------
 
@@ -247,23 +252,27 @@ class Evaluator:
             found = self._avg[field] = max(1.0, self.reader.field_length(field) / self.total)
         return found
 
-    def _lengths(self, seg: _Segment, field: str) -> Floats:
-        def load() -> Floats:
+    def _lengths(self, field: str) -> Floats:
+        def load(seg: _Segment) -> Floats:
             raw = _numeric_column(seg.leaf, _lenfield(field), LENGTHS_COLUMN, seg.size)
             return _LENGTH_TABLE[raw.astype(np.uint8)]
 
-        return self.cache.array(seg.leaf, f"length:{field}", load)
+        return self._laid_end_to_end(f"length:{field}", load, np.float32)
 
-    def _column(self, seg: _Segment, field: str) -> Ints:
-        def load() -> Ints:
-            column = self.reader.schema[field].column_type
+    def _column(self, field: str) -> Ints:
+        column = self.reader.schema[field].column_type
+
+        def load(seg: _Segment) -> Ints:
             return _numeric_column(seg.leaf, field, column, seg.size).astype(np.int64)
 
-        return self.cache.array(seg.leaf, f"column:{field}", load)
+        return self._laid_end_to_end(f"column:{field}", load, np.int64)
 
-
-def _nothing(seg: _Segment) -> tuple[Floats, Mask]:
-    return np.zeros(seg.size, np.float32), np.zeros(seg.size, np.bool_)
+    def _laid_end_to_end(self, name: str, load: Callable[[_Segment], Any], dtype: Any) -> Any:
+        """A per-document array over all segments, from per-segment pieces cached by segment."""
+        if name not in self._whole:
+            pieces = [self.cache.array(seg.leaf, name, lambda seg=seg: load(seg)) for seg in self.segments]
+            self._whole[name] = np.concatenate([np.empty(0, dtype), *pieces])
+        return self._whole[name]
 
 
 def _numeric_column(leaf: IndexReader, name: str, column: Any, size: int) -> npt.NDArray[Any]:

@@ -26,7 +26,8 @@ from readerapp.index.schema import to_fields
 
 BATCH = 500  # documents per job sent to a build process, and between progress reports
 PARALLEL_FROM = 5_000  # fewer documents than this are indexed in this process
-WORKER_LIMIT_MB = 192  # posting-pool memory per writer before it spills a sorted run to disk
+WORKER_LIMIT_MB = 256  # posting-pool memory per writer before it spills a sorted run to disk
+SEGMENT_DOCS = 10_000  # documents per segment a build process writes (fits in the pool above)
 
 
 class _Lengths:
@@ -67,15 +68,23 @@ class BulkSegmentWriter(SegmentWriter):
             perdoc.close()
 
 
-def _worker(folder: str, jobs: Any, results: Any) -> None:
-    """A build process: index batches of documents into one new segment, hand the segment back."""
+def _worker(folder: str, jobs: Any, results: Any, segment_docs: int) -> None:
+    """A build process: index batches of documents into new segments of about ``segment_docs``
+    (small enough that Whoosh's posting pool never spills sorted runs to disk and merges them back
+    in Python), and hand the segments back."""
     try:
         ix = whoosh_index.open_dir(folder)
+        segments = []
         writer = BulkSegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB)
         while (batch := jobs.get()) is not None:
             for doc in batch:
                 writer.add_document(**to_fields(doc))
-        results.put(("ok", writer._finalize_segment() if writer.docnum else None))
+            if writer.docnum >= segment_docs:
+                segments.append(writer._finalize_segment())  # temporary files: the parent's cleanup
+                writer = BulkSegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB)
+        if writer.docnum:
+            segments.append(writer._finalize_segment())
+        results.put(("ok", segments))
     except BaseException as exc:  # reported to the parent, which raises it
         results.put(("error", f"{exc.__class__.__name__}: {exc}"))
 
@@ -103,7 +112,8 @@ def bulk_build(
     context = multiprocessing.get_context("spawn")
     jobs = context.Queue(maxsize=procs * 2)
     results = context.Queue()
-    workers = [context.Process(target=_worker, args=(str(folder), jobs, results)) for _ in range(procs)]
+    job = (str(folder), jobs, results, SEGMENT_DOCS)
+    workers = [context.Process(target=_worker, args=job) for _ in range(procs)]
     for worker in workers:
         worker.start()
     try:
@@ -119,8 +129,7 @@ def bulk_build(
             status, value = results.get()
             if status != "ok":
                 raise LibraryError(f"index build failed in a worker: {value}")
-            if value is not None:
-                segments.append(value)
+            segments.extend(value)
         for worker in workers:
             worker.join()
         writer._commit_toc(segments)

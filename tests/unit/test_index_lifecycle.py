@@ -95,7 +95,9 @@ def test_cancelled_rebuild_keeps_the_old_index(index: SearchIndex) -> None:
 def test_rebuild_in_worker_processes(index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(writer, "PARALLEL_FROM", 10)
     monkeypatch.setattr(writer, "BATCH", 8)
+    monkeypatch.setattr(writer, "SEGMENT_DOCS", 10)
     assert index.rebuild(fixture_documents(), procs=2) == 43
+    assert len(list(index.folder.glob("*.seg"))) > 2, "the workers wrote more segments than there are workers"
     assert index.doc_count() == 43
     assert [h.id for h in index.search("lottery ticket hypothesis")][:1] == ["1803.03635"]
     assert len(index.stamps()) == 43
