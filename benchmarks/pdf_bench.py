@@ -1,7 +1,9 @@
 """PDF benchmark: time to page 1 in the viewer, blank pages while scrolling, render and text extraction
 time per page, on a generated 30-page paper-like PDF (two columns of text and a figure per page).
 
-Usage: ``python benchmarks/pdf_bench.py`` (offscreen Qt by default; ``xvfb-run -a`` works too).
+Usage: ``python benchmarks/pdf_bench.py`` (offscreen Qt by default; ``xvfb-run -a`` works too);
+``xvfb-run -a python benchmarks/pdf_bench.py --screenshot docs/screenshots/side-by-side.png`` takes
+the README's screenshot of the side-by-side view instead.
 Each "open" runs in a fresh viewer; the first one in the process also pays ``import pymupdf``.
 """
 
@@ -138,8 +140,68 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}"
 
 
+def screenshot(app: QApplication, target: Path) -> None:
+    """The side-by-side reading pane over the bundled sample day: the first paper's abstract and note
+    beside its PDF (generated with the paper's title, fetched through a loopback server)."""
+    import http.server
+    import threading
+
+    from readerapp import Library
+    from readerapp.resources import sample_feed_path
+    from readerapp.ui import theme
+    from readerapp.ui.pdf_pane import ReadingPane
+    from readerapp.ui.workers import Workers
+
+    with tempfile.TemporaryDirectory() as tmp:
+        library = Library.open(Path(tmp) / "lib", sync_on_start="never")
+        library.import_file(sample_feed_path())
+        paper = library.list(limit=1)[0]
+        body = make_pdf(12, title=paper.title[:70])
+
+        class Serve(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/pdf")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Serve)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        library = Library.open(
+            Path(tmp) / "lib", pdf_url=f"http://127.0.0.1:{server.server_port}/pdf/{{id}}", arxiv_delay=0
+        )
+        assert library.fetch_pdfs([paper.id]).ok
+        library.set_note(paper.id, "Read section 3 first.\nCompare the head ranking with last week's paper.")
+        theme.apply(app, "light")
+        workers = Workers()
+        pane = ReadingPane(library, workers)
+        pane.resize(1400, 860)
+        pane.setSizes([520, 880])
+        pane.show()
+        pane.open_paper(paper.id)
+        view = pane.primary.viewer.view
+        wait_until(app, lambda: view.ready and "Abstract" in pane.paper.toPlainText())
+        view.find("heads")
+        wait_until(app, lambda: bool(view.hits))
+        wait_until(app, lambda: all(view.cache.get(p) is not None for p in view.visible_pages()))
+        app.processEvents()
+        pane.grab().save(str(target))
+        pane.close_documents()
+        workers.shutdown()
+        server.shutdown()
+        library.close()
+    print(f"screenshot: {target}")
+
+
 def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv)
+    if len(sys.argv) > 2 and sys.argv[1] == "--screenshot":
+        screenshot(app, Path(sys.argv[2]))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "paper.pdf"
         path.write_bytes(make_pdf(PAGES))
