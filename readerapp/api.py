@@ -766,12 +766,22 @@ class Library:
         return ExportBundle(scope.describe(), papers, collections, searches)
 
     def export(
-        self, scope: Scope, fmt: str, destination: str | Path, *, progress: Progress = no_progress
+        self,
+        scope: Scope,
+        fmt: str,
+        destination: str | Path,
+        *,
+        progress: Progress = no_progress,
+        cancel: threading.Event | None = None,
     ) -> ExportResult:
-        """Write the scope's papers and annotations in ``fmt`` (see ``readerapp.export.FORMATS``)."""
+        """Write the scope's papers and annotations in ``fmt`` (see ``readerapp.export.bundle.FORMATS``);
+        setting ``cancel`` stops it with Cancelled and nothing written."""
         from readerapp.export.writer import write_export
 
+        progress("reading papers", 0, None)
         bundle = self.export_bundle(scope)
+        progress("reading papers", len(bundle.papers), len(bundle.papers))
+        bundle.cancel = cancel
         if not bundle.papers and not (scope.kind == "all" and fmt == "json"):
             raise ExportError(f"nothing to export: {scope.describe()} holds no papers")
         return write_export(bundle, fmt, destination, progress)

@@ -3,11 +3,13 @@ collections and saved searches (only the lossless JSON format carries those)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from readerapp.errors import Cancelled
 from readerapp.formats.readerapp_json import CollectionRecord, SavedSearchRecord
 from readerapp.paper import Paper
 from readerapp.progress import Progress, no_progress
@@ -35,14 +37,18 @@ class ExportBundle:
     collections: list[CollectionRecord] = field(default_factory=list)  # papers by public id, in order
     saved_searches: list[SavedSearchRecord] = field(default_factory=list)
     exported: datetime = field(default_factory=lambda: datetime.now(UTC))
+    cancel: threading.Event | None = None  # set by the user: the writer stops before writing anything
 
     def each(self, progress: Progress = no_progress) -> Iterator[Paper]:
-        """The papers in order, reporting ``("export", done, total)`` as a writer goes."""
+        """The papers in order, reporting ``("export", done, total)`` as a writer goes; raises
+        Cancelled when ``cancel`` is set (writers write only after the last paper, so nothing is)."""
         total = len(self.papers)
         progress("export", 0, total)
         for done, paper in enumerate(self.papers, 1):
             yield paper
             if done % PROGRESS_STEP == 0 or done == total:
+                if self.cancel is not None and self.cancel.is_set():
+                    raise Cancelled("export cancelled; nothing was written")
                 progress("export", done, total)
 
 

@@ -83,6 +83,7 @@ class ExportDialog(QDialog):
         self.workers = workers
         self.selection = list(selection)
         self._preview_generation = 0
+        self._running: Task | None = None  # the export in flight: Cancel or closing the dialog stops it
         self._names: dict[str, list[str]] = {"state": list(STATES)}
 
         self.scope_kind = QComboBox()
@@ -248,10 +249,15 @@ class ExportDialog(QDialog):
 
         def job(task: Task) -> ExportResult:
             return self.library.export(
-                scope, fmt, destination, progress=lambda _what, done, total: task.report(done, total or 0)
+                scope,
+                fmt,
+                destination,
+                progress=lambda _what, done, total: task.report(done, total or 0),
+                cancel=task.cancel_event,
             )
 
         task = self.workers.long("export", job)
+        self._running = task
         task.progress.connect(self._progressed)
         task.done.connect(self._succeeded)
         task.failed.connect(self._fail)
@@ -260,13 +266,21 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, total)
         self.progress.setValue(done)
 
+    def reject(self) -> None:
+        """Cancel stops a running export (nothing is written) as well as closing the dialog."""
+        if self._running is not None:
+            self._running.cancel()
+        super().reject()
+
     def _succeeded(self, result: ExportResult) -> None:
+        self._running = None
         summary = result.summary()
         self.message.setText(summary)
         emit(self.exported, summary)
         self.accept()
 
     def _fail(self, error: object) -> None:
+        self._running = None
         self.progress.setVisible(False)
         self.export_button.setEnabled(True)
         self.message.setText(f"Export failed: {error}")

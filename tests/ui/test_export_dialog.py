@@ -125,3 +125,15 @@ def test_the_sidebar_lists_collections_and_saved_searches(qtbot: QtBot, session:
     with qtbot.waitSignal(window.view_loaded, timeout=5000):
         window.show_view(View("collection", "Group"))
     assert window.model.ids == library.collection_ids("Group")
+
+
+def test_escape_while_exporting_cancels_the_task_and_closes(
+    qtbot: QtBot, dialog: ExportDialog, tmp_path: Path
+) -> None:
+    dialog.destination.setText(str(tmp_path / "out.md"))
+    dialog.start_export()
+    running = dialog._running
+    assert running is not None
+    with qtbot.waitSignal(running.finished, timeout=10_000):
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert running.cancelled and not dialog.isVisible()

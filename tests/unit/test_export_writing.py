@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 
 from readerapp.api import Library
-from readerapp.errors import ExportError, NotFoundError, ReaderappError
+from readerapp.errors import Cancelled, ExportError, NotFoundError, ReaderappError
 from readerapp.export import obsidian
 from readerapp.export.bundle import FORMATS
 from readerapp.export.names import split_name
@@ -58,7 +59,8 @@ def test_obsidian_destination_that_is_a_file_is_refused(seeded: Library, tmp_pat
 def test_progress_reaches_the_total(seeded: Library, tmp_path: Path) -> None:
     seen: list[tuple[str, int, int | None]] = []
     seeded.export(Scope.all(), "html", tmp_path / "o.html", progress=lambda *a: seen.append(a))
-    assert seen[0] == ("export", 0, 4) and seen[-1] == ("export", 4, 4)
+    assert seen[:2] == [("reading papers", 0, None), ("reading papers", 4, 4)]
+    assert seen[2] == ("export", 0, 4) and seen[-1] == ("export", 4, 4)
 
 
 def test_scopes_select_and_order_papers(seeded: Library) -> None:
@@ -125,3 +127,13 @@ def test_a_vault_export_that_fails_midway_writes_no_file(
     with pytest.raises(ExportError, match="disk gone"):
         seeded.export(Scope.all(), "obsidian", tmp_path / "vault")
     assert list((tmp_path / "vault").iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "obsidian"])
+def test_a_cancelled_export_writes_nothing(seeded: Library, tmp_path: Path, fmt: str) -> None:
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled, match="nothing was written"):
+        seeded.export(Scope.all(), fmt, tmp_path / "out", cancel=cancel)
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+    assert not list(tmp_path.glob(".*"))
