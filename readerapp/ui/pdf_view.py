@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
 
 from readerapp.pdfs.position import MAX_ZOOM, MIN_ZOOM, PdfPosition, zoom_factor
 from readerapp.ui.pdf_render import Hit, PageRenderer
-from readerapp.ui.pdf_singletons import pin_singletons
 from readerapp.ui.signals import emit
 
 MARGIN = 12  # pixels around the column of pages
@@ -99,7 +98,6 @@ class PdfView(QAbstractScrollArea):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        pin_singletons()  # painting and scrolling make thousands of void Qt calls a second
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # fit width stays put
         self.viewport().setAutoFillBackground(False)
