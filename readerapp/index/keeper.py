@@ -24,6 +24,7 @@ from readerapp.index.search_index import Hit, IndexUnavailable, SearchIndex
 from readerapp.progress import Progress, no_progress
 
 CATCH_UP_BATCH = 500  # paper ids per commit while catching up
+REBUILD_ABOVE = 5_000  # more changes than this (a big import): rebuild in worker processes instead
 
 
 class DocumentSource(Protocol):
@@ -99,6 +100,9 @@ class IndexKeeper:
         with self._lock:
             index = self.index()
             ids, newest = self.source.changes_since(index.watermark)
+            if len(ids) > REBUILD_ABOVE:
+                self._rebuild(index, no_progress, None)
+                return len(ids)
             for start in range(0, len(ids), CATCH_UP_BATCH):
                 chunk = ids[start : start + CATCH_UP_BATCH]
                 docs = list(self.source.documents(chunk))

@@ -12,6 +12,7 @@ import pytest
 from index_support import FIXTURE_DAY, changed
 
 from readerapp.api import Library
+from readerapp.index import keeper as keeper_module
 from readerapp.index.keeper import IndexKeeper
 from readerapp.index.search_index import SearchIndex
 from readerapp.store.models import Paper
@@ -123,3 +124,21 @@ def _wait(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
             return True
         time.sleep(0.01)
     return False
+
+
+def test_a_flood_of_changes_is_a_rebuild(
+    keeper: IndexKeeper, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keeper.index()
+    monkeypatch.setattr(keeper_module, "REBUILD_ABOVE", 3)
+    rebuilt: list[int] = []
+    real = SearchIndex.rebuild
+
+    def counting(self: SearchIndex, *args: object, **kwargs: object) -> int:
+        rebuilt.append(1)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SearchIndex, "rebuild", counting)
+    library.star(["1803.03635", "2202.09778", "2104.08700", "2106.10404"])
+    assert len(keeper.search("is:starred")) == 4 and rebuilt == [1]
+    assert keeper.check().consistent
