@@ -7,8 +7,10 @@ records what happened.
 
 from __future__ import annotations
 
+import gc
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -120,6 +122,22 @@ def merge_results(results: Sequence[FetchResult], source: str) -> FetchResult:
     return FetchResult(list(seen.values()), source, window, sum(r.pages for r in results))
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a big batch of records is built and merged.
+
+    The records and rows make no cycles, but their sheer number makes the collector rescan them over
+    and over: a 100k-paper import spends a third of its time there.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def describe_window(source: str, **window: object) -> str:
     return " ".join(f"{k}={v}" for k, v in window.items() if v is not None) or source
 
@@ -144,21 +162,22 @@ def run_merge(
         run_id = start_run(session, source, window)
     report = SyncReport(run_id=run_id, source=source, window=window)
     try:
-        records = produce()
-        total = len(records)
-        with db.session() as session:
-            merged = upsert_records(
-                session,
-                records,
-                user_id=user_id,
-                sample=sample,
-                progress=lambda done: progress("Merging", done, total),
-            )
-            if after_merge is not None:
-                after_merge(session, merged)
-            finish_run(
-                session, run_id, fetched=merged.fetched, new=len(merged.new), updated=len(merged.updated)
-            )
+        with gc_paused():
+            records = produce()
+            total = len(records)
+            with db.session() as session:
+                merged = upsert_records(
+                    session,
+                    records,
+                    user_id=user_id,
+                    sample=sample,
+                    progress=lambda done: progress("Merging", done, total),
+                )
+                if after_merge is not None:
+                    after_merge(session, merged)
+                finish_run(
+                    session, run_id, fetched=merged.fetched, new=len(merged.new), updated=len(merged.updated)
+                )
     except BaseException as exc:
         message = str(exc) if isinstance(exc, ReaderappError) else f"{type(exc).__name__}: {exc}"
         with db.session() as session:

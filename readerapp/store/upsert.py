@@ -271,8 +271,9 @@ def _upsert_batch(
             new = _new_row(record, sources, sample, now)
             inserts.append(new)
             insert_annotations.append(record.annotations)
+            placeholder = {"id": None, "arxiv_id": record.arxiv_id}  # all _find_match reads
             for key in _identity_keys(record):  # a later group in this batch may be the same paper
-                index.setdefault(key, []).append(new | {"id": None, "sources": sorted(sources)})
+                index.setdefault(key, []).append(placeholder)
             continue
         if row["id"] is None:  # matched a paper inserted earlier in this batch: nothing stored yet
             continue
