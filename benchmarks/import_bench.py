@@ -18,9 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from synth import generate_items, write_json_array  # noqa: E402
+from synth import generate_items, write_json_array
 
-from readerapp import Library  # noqa: E402
+from readerapp import Library
 
 DATA = Path(__file__).resolve().parent.parent / "bench-data"
 

@@ -237,7 +237,12 @@ def cmd_doctor(args: argparse.Namespace, library: Library) -> int:
         print(f"{status}: {finding.check}: {finding.message}")
     for note in report.notes:
         print(f"note: {note}")
-    print("library is consistent" if report.consistent else "library has problems (try --repair)")
+    if report.consistent:
+        print("library is consistent")
+    elif report.damaged:
+        print("library database is damaged: restore a backup (readerapp backup --list)")
+    else:
+        print("library has problems (try --repair)")
     return 0 if report.consistent else 1
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from readerapp.records import Annotations, HighlightRecord
@@ -23,10 +24,13 @@ def user_id_for(session: Session, name: str) -> int:
     found = session.scalar(select(User.id).where(User.name == name))
     if found is not None:
         return found
-    user = User(name=name)
-    session.add(user)
-    session.flush()
-    return user.id
+    try:
+        with session.begin_nested():  # two processes may create the same new user at once
+            user = User(name=name)
+            session.add(user)
+        return user.id
+    except IntegrityError:
+        return session.scalars(select(User.id).where(User.name == name)).one()
 
 
 def state_row(session: Session, paper_id: int, user_id: int) -> PaperState:
@@ -226,3 +230,65 @@ def merge_annotations(session: Session, paper_id: int, user_id: int, incoming: A
     if incoming.highlights and _merge_highlights(session, paper_id, user_id, incoming.highlights):
         changed = True
     return changed
+
+
+def find_tag(session: Session, name: str) -> Tag | None:
+    """The tag called ``name``, whatever its case."""
+    return session.scalar(select(Tag).where(func.lower(Tag.name) == name.lower()))
+
+
+def papers_tagged(session: Session, tag_id: int) -> list[Paper]:
+    """Every paper carrying the tag (joined, so a tag on 100k papers needs no list of ids)."""
+    return list(session.scalars(select(Paper).join(PaperTag, PaperTag.paper_id == Paper.id)
+                                .where(PaperTag.tag_id == tag_id).order_by(Paper.id)))  # fmt: skip
+
+
+def rename_tag(session: Session, old: str, new: str) -> tuple[str, list[Paper]]:
+    """Give the tag ``old`` the name ``new`` on every paper; return its stored old name and its papers.
+
+    Renaming onto another existing tag is refused (that is a merge, whose undo differs); a change of
+    case is a rename. Raises LookupError for an unknown tag, ValueError for a taken name.
+    """
+    tag = find_tag(session, old)
+    if tag is None:
+        raise LookupError(f"no tag called {old!r}")
+    other = find_tag(session, new)
+    if other is not None and other.id != tag.id:
+        raise ValueError(f"a tag called {other.name!r} exists already: merge {tag.name!r} into it instead")
+    previous = tag.name
+    tag.name = new
+    return previous, papers_tagged(session, tag.id)
+
+
+def merge_tags(
+    session: Session, sources: Sequence[str], into: str
+) -> tuple[dict[str, list[Paper]], list[Paper]]:
+    """Move every paper of the ``sources`` tags onto ``into`` (created when new) and delete the sources.
+
+    Returns the papers each source carried (by its stored name) and the papers that did not carry
+    ``into`` before: exactly what an undo has to give back and take away. Raises LookupError when a
+    source tag does not exist, so a typo merges nothing.
+    """
+    tags = []
+    for name in sources:
+        tag = find_tag(session, name)
+        if tag is None:
+            raise LookupError(f"no tag called {name!r}")
+        tags.append(tag)
+    target = tag_id_for(session, into)
+    carrying = set(session.scalars(select(PaperTag.paper_id).where(PaperTag.tag_id == target)))
+    moved: dict[str, list[Paper]] = {}
+    gained: list[Paper] = []
+    for tag in tags:
+        if tag.id == target or tag.name in moved:
+            continue
+        moved[tag.name] = papers_tagged(session, tag.id)
+        for link in session.scalars(select(PaperTag).where(PaperTag.tag_id == tag.id)).all():
+            if link.paper_id not in carrying:
+                carrying.add(link.paper_id)
+                session.add(PaperTag(paper_id=link.paper_id, tag_id=target, added=link.added))
+                gained.append(session.get_one(Paper, link.paper_id))
+        session.execute(delete(PaperTag).where(PaperTag.tag_id == tag.id))
+        session.delete(tag)
+    session.flush()
+    return moved, gained
