@@ -24,6 +24,9 @@ SAMPLE = ROOT / "resources" / "sample_feed.json"
 PARALLEL_PAPERS = 5_200
 STEP_TIMEOUT = 180.0
 CLOSED_PORT = "http://127.0.0.1:9"
+# Libraries a desktop session brings itself and that only its own plugins load (Qt's Wayland platform):
+# the bundle leaves them to the system, so a headless machine need not have them.
+HOST_LIBRARIES = ("libwayland-",)
 
 
 class SmokeFailure(Exception):
@@ -78,6 +81,24 @@ class Smoke:
         if missing:
             raise SmokeFailure("missing from the bundle: " + ", ".join(missing))
         return f"{len(wanted)} resource and migration files present"
+
+    def libraries(self) -> str:
+        """Every shared library and Qt plugin in a bundle finds what it links to (ldd, bundle first)."""
+        inside = Path(self.command[0]).parent / "_internal"
+        if not inside.is_dir():
+            return "not a bundle: nothing to resolve"
+        objects = [str(p) for p in inside.rglob("*.so*") if p.is_file() and not p.is_symlink()]
+        env = {**self.env, "LD_LIBRARY_PATH": str(inside)}
+        report = subprocess.run(["ldd", *objects], capture_output=True, text=True, env=env).stdout
+        unresolved, current = set(), ""
+        for line in report.splitlines():
+            if not line.startswith(("\t", " ")):
+                current = line.rstrip(":")
+            elif "not found" in line and not line.split()[0].startswith(HOST_LIBRARIES):
+                unresolved.add(f"{Path(current).relative_to(inside)}: {line.split()[0]}")
+        if unresolved:
+            raise SmokeFailure("unresolved libraries:\n" + "\n".join(sorted(unresolved)))
+        return f"{len(objects)} shared objects resolve"
 
     def version(self) -> str:
         out = self.run("--version").stdout.strip()
@@ -140,6 +161,7 @@ def main(argv: Sequence[str]) -> int:
         steps: list[tuple[str, Callable[[], str]]] = [
             ("version", smoke.version),
             ("bundled files", smoke.bundled_files),
+            ("libraries", smoke.libraries),
             ("import/list/doctor", smoke.import_and_list),
             ("parallel index", smoke.parallel_index),
             ("window", smoke.window),

@@ -41,6 +41,7 @@ def test_version_and_migrations_from_the_checkout(tmp_path: Path) -> None:
     assert runner.version().startswith("readerapp ")
     assert runner.import_and_list() == "43 papers imported, listed, doctor passes"
     assert runner.bundled_files() == "not a bundle: nothing to compare"
+    assert runner.libraries() == "not a bundle: nothing to resolve"
 
 
 def test_a_failing_or_missing_program_is_a_failed_step(tmp_path: Path) -> None:
@@ -55,7 +56,7 @@ def test_smoke_report_counts_failures(tmp_path: Path, capsys: pytest.CaptureFixt
     assert smoke.main([str(tmp_path / "no-such-program")]) == 1
     out = capsys.readouterr().out
     assert "FAIL version: cannot run" in out
-    assert out.rstrip().endswith("bundle smoke: 1 passed, 4 failed")  # only the file comparison, moot
+    assert out.rstrip().endswith("bundle smoke: 2 passed, 4 failed")  # the two bundle-only checks, moot
 
 
 def test_many_papers_have_distinct_ids() -> None:
