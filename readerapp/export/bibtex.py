@@ -33,8 +33,10 @@ _SPECIALS = {
     "~": r"\textasciitilde{}",
 }
 _BRACE_RE = re.compile(r"[{}]")
-_TOKEN_RE = re.compile(r"[{}\\%&$#_^~]|--|''|``")
-_LIGATURES = {"--": "-{}-", "''": "'{}'", "``": "`{}`"}
+# A character TeX would join with the next into one glyph (a dash, curly quotes, inverted ! and ?,
+# guillemets) gets an empty group after it: "--" is written "-{}-".
+_LIGATURE = r"-(?=-)|'(?=')|`(?=`)|[!?](?=`)|,(?=,)|<(?=<)|>(?=>)"
+_TOKEN_RE = re.compile(r"[{}\\%&$#_^~]|" + _LIGATURE)
 _BRACE = {"{": (r"\{", r"\textbraceleft{}"), "}": (r"\}", r"\textbraceright{}")}
 
 
@@ -61,7 +63,7 @@ def latex_escape(text: str) -> str:
         token = found.group()
         if token in _BRACE:
             return _BRACE[token][0 if found.start() in matched else 1]
-        return _LIGATURES.get(token) or _SPECIALS[token]
+        return _SPECIALS.get(token) or token + "{}"
 
     return _TOKEN_RE.sub(replace, flat)
 

@@ -1,0 +1,61 @@
+"""Properties of the escaping every format relies on: whatever a feed says comes back as written
+through an independent parser (Python-Markdown, bibtexparser with pylatexenc, PyYAML)."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import bibtexparser
+import markdown
+import yaml
+from bibtexparser.middlewares import LatexDecodingMiddleware
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from readerapp.export.bibtex import _matched_braces, latex_escape
+from readerapp.export.markdown import escape_md
+from readerapp.export.obsidian import yaml_string
+
+# Markdown's, LaTeX's and YAML's special characters, mixed with letters, spaces and other scripts.
+TRICKY = st.text(st.sampled_from(list("ab {}%&$#_^~\\<>*[]()`'\"|!?-+.=:/1@,é张\t")), min_size=1, max_size=30)
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@settings(max_examples=400, deadline=None)
+@given(TRICKY)
+def test_markdown_escaping_renders_the_text_as_written(text: str) -> None:
+    for block in (f"## {escape_md(text)}", escape_md(text), f"> {escape_md(text)}"):
+        parser = _Text()
+        parser.feed(markdown.markdown(block))
+        assert "".join(parser.parts).strip() == _flat(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TRICKY)
+def test_latex_escaping_reads_back_through_bibtexparser(text: str) -> None:
+    library = bibtexparser.parse_string(
+        "@misc{k, title = {" + latex_escape(text) + "}}", append_middleware=[LatexDecodingMiddleware()]
+    )
+    assert not library.failed_blocks
+    flat = _flat(text)
+    matched = _matched_braces(flat)  # a stray brace becomes \textbraceleft{}, which pylatexenc drops
+    expected = "".join(c for i, c in enumerate(flat) if c not in "{}" or i in matched)
+    assert _flat(library.entries[0]["title"].replace("ˆ", "^")) == _flat(expected)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text())
+def test_yaml_strings_read_back_exactly(text: str) -> None:
+    assert yaml.safe_load(f"title: {yaml_string(text)}") == {"title": text}
