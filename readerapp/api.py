@@ -858,6 +858,46 @@ class Library:
             self.user_id = notes_and_tags.user_id_for(session, self.config.user_name)
         return saved
 
+    # -- tags --------------------------------------------------------------------------------------
+
+    def rename_tag(self, old: str, new: str) -> Changes:
+        """Rename a tag on every paper that carries it (a change of case too); undo renames it back.
+
+        Renaming onto another existing tag is refused with a pointer to ``merge_tags``."""
+        name = notes_and_tags.normalize_tag(new)
+        with self.db.session() as session:
+            try:
+                previous, rows = notes_and_tags.rename_tag(session, old, name)
+            except LookupError as exc:
+                raise NotFoundError(str(exc)) from None
+            except ValueError as exc:
+                raise ReaderappError(str(exc)) from None
+            inverse: Call = ("rename_tag", {"old": name, "new": previous})
+            return self._changed(session, "rename_tag", rows, [inverse] if previous != name else [])
+
+    def merge_tags(self, sources: Iterable[str], into: str) -> Changes:
+        """Fold tags into one: every paper carrying one of ``sources`` carries ``into`` instead (created
+        when new), and the sources are gone. Undo gives each source back its papers and takes ``into``
+        from the papers that did not carry it before."""
+        target = notes_and_tags.normalize_tag(into)
+        names = [notes_and_tags.normalize_tag(s) for s in sources]
+        if not names:
+            raise ReaderappError("name at least one tag to merge")
+        with self.db.session() as session:
+            try:
+                moved, gained = notes_and_tags.merge_tags(session, names, target)
+            except LookupError as exc:
+                raise NotFoundError(str(exc)) from None
+            inverse: builtins.list[Call] = [
+                ("tag", {"ids": [r.public_id for r in rows], "add": [name]})
+                for name, rows in moved.items()
+                if rows
+            ]
+            if gained:
+                inverse.append(("tag", {"ids": [r.public_id for r in gained], "remove": [target]}))
+            touched = builtins.list({r.id: r for rows in moved.values() for r in rows}.values())
+            return self._changed(session, "merge_tags", touched, inverse)
+
 
 def _check_state(state: str | None, required: bool = False) -> None:
     if (state is None and required) or (state is not None and state not in STATES):

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from readerapp import __version__
-from readerapp.cli import backup_cmds, export_cmds, library_cmds, pdf_cmds, search_cmds
+from readerapp.cli import backup_cmds, export_cmds, library_cmds, pdf_cmds, search_cmds, tag_cmds
 from readerapp.config import LIBRARY_ENV, SETTINGS
 from readerapp.errors import ReaderappError
 
@@ -21,6 +21,7 @@ REGISTRARS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]]
     pdf_cmds.register,
     search_cmds.register,
     backup_cmds.register,
+    tag_cmds.register,
 )
 _ENDPOINTS = ("hf_url", "arxiv_api_url", "arxiv_rss_url", "pdf_url", "database_url", "user")
 
