@@ -16,12 +16,14 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from readerapp.index.writer import PARALLEL_FROM
+
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "dist" / "readerapp" / "readerapp"
 SAMPLE = ROOT / "resources" / "sample_feed.json"
-# More papers than readerapp.index.writer.PARALLEL_FROM, so a rebuild starts its spawned workers:
-# in a frozen app they re-run the executable, which only works through freeze_support().
-PARALLEL_PAPERS = 5_200
+# Enough papers that a rebuild starts its spawned workers: in a frozen app they re-run the executable,
+# which only works through freeze_support() in packaging/entry.py.
+PARALLEL_PAPERS = PARALLEL_FROM + 200
 STEP_TIMEOUT = 180.0
 CLOSED_PORT = "http://127.0.0.1:9"
 # Libraries a desktop session brings itself and that only its own plugins load (Qt's Wayland platform):
