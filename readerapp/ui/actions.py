@@ -272,6 +272,26 @@ class Actions:
         dialog.exported.connect(self._status)
         dialog.open()
 
+    @command("collect", menu="Paper", title="Add to collection")
+    def collect(self, name: str) -> None:
+        """Add the selected papers to a collection (created when needed), e.g. ``collect "Reading group"``."""
+        ids = self.w.targets()
+        if ids:
+            task = self.w.write("collect", self._recorded(lambda: self.library.add_to_collection(name, ids)))
+            task.done.connect(lambda _changes: self.w.refresh_counts())
+
+    @command("uncollect", menu="Paper", title="Remove from collection")
+    def uncollect(self, name: str = "") -> None:
+        """Take the selected papers out of a collection (by default the one shown); undo puts them back."""
+        name = name or (self.w.view.value if self.w.view.kind == "collection" else "")
+        ids = self.w.targets()
+        if not name:
+            raise CommandError("name the collection: uncollect NAME")
+        if ids:
+            job = self._recorded(lambda: self.library.remove_from_collection(name, ids))
+            task = self.w.write("uncollect", job, reload=self.w.view.kind == "collection")
+            task.done.connect(lambda _changes: self.w.refresh_counts())
+
     @command("quit", menu="Library", title="Quit")
     def quit(self) -> None:
         """Close the window; every change is already saved."""

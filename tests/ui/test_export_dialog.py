@@ -137,3 +137,23 @@ def test_escape_while_exporting_cancels_the_task_and_closes(
     with qtbot.waitSignal(running.finished, timeout=10_000):
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert running.cancelled and not dialog.isVisible()
+
+
+def test_collect_and_uncollect_commands_with_undo(qtbot: QtBot, session: Session) -> None:
+    window, library = session.window, session.window.library
+    first = window.targets()
+    session.run_line('collect "Reading group"')
+    qtbot.waitUntil(lambda: [c.name for c in library.collections()] == ["Reading group"])
+    assert library.collection_ids("Reading group") == first
+    qtbot.waitUntil(lambda: window.sidebar_model.index_of("collection:Reading group").isValid())
+    session.run_line("undo")
+    qtbot.waitUntil(lambda: library.collections() == [])
+
+    library.add_to_collection("Group", library.list_ids()[:3])
+    with qtbot.waitSignal(window.view_loaded, timeout=5000):
+        window.show_view(View("collection", "Group"))
+    qtbot.waitUntil(lambda: window.current_paper() is not None)
+    removed = window.targets()
+    session.run_line("uncollect")
+    qtbot.waitUntil(lambda: len(library.collection_ids("Group")) == 2)
+    assert removed[0] not in library.collection_ids("Group")
