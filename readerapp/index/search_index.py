@@ -158,7 +158,7 @@ class SearchIndex:
         with self._write_lock:
             batch = list(docs)
             gone = {*delete_ids, *(doc["id"] for doc in batch)}
-            writer = self._ix.writer()
+            writer = self._ix.writer(compound=False)  # see writer.BulkSegmentWriter
             try:
                 if gone:
                     # One query for all deletions: per-term deletes each open a searcher.

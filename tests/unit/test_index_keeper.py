@@ -107,8 +107,8 @@ def test_papers_added_behind_the_index_are_found_by_check(keeper: IndexKeeper, l
 def test_damaged_index_is_reported_and_rebuilt(keeper: IndexKeeper, library: Library) -> None:
     keeper.index()
     keeper.close()
-    for segment in (library.path / "index").glob("*.seg"):
-        segment.write_bytes(b"garbage")
+    for part in (library.path / "index").glob("*.trm"):
+        part.write_bytes(b"garbage")
     fresh = IndexKeeper(library.path / "index", LibraryDocuments(library.db, library.user_id))
     drift = fresh.check()
     assert drift.problem and "damaged" in drift.problem

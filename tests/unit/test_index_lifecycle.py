@@ -42,8 +42,8 @@ def test_damaged_index_is_reported(index: SearchIndex, damage: str) -> None:
         for toc in folder.glob("*.toc"):
             toc.unlink()
     elif damage == "segments":
-        for seg in folder.glob("*.seg"):
-            seg.write_bytes(b"\x00garbage" * 10)
+        for part in [*folder.glob("*.trm"), *folder.glob("*.pst")]:
+            part.write_bytes(b"\x00garbage" * 10)
     elif damage == "meta":
         (folder / META_FILE).write_text("{not json", encoding="utf-8")
     else:
@@ -97,7 +97,7 @@ def test_rebuild_in_worker_processes(index: SearchIndex, monkeypatch: pytest.Mon
     monkeypatch.setattr(writer, "BATCH", 8)
     monkeypatch.setattr(writer, "SEGMENT_DOCS", 10)
     assert index.rebuild(fixture_documents(), procs=2) == 43
-    assert len(list(index.folder.glob("*.seg"))) > 2, "the workers wrote more segments than there are workers"
+    assert len(list(index.folder.glob("*.trm"))) > 2, "the workers wrote more segments than there are workers"
     assert index.doc_count() == 43
     assert [h.id for h in index.search("lottery ticket hypothesis")][:1] == ["1803.03635"]
     assert len(index.stamps()) == 43
