@@ -280,6 +280,23 @@ class Actions:
             task = self.w.write("collect", self._recorded(lambda: self.library.add_to_collection(name, ids)))
             task.done.connect(lambda _changes: self.w.refresh_counts())
 
+    @command("collect-view", menu="Library", title="Collection from this view")
+    def collect_view(self, name: str) -> None:
+        """Make a collection of every paper in the current view (a tag, a state, a search...), in order."""
+        ids = list(self.w.model.ids)
+        if ids:
+            task = self.w.write("collect", self._recorded(lambda: self.library.add_to_collection(name, ids)))
+            task.done.connect(lambda _changes: self.w.refresh_counts())
+
+    @command("save-search", menu="Library", title="Save this search")
+    def save_search(self, name: str) -> None:
+        """Save the current search as a live collection in the sidebar."""
+        if self.w.view.kind != "search":
+            raise CommandError("search first (/), then save the search")
+        query = self.w.view.value
+        task = self.w.write("save-search", self._recorded(lambda: self.library.save_search(name, query)))
+        task.done.connect(lambda _changes: self.w.refresh_counts())
+
     @command("uncollect", menu="Paper", title="Remove from collection")
     def uncollect(self, name: str = "") -> None:
         """Take the selected papers out of a collection (by default the one shown); undo puts them back."""
@@ -291,6 +308,16 @@ class Actions:
             job = self._recorded(lambda: self.library.remove_from_collection(name, ids))
             task = self.w.write("uncollect", job, reload=self.w.view.kind == "collection")
             task.done.connect(lambda _changes: self.w.refresh_counts())
+
+    @command("delete-collection", menu="Library", title="Delete collection")
+    def delete_collection(self, name: str = "") -> None:
+        """Delete a collection or saved search (the shown one by default); its papers stay."""
+        view = self.w.view
+        name = name or (view.value if view.kind == "collection" else "")
+        if not name:
+            raise CommandError("name the collection: delete-collection NAME")
+        task = self.w.write("delete-collection", self._recorded(lambda: self.library.delete_collection(name)))
+        task.done.connect(lambda _changes: self.w.refresh_counts())
 
     @command("quit", menu="Library", title="Quit")
     def quit(self) -> None:

@@ -1,4 +1,5 @@
-"""The export dialog, driven by keys: scope, format, destination, live preview, export and errors."""
+"""The export dialog, driven by keys (scope, format, destination, live preview, export, errors), and
+the app's collection commands and sidebar entries."""
 
 from __future__ import annotations
 
@@ -157,3 +158,19 @@ def test_collect_and_uncollect_commands_with_undo(qtbot: QtBot, session: Session
     session.run_line("uncollect")
     qtbot.waitUntil(lambda: len(library.collection_ids("Group")) == 2)
     assert removed[0] not in library.collection_ids("Group")
+
+
+def test_a_view_becomes_a_collection_a_search_is_saved_and_both_are_deleted(
+    qtbot: QtBot, session: Session
+) -> None:
+    window, library = session.window, session.window.library
+    session.run_line('collect-view "Whole inbox"')
+    qtbot.waitUntil(lambda: [c.name for c in library.collections()] == ["Whole inbox"])
+    assert library.collection_ids("Whole inbox") == window.model.ids
+    with qtbot.waitSignal(window.view_loaded, timeout=5000):
+        window.show_view(View("search", "diffusion"))
+    session.run_line('save-search "Diffusion"')
+    qtbot.waitUntil(lambda: ("Diffusion", "diffusion") in [(c.name, c.query) for c in library.collections()])
+    session.run_line('delete-collection "Whole inbox"')
+    session.run_line('delete-collection "Diffusion"')
+    qtbot.waitUntil(lambda: library.collections() == [])
