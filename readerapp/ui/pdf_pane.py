@@ -4,9 +4,8 @@
 through the serial writer, downloads as long cancellable work), so opening, fetching and saving never
 block the GUI thread. Feed text is shown through ``detail_html`` (escaped), never as markup.
 
-Wiring into the main window (the window owns the keys): ``o`` -> ``open_paper(current id)``,
-``Ctrl+\\`` -> ``toggle_layout()``, ``p`` -> ``fetch(selected ids)``; ``compare(id)`` opens a second
-PDF beside the first.
+``readerapp.ui.pdf_actions`` puts it in the main window (``o``, ``p``, ``Ctrl+\\``); inside, the viewer
+keeps its keys and passes ``Ctrl+\\`` (side by side / PDF only) and ``q`` (leave) up to the pane.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from readerapp.api import Library
@@ -92,6 +92,7 @@ class ReadingPane(QSplitter):
     """The paper's text beside its PDF (``side_by_side``), or the PDF alone; optionally a second PDF."""
 
     layout_changed = Signal(bool)  # side by side?
+    close_requested = Signal()  # q: the reader is done with the PDF
     fetched = Signal(object)  # PdfFetchReport
     progress = Signal(int, int, str)
 
@@ -133,6 +134,16 @@ class ReadingPane(QSplitter):
         self.paper.setVisible(not self.side_by_side)
         self.primary.setFocus()
         emit(self.layout_changed, self.side_by_side)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Keys the viewer passes up: Ctrl+\\ switches the layout, q asks to leave the PDF."""
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if event.key() == Qt.Key.Key_Backslash and ctrl:
+            self.toggle_layout()
+        elif event.key() == Qt.Key.Key_Q and not ctrl:
+            emit(self.close_requested)
+        else:
+            super().keyPressEvent(event)
 
     def compare(self, paper_id: str) -> None:
         """Open another paper's PDF beside the first (again: replace it)."""

@@ -1,0 +1,92 @@
+"""The main window's reading mode: commands that open the paper beside its PDF, fetch PDFs, and switch
+between side by side and PDF only.
+
+Wiring (two lines, in ``readerapp.ui.app.open_session`` and the default keymap):
+``CommandRegistry.collect(actions, PdfActions(window))`` and the bindings ``"o": "read-pdf"``,
+``"p": "fetch-pdf"``, ``"Ctrl+\\": "toggle-pdf-layout"``. Inside the reading pane the viewer has its own
+keys (j/k, Space, gg/G, /, n/N), and the pane takes ``Ctrl+\\`` and ``q`` (back to the list) that the
+viewer passes up, since the window's key dispatcher leaves the viewer's keys alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from readerapp.ui.commands import command
+from readerapp.ui.pdf_pane import ReadingPane
+from readerapp.ui.window import MainWindow
+
+
+class PdfActions:
+    """Reading-mode commands over one window; the pane lives in the window's splitter, hidden until
+    ``read-pdf``."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.w = window
+        self.pane = ReadingPane(window.library, window.workers, window)
+        self.pane.hide()
+        window.splitter.addWidget(self.pane)
+        window.splitter.setStretchFactor(window.splitter.indexOf(self.pane), 4)
+        self.pane.progress.connect(self._progress)
+        self.pane.fetched.connect(self._fetched)
+        self.pane.close_requested.connect(self.close_pdf)
+
+    @property
+    def reading(self) -> bool:
+        return not self.pane.isHidden()
+
+    @command("read-pdf", menu="Paper", title="Read PDF beside the paper")
+    def read_pdf(self) -> None:
+        """Open the paper's PDF beside its abstract and note, where you stopped reading (q: back)."""
+        paper_id = self.w.current_id()
+        if paper_id is None:
+            return
+        self._show_reading(True)
+        self.pane.open_paper(paper_id)
+
+    @command("toggle-pdf-layout", menu="View", title="Side by side / PDF only")
+    def toggle_pdf_layout(self) -> None:
+        """Switch the reading view between the paper beside its PDF and the PDF alone."""
+        if not self.reading:
+            self.read_pdf()
+            return
+        self.pane.toggle_layout()
+
+    @command("close-pdf", menu="View", title="Back to the list")
+    def close_pdf(self) -> None:
+        """Leave the reading view (the position in the PDF is kept for next time)."""
+        self.pane.close_documents()
+        self._show_reading(False)
+        self.w.table.setFocus()
+
+    @command("fetch-pdf", menu="Paper", title="Fetch PDFs")
+    def fetch_pdf(self) -> None:
+        """Download the selected papers' PDFs in the background (verified, text indexed)."""
+        ids = self.w.targets()
+        if ids:
+            self.w.statusBar().showMessage(f"Fetching {len(ids)} PDF{'s' if len(ids) > 1 else ''}…")
+            self.pane.fetch(ids)
+
+    @command("compare-pdf", menu="Paper", title="Compare PDF")
+    def compare_pdf(self) -> None:
+        """Open the current paper's PDF beside the one being read, to compare them."""
+        paper_id = self.w.current_id()
+        if paper_id is not None and self.reading:
+            self.pane.compare(paper_id)
+
+    def _show_reading(self, on: bool) -> None:
+        for widget in (self.w.sidebar, self.w.table.parentWidget(), self.w.detail):
+            widget.setVisible(not on)
+        self.pane.setVisible(on)
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self.w.statusBar().showMessage(f"{text}: {done} / {total}")
+
+    def _fetched(self, report: Any) -> None:
+        ids = list(report.changes.ids)
+        self.w.model.refresh(ids)
+        parts = [f"{len(report.fetched)} PDF{'s' if len(report.fetched) != 1 else ''} stored"]
+        if report.already:
+            parts.append(f"{len(report.already)} already there")
+        parts.extend(f"{ident}: {problem}" for ident, problem in report.failed.items())
+        self.w.statusBar().showMessage(" · ".join(parts), 8000)
