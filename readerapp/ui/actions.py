@@ -26,6 +26,7 @@ from readerapp.ui.views import parse_view
 from readerapp.ui.window import MainWindow, with_fields
 
 if TYPE_CHECKING:
+    from readerapp.api import Library
     from readerapp.ui.catalog import Entry
 
 
@@ -42,7 +43,6 @@ class Actions:
 
     def __init__(self, window: MainWindow) -> None:
         self.w = window
-        self.library = window.library
         self.history: History[Changes] = History()
         self.catalog: list[Entry] = []
         self.run: Callable[[str], None] = lambda _line: None
@@ -54,6 +54,13 @@ class Actions:
         self.note_editor.saved.connect(self._save_note)
         self._tag_targets: list[str] = []
         self.tag_prompt.submitted.connect(self._apply_tags)
+
+    @property
+    def library(self) -> Library:
+        """The window's library; commands that need it are only reachable once it is open."""
+        if self.w.library is None:
+            raise CommandError("the library is still opening")
+        return self.w.library
 
     def _status(self, text: str) -> None:
         self.w.statusBar().showMessage(text, 4000)

@@ -1,7 +1,10 @@
 """Start the app: the Qt application, the theme, the window, the registry, the keymap, the first load.
 
-``run(library_path)`` is what ``readerapp gui`` calls. ``open_session`` builds the same thing around an
-already open Library, which is how the tests and the benchmark drive the real window.
+``run(library_path)`` is what ``readerapp gui`` calls: the window paints first (an empty list, "Opening
+library…") and the library opens on a worker, because importing the store costs more than the whole
+first paint. ``open_session`` builds the same thing around an already open Library, which is how the
+tests and the benchmark drive the real window. Nothing imported here may pull in SQLAlchemy, Whoosh,
+PyMuPDF or httpx (a test keeps it so).
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from readerapp.config import read_settings_file
+from readerapp.config import Config, load_config, read_settings_file
 from readerapp.errors import ReaderappError
 from readerapp.ui import theme
 from readerapp.ui.actions import Actions
@@ -48,11 +52,14 @@ class Session:
     run_line: Callable[[str], None]
 
     def start(self) -> None:
-        """First launch brings in the sample day; then the last view loads and, if due, a sync starts."""
+        """Once the library is attached: first launch brings in the sample day; then the last view
+        loads and, if due, a sync starts; shared libraries get a watcher for other people's changes."""
         library = self.window.library
+        if library is None:
+            return
         task = self.workers.write("sample", library.import_sample_if_empty)
         task.failed.connect(self.window.report_error)
-        task.finished.connect(lambda: self.window.show_view(self.window.view))
+        task.finished.connect(self.window.load)
         if sync_due(library.config.sync_on_start, self.window.state.value("sync/last")):
             task.finished.connect(self.window.start_sync)
 
@@ -82,16 +89,24 @@ def _runner(registry: CommandRegistry, window: MainWindow) -> Callable[[str], No
 
 
 def open_session(library: Library) -> Session:
-    """Build the window over ``library``: registry, keymap with the user's ``[keys]``, menus, keys."""
+    """The window over an already open ``library`` (the tests and the benchmark drive it this way)."""
+    session = build_session(library.config)
+    session.window.attach(library)
+    return session
+
+
+def build_session(config: Config) -> Session:
+    """Build the window for the library ``config`` names, before the library is open: registry,
+    keymap with the user's ``[keys]``, menus, keys. Nothing here imports the store."""
     # Workers run pure Python (parsing, merging, SQLAlchemy) while the GUI thread releases the GIL on
     # every SQLite call and every Qt event wait; at the default 5 ms switch interval each hand-back
     # can cost the GUI 5 ms, and a handful of them is a visible stall. 1 ms keeps the GUI thread ahead.
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     workers = Workers()
-    window = MainWindow(library, workers, state_file(library.path))
+    window = MainWindow(None, workers, state_file(config.library))
     actions = Actions(window)
     registry = CommandRegistry.collect(actions)
-    settings = read_settings_file(library.config.settings_file)
+    settings = read_settings_file(config.settings_file)
     overrides = settings.get("keys", {})
     problems = []
     if not isinstance(overrides, dict):
@@ -112,34 +127,56 @@ def open_session(library: Library) -> Session:
     return Session(window, actions, registry, keymap, dispatcher, workers, run_line)
 
 
+def _open_library(path: Path) -> Library:
+    """Runs on a worker: the store's imports (SQLAlchemy, about half a second) and the open itself
+    happen while the window is already on screen."""
+    from readerapp.api import Library
+
+    return Library.open(path)
+
+
 def run(library_path: str | os.PathLike[str] | None = None) -> int:
-    """Open the library, show the window, run until it closes; the exit code for the CLI."""
+    """Show the window at once, open the library behind it, run until it closes; the exit code."""
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "readerapp"])
     assert isinstance(app, QApplication)
     app.setApplicationName("readerapp")
     app.setDesktopFileName("readerapp")
-    from readerapp import Library
-
     try:
-        library = Library.open(library_path)
-    except ReaderappError as exc:
-        QMessageBox.critical(None, "readerapp", str(exc))
+        config = load_config(library_path)
+    except (ReaderappError, ValueError, OSError) as exc:
+        QMessageBox.critical(None, "readerapp", f"Cannot read the settings: {exc}")
         return 1
-    choice = library.config.theme
+    choice = config.theme
     theme.apply(app, choice)
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: theme.apply(app, choice))
-    session = open_session(library)
-    session.window.show()
-    session.window.activateWindow()
-    session.window.table.setFocus()
-    quit_when_shown(app, session.window)
-    session.start()
+    session = build_session(config)
+    window = session.window
+    window.show()
+    window.activateWindow()
+    window.table.setFocus()
+    quit_when_shown(app, window)
+    opened: list[Library] = []
+
+    def attach(library: Library) -> None:
+        opened.append(library)
+        if not session.workers.closed:
+            window.attach(library)
+            session.start()
+
+    def refuse(error: object) -> None:
+        QMessageBox.critical(window, "readerapp", str(error))
+        app.exit(1)
+
+    task = session.workers.read("open", _open_library, config.library)
+    task.done.connect(attach)
+    task.failed.connect(refuse)
     try:
         return app.exec()
     finally:
         session.close()
-        library.close()
+        for library in opened:
+            library.close()
         # Destroy the window tree now, while Python and Qt are both whole; left to interpreter
         # shutdown, PySide's garbage collection of the widgets can abort the process.
-        shiboken6.delete(session.window)
+        shiboken6.delete(window)
         gc.collect()

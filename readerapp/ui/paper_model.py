@@ -23,6 +23,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PAPER_ROLE = Qt.ItemDataRole.UserRole + 2
 BLOCK = 200
 CACHE_LIMIT = 20_000
+FEW = 8  # up to this many delivered rows are found one by one; a block repaints the view
 
 
 def _date(paper: Paper) -> str:
@@ -151,7 +152,11 @@ class PaperTableModel(QAbstractTableModel):
         for paper in papers:
             self._asked.discard(paper.id)
             self._cache[paper.id] = paper
-        if papers and self._ids:
+        if len(papers) <= FEW:  # a refresh after a write, or a change by someone else: those rows only
+            for paper in papers:
+                if (row := self.row_of(paper.id)) >= 0:
+                    self._row_changed(row)
+        elif self._ids:
             emit(self.dataChanged, self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
     def set_ids(self, ids: Sequence[str]) -> None:
@@ -196,6 +201,8 @@ class PaperTableModel(QAbstractTableModel):
         Used after a sync or an undo, when the query's answer mostly agrees with what is shown. If the
         papers that stay are in a different order, only then is it a layout change.
         """
+        if ids == self._ids:
+            return  # the usual answer when a stale view is read again
         wanted = set(ids)
         self.remove_ids([i for i in self._ids if i not in wanted])
         present = set(self._ids)

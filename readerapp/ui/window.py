@@ -2,18 +2,24 @@
 
 The window shows; it never waits. Every query and write goes through ``Workers`` and comes back as a
 queued signal; what the user does is in ``actions.py`` as named commands. A triage key is applied to
-the list at once (the row goes, the next paper is selected, counts move) and written behind it.
+the list at once (the row goes, the next paper is selected, counts move) and written behind it, once
+the list has painted. The window exists before its library: ``run`` shows it first and ``attach``es the
+library when a worker has opened it. Views keep their id lists (``ViewCache``), so a switch back to a
+view shows it at once; counts follow the keys locally and are read again only when something changed
+that the window did not do itself (a sync, an undo, another reader).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable, Sequence
 from datetime import date
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,20 +42,28 @@ from PySide6.QtWidgets import (
 )
 
 from readerapp.paper import Paper
-from readerapp.store.collections import CollectionInfo
 from readerapp.ui import theme
 from readerapp.ui.catalog import Entry
 from readerapp.ui.detail_html import paper_html
 from readerapp.ui.paper_model import COLUMNS, PaperTableModel
 from readerapp.ui.sidebar import VIEW_ROLE, SidebarModel
 from readerapp.ui.signals import emit
+from readerapp.ui.view_cache import Sort, ViewCache
 from readerapp.ui.views import View, parse_view
 from readerapp.ui.workers import Task, Workers
 
 if TYPE_CHECKING:
     from readerapp.api import Library
+    from readerapp.index.search_index import Hit
+    from readerapp.store.collections import CollectionInfo
+
+    # What the sidebar shows: counts, tags, recent feed days, collections and saved searches.
+    SidebarData = tuple[dict[str, int], dict[str, int], list[tuple[date, int]], list[CollectionInfo]]
 
 SEARCH_LIMIT = 500
+FOR_YOU_LIMIT = 200
+PREFETCHED = ("inbox", "reading", "done", "archived", "starred")
+PAINT_WAIT = 0.1  # seconds a write waits for the list to paint the key's result (hidden window: none)
 NATURALLY_DESCENDING = {"feed", "date", "upvotes"}
 
 
@@ -77,8 +91,17 @@ class MessageBar(QFrame):
         self.show()
 
 
-# What the sidebar shows: counts, tags, recent feed days, collections and saved searches.
-SidebarData = tuple[dict[str, int], dict[str, int], list[tuple[date, int]], list[CollectionInfo]]
+class _PaintWatch(QObject):
+    """Sets ``painted`` whenever the list's viewport paints: the signal a waiting write starts on."""
+
+    def __init__(self, painted: threading.Event, parent: QObject) -> None:
+        super().__init__(parent)
+        self._painted = painted
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._painted.set()
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -90,7 +113,7 @@ class MainWindow(QMainWindow):
     write_done = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, library: Library, workers: Workers, state: QSettings) -> None:
+    def __init__(self, library: Library | None, workers: Workers, state: QSettings) -> None:
         super().__init__()
         self.library = library
         self.workers = workers
@@ -98,12 +121,20 @@ class MainWindow(QMainWindow):
         self.view = View("inbox")
         self.counts: dict[str, int] = {}
         self.tag_names: list[str] = []
+        self.tag_totals: dict[str, int] = {}
+        self._sidebar_rest: tuple[list[tuple[date, int]], list[CollectionInfo]] = ([], [])
+        self.why: dict[str, tuple[str, ...]] = {}  # For you: the terms that explain each paper's rank
+        self._views = ViewCache()
+        self._shown_fresh = False
+        self._painted = threading.Event()
         self.marking = False
         self._sort: tuple[str, bool] | None = None  # (library sort or column key, reversed)
         self._generation = 0
         self._detail_id: str | None = None
         self._select_after_load: str | None = None
         self._sync_task: Task | None = None
+        self._prefetched = False
+        self._shown: tuple[View, Sort] | None = None  # what the model's ids are the answer to
 
         self.model = PaperTableModel(self._fetch_rows, self)
         self.sidebar_model = SidebarModel()
@@ -116,7 +147,23 @@ class MainWindow(QMainWindow):
         self.search.textEdited.connect(lambda _: self._search_timer.start())
         self.search.returnPressed.connect(self.focus_list)
         self.messages.close_button.clicked.connect(self.table.setFocus)
+        self._paint_watch = _PaintWatch(self._painted, self)
+        self.table.viewport().installEventFilter(self._paint_watch)
         self._restore()
+        if library is None:
+            self.detail.setHtml("<p>Opening library…</p>")
+            self.statusBar().showMessage("Opening library…")
+
+    def attach(self, library: Library) -> None:
+        """The library, opened behind the painted window; ``load`` then fills the window."""
+        self.library = library
+        self.statusBar().clearMessage()
+        self.detail.clear()
+
+    def load(self) -> None:
+        """The first load: the last view, then the sidebar's counts."""
+        self.show_view(self.view)
+        self.refresh_counts()
 
     # -- layout ------------------------------------------------------------------------------------
 
@@ -253,7 +300,10 @@ class MainWindow(QMainWindow):
     # -- views and loading -------------------------------------------------------------------------
 
     def show_view(self, view: View, select: str | None = None) -> None:
-        """Switch the list to ``view``: a new query, so the model resets when the ids arrive."""
+        """Switch the list to ``view``: its cached ids at once if it has been shown or prefetched
+        (read again behind it when stale), else a new query; the model resets either way."""
+        if self._shown is not None and self._shown[0].kind != "search":
+            self._views.put(*self._shown, self.model.ids, fresh=self._shown_fresh)
         self.view = view
         self.marking = False
         self._select_after_load = select
@@ -261,42 +311,87 @@ class MainWindow(QMainWindow):
             self.search.clear()
         self._update_title()
         self._sync_sidebar_selection()
-        self._query(reset=True)
+        cached = self._views.get(view, self._sort) if view.kind != "search" else None
+        if cached is None:
+            self._query(reset=True)
+            return
+        self._generation += 1  # an answer still on its way for another view is stale now
+        self._shown_fresh = cached.fresh
+        self._show_ids(cached.ids, reset=True)
+        if not cached.fresh:
+            self._query(reset=False)
 
     def reload(self, select: str | None = None) -> None:
-        """Re-run the current query and merge the answer, keeping selection and scroll position."""
+        """Something changed that the window cannot replay: read the view and the counts again,
+        merging the answer and keeping selection and scroll position."""
+        self._views.invalidate()
         self._select_after_load = select
         self._query(reset=False)
+        self.refresh_counts()
 
     def _query(self, *, reset: bool) -> None:
+        if self.library is None:
+            return  # ``load`` queries once the library is open
         self._generation += 1
-        generation = self._generation
+        generation, epoch = self._generation, self._views.epoch
+        if self.view.kind == "for-you":
+            ranked = self.workers.read("for-you", self._ranked, self._sort)
+            ranked.done.connect(lambda hits: self._ranked_arrived(generation, epoch, hits, reset))
+            ranked.failed.connect(self.report_error)
+            return
         task = self.workers.read("list", self._ids_for, self.view, self._sort)
-        task.done.connect(lambda ids: self._ids_arrived(generation, ids, reset))
+        task.done.connect(lambda ids: self._ids_arrived(generation, epoch, ids, reset))
         task.failed.connect(self.report_error)
 
-    def _ids_for(self, view: View, sort: tuple[str, bool] | None) -> list[str]:
+    def _ids_for(self, view: View, sort: Sort) -> list[str]:
         """Runs on a worker: the ids of a view in the order the user asked for."""
+        assert self.library is not None
         if view.kind == "search":
             ids = [hit.id for hit in self.library.search(view.value, limit=SEARCH_LIMIT)]
-        elif view.kind == "for-you" and hasattr(self.library, "for_you"):
-            ids = [hit.id for hit in self.library.for_you()]
         else:
             key = sort[0] if sort and sort[0] in NATURALLY_DESCENDING | {"title"} else "feed"
             ids = self.library.list_ids(**view.filters(), sort=key)
+        return self._sorted(ids, sort, by_rows=view.kind == "search")
+
+    def _ranked(self, sort: Sort) -> list[Hit]:
+        """Runs on a worker: For you, best first (or in the column order the user asked for)."""
+        assert self.library is not None
+        hits = self.library.for_you(limit=FOR_YOU_LIMIT)
+        if sort is None:
+            return hits
+        by_id = {hit.id: hit for hit in hits}
+        return [by_id[i] for i in self._sorted(list(by_id), sort, by_rows=True)]
+
+    def _sorted(self, ids: list[str], sort: Sort, *, by_rows: bool) -> list[str]:
+        """Apply a column sort the library could not (or, for ranked lists, did not) do."""
         if sort is None:
             return ids
+        assert self.library is not None
         key, backwards = sort
-        if key not in NATURALLY_DESCENDING | {"title"} or view.kind in ("search", "for-you"):
+        if key not in NATURALLY_DESCENDING | {"title"} or by_rows:
             column = next(c for c in COLUMNS if c.key == key)
             rows = {p.id: p for p in self.library.rows(ids)}
             ids = sorted(ids, key=lambda i: str(column.show(rows[i])).lower() if i in rows else "")
         return ids[::-1] if backwards else ids
 
-    def _ids_arrived(self, generation: int, ids: list[str], reset: bool) -> None:
+    def _ranked_arrived(self, generation: int, epoch: int, hits: list[Hit], reset: bool) -> None:
+        self.why = {hit.id: hit.reasons for hit in hits}
+        self._ids_arrived(generation, epoch, [hit.id for hit in hits], reset)
+        self._detail_timer.start()  # the pane shows the reasons of the current paper
+
+    def _ids_arrived(self, generation: int, epoch: int, ids: list[str], reset: bool) -> None:
         if generation != self._generation:
             return  # a newer query is on its way: this answer is stale
+        self._shown_fresh = epoch == self._views.epoch
+        self._show_ids(ids, reset=reset)
+        if not self._shown_fresh:
+            self._query(reset=False)  # a key was pressed while the query ran: its answer may predate it
+        elif not self._prefetched:
+            self._prefetch()
+
+    def _show_ids(self, ids: list[str], *, reset: bool) -> None:
         current = self.current_id()
+        self._shown = (self.view, self._sort)
         if reset:
             self.model.set_ids(ids)
         else:
@@ -306,8 +401,27 @@ class MainWindow(QMainWindow):
         row = self.model.row_of(wanted) if wanted else -1
         if reset or row >= 0 or self.current_row() < 0:
             self.select_row(max(row, 0))
-        self.refresh_counts()
-        emit(self.view_loaded, self.view.key)
+        if self._shown_fresh:  # a stale list is on screen only until its fresh answer is merged
+            emit(self.view_loaded, self.view.key)
+
+    def _prefetch(self) -> None:
+        """After the first view, read the other standard views once, one after another on a worker,
+        so that the first visit to each is as quick as a revisit."""
+        self._prefetched = True
+        views = [View(kind) for kind in PREFETCHED if self._views.get(View(kind), None) is None]
+        views = [v for v in views if v != self.view or self._sort is not None]
+        if not views:
+            return
+        library, epoch = self.library, self._views.epoch
+        assert library is not None
+        task = self.workers.read("prefetch", lambda: [library.list_ids(**v.filters()) for v in views])
+        task.done.connect(lambda lists: self._prefetch_arrived(epoch, views, lists))
+        task.failed.connect(self.report_error)
+
+    def _prefetch_arrived(self, epoch: int, views: list[View], lists: list[list[str]]) -> None:
+        for view, ids in zip(views, lists, strict=True):
+            if self._views.get(view, None) is None and view != self.view:
+                self._views.put(view, None, ids, fresh=epoch == self._views.epoch)
 
     def _sort_by(self, column: int, order: Qt.SortOrder) -> None:
         key = COLUMNS[column].key
@@ -318,34 +432,45 @@ class MainWindow(QMainWindow):
         self._query(reset=True)
 
     def _fetch_rows(self, ids: list[str]) -> None:
+        assert self.library is not None  # rows are asked for only once a view has loaded
         task = self.workers.read("rows", self.library.rows, ids)
         task.done.connect(self.model.deliver)
         task.failed.connect(self.report_error)
 
     def refresh_counts(self) -> None:
+        """Read every count again (first load, sync, undo, other readers); keys move them locally."""
+        if self.library is None:
+            return
         task = self.workers.read("counts", self._all_counts)
         task.done.connect(self._counts_arrived)
         task.failed.connect(self.report_error)
 
     def _all_counts(self) -> SidebarData:
         library = self.library
+        assert library is not None
         return library.counts(), library.tag_counts(), library.feed_days(), library.collections()
 
     def _counts_arrived(self, answer: SidebarData) -> None:
         counts, tags, days, collections = answer
         self.tag_names = list(tags)
-        self.show_counts(counts)
-        self.sidebar_model.update(counts, tags, days,
-                                  [(c.name, c.count or 0) for c in collections if not c.live],
-                                  [c.query for c in collections if c.query is not None])
+        self._sidebar_rest = (days, collections)
+        self.show_counts(counts, tags)
         self.sidebar.expandAll()
         self._sync_sidebar_selection()
         emit(self.counts_loaded)
 
-    def show_counts(self, counts: dict[str, int]) -> None:
+    def show_counts(self, counts: dict[str, int], tags: dict[str, int] | None = None) -> None:
+        """Show counts in the status bar, the title and the sidebar (which rewrites only cells that
+        changed, so this is cheap enough for every key)."""
         self.counts = dict(counts)
+        if tags is not None:
+            self.tag_totals = dict(tags)
         names = ("inbox", "reading", "done", "archived", "starred", "all")
         self.counts_label.setText("  ·  ".join(f"{n.capitalize()} {counts.get(n, 0)}" for n in names))
+        days, collections = self._sidebar_rest
+        self.sidebar_model.update(self.counts, self.tag_totals, days,
+                                  [(c.name, c.count or 0) for c in collections if not c.live],
+                                  [c.query for c in collections if c.query is not None])
         self._update_title()
 
     def _update_title(self) -> None:
@@ -450,6 +575,7 @@ class MainWindow(QMainWindow):
         """
         before = self.shown_papers(ids)
         after = [edit(p) for p in before]
+        self._views.moved(before, after, skip=self.view)
         leaving = [new.id for new in after if not self.view.admits(new)]
         self.model.patch([new for new in after if new.id not in leaving])
         self._count_moves(before, after)
@@ -464,8 +590,10 @@ class MainWindow(QMainWindow):
         return len(before) == len(ids)
 
     def _count_moves(self, before: Sequence[Paper], after: Sequence[Paper]) -> None:
-        counts = dict(self.counts)
+        counts, tags = dict(self.counts), dict(self.tag_totals)
         for old, new in zip(before, after, strict=True):
+            for name in set(old.tags) ^ set(new.tags):
+                tags[name] = tags.get(name, 0) + (1 if name in new.tags else -1)
             for key, was, now in (("state", old.state, new.state), ("starred", old.starred, new.starred)):
                 if was == now:
                     continue
@@ -474,8 +602,11 @@ class MainWindow(QMainWindow):
                     counts[str(now)] = counts.get(str(now), 0) + 1
                 else:
                     counts["starred"] = counts.get("starred", 0) + (1 if now else -1)
-        if counts != self.counts:
-            self.show_counts(counts)
+        tags = {name: n for name, n in tags.items() if n > 0}
+        if counts != self.counts or tags != self.tag_totals:
+            if list(tags) != self.tag_names:
+                self.tag_names = list(tags)  # a new tag: numbered after the others until the next read
+            self.show_counts(counts, tags)
 
     def write(self, name: str, job: Callable[[], Any], *, reload: bool = False,
               select: Callable[[Any], str | None] | None = None) -> Task:
@@ -485,7 +616,16 @@ class MainWindow(QMainWindow):
         touched rows are read again. A failed write reloads the view, so the list never shows
         something the library does not hold.
         """
-        task = self.workers.write(name, job)
+        painted = self._painted
+        painted.clear()
+
+        def after_paint() -> Any:
+            # The writer's SQLAlchemy code would take turns with the GUI thread for the GIL while the
+            # list paints the key's result; the list paints first (PAINT_WAIT if nothing paints).
+            painted.wait(PAINT_WAIT)
+            return job()
+
+        task = self.workers.write(name, after_paint)
         task.done.connect(lambda changes: self._written(changes, reload, select))
         task.failed.connect(self._write_failed)
         return task
@@ -499,8 +639,6 @@ class MainWindow(QMainWindow):
         self.model.refresh(ids)
         if reload:
             self.reload(select=select(changes) if select else None)
-        else:
-            self.refresh_counts()
         if self._detail_id in ids:
             self._detail_timer.start()
         emit(self.write_done, changes)
@@ -510,6 +648,8 @@ class MainWindow(QMainWindow):
     def _load_detail(self) -> None:
         paper_id = self.current_id()
         self._detail_id = paper_id
+        if self.library is None:
+            return
         if paper_id is None:
             self.detail.setHtml("<p>No paper in this view.</p>")
             return
@@ -522,17 +662,26 @@ class MainWindow(QMainWindow):
             return  # the user has moved on
         scheme = theme.current_scheme(QApplication.instance())
         accents = theme.ACCENTS[scheme]
-        self.detail.setHtml(paper_html(paper, muted=accents["muted"], highlight=accents["highlight"]))
+        html = paper_html(paper, muted=accents["muted"], highlight=accents["highlight"])
+        why = self.why.get(paper.id, ()) if self.view.kind == "for-you" else ()
+        if why:  # For you says why it ranked the paper, above the title
+            terms = escape(", ".join(why))
+            html = f'<p style="color:{accents["muted"]}">For you because of: {terms}</p>{html}'
+        self.detail.setHtml(html)
         emit(self.detail_loaded, paper.id)
 
     # -- sync --------------------------------------------------------------------------------------
 
     def start_sync(self, **window: Any) -> Task | None:
         """Sync the Daily Papers feed on a worker with progress in the status bar; one at a time."""
+        library = self.library
+        if library is None:
+            self.statusBar().showMessage("The library is still opening.", 3000)
+            return None
         if self._sync_task is not None:
             self.statusBar().showMessage("A sync is already running.", 3000)
             return None
-        task = self.workers.long("sync", lambda t: self.library.sync(
+        task = self.workers.long("sync", lambda t: library.sync(
             "hf", progress=lambda what, done, total: t.report(done, total or 0, what),
             cancel=t.cancel_event, **window))  # fmt: skip
         self._sync_task = task

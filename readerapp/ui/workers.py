@@ -91,6 +91,11 @@ class Workers(QObject):
     def busy(self) -> int:
         return len(self._live)
 
+    @property
+    def closed(self) -> bool:
+        """True once ``shutdown`` began: results arriving after it have no window to go to."""
+        return self._closed
+
     def cancel_all(self) -> None:
         for task in list(self._live):
             task.cancel()
