@@ -24,7 +24,8 @@ Key = tuple[str, Sort]
 class Identified(PaperLike, Protocol):
     """A paper with its public id (what ``moved`` needs to find it in the lists)."""
 
-    id: str
+    @property
+    def id(self) -> str: ...
 
 
 @dataclass(slots=True)

@@ -16,10 +16,16 @@ from readerapp.ui.commands import CommandError
 
 
 class PaperLike(Protocol):
-    state: str
-    starred: bool
-    tags: list[str]
-    feed_day: date | None
+    """What ``admits`` reads (read-only, so frozen ``Paper`` rows qualify)."""
+
+    @property
+    def state(self) -> str: ...
+    @property
+    def starred(self) -> bool: ...
+    @property
+    def tags(self) -> list[str]: ...
+    @property
+    def feed_day(self) -> date | None: ...
 
 
 STANDARD: dict[str, str] = {
