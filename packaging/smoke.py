@@ -16,9 +16,12 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from readerapp.index.writer import PARALLEL_FROM
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the checkout's tests/ (its throwaway PostgreSQL server)
+
+from readerapp.index.writer import PARALLEL_FROM  # noqa: E402
+from tests import pg_server  # noqa: E402
+
 BUNDLED = ROOT / "dist" / "readerapp" / "readerapp"
 SAMPLE = ROOT / "resources" / "sample_feed.json"
 # Enough papers that a rebuild starts its spawned workers: in a frozen app they re-run the executable,
@@ -118,6 +121,25 @@ class Smoke:
         self.run("doctor", library="cli")
         return f"{len(papers)} papers imported, listed, doctor passes"
 
+    def postgresql(self) -> str:
+        """A shared library on a throwaway PostgreSQL server: the bundled driver, libpq and migrations."""
+        bin_dir = pg_server._bin_dir()
+        if bin_dir is None:
+            return "PostgreSQL binaries not installed: nothing to connect to"
+        root = self.workdir / "postgresql"
+        root.mkdir(mode=0o755)
+        self.workdir.chmod(0o755)  # the server runs as the postgres user when we are root
+        server = pg_server.PostgresServer(bin_dir, root)
+        try:
+            url = server.new_database()
+            self.run("--database-url", url, "import", str(SAMPLE), library="shared")
+            papers = json.loads(self.run("--database-url", url, "list", "--json", library="shared").stdout)
+        finally:
+            server.stop()
+        if len(papers) != len(json.loads(SAMPLE.read_text(encoding="utf-8"))):
+            raise SmokeFailure(f"list --json on PostgreSQL gave {len(papers)} papers")
+        return f"{len(papers)} papers imported and listed on PostgreSQL"
+
     def parallel_index(self) -> str:
         """A rebuild big enough for worker processes, then a search that must find a known title."""
         feed = self.workdir / "many.json"
@@ -165,6 +187,7 @@ def main(argv: Sequence[str]) -> int:
             ("bundled files", smoke.bundled_files),
             ("libraries", smoke.libraries),
             ("import/list/doctor", smoke.import_and_list),
+            ("postgresql", smoke.postgresql),
             ("parallel index", smoke.parallel_index),
             ("window", smoke.window),
         ]
