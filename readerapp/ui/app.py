@@ -30,6 +30,7 @@ from readerapp.ui.commands import CommandRegistry
 from readerapp.ui.keymap import Keymap, KeyParser
 from readerapp.ui.qtkeys import KeyDispatcher
 from readerapp.ui.smoke import quit_when_shown
+from readerapp.ui.watcher import ChangeWatcher
 from readerapp.ui.window import MainWindow, state_file
 from readerapp.ui.workers import Workers
 
@@ -50,6 +51,7 @@ class Session:
     dispatcher: KeyDispatcher
     workers: Workers
     run_line: Callable[[str], None]
+    watcher: ChangeWatcher | None = None
 
     def start(self) -> None:
         """Once the library is attached: first launch brings in the sample day; then the last view
@@ -57,6 +59,10 @@ class Session:
         library = self.window.library
         if library is None:
             return
+        self.watcher = ChangeWatcher(library, self.window)
+        self.watcher.changed.connect(self.window.changed_elsewhere)
+        self.watcher.failed.connect(lambda exc: self.window.report_error(exc, prefix="Watching changes: "))
+        self.watcher.start()
         task = self.workers.write("sample", library.import_sample_if_empty)
         task.failed.connect(self.window.report_error)
         task.finished.connect(self.window.load)
@@ -64,6 +70,8 @@ class Session:
             task.finished.connect(self.window.start_sync)
 
     def close(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
         self.window.save_state()
         self.workers.shutdown()
 

@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self._views = ViewCache()
         self._shown_fresh = False
         self._painted = threading.Event()
+        self._own: set[str] = set()  # ids this window wrote that the change watcher has not reported yet
         self.marking = False
         self._sort: tuple[str, bool] | None = None  # (library sort or column key, reversed)
         self._generation = 0
@@ -636,12 +637,25 @@ class MainWindow(QMainWindow):
 
     def _written(self, changes: Any, reload: bool, select: Callable[[Any], str | None] | None) -> None:
         ids = list(getattr(changes, "ids", ()) or ())
+        self._own.update(ids)
         self.model.refresh(ids)
         if reload:
             self.reload(select=select(changes) if select else None)
         if self._detail_id in ids:
             self._detail_timer.start()
         emit(self.write_done, changes)
+
+    def changed_elsewhere(self, ids: Sequence[str]) -> None:
+        """Papers changed by someone else (another app on a shared library, the CLI): re-read those
+        rows, the counts and the view, keeping the selection; the window's own writes are skipped."""
+        theirs = [i for i in ids if i not in self._own]
+        self._own.difference_update(ids)
+        if not theirs:
+            return
+        self.model.refresh(theirs)
+        self.reload()
+        if self._detail_id in theirs:
+            self._detail_timer.start()
 
     # -- detail pane -------------------------------------------------------------------------------
 

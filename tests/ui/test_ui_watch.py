@@ -1,0 +1,46 @@
+"""Live updates: a change made through another Library on the same library shows in the window."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from readerapp import Library
+from readerapp.ui.app import Session
+from readerapp.ui.paper_model import COLUMN
+
+
+def test_a_star_from_another_library_shows_within_five_seconds_and_keeps_the_selection(
+        qtbot: QtBot, session: Session, library: Library) -> None:  # fmt: skip
+    w = session.window
+    w.select_row(2)
+    qtbot.waitUntil(lambda: w.detail.toPlainText().startswith(w.current_paper().title))  # type: ignore[union-attr]
+    chosen = w.current_id()
+    assert chosen is not None and not w.current_paper().starred  # type: ignore[union-attr]
+    starred_before = w.counts["starred"]
+    with Library.open(library.path, sync_on_start="never") as other:
+        other.star([chosen])
+        other.set_state([w.model.ids[5]], "archived")
+    moved = w.model.ids[5]
+
+    def shown() -> bool:
+        paper = w.current_paper()
+        return (paper is not None and paper.starred and "★" in w.model.index(2, COLUMN["marks"]).data()
+                and w.counts["starred"] == starred_before + 1 and moved not in w.model.ids
+                and "starred" in w.detail.toPlainText())  # fmt: skip
+
+    qtbot.waitUntil(shown, timeout=5000)
+    assert w.current_id() == chosen
+
+
+def test_the_watcher_ignores_the_windows_own_writes_and_stops(qtbot: QtBot, session: Session) -> None:
+    w = session.window
+    assert session.watcher is not None
+    reloads: list[object] = []
+    reported: list[object] = []
+    w.counts_loaded.connect(lambda: reloads.append(None))
+    session.watcher.changed.connect(reported.append)
+    qtbot.keyClick(w.table, "s")
+    qtbot.waitUntil(lambda: bool(reported) and session.workers.busy == 0, timeout=5000)
+    assert reloads == []  # the window's own star moved the counts already: nothing read again
+    session.watcher.stop()
+    assert not session.watcher._thread.is_alive()
