@@ -16,10 +16,10 @@ from PySide6.QtGui import QDesktopServices
 
 from readerapp.paper import Changes, Paper
 from readerapp.records import STATES
+from readerapp.ui.annotate_commands import AnnotationCommands
 from readerapp.ui.commands import CommandError, command
 from readerapp.ui.help_overlay import HelpOverlay
 from readerapp.ui.history import History
-from readerapp.ui.note_editor import NoteEditor
 from readerapp.ui.palette import CommandPalette
 from readerapp.ui.tag_prompt import TagPrompt
 from readerapp.ui.views import parse_view
@@ -38,7 +38,7 @@ def _with_tags(add: list[str], remove: list[str]) -> Callable[[Paper], Paper]:
     return edit
 
 
-class Actions:
+class Actions(AnnotationCommands):
     """The command handlers; ``run`` and ``catalog`` are filled in once the keymap is built."""
 
     def __init__(self, window: MainWindow) -> None:
@@ -50,10 +50,9 @@ class Actions:
         self.palette.chosen.connect(lambda line: self.run(line))
         self.help_overlay = HelpOverlay(window)
         self.tag_prompt = TagPrompt(window)
-        self.note_editor = NoteEditor(window)
-        self.note_editor.saved.connect(self._save_note)
         self._tag_targets: list[str] = []
         self.tag_prompt.submitted.connect(self._apply_tags)
+        self._setup_annotations()
 
     @property
     def library(self) -> Library:
@@ -116,11 +115,6 @@ class Actions:
         if self.w.table.hasFocus() and self.w.marking:
             self.w.clear_marks()
         self.w.focus_list()
-
-    @command("detail", menu="Go", title="Read in the detail pane")
-    def detail(self) -> None:
-        """Move the keyboard into the detail pane to select abstract text (Shift+arrows) for ``h``."""
-        self.w.detail.setFocus()
 
     # -- triage ------------------------------------------------------------------------------------
 
@@ -192,31 +186,6 @@ class Actions:
         on = not papers or not all(name in p.tags for p in papers)
         self._tag_targets = ids
         self._apply_tags([name] if on else [], [] if on else [name])
-
-    @command("note", menu="Paper", title="Edit note")
-    def note(self) -> None:
-        """Edit the current paper's Markdown note; it is saved when the editor closes."""
-        paper_id = self.w.current_id()
-        if paper_id is None:
-            return
-        task = self.w.workers.read("note", self.library.get, paper_id)
-        task.done.connect(lambda paper: self.note_editor.edit(paper.id, paper.title, paper.note))
-        task.failed.connect(self.w.report_error)
-
-    def _save_note(self, paper_id: str, text: str) -> None:
-        self.w.write("note", self._recorded(lambda: self.library.set_note(paper_id, text)))
-        self.w.activateWindow()
-        self.w.table.setFocus()
-
-    @command("highlight", menu="Paper", title="Highlight selection")
-    def highlight(self) -> None:
-        """Highlight the abstract text selected in the detail pane."""
-        paper_id = self.w.current_id()
-        text = self.w.detail.textCursor().selectedText().replace("\u2029", "\n").strip()
-        if paper_id is None or not text:
-            self._status("Select text in the abstract first (Enter, then Shift+arrows).")
-            return
-        self.w.write("highlight", self._recorded(lambda: self.library.add_highlight(paper_id, text)))
 
     @command("open-pdf", menu="Paper", title="Open PDF")
     def open_pdf(self) -> None:

@@ -21,7 +21,7 @@ DEFAULT_BINDINGS: dict[str, str] = {
     "i": "set-state inbox",
     "x": "select", "J": "extend-down", "K": "extend-up",
     "t": "tag", **{str(n): f"toggle-tag {n}" for n in range(1, 10)},
-    "n": "note", "h": "highlight",
+    "n": "note", "h": "highlight", "]": "next-highlight", "[": "previous-highlight",
     "u": "undo", "Ctrl+Z": "undo", "Ctrl+Shift+Z": "redo",
     "/": "search", "Escape": "focus-list", ":": "palette", "Ctrl+K": "palette", "?": "help",
     "g i": "go inbox", "g f": "go for-you", "g r": "go reading", "g d": "go done",

@@ -1,53 +1,111 @@
-"""The note editor (``n``): plain Markdown text, saved when the editor closes.
+"""The note editor (``n``): Markdown on the left, its rendered preview on the right, saved as you type.
 
-There is no save button: closing the editor (Escape, Ctrl+Return, or clicking away) writes the note if
-it changed, and the write is undoable like any other.
+There is no save button. A pause in typing (``AUTOSAVE_MS``) autosaves on the serial writer, closing
+(Escape, Ctrl+Return) saves what is left, and the window records the whole session as one undoable
+change. Ctrl+Z inside the editor undoes keystrokes. The preview is the Markdown library's output with
+the note's own HTML shown as text and only http(s)/mailto links kept, in a browser that follows none.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
+from readerapp.ui.annotation_html import note_html
 from readerapp.ui.signals import emit
+
+AUTOSAVE_MS = 600
+PREVIEW_MS = 120
 
 
 class NoteEditor(QDialog):
-    """Emits ``saved(paper_id, text)`` when it closes with a changed note."""
+    """``autosave(paper_id, text)`` after a pause in typing; ``finished_editing(paper_id, before, text)``
+    when it closes after a change (``before`` is the note as the session found it)."""
 
-    saved = Signal(str, str)
+    autosave = Signal(str, str)
+    finished_editing = Signal(str, str, str)
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("note-editor")
         self.setWindowTitle("Note — readerapp")
         self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setWordWrap(True)
         self.text = QPlainTextEdit(self)
-        self.text.setPlaceholderText("Markdown. Saved when this closes (Escape or Ctrl+Return).")
+        self.text.setPlaceholderText("Markdown: # headings, **bold**, - lists, [links](https://…). "
+                                     "Saved as you type; Escape closes.")
+        self.preview = QTextBrowser(self)
+        self.preview.setObjectName("note-preview")
+        self.preview.setOpenLinks(False)
+        self.preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.state = QLabel(self)
+        self.state.setEnabled(False)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.text)
+        split.addWidget(self.preview)
         layout = QVBoxLayout(self)
         layout.addWidget(self.label)
-        layout.addWidget(self.text)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.state)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.close)
+        self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS, timeout=self._save_now)
+        self._render = QTimer(self, singleShot=True, interval=PREVIEW_MS, timeout=self._show_preview)
+        self.text.textChanged.connect(self._typed)
         self._paper_id = ""
-        self._original = ""
-        self.resize(560, 380)
+        self._before = ""
+        self._saved = ""
+        self.resize(900, 480)
 
     def edit(self, paper_id: str, title: str, note: str) -> None:
-        self._paper_id, self._original = paper_id, note
+        """Open on a paper's note; a session on another paper is closed (and saved) first."""
+        if self._paper_id and self._paper_id != paper_id:
+            self.close()
+        self._paper_id, self._before, self._saved = paper_id, note, note
         self.label.setText(title)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.blockSignals(True)
         self.text.setPlainText(note)
+        self.text.blockSignals(False)
+        self.text.document().clearUndoRedoStacks()
+        self._show_preview()
+        self.state.setText("Saved as you type · Ctrl+Z undoes typing · Escape closes · u in the list "
+                           "undoes the whole session")
         self.show()
+        self.activateWindow()
         self.text.setFocus()
+
+    @property
+    def paper_id(self) -> str:
+        return self._paper_id
+
+    def saved_up_to(self, paper_id: str, text: str) -> None:
+        """The writer has stored ``text``: say so, unless more has been typed since."""
+        if paper_id == self._paper_id and text == self.text.toPlainText():
+            self.state.setText("Saved.")
+
+    def _typed(self) -> None:
+        self.state.setText("Editing…")
+        self._autosave.start()
+        self._render.start()
+
+    def _save_now(self) -> None:
+        text = self.text.toPlainText()
+        if self._paper_id and text != self._saved:
+            self._saved = text
+            emit(self.autosave, self._paper_id, text)
+
+    def _show_preview(self) -> None:
+        self.preview.setHtml(note_html(self.text.toPlainText()))
 
     def reject(self) -> None:
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._autosave.stop()
+        self._render.stop()
         text = self.text.toPlainText()
-        if self._paper_id and text != self._original:
-            emit(self.saved, self._paper_id, text)
+        if self._paper_id and text != self._before:
+            emit(self.finished_editing, self._paper_id, self._before, text)
         self._paper_id = ""
         super().closeEvent(event)

@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self._sort: tuple[str, bool] | None = None  # (library sort or column key, reversed)
         self._generation = 0
         self._detail_id: str | None = None
+        self.detail_paper: Paper | None = None  # what the detail pane shows (highlights read it)
         self._select_after_load: str | None = None
         self._sync_task: Task | None = None
         self._prefetched = False
@@ -681,6 +682,7 @@ class MainWindow(QMainWindow):
         if why:  # For you says why it ranked the paper, above the title
             terms = escape(", ".join(why))
             html = f'<p style="color:{accents["muted"]}">For you because of: {terms}</p>{html}'
+        self.detail_paper = paper
         self.detail.setHtml(html)
         emit(self.detail_loaded, paper.id)
 

@@ -1,0 +1,114 @@
+"""The annotated parts of the detail pane: the abstract with its highlights, the list of highlights with
+their comments, and the note rendered from Markdown. Built without Qt so escaping is tested alone.
+
+The abstract keeps its exact characters (``white-space: pre-wrap``) and starts at a named anchor, so a
+position in the pane maps to an offset in the abstract by one subtraction: that is how a selection
+made with the keys becomes a highlight's offsets. Each entry of the highlight list starts at an anchor
+named after the highlight, so a highlight that lost its place in the abstract can still be selected.
+Feed text, quotes and comments are escaped; a colour is used only when it is a known name or a hex
+colour; the note's own HTML shows as text (see ``readerapp.export.note_html``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+from html import escape
+from typing import TYPE_CHECKING
+
+from readerapp.paper import HighlightView
+
+if TYPE_CHECKING:
+    from readerapp.export.note_html import NoteRenderer
+
+# The colours keys 1-5 pick, in that order.
+HIGHLIGHT_COLORS = {"yellow": "#ffe066", "green": "#9be59b", "blue": "#9cc9ff", "pink": "#ffadd2",
+                    "orange": "#ffc078"}
+COLOR_KEYS = tuple(HIGHLIGHT_COLORS)
+ABSTRACT_ANCHOR = "abstract-start"
+HIGHLIGHT_ANCHOR = "highlight-"
+QUOTE_LIMIT = 90
+_HEX = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def color_value(name: str | None, default: str) -> str:
+    """The CSS colour for a stored colour name: known names and ``#rrggbb`` only, else ``default``."""
+    if name and _HEX.fullmatch(name):
+        return name
+    return HIGHLIGHT_COLORS.get((name or "").lower(), default)
+
+
+def in_place(text: str, highlights: Sequence[HighlightView]) -> list[HighlightView]:
+    """The highlights drawn in ``text``: anchored, inside it, not overlapping an earlier one."""
+    spans = sorted((h for h in highlights if h.anchored and 0 <= h.start < h.end <= len(text)),
+                   key=lambda h: (h.start, h.end))  # fmt: skip
+    shown: list[HighlightView] = []
+    for h in spans:
+        if not shown or h.start >= shown[-1].end:
+            shown.append(h)
+    return shown
+
+
+def ordered(text: str, highlights: Sequence[HighlightView]) -> list[HighlightView]:
+    """Highlights in reading order: those in the abstract by position, then those that lost their place."""
+    drawn = {h.id for h in in_place(text, highlights)}
+    return sorted(highlights, key=lambda h: (h.id not in drawn, h.start if h.id in drawn else h.id))
+
+
+def highlighted(text: str, highlights: Sequence[HighlightView], default_color: str) -> str:
+    """``text`` escaped, character for character, with its drawable highlights in coloured spans."""
+    out: list[str] = []
+    pos = 0
+    for h in in_place(text, highlights):
+        out.append(escape(text[pos : h.start]))
+        title = f' title="{escape(h.comment)}"' if h.comment else ""
+        out.append(f'<span style="background-color:{color_value(h.color, default_color)}; color:#000"'
+                   f"{title}>{escape(text[h.start : h.end])}</span>")
+        pos = h.end
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def abstract_html(text: str, highlights: Sequence[HighlightView], default_color: str) -> str:
+    """The abstract paragraph: exact whitespace, an anchor at its first character, highlights drawn."""
+    return (f'<p style="white-space:pre-wrap"><a name="{ABSTRACT_ANCHOR}"></a>'
+            f"{highlighted(text, highlights, default_color)}</p>")
+
+
+def _short(quote: str) -> str:
+    flat = " ".join(quote.split())
+    return flat if len(flat) <= QUOTE_LIMIT else flat[: QUOTE_LIMIT - 1].rstrip() + "…"
+
+
+def highlight_list_html(text: str, highlights: Sequence[HighlightView], default_color: str,
+                        muted: str) -> str:
+    """Every highlight under the abstract, in reading order: colour, quote, comment; a highlight whose
+    quote is no longer in the abstract is flagged, never dropped."""
+    if not highlights:
+        return ""
+    drawn = {h.id for h in in_place(text, highlights)}
+    items = []
+    for n, h in enumerate(ordered(text, highlights), start=1):
+        color = color_value(h.color, default_color)
+        swatch = f'<span style="background-color:{color}">&nbsp;&nbsp;&nbsp;</span>'
+        flag = "" if h.id in drawn else ' <b style="color:#c92a2a">⚠ no longer matches the abstract</b>'
+        if h.anchored and h.id not in drawn:
+            flag = f' <span style="color:{muted}">(overlaps another highlight)</span>'
+        comment = f'<br><i>{escape(h.comment)}</i>' if h.comment else ""
+        items.append(f'<li><a name="{HIGHLIGHT_ANCHOR}{h.id}"></a>{n}. {swatch} '
+                     f"“{escape(_short(h.text))}”{flag}{comment}</li>")
+    return f'<h4>Highlights</h4><ul style="list-style-type:none; margin-left:0">{"".join(items)}</ul>'
+
+
+@cache
+def _renderer() -> NoteRenderer:
+    """One Markdown pipeline for the GUI thread (it builds slowly; it is not thread-safe)."""
+    from readerapp.export.note_html import NoteRenderer
+
+    return NoteRenderer()
+
+
+def note_html(markdown: str) -> str:
+    """The note as HTML from Markdown; HTML the user typed is shown as text, unsafe links are dropped."""
+    return _renderer()(markdown)

@@ -1,0 +1,269 @@
+"""Highlighting the abstract from the keyboard: a caret in the detail pane, selections made with
+Shift+arrows, and one highlight at a time chosen with ``[``/``]`` to recolour, comment or delete.
+
+The detail pane is redrawn after every write, which resets Qt's text cursor; ``AbstractReader`` keeps
+the caret as an offset in the abstract and the chosen highlight by id, and puts both back when the
+pane is redrawn. The pane's key filter runs before the window's keymap (it is reinstalled, so made
+the newest filter, whenever the pane gets focus), taking the arrows for the caret and, while a
+highlight is chosen, 1-5, ``c``, ``x``/Delete and Escape. Every other key goes on to the keymap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QKeyEvent, QPalette, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QApplication, QTextBrowser, QTextEdit, QWidget
+
+from readerapp.paper import HighlightView, Paper
+from readerapp.ui.annotation_html import ABSTRACT_ANCHOR, COLOR_KEYS, HIGHLIGHT_ANCHOR, in_place, ordered
+from readerapp.ui.qtkeys import token_from_event
+
+Move = QTextCursor.MoveOperation
+_MOVES = {"Left": Move.Left, "Right": Move.Right, "Up": Move.Up, "Down": Move.Down,
+          "Home": Move.StartOfLine, "End": Move.EndOfLine, "Ctrl+Left": Move.PreviousWord,
+          "Ctrl+Right": Move.NextWord, "Ctrl+Home": Move.Start, "Ctrl+End": Move.End}
+# While a highlight is chosen these keys act on it (each a command line, so each is a named command).
+CHOSEN_KEYS = {**{str(n): f"recolor-highlight {n}" for n in range(1, len(COLOR_KEYS) + 1)},
+               "c": "comment-highlight", "x": "delete-highlight", "Delete": "delete-highlight",
+               "Escape": "unchoose-highlight"}
+
+
+def anchor_positions(document: QTextDocument) -> dict[str, int]:
+    """Where each named anchor of the pane starts (the abstract, the entries of the highlight list)."""
+    found: dict[str, int] = {}
+    block = document.begin()
+    while block.isValid():
+        fragments = block.begin()
+        while not fragments.atEnd():
+            fragment = fragments.fragment()
+            for name in fragment.charFormat().anchorNames():
+                found.setdefault(name, fragment.position())
+            fragments += 1
+        block = block.next()
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """A piece of the abstract: offsets and the exact quote."""
+
+    start: int
+    end: int
+    quote: str
+
+
+def trimmed(abstract: str, start: int, end: int) -> Selection | None:
+    """The selection clipped to the abstract without surrounding whitespace; None when nothing is left."""
+    start, end = max(0, min(start, end)), min(len(abstract), max(start, end))
+    while start < end and abstract[start].isspace():
+        start += 1
+    while end > start and abstract[end - 1].isspace():
+        end -= 1
+    return Selection(start, end, abstract[start:end]) if end > start else None
+
+
+class AbstractReader(QObject):
+    """The detail pane's caret, its selection in the abstract, and the chosen highlight."""
+
+    def __init__(self, detail: QTextBrowser, run: Callable[[str], None],
+                 status: Callable[[str], None]) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self._run = run
+        self._status = status
+        self.paper: Paper | None = None
+        self.chosen: int | None = None
+        self._anchors: dict[str, int] = {}
+        self._caret: int | None = None  # offset in the abstract, kept across redraws
+        self._after_redraw: Callable[[list[HighlightView]], int | None] | None = None
+        detail.setCursorWidth(2)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.focusChanged.connect(self._focus_changed)
+
+    # -- the pane ----------------------------------------------------------------------------------
+
+    def shown(self, paper: Paper) -> None:
+        """The pane now shows ``paper``: find the abstract, then restore the caret and the choice."""
+        same = self.paper is not None and self.paper.id == paper.id
+        self.paper = paper
+        self._anchors = anchor_positions(self.detail.document())
+        if not same:
+            self.chosen, self._caret, self._after_redraw = None, None, None
+        pick, self._after_redraw = self._after_redraw, None
+        if pick is not None:
+            self.chosen = pick(self.highlights())
+        if self.chosen is not None and self.chosen not in {h.id for h in self.highlights()}:
+            self.chosen = None
+        if self._caret is not None and self.abstract_start is not None:
+            self._place(self.abstract_start + min(self._caret, len(paper.abstract)))
+        self._mark()
+
+    @property
+    def abstract_start(self) -> int | None:
+        return self._anchors.get(ABSTRACT_ANCHOR)
+
+    def highlights(self) -> list[HighlightView]:
+        """The shown paper's abstract highlights in reading order (the order ``[``/``]`` walk)."""
+        if self.paper is None:
+            return []
+        return ordered(self.paper.abstract, [h for h in self.paper.highlights if h.field == "abstract"])
+
+    def enter(self) -> None:
+        """Put the keyboard in the pane with the caret at the abstract (unless it already is there)."""
+        self.detail.setFocus()
+        self._filter_first()
+        start = self.abstract_start
+        if start is not None and self.paper is not None:
+            position = self.detail.textCursor().position()
+            if not start <= position <= start + len(self.paper.abstract):
+                self._place(start)
+        self._status("Shift+arrows select (Ctrl: by word) · h highlights · [ ] choose a highlight · "
+                     "Esc back to the list")
+
+    def selection(self) -> Selection | None:
+        """The text selected in the abstract (mouse or keys), clipped to it."""
+        cursor = self.detail.textCursor()
+        start = self.abstract_start
+        if self.paper is None or start is None or not cursor.hasSelection():
+            return None
+        return trimmed(self.paper.abstract, cursor.selectionStart() - start, cursor.selectionEnd() - start)
+
+    def chosen_highlight(self) -> HighlightView | None:
+        return next((h for h in self.highlights() if h.id == self.chosen), None)
+
+    # -- choosing highlights -----------------------------------------------------------------------
+
+    def step(self, delta: int) -> None:
+        """Choose the next (1) or previous (-1) highlight; from none, the first or the last."""
+        marks = self.highlights()
+        if not marks:
+            self._status("This abstract has no highlights yet: select text and press h.")
+            return
+        ids = [h.id for h in marks]
+        if self.chosen in ids:
+            index = ids.index(self.chosen) + delta
+            if not 0 <= index < len(ids):
+                self._status("No more highlights that way.")
+                return
+        else:
+            index = 0 if delta > 0 else len(ids) - 1
+        self.choose(ids[index])
+
+    def choose(self, highlight_id: int | None) -> None:
+        """Choose a highlight (None: none); the caret goes to it so the pane scrolls there."""
+        self.chosen = highlight_id
+        self.detail.setFocus()
+        self._filter_first()
+        mark = self.chosen_highlight()
+        position = self._position_of(mark) if mark is not None else None
+        if position is not None:
+            self._place(position)
+        self._mark()
+        if mark is not None:
+            n = [h.id for h in self.highlights()].index(mark.id) + 1
+            lost = "" if mark.anchored else " (no longer in the abstract)"
+            self._status(f"Highlight {n} of {len(self.highlights())}, {mark.color}{lost}: "
+                         "1-5 recolour · c comment · x delete · Esc")
+
+    def after_redraw(self, pick: Callable[[list[HighlightView]], int | None]) -> None:
+        """Choose a highlight once the pane is redrawn after a write (the new one, a neighbour)."""
+        self._after_redraw = pick
+
+    def _position_of(self, mark: HighlightView) -> int | None:
+        start = self.abstract_start
+        if self.paper is not None and start is not None and mark.id in {
+                h.id for h in in_place(self.paper.abstract, self.paper.highlights)}:  # fmt: skip
+            return start + mark.start
+        return self._anchors.get(f"{HIGHLIGHT_ANCHOR}{mark.id}")
+
+    def _mark(self) -> None:
+        """Show the chosen highlight in the selection colours, in the abstract and in the list."""
+        mark = self.chosen_highlight()
+        selections = []
+        palette = self.detail.palette()
+        for start, end in self._ranges(mark) if mark is not None else []:
+            cursor = QTextCursor(self.detail.document())
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            extra = QTextEdit.ExtraSelection()
+            extra.cursor = cursor  # type: ignore[misc]
+            extra.format.setBackground(palette.color(QPalette.ColorRole.Highlight))  # type: ignore[attr-defined]
+            extra.format.setForeground(palette.color(QPalette.ColorRole.HighlightedText))  # type: ignore[attr-defined]
+            selections.append(extra)
+        self.detail.setExtraSelections(selections)
+
+    def _ranges(self, mark: HighlightView) -> list[tuple[int, int]]:
+        ranges = []
+        start = self.abstract_start
+        if self.paper is not None and start is not None and mark.id in {
+                h.id for h in in_place(self.paper.abstract, self.paper.highlights)}:  # fmt: skip
+            ranges.append((start + mark.start, start + mark.end))
+        entry = self._anchors.get(f"{HIGHLIGHT_ANCHOR}{mark.id}")
+        if entry is not None:
+            block = self.detail.document().findBlock(entry)
+            ranges.append((entry, block.position() + block.length() - 1))
+        return ranges
+
+    # -- the caret ---------------------------------------------------------------------------------
+
+    def _place(self, position: int, *, keep_anchor: bool = False) -> None:
+        cursor = self.detail.textCursor()
+        mode = QTextCursor.MoveMode.KeepAnchor if keep_anchor else QTextCursor.MoveMode.MoveAnchor
+        cursor.setPosition(max(0, min(position, self.detail.document().characterCount() - 1)), mode)
+        self.detail.setTextCursor(cursor)
+        self.detail.ensureCursorVisible()
+        self._remember(cursor.position())
+
+    def _remember(self, position: int) -> None:
+        start = self.abstract_start
+        self._caret = position - start if start is not None and position >= start else None
+
+    def _move(self, token: str) -> bool:
+        select = "Shift+" in token
+        operation = _MOVES.get(token.replace("Shift+", ""))
+        if operation is None:
+            return False
+        cursor = self.detail.textCursor()
+        mode = QTextCursor.MoveMode.KeepAnchor if select else QTextCursor.MoveMode.MoveAnchor
+        cursor.movePosition(operation, mode)
+        self.detail.setTextCursor(cursor)
+        self.detail.ensureCursorVisible()
+        self._remember(cursor.position())
+        if self.chosen is not None:
+            self.chosen = None
+            self._mark()
+        return True
+
+    # -- keys --------------------------------------------------------------------------------------
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is self.detail:
+            self._filter_first()
+
+    def _filter_first(self) -> None:
+        """(Re)install the key filter so it is the newest, which Qt runs before the keymap's."""
+        self.detail.removeEventFilter(self)
+        self.detail.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if watched is not self.detail or kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+            return False
+        assert isinstance(event, QKeyEvent)
+        token = token_from_event(event)
+        if token is None:
+            return False
+        line = CHOSEN_KEYS.get(token) if self.chosen is not None else None
+        if line is None and token.replace("Shift+", "") not in _MOVES:
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()
+            return True
+        if line is not None:
+            self._run(line)
+            return True
+        return self._move(token)

@@ -1,0 +1,113 @@
+"""Highlights made, recoloured, commented, deleted and undone with keys only, checked through the API."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+from ui_support import keys, settle
+
+from readerapp import Library
+from readerapp.paper import HighlightView
+from readerapp.ui.app import Session
+
+
+def shown(qtbot: QtBot, session: Session) -> str:
+    """Wait until the detail pane shows the current paper; its id."""
+    w = session.window
+    qtbot.waitUntil(lambda: w.detail_paper is not None and w.detail_paper.id == w.current_id())
+    assert w.detail_paper is not None
+    return w.detail_paper.id
+
+
+def only_highlight(library: Library, paper_id: str) -> HighlightView:
+    marks = library.get(paper_id).highlights
+    assert len(marks) == 1
+    return marks[0]
+
+
+def test_highlight_lifecycle_by_keys(qtbot: QtBot, session: Session, library: Library) -> None:
+    w, reader, popup = session.window, session.actions.reader, session.actions.highlight_popup
+    paper_id = shown(qtbot, session)
+    abstract = library.get(paper_id).abstract
+    keys(qtbot, w.table, "Return")
+    assert w.detail.hasFocus()
+    keys(qtbot, w.detail, "Ctrl+Right", *["Shift+Right"] * 16, "Shift+Left")
+    first_word = abstract.split(" ")[0]
+    quote = abstract[len(first_word) + 1 : len(first_word) + 16].strip()
+    assert reader.selection() is not None and reader.selection().quote == quote  # type: ignore[union-attr]
+
+    keys(qtbot, w.detail, "h")
+    qtbot.waitUntil(popup.isVisible)
+    keys(qtbot, popup, "2")
+    settle(qtbot, session)
+    mark = only_highlight(library, paper_id)
+    assert (mark.text, mark.start, mark.color, mark.comment) == (quote, len(first_word) + 1, "green", None)
+    qtbot.waitUntil(lambda: reader.chosen == mark.id)  # the new highlight is chosen for c / 1-5 / x
+    assert "Highlights" in w.detail.toPlainText() and quote in w.detail.toPlainText()
+
+    keys(qtbot, w.detail, "c")
+    qtbot.waitUntil(popup.isVisible)
+    assert popup.comment.hasFocus()
+    qtbot.keyClicks(popup.comment, "see <b>§3</b>")
+    keys(qtbot, popup.comment, "Return")
+    settle(qtbot, session)
+    assert only_highlight(library, paper_id).comment == "see <b>§3</b>"
+    qtbot.waitUntil(lambda: "see <b>§3</b>" in w.detail.toPlainText())  # shown as text, not markup
+
+    w.detail.setFocus()
+    keys(qtbot, w.detail, "3")
+    settle(qtbot, session)
+    assert only_highlight(library, paper_id).color == "blue"
+    assert w.tag_names == [], "with a highlight chosen, 3 recolours instead of toggling a tag"
+
+    qtbot.waitUntil(lambda: reader.chosen == mark.id)
+    keys(qtbot, w.detail, "x")
+    settle(qtbot, session)
+    assert library.get(paper_id).highlights == []
+    keys(qtbot, w.detail, "u")
+    settle(qtbot, session)
+    restored = only_highlight(library, paper_id)
+    assert (restored.text, restored.color, restored.comment) == (quote, "blue", "see <b>§3</b>")
+    keys(qtbot, w.detail, "u")
+    settle(qtbot, session)
+    assert only_highlight(library, paper_id).color == "green", "undo walks back through the recolour"
+
+
+def test_brackets_walk_highlights_and_flag_lost_ones(qtbot: QtBot, session: Session, library: Library) -> None:
+    w, reader = session.window, session.actions.reader
+    paper_id = shown(qtbot, session)
+    abstract = library.get(paper_id).abstract
+    words = abstract.split()
+    library.add_highlight(paper_id, words[3], color="pink")
+    library.add_highlight(paper_id, words[0], comment="first")
+    library.add_highlight(paper_id, "a quote that is not there", start=0)
+    keys(qtbot, w.table, "j", "k")
+    shown(qtbot, session)
+    qtbot.waitUntil(lambda: len(reader.highlights()) == 3)
+    ordered = reader.highlights()
+    assert [h.text for h in ordered] == [words[0], words[3], "a quote that is not there"]
+    assert "no longer matches the abstract" in w.detail.toPlainText()
+
+    keys(qtbot, w.table, "]")
+    assert reader.chosen == ordered[0].id and w.detail.hasFocus()
+    keys(qtbot, w.detail, "]", "]")
+    assert reader.chosen == ordered[2].id
+    assert "no longer in the abstract" in w.statusBar().currentMessage()
+    keys(qtbot, w.detail, "x")
+    settle(qtbot, session)
+    assert {h.text for h in library.get(paper_id).highlights} == {words[3], words[0]}
+    qtbot.waitUntil(lambda: reader.chosen == ordered[1].id)  # the neighbour is chosen next
+    keys(qtbot, w.detail, "[", "Escape")
+    assert reader.chosen is None and w.detail.hasFocus()
+    keys(qtbot, w.detail, "Escape")
+    assert w.table.hasFocus()
+
+
+def test_hostile_highlight_text_stays_text(qtbot: QtBot, session: Session, library: Library) -> None:
+    w = session.window
+    paper_id = shown(qtbot, session)
+    word = library.get(paper_id).abstract.split()[0]
+    library.add_highlight(paper_id, word, comment='"><script>alert(1)</script>', color="red;background:url(x)")
+    keys(qtbot, w.table, "j", "k")
+    qtbot.waitUntil(lambda: "<script>alert(1)</script>" in w.detail.toPlainText())
+    html = w.detail.toHtml()
+    assert "url(x)" not in html and "<script>" not in html
