@@ -18,22 +18,29 @@ from readerapp.ui.window import MainWindow
 
 
 class PdfActions:
-    """Reading-mode commands over one window; the pane lives in the window's splitter, hidden until
-    ``read-pdf``."""
+    """Reading-mode commands over one window. The pane is built on first use, in the window's splitter:
+    the window paints before its library is open, and a reader may never open a PDF."""
 
     def __init__(self, window: MainWindow) -> None:
         self.w = window
-        self.pane = ReadingPane(window.library, window.workers, window)
-        self.pane.hide()
-        window.splitter.addWidget(self.pane)
-        window.splitter.setStretchFactor(window.splitter.indexOf(self.pane), 4)
-        self.pane.progress.connect(self._progress)
-        self.pane.fetched.connect(self._fetched)
-        self.pane.close_requested.connect(self.close_pdf)
+        self._pane: ReadingPane | None = None
+
+    @property
+    def pane(self) -> ReadingPane:
+        if self._pane is None:
+            assert self.w.library is not None, "the library opens before any command runs"
+            pane = self._pane = ReadingPane(self.w.library, self.w.workers, self.w)
+            pane.hide()
+            self.w.splitter.addWidget(pane)
+            self.w.splitter.setStretchFactor(self.w.splitter.indexOf(pane), 4)
+            pane.progress.connect(self._progress)
+            pane.fetched.connect(self._fetched)
+            pane.close_requested.connect(self.close_pdf)
+        return self._pane
 
     @property
     def reading(self) -> bool:
-        return not self.pane.isHidden()
+        return self._pane is not None and not self._pane.isHidden()
 
     @command("read-pdf", menu="Paper", title="Read PDF beside the paper")
     def read_pdf(self) -> None:
@@ -55,6 +62,8 @@ class PdfActions:
     @command("close-pdf", menu="View", title="Back to the list")
     def close_pdf(self) -> None:
         """Leave the reading view (the position in the PDF is kept for next time)."""
+        if not self.reading:
+            return
         self.pane.close_documents()
         self._show_reading(False)
         self.w.table.setFocus()

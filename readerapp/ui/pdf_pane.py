@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
-from readerapp.api import Library
 from readerapp.paper import Paper
 from readerapp.pdfs.position import PdfPosition
 from readerapp.ui import theme
@@ -26,6 +25,9 @@ from readerapp.ui.detail_html import paper_html
 from readerapp.ui.pdf_view import PdfViewer
 from readerapp.ui.signals import emit
 from readerapp.ui.workers import Task, Workers
+
+if TYPE_CHECKING:  # the app imports this before the store: keep SQLAlchemy off its start path
+    from readerapp.api import Library
 
 
 class PaperPdf(QWidget):

@@ -19,6 +19,7 @@ def test_fetch_read_toggle_and_leave(session: Session, qtbot: QtBot, httpserver:
     window = session.window
     window.library.config = replace(window.library.config, pdf_url=httpserver.url_for("/pdf/{id}"))
     actions = PdfActions(window)
+    assert not actions.reading and actions._pane is None  # nothing built until the first PDF command
     registry = CommandRegistry.collect(session.actions, actions)  # no name clashes with the app's
     names = {c.name for c in registry}
     assert {"read-pdf", "fetch-pdf", "toggle-pdf-layout", "close-pdf", "compare-pdf"} <= names
