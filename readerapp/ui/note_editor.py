@@ -99,13 +99,18 @@ class NoteEditor(QDialog):
         self.preview.setHtml(note_html(self.text.toPlainText()))
 
     def reject(self) -> None:
-        self.close()
+        """Escape: save what is left and close (QDialog's closeEvent also lands here)."""
+        self._finish()
+        super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._finish()
+        super().closeEvent(event)
+
+    def _finish(self) -> None:
         self._autosave.stop()
         self._render.stop()
         text = self.text.toPlainText()
         if self._paper_id and text != self._before:
             emit(self.finished_editing, self._paper_id, self._before, text)
         self._paper_id = ""
-        super().closeEvent(event)

@@ -72,7 +72,8 @@ def test_highlight_lifecycle_by_keys(qtbot: QtBot, session: Session, library: Li
     assert only_highlight(library, paper_id).color == "green", "undo walks back through the recolour"
 
 
-def test_brackets_walk_highlights_and_flag_lost_ones(qtbot: QtBot, session: Session, library: Library) -> None:
+def test_brackets_walk_highlights_and_flag_lost_ones(qtbot: QtBot, session: Session,
+                                                     library: Library) -> None:
     w, reader = session.window, session.actions.reader
     paper_id = shown(qtbot, session)
     abstract = library.get(paper_id).abstract
@@ -106,7 +107,8 @@ def test_hostile_highlight_text_stays_text(qtbot: QtBot, session: Session, libra
     w = session.window
     paper_id = shown(qtbot, session)
     word = library.get(paper_id).abstract.split()[0]
-    library.add_highlight(paper_id, word, comment='"><script>alert(1)</script>', color="red;background:url(x)")
+    hostile = '"><script>alert(1)</script>'
+    library.add_highlight(paper_id, word, comment=hostile, color="red;background:url(x)")
     keys(qtbot, w.table, "j", "k")
     qtbot.waitUntil(lambda: "<script>alert(1)</script>" in w.detail.toPlainText())
     html = w.detail.toHtml()

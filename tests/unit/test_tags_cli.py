@@ -18,7 +18,8 @@ def test_tags_list_rename_merge_and_errors(tmp_path: Path) -> None:
         lib.tag([c], add=["<b>agents</b>"])
 
     assert run_cli(folder, "tags").stdout.splitlines() == ["1  <b>agents</b>", "2  llm"]
-    assert "renamed tag 'llm' to 'LLMs' on 2 papers" in run_cli(folder, "tags", "rename", "llm", "LLMs").stdout
+    renamed = run_cli(folder, "tags", "rename", "llm", "LLMs").stdout
+    assert "renamed tag 'llm' to 'LLMs' on 2 papers" in renamed
     merged = run_cli(folder, "tags", "merge", "<b>agents</b>", "LLMs").stdout
     assert "merged '<b>agents</b>' into 'LLMs': 1 paper moved" in merged
     assert cli_json(folder, "tags", "--json") == [{"name": "LLMs", "papers": 3}]
