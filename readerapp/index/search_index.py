@@ -32,6 +32,7 @@ from readerapp.index.query_compile import CompiledQuery, compile_query, filter_q
 from readerapp.index.schema import build_schema, to_fields
 from readerapp.index.similar import Profile, profile
 from readerapp.index.snippets import Snippeter
+from readerapp.index.storage import open_index
 from readerapp.index.writer import bulk_build
 from readerapp.progress import Progress, no_progress
 
@@ -88,7 +89,7 @@ class SearchIndex:
         if meta.get("schema") != SCHEMA_VERSION:
             raise IndexUnavailable(f"search index in {folder} is from another version: rebuild it")
         try:
-            ix = whoosh_index.open_dir(str(folder))
+            ix = open_index(folder)
             with ix.reader() as reader:
                 reader.doc_count()
                 for name in ("id", "title"):
@@ -104,9 +105,9 @@ class SearchIndex:
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
-        ix = whoosh_index.create_in(str(folder), build_schema())
+        whoosh_index.create_in(str(folder), build_schema())
         _write_meta(folder, watermark=0)
-        return cls(folder, ix)
+        return cls(folder, open_index(folder))
 
     @classmethod
     def open_or_create(cls, folder: Path) -> tuple[SearchIndex, bool]:
@@ -216,7 +217,7 @@ class SearchIndex:
                 os.replace(self.folder, old)
             os.replace(staging, self.folder)
             shutil.rmtree(old, ignore_errors=True)
-            self._ix = whoosh_index.open_dir(str(self.folder))
+            self._ix = open_index(self.folder)
             self._stale = False
 
     # -- reading ---------------------------------------------------------------------------------
