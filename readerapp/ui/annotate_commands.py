@@ -188,8 +188,11 @@ class AnnotationCommands:
     @command("manage-tags", menu="Edit", title="Rename and merge tags…")
     def manage_tags(self) -> None:
         """Rename a tag, or merge marked tags into one, across the whole library (undoable)."""
+        self._show_tags()
+
+    def _show_tags(self, select: str | None = None) -> None:
         task = self.w.workers.read("tags", self._library().tag_counts)
-        task.done.connect(self.tag_manager.open_with)
+        task.done.connect(lambda counts: self.tag_manager.open_with(counts, select))
         task.failed.connect(self.w.report_error)
 
     def _rename_tag(self, old: str, new: str) -> None:
@@ -207,7 +210,7 @@ class AnnotationCommands:
         follow = view.kind == "tag" and view.value.lower() in {o.lower() for o in old}
         task = self.w.write("tags", self._recorded(job), reload=True)
         task.done.connect(lambda _changes: self._status(done))
-        task.done.connect(lambda _changes: self.manage_tags() if self.tag_manager.isVisible() else None)
+        task.done.connect(lambda _changes: self._show_tags(new) if self.tag_manager.isVisible() else None)
         if follow:
             task.done.connect(lambda _changes: self.run(f"go {shlex.quote('tag:' + new)}"))
 

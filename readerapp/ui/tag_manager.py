@@ -7,7 +7,7 @@ closes. Each rename and merge is one undoable change in the window's history.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCompleter,
@@ -36,6 +36,7 @@ class TagManager(QDialog):
         self.setObjectName("tag-manager")
         self.setWindowTitle("Tags — readerapp")
         self.list = QListWidget(self)
+        self.list.installEventFilter(self)
         self.prompt = QLabel(self)
         self.prompt.setTextFormat(Qt.TextFormat.PlainText)
         self.input = QLineEdit(self)
@@ -56,9 +57,10 @@ class TagManager(QDialog):
         self._hide_prompt()
         self.resize(420, 460)
 
-    def open_with(self, counts: dict[str, int]) -> None:
-        """Show (or refresh) the list; the current row and marks survive where the tags do."""
-        current = self._current()
+    def open_with(self, counts: dict[str, int], select: str | None = None) -> None:
+        """Show (or refresh) the list on ``select`` (else the current tag); marks survive where the
+        tags do."""
+        current = select or self._current()
         marked = set(self.marked())
         self.list.clear()
         for name, count in counts.items():
@@ -84,28 +86,36 @@ class TagManager(QDialog):
         item = self.list.currentItem()
         return item.data(NAME_ROLE) if item is not None else None
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        text = event.text()
-        current = self._current()
-        if self.input.hasFocus() and event.key() == Qt.Key.Key_Escape:
-            self._hide_prompt()
-        elif self.input.hasFocus() or current is None:
-            super().keyPressEvent(event)
-        elif text in ("x", " "):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The list's keys: r, x/Space, m, j/k; the list's own type-to-search never sees them."""
+        if watched is not self.list or event.type() != QEvent.Type.KeyPress:
+            return False
+        assert isinstance(event, QKeyEvent)
+        text, current = event.text(), self._current()
+        if current is None or text not in ("x", " ", "r", "m", "j", "k"):
+            return False
+        if text in ("x", " "):
             item = self.list.currentItem()
             checked = item.checkState() == Qt.CheckState.Checked
             item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
-            self.list.setCurrentRow(min(self.list.currentRow() + 1, self.list.count() - 1))
+            self._step(1)
         elif text == "r":
             self._ask("rename", [current], f"Rename {current!r} on every paper to:", current)
         elif text == "m":
             sources = self.marked() or [current]
             self._ask("merge", sources, f"Merge {', '.join(map(repr, sources))} into:", "")
-        elif text in ("j", "k"):
-            step = 1 if text == "j" else -1
-            self.list.setCurrentRow(max(0, min(self.list.currentRow() + step, self.list.count() - 1)))
+        else:
+            self._step(1 if text == "j" else -1)
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.input.hasFocus() and event.key() == Qt.Key.Key_Escape:
+            self._hide_prompt()  # Escape leaves the prompt first, then the dialog
         else:
             super().keyPressEvent(event)
+
+    def _step(self, delta: int) -> None:
+        self.list.setCurrentRow(max(0, min(self.list.currentRow() + delta, self.list.count() - 1)))
 
     def _ask(self, what: str, tags: list[str], prompt: str, start: str) -> None:
         self._asking = (what, tags)
