@@ -28,6 +28,7 @@ from readerapp.ui.actions import Actions
 from readerapp.ui.catalog import catalog
 from readerapp.ui.commands import CommandRegistry
 from readerapp.ui.keymap import Keymap, KeyParser
+from readerapp.ui.pdf_actions import PdfActions
 from readerapp.ui.qtkeys import KeyDispatcher
 from readerapp.ui.smoke import quit_when_shown
 from readerapp.ui.watcher import ChangeWatcher
@@ -113,7 +114,7 @@ def build_session(config: Config) -> Session:
     workers = Workers()
     window = MainWindow(None, workers, state_file(config.library))
     actions = Actions(window)
-    registry = CommandRegistry.collect(actions)
+    registry = CommandRegistry.collect(actions, PdfActions(window))
     settings = read_settings_file(config.settings_file)
     overrides = settings.get("keys", {})
     problems = []

@@ -16,7 +16,7 @@ from readerapp.ui.keys import KeySyntaxError, format_sequence, parse_sequence
 DEFAULT_BINDINGS: dict[str, str] = {
     "j": "next", "Down": "next", "k": "previous", "Up": "previous",
     "g g": "first", "Home": "first", "G": "last", "End": "last",
-    "Return": "detail", "o": "open-pdf",
+    "Return": "detail", "o": "read-pdf", "p": "fetch-pdf", "Ctrl+\\": "toggle-pdf-layout",
     "s": "star", "e": "set-state archived", "r": "set-state reading", "d": "set-state done",
     "i": "set-state inbox",
     "x": "select", "J": "extend-down", "K": "extend-up",

@@ -51,7 +51,7 @@ class PdfActions:
         self._show_reading(True)
         self.pane.open_paper(paper_id)
 
-    @command("toggle-pdf-layout", menu="View", title="Side by side / PDF only")
+    @command("toggle-pdf-layout", menu="Paper", title="Side by side / PDF only")
     def toggle_pdf_layout(self) -> None:
         """Switch the reading view between the paper beside its PDF and the PDF alone."""
         if not self.reading:
@@ -59,7 +59,7 @@ class PdfActions:
             return
         self.pane.toggle_layout()
 
-    @command("close-pdf", menu="View", title="Back to the list")
+    @command("close-pdf", menu="Paper", title="Back to the list")
     def close_pdf(self) -> None:
         """Leave the reading view (the position in the PDF is kept for next time)."""
         if not self.reading:

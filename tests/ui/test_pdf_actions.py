@@ -1,5 +1,5 @@
-"""Reading mode in the real window: fetch the current paper's PDF from loopback, read it beside the
-paper, switch to PDF only and back to the list, all by keys once the commands are registered."""
+"""Reading mode in the real window, by keys: p fetches the current paper's PDF from loopback, o reads it
+beside the paper, Ctrl+\\ switches to the PDF alone, q goes back to the list."""
 
 from __future__ import annotations
 
@@ -8,38 +8,43 @@ from dataclasses import replace
 from PySide6.QtCore import Qt
 from pytest_httpserver import HTTPServer
 from pytestqt.qtbot import QtBot
+from ui_support import keys
 
 from readerapp.ui.app import Session
-from readerapp.ui.commands import CommandRegistry
 from readerapp.ui.pdf_actions import PdfActions
 from tests.pdfs_samples import make_pdf
 
 
-def test_fetch_read_toggle_and_leave(session: Session, qtbot: QtBot, httpserver: HTTPServer) -> None:
+def test_fetch_read_toggle_and_leave_by_keys(session: Session, qtbot: QtBot, httpserver: HTTPServer) -> None:
     window = session.window
+    assert window.library is not None
     window.library.config = replace(window.library.config, pdf_url=httpserver.url_for("/pdf/{id}"))
-    actions = PdfActions(window)
-    assert not actions.reading and actions._pane is None  # nothing built until the first PDF command
-    registry = CommandRegistry.collect(session.actions, actions)  # no name clashes with the app's
-    names = {c.name for c in registry}
-    assert {"read-pdf", "fetch-pdf", "toggle-pdf-layout", "close-pdf", "compare-pdf"} <= names
+    actions = session.registry.get("read-pdf").handler.__self__
+    assert isinstance(actions, PdfActions)
     paper_id = window.current_id()
     assert paper_id is not None
-    pdf = make_pdf(4)
+    pdf = make_pdf(12)
     httpserver.expect_request(f"/pdf/{paper_id}").respond_with_data(pdf, content_type="application/pdf")
 
+    keys(qtbot, window.table, "o")  # no PDF yet: the pane says how to get one
+    qtbot.waitUntil(lambda: actions.pane.primary.message.isVisible())
+    assert "press p" in actions.pane.primary.message.text()
+    keys(qtbot, actions.pane.primary.viewer.view, "q")
+    assert not actions.reading and window.table.isVisible()
+
+    window.table.setFocus()
     with qtbot.waitSignal(actions.pane.fetched, timeout=10_000):
-        actions.fetch_pdf()
+        keys(qtbot, window.table, "p")
     qtbot.waitUntil(lambda: (window.current_paper() or window).pdf_path is not None)  # the list's PDF mark
 
-    actions.read_pdf()
+    keys(qtbot, window.table, "o")
     view = actions.pane.primary.viewer.view
-    qtbot.waitUntil(lambda: view.ready and view.page_count == 4, timeout=5000)
+    qtbot.waitUntil(lambda: view.ready and view.page_count == 12, timeout=5000)
     assert actions.reading and not window.table.isVisible() and actions.pane.paper.isVisible()
     view.setFocus()
-    qtbot.keyClicks(view, "G")
-    assert view.current_page() == 3
+    keys(qtbot, view, "G")
+    assert view.verticalScrollBar().value() == view.verticalScrollBar().maximum() > 0
     qtbot.keyClick(view, Qt.Key.Key_Backslash, Qt.KeyboardModifier.ControlModifier)
     assert not actions.pane.side_by_side
-    qtbot.keyClick(view, Qt.Key.Key_Q)
+    keys(qtbot, view, "q")
     assert not actions.reading and window.table.isVisible()
