@@ -7,6 +7,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,15 +92,36 @@ def fetch_one(client: PdfClient, library: Path, job: PdfJob) -> FetchedPdf:
     target = pdf_target(library, job.filename)
     part = part_path(library, job.public_id)
     part.parent.mkdir(parents=True, exist_ok=True)
-    client.download(job.url, part)
-    try:
-        verified = verify_pdf(part)
-        text = extract_text(part)
-    except PdfError as exc:
-        part.unlink(missing_ok=True)
-        raise PdfError(f"{job.url[:160]} sent {exc}") from exc
-    os.replace(part, target)
+    with _downloading(part):
+        client.download(job.url, part)
+        try:
+            verified = verify_pdf(part)
+            text = extract_text(part)
+        except PdfError as exc:
+            part.unlink(missing_ok=True)
+            raise PdfError(f"{job.url[:160]} sent {exc}") from exc
+        os.replace(part, target)
     return FetchedPdf(job.key, job.public_id, target, verified.sha256, verified.pages, text)
+
+
+_IN_FLIGHT: set[Path] = set()
+_IN_FLIGHT_LOCK = threading.Lock()
+
+
+@contextmanager
+def _downloading(part: Path) -> Iterator[None]:
+    """One download per ``.part`` file in this process: pressing ``p`` twice must not interleave two
+    writers in one file. The second asker is told, and its next try resumes the finished one."""
+    key = part.resolve()
+    with _IN_FLIGHT_LOCK:
+        if key in _IN_FLIGHT:
+            raise PdfError("this PDF is already being downloaded")
+        _IN_FLIGHT.add(key)
+    try:
+        yield
+    finally:
+        with _IN_FLIGHT_LOCK:
+            _IN_FLIGHT.discard(key)
 
 
 Outcome = FetchedPdf | BaseException

@@ -300,3 +300,28 @@ def test_a_word_only_in_the_pdf_finds_the_paper(
         assert library.fetch_pdfs([ID], client=client).ok
     assert [hit.id for hit in library.search(PDF_ONLY_WORD)] == [ID]
     assert [hit.id for hit in library.search("has:pdf")] == [ID]
+
+
+def test_a_second_fetch_of_a_pdf_being_downloaded_is_told_not_interleaved(
+    library: Library, httpserver: HTTPServer
+) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def slow(_request: Request) -> Response:
+        started.set()
+        release.wait(5)
+        return Response(make_pdf(2), content_type="application/pdf")
+
+    httpserver.expect_request(f"/pdf/{ID}").respond_with_handler(slow)
+    first: list[object] = []
+    worker = threading.Thread(target=lambda: first.append(library.fetch_pdfs([ID])))
+    worker.start()
+    assert started.wait(5)
+    try:
+        second = library.fetch_pdfs([ID])
+    finally:
+        release.set()
+        worker.join(10)
+    assert second.failed[ID] == "this PDF is already being downloaded"
+    assert first[0].ok  # type: ignore[attr-defined]
+    assert Path(library.get(ID).pdf_path or "").read_bytes().startswith(b"%PDF-")
