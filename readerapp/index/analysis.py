@@ -88,6 +88,3 @@ class TermsField(FieldType):
     def index(self, value: Iterable[str], **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
         for term, freq in Counter(value).items():
             yield term.encode("utf-8"), freq, float(freq), pack_uint(freq)
-
-    def process_text(self, qstring: str, mode: str = "", **kwargs: object) -> Iterator[str]:
-        return iter(stems(qstring))

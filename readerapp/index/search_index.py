@@ -2,10 +2,12 @@
 
 It only ever sees ``IndexDocument`` dicts; the database stays the source of truth. One writer at a
 time (a lock), any number of searching threads: searches share one searcher under a read lock, and
-the first search after a commit opens a new one. A small JSON file next
-to the segments holds the schema version and the *watermark*, the last change-log id applied; it is
-replaced atomically after each commit, so a crash leaves the previous watermark and the next
-catch-up simply re-applies a few changes.
+the first search after a commit opens a new one. Queries are parsed (``query_syntax``), compiled
+against the term dictionary (``query_compile``) and evaluated with numpy (``evaluate``); only the
+hits returned load stored text, for phrase checks (``phrases``) and snippets (``snippets``). A small
+JSON file next to the segments holds the schema version and the *watermark*, the last change-log id
+applied; it is replaced atomically after each commit, so a crash leaves the previous watermark and
+the next catch-up simply re-applies a few changes.
 """
 
 from __future__ import annotations
