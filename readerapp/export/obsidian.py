@@ -140,12 +140,9 @@ def render_file(paper: Paper, existing: str | None) -> str:
     return merge_front_matter(front, front_matter_blocks(paper)) + merge_body(rest, generated_block(paper))
 
 
-def _front_matter_id(path: Path) -> str | None:
-    try:
-        text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
-    except (OSError, UnicodeDecodeError):
-        return None
-    front, _rest = _split_front_matter(text)
+def _front_matter_id(text: str) -> str | None:
+    """The paper id of a file readerapp wrote (front matter ``id`` and its block), else None."""
+    front, _rest = _split_front_matter(text.replace("\r\n", "\n"))
     for line in front or []:
         if line.startswith("id:"):
             value = line[3:].strip()
@@ -157,14 +154,25 @@ def _front_matter_id(path: Path) -> str | None:
     return None
 
 
-def existing_files(folder: Path) -> dict[str, Path]:
-    """Paper id -> the vault file readerapp made for it, wherever the user moved it."""
-    found: dict[str, Path] = {}
+def existing_files(folder: Path) -> dict[str, tuple[Path, str]]:
+    """Paper id -> the vault file readerapp made for it (wherever the user moved it) and its text."""
+    found: dict[str, tuple[Path, str]] = {}
     for path in sorted(folder.rglob("*.md")):
-        ident = _front_matter_id(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        ident = _front_matter_id(text)
         if ident is not None:
-            found.setdefault(ident, path)
+            found.setdefault(ident, (path, text))
     return found
+
+
+def _read_own(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ExportError(f"cannot update {path}: it is not a readable UTF-8 text file ({exc})") from exc
 
 
 def write_vault(bundle: ExportBundle, folder: Path, progress: Progress = no_progress) -> VaultReport:
@@ -179,8 +187,9 @@ def write_vault(bundle: ExportBundle, folder: Path, progress: Progress = no_prog
     created = updated = unchanged = 0
     with StagedWrites() as writes:
         for paper in bundle.each(progress):
-            path = known.get(paper.id) or folder / file_name(paper)
-            before = path.read_text(encoding="utf-8") if path.exists() else None
+            path, before = known.get(paper.id) or (folder / file_name(paper), None)
+            if before is None and path.exists():  # a file of that name readerapp did not make
+                before = _read_own(path)
             after = render_file(paper, before)
             if after == before:
                 unchanged += 1

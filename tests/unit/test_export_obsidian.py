@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from readerapp.api import Library
-from readerapp.export.obsidian import BEGIN, END
+from readerapp.errors import ExportError
+from readerapp.export.obsidian import BEGIN, END, file_name
 from readerapp.export.scope import Scope
 from tests.unit.export_fixtures import HOSTILE_AUTHORS, HOSTILE_NOTE, HOSTILE_TITLE, seeded
 
@@ -99,3 +101,13 @@ def test_a_file_saved_with_windows_line_ends_is_still_updated_in_place(
     assert result.updated == 1 and list(vault.glob("*.md")) == [path]
     text = path.read_text(encoding="utf-8")
     assert text.count("---\n") == 2 and "starred: true" in text and "Mine." in text
+
+
+def test_a_foreign_binary_file_in_the_way_is_a_clear_error(seeded: Library, tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    paper = seeded.get("1812.00001")
+    (vault / file_name(paper)).write_bytes(b"\xff\xfe\x00binary")
+    with pytest.raises(ExportError, match="not a readable UTF-8 text file"):
+        seeded.export(Scope.ids(["1812.00001"]), "obsidian", vault)
+    assert (vault / file_name(paper)).read_bytes() == b"\xff\xfe\x00binary"
