@@ -44,12 +44,20 @@ class PdfActions:
 
     @command("read-pdf", menu="Paper", title="Read PDF beside the paper")
     def read_pdf(self) -> None:
-        """Open the paper's PDF beside its abstract and note, where you stopped reading (q: back)."""
-        paper_id = self.w.current_id()
-        if paper_id is None:
+        """Open the paper's PDF beside its abstract and note, where you stopped (q: back); with two
+        papers selected, their PDFs side by side to compare."""
+        ids = self.w.targets()
+        current = self.w.current_id()
+        if not ids:
             return
+        first = current if current in ids else ids[0]
+        others = [i for i in ids if i != first]
         self._show_reading(True)
-        self.pane.open_paper(paper_id)
+        self.pane.open_paper(first)
+        if others:
+            self.pane.compare(others[0])
+        else:
+            self.pane.close_compare()
 
     @command("toggle-pdf-layout", menu="Paper", title="Side by side / PDF only")
     def toggle_pdf_layout(self) -> None:
@@ -75,13 +83,6 @@ class PdfActions:
         if ids:
             self.w.statusBar().showMessage(f"Fetching {len(ids)} PDF{'s' if len(ids) > 1 else ''}…")
             self.pane.fetch(ids)
-
-    @command("compare-pdf", menu="Paper", title="Compare PDF")
-    def compare_pdf(self) -> None:
-        """Open the current paper's PDF beside the one being read, to compare them."""
-        paper_id = self.w.current_id()
-        if paper_id is not None and self.reading:
-            self.pane.compare(paper_id)
 
     def _show_reading(self, on: bool) -> None:
         for widget in (self.w.sidebar, self.w.table.parentWidget(), self.w.detail):

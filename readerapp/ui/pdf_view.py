@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
@@ -85,6 +86,14 @@ class PageCache:
         return len(self._images)
 
 
+def _stop_all(renderers: list[PageRenderer]) -> None:
+    """End these render threads and wait for them (each finishes the page in hand)."""
+    while renderers:
+        renderer = renderers.pop()
+        renderer.stop()
+        renderer.wait()
+
+
 class PdfView(QAbstractScrollArea):
     """One PDF, scrolled and zoomed with keys. Emits ``position_changed`` (debounced) for saving."""
 
@@ -106,6 +115,11 @@ class PdfView(QAbstractScrollArea):
         self.hits: list[Hit] = []
         self.hit_index = -1
         self._renderer: PageRenderer | None = None
+        # The window may be destroyed with a PDF open (closing the app, a test's teardown): the render
+        # thread must end first. ``destroyed`` fires before Qt deletes children; the slot holds the
+        # running thread through this list, not through ``self``, which is half gone by then.
+        self._running: list[PageRenderer] = []
+        self.destroyed.connect(partial(_stop_all, self._running))
         self._asked: list[tuple[int, float]] = []
         self._sizes: list[tuple[float, float]] = []
         self._tops: list[int] = []
@@ -135,6 +149,7 @@ class PdfView(QAbstractScrollArea):
         renderer.rendered.connect(self._rendered)
         renderer.found.connect(self._found)
         self._renderer = renderer
+        self._running.append(renderer)
         renderer.start()
 
     def close_document(self) -> None:
@@ -144,8 +159,7 @@ class PdfView(QAbstractScrollArea):
             if self._sizes:
                 emit(self.position_changed, self.position())
         if self._renderer is not None:
-            self._renderer.stop()
-            self._renderer.wait()
+            _stop_all(self._running)
             self._renderer.deleteLater()
             self._renderer = None
         self._sizes, self._tops, self.hits, self.hit_index, self._asked = [], [], [], -1, []

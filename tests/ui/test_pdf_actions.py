@@ -15,12 +15,19 @@ from readerapp.ui.pdf_actions import PdfActions
 from tests.pdfs_samples import make_pdf
 
 
-def test_fetch_read_toggle_and_leave_by_keys(session: Session, qtbot: QtBot, httpserver: HTTPServer) -> None:
-    window = session.window
-    assert window.library is not None
-    window.library.config = replace(window.library.config, pdf_url=httpserver.url_for("/pdf/{id}"))
+def _reading_mode(session: Session, httpserver: HTTPServer) -> PdfActions:
+    """The window's registered reading-mode commands, with PDFs fetched from ``httpserver``."""
+    library = session.window.library
+    assert library is not None
+    library.config = replace(library.config, pdf_url=httpserver.url_for("/pdf/{id}"))
     actions = session.registry.get("read-pdf").handler.__self__
     assert isinstance(actions, PdfActions)
+    return actions
+
+
+def test_fetch_read_toggle_and_leave_by_keys(session: Session, qtbot: QtBot, httpserver: HTTPServer) -> None:
+    window = session.window
+    actions = _reading_mode(session, httpserver)
     paper_id = window.current_id()
     assert paper_id is not None
     pdf = make_pdf(12)
@@ -48,3 +55,24 @@ def test_fetch_read_toggle_and_leave_by_keys(session: Session, qtbot: QtBot, htt
     assert not actions.pane.side_by_side
     keys(qtbot, view, "q")
     assert not actions.reading and window.table.isVisible()
+
+
+def test_two_selected_papers_open_side_by_side(
+    session: Session, qtbot: QtBot, httpserver: HTTPServer
+) -> None:
+    window = session.window
+    actions = _reading_mode(session, httpserver)
+    first = window.current_id()
+    keys(qtbot, window.table, "x", "j", "x")
+    second = window.current_id()
+    assert first and second and window.targets() == [first, second]
+    for paper_id, pages in ((first, 3), (second, 5)):
+        pdf = make_pdf(pages)
+        httpserver.expect_request(f"/pdf/{paper_id}").respond_with_data(pdf, content_type="application/pdf")
+    with qtbot.waitSignal(actions.pane.fetched, timeout=10_000):
+        keys(qtbot, window.table, "p")
+    keys(qtbot, window.table, "o")
+    pane = actions.pane
+    qtbot.waitUntil(lambda: pane.second is not None and pane.second.viewer.view.page_count == 3)
+    assert actions.pane.primary.paper_id == second  # the current paper leads
+    qtbot.waitUntil(lambda: actions.pane.primary.viewer.view.page_count == 5)
