@@ -9,25 +9,30 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from readerapp import __version__
-from readerapp.cli import backup_cmds, export_cmds, library_cmds, pdf_cmds, search_cmds, tag_cmds
 from readerapp.config import LIBRARY_ENV, SETTINGS
 from readerapp.errors import ReaderappError
 
-REGISTRARS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
-    library_cmds.register,
-    export_cmds.register,
-    pdf_cmds.register,
-    search_cmds.register,
-    backup_cmds.register,
-    tag_cmds.register,
-)
+if TYPE_CHECKING:
+    Registrar = Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
 _ENDPOINTS = ("hf_url", "arxiv_api_url", "arxiv_rss_url", "pdf_url", "database_url", "user")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="readerapp", description=__doc__.splitlines()[0] if __doc__ else "")
+def registrars() -> tuple[Registrar, ...]:
+    """The subcommand modules, imported only when a subcommand is parsed: they import the store
+    (SQLAlchemy, about a second), which the app's window must not wait for (see ``main``)."""
+    from readerapp.cli import backup_cmds, export_cmds, library_cmds, pdf_cmds, search_cmds, tag_cmds
+
+    return (library_cmds.register, export_cmds.register, pdf_cmds.register, search_cmds.register,
+            backup_cmds.register, tag_cmds.register)  # fmt: skip
+
+
+def global_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
+    """The global options; ``build_parser`` adds every subcommand to them."""
+    parser = argparse.ArgumentParser(prog="readerapp", description=__doc__.splitlines()[0] if __doc__ else "",
+                                     add_help=add_help)  # fmt: skip
     parser.add_argument("--version", action="version", version=f"readerapp {__version__}")
     parser.add_argument("--library", metavar="DIR", help=f"library folder (also ${LIBRARY_ENV})")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
@@ -39,13 +44,33 @@ def build_parser() -> argparse.ArgumentParser:
                 metavar="VALUE",
                 help=f"{setting.doc} (also ${setting.env})",
             )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = global_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for register in REGISTRARS:
+    for register in registrars():
         register(sub)
     return parser
 
 
+def gui_settings(argv: Sequence[str]) -> dict[str, str] | None:
+    """The app's library and settings when ``argv`` asks for the app (nothing but global options,
+    perhaps then ``gui``); None for anything else, which the full parser handles."""
+    known, rest = global_parser(add_help=False).parse_known_args(argv)
+    if rest not in ([], ["gui"]):
+        return None
+    settings = {key: getattr(known, key) for key in _ENDPOINTS if getattr(known, key, None) is not None}
+    return {"library_path": known.library, **settings} if known.library else settings
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    gui = gui_settings(list(argv if argv is not None else sys.argv[1:]))
+    if gui is not None:  # the app: its window paints before the store is even imported
+        from readerapp.ui.app import run
+
+        return run(**gui)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

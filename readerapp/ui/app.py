@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -136,23 +136,24 @@ def build_session(config: Config) -> Session:
     return Session(window, actions, registry, keymap, dispatcher, workers, run_line)
 
 
-def _open_library(path: Path) -> Library:
+def _open_library(path: Path, settings: dict[str, Any]) -> Library:
     """Runs on a worker: the store's imports (SQLAlchemy, about half a second) and the open itself
     happen while the window is already on screen."""
     from readerapp.api import Library
 
-    return Library.open(path)
+    return Library.open(path, **settings)
 
 
-def run(library_path: str | os.PathLike[str] | None = None) -> int:
-    """Show the window at once, open the library behind it, run until it closes; the exit code."""
+def run(library_path: str | os.PathLike[str] | None = None, **settings: Any) -> int:
+    """Show the window at once, open the library behind it, run until it closes; the exit code.
+    ``settings`` override the library's (``--database-url``, ``--user``...), as for ``Library.open``."""
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "readerapp"])
     assert isinstance(app, QApplication)
     app.setApplicationName("readerapp")
     app.setDesktopFileName("readerapp")
     try:
-        config = load_config(library_path)
-    except (ReaderappError, ValueError, OSError) as exc:
+        config = load_config(library_path, **settings)
+    except (ReaderappError, ValueError, TypeError, OSError) as exc:
         QMessageBox.critical(None, "readerapp", f"Cannot read the settings: {exc}")
         return 1
     choice = config.theme
@@ -176,7 +177,7 @@ def run(library_path: str | os.PathLike[str] | None = None) -> int:
         QMessageBox.critical(window, "readerapp", str(error))
         app.exit(1)
 
-    task = session.workers.read("open", _open_library, config.library)
+    task = session.workers.read("open", _open_library, config.library, settings)
     task.done.connect(attach)
     task.failed.connect(refuse)
     try:

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pytestqt.qtbot import QtBot
 
 from readerapp import Library
+from readerapp.cli import gui_settings
 from readerapp.ui.app import build_session
 from readerapp.ui.view_cache import ViewCache
 from readerapp.ui.views import View
@@ -18,11 +19,20 @@ HEAVY = ("sqlalchemy", "whoosh", "pymupdf", "fitz", "httpx", "readerapp.api", "r
 
 
 def test_the_start_path_imports_no_store_index_pdf_or_network_code() -> None:
-    probe = ("import sys, readerapp.ui.app\n"
+    """The ``readerapp`` command too: it reaches the app before importing any subcommand module."""
+    probe = ("import sys, readerapp.ui.app, readerapp.cli\n"
              f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))")  # fmt: skip
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, check=True)  # fmt: skip
     assert done.stdout.strip() == ""
+
+
+def test_the_command_hands_global_options_to_the_app_and_anything_else_to_the_parser() -> None:
+    assert gui_settings([]) == {}
+    assert gui_settings(["--library", "lab", "--user", "ada", "gui"]) == {"library_path": "lab",
+                                                                         "user": "ada"}
+    assert gui_settings(["--database-url", "postgresql://h/db"]) == {"database_url": "postgresql://h/db"}
+    assert gui_settings(["list"]) is None and gui_settings(["--help"]) is None
 
 
 def test_the_window_shows_before_its_library_and_loads_once_attached(qtbot: QtBot, library: Library) -> None:
