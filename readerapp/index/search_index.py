@@ -269,7 +269,7 @@ class SearchIndex:
                 if len(found) >= limit:
                     break
         snippeter = Snippeter(compiled.marks)
-        return [Hit(t.id, t.title, score, snippeter.cut(t.of(None))) for t, score in found]
+        return [Hit(t.id, t.title, score, snippeter.cut(t.snippet_sources())) for t, score in found]
 
     def similar(self, paper_id: str, limit: int = 10) -> list[Hit]:
         """Papers most like ``paper_id`` by title and abstract, with the shared terms as reasons."""
@@ -314,7 +314,7 @@ class SearchIndex:
                 continue
             texts = _Texts(evaluator, docnum, searcher.stored_fields(docnum))
             reasons = wanted.reasons(texts.title, texts.stored.get("abstract", ""))
-            hits.append(Hit(texts.id, texts.title, score, snippeter.cut(texts.of(None)), reasons))
+            hits.append(Hit(texts.id, texts.title, score, snippeter.cut(texts.snippet_sources()), reasons))
             if len(hits) >= limit:
                 break
         return hits
@@ -334,6 +334,12 @@ class _Texts:
         self.docnum = docnum
         self.stored = stored
 
+    def snippet_sources(self) -> Iterator[str]:
+        """Where a snippet is cut from, best first: never the title, which the hit shows anyway."""
+        yield from self.of("abstract")
+        yield from self.of("note")
+        yield from self.of("pdf")
+
     @property
     def id(self) -> str:
         return str(self.stored["id"])
@@ -343,8 +349,8 @@ class _Texts:
         return str(self.stored.get("title", ""))
 
     def of(self, field: str | None) -> Iterator[str]:
-        """The texts of ``field``, or of every text field in snippet order (abstract first), lazily."""
-        for name in (field,) if field else ("abstract", "note", "pdf", "title"):
+        """The texts of ``field``, or of every text field, lazily (where a phrase may be)."""
+        for name in (field,) if field else ("title", "abstract", "note", "pdf"):
             if name == "pdf":
                 raw = self.evaluator.column_value("pdf_text", self.docnum)
                 yield raw.decode("utf-8") if raw else ""

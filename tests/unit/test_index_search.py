@@ -231,3 +231,9 @@ def test_date_sort_tells_neighbouring_days_apart(tmp_path: Path) -> None:
     docs = [changed(doc, published=day, abstract="quokka") for doc, day in zip(base, days, strict=True)]
     index = build_index(tmp_path / "index", docs)
     assert ids(index, "quokka", sort="date") == [base[1]["id"], base[0]["id"], base[2]["id"]]
+
+
+def test_a_title_only_match_shows_the_abstract_unmarked(tmp_path: Path) -> None:
+    doc = changed(fixture_documents()[0], title="Quokka Dynamics", abstract="Nothing else here.")
+    hit = build_index(tmp_path / "index", [doc]).search("quokka")[0]
+    assert hit.title == "Quokka Dynamics" and hit.snippet == "Nothing else here."
