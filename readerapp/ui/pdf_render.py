@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from readerapp.errors import PdfError
@@ -30,8 +30,12 @@ class Hit:
     box: Box
 
 
-class PageRenderer(QThread):
-    """One document, one thread. Signals arrive on the GUI thread as queued calls."""
+class PageRenderer(QObject):
+    """One document, one thread. Signals arrive on the GUI thread as queued calls.
+
+    The thread is a daemon Python thread, not a ``QThread``: a window closed (or a process ending)
+    with a PDF open must not abort on "QThread destroyed while running"; the view still stops it.
+    """
 
     opened = Signal(object)  # list[tuple[float, float]]: every page's size in points
     open_failed = Signal(str)
@@ -46,6 +50,15 @@ class PageRenderer(QThread):
         self._query: str | None = None
         self._rendering: tuple[int, float] | None = None
         self._stopping = False
+        self._thread = threading.Thread(target=self.run, name="readerapp-pdf-render", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wait(self, timeout: float | None = 10.0) -> None:
+        """Wait for the thread to end after ``stop`` (it finishes the page in hand)."""
+        if self._thread.is_alive():
+            self._thread.join(timeout)
 
     def want(self, requests: list[tuple[int, float]]) -> None:
         """Render these (page, scale) pairs in this order, instead of whatever was asked before (the
