@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QKeyEvent, QPalette, QTextCursor, QTextDocument
+from PySide6.QtGui import QFont, QKeyEvent, QPalette, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QApplication, QTextBrowser, QTextEdit, QWidget
 
 from readerapp.paper import HighlightView, Paper
@@ -162,6 +162,7 @@ class AbstractReader(QObject):
         position = self._position_of(mark) if mark is not None else None
         if position is not None:
             self._place(position)
+            self._scroll_to_third()
         self._mark()
         if mark is not None:
             n = [h.id for h in self.highlights()].index(mark.id) + 1
@@ -181,7 +182,7 @@ class AbstractReader(QObject):
         return self._anchors.get(f"{HIGHLIGHT_ANCHOR}{mark.id}")
 
     def _mark(self) -> None:
-        """Show the chosen highlight in the selection colours, in the abstract and in the list."""
+        """Show the chosen highlight in bold, underlined, keeping its colour, in the abstract and the list."""
         mark = self.chosen_highlight()
         selections = []
         palette = self.detail.palette()
@@ -191,8 +192,11 @@ class AbstractReader(QObject):
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
             extra = QTextEdit.ExtraSelection()
             extra.cursor = cursor  # type: ignore[misc]
-            extra.format.setBackground(palette.color(QPalette.ColorRole.Highlight))  # type: ignore[attr-defined]
-            extra.format.setForeground(palette.color(QPalette.ColorRole.HighlightedText))  # type: ignore[attr-defined]
+            chosen: QTextCharFormat = extra.format  # type: ignore[attr-defined]
+            chosen.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            chosen.setUnderlineColor(palette.color(QPalette.ColorRole.Highlight))
+            chosen.setFontUnderline(True)
+            chosen.setFontWeight(QFont.Weight.Bold)
             selections.append(extra)
         self.detail.setExtraSelections(selections)
 
@@ -217,6 +221,11 @@ class AbstractReader(QObject):
         self.detail.setTextCursor(cursor)
         self.detail.ensureCursorVisible()
         self._remember(cursor.position())
+
+    def _scroll_to_third(self) -> None:
+        """Bring the caret's line to a third of the pane's height, so what follows it shows too."""
+        bar = self.detail.verticalScrollBar()
+        bar.setValue(bar.value() + self.detail.cursorRect().top() - self.detail.viewport().height() // 3)
 
     def _remember(self, position: int) -> None:
         start = self.abstract_start
