@@ -76,7 +76,8 @@ class PaperTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._request = request
         self._ids: list[str] = []
-        self._cache: dict[str, Paper] = {}
+        self._cache: dict[str, Paper] = {}  # by id, across views: a switch back paints at once
+        self._expired: dict[str, Paper] = {}  # shown until their re-read arrives (see ``expire``)
         self._asked: set[str] = set()
 
     # -- Qt's model interface ---------------------------------------------------------------------
@@ -143,7 +144,7 @@ class PaperTableModel(QAbstractTableModel):
             block = [i for i in self._ids[start : start + BLOCK] if i not in self._cache]
             self._asked.update(block)
             self._request(block)
-        return cached
+        return cached if cached is not None else self._expired.get(paper_id)
 
     def deliver(self, papers: Sequence[Paper]) -> None:
         """Rows fetched by the worker; one ``dataChanged`` lets the view repaint what it shows."""
@@ -151,6 +152,7 @@ class PaperTableModel(QAbstractTableModel):
             self._cache.clear()
         for paper in papers:
             self._asked.discard(paper.id)
+            self._expired.pop(paper.id, None)
             self._cache[paper.id] = paper
         if len(papers) <= FEW:  # a refresh after a write, or a change by someone else: those rows only
             for paper in papers:
@@ -160,12 +162,19 @@ class PaperTableModel(QAbstractTableModel):
             emit(self.dataChanged, self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
     def set_ids(self, ids: Sequence[str]) -> None:
-        """A new query: the one place the model resets."""
+        """A new query or another view: the one place the model resets. Rows already read stay
+        cached (every edit patches or re-reads them), so a view switch paints without waiting."""
         self.beginResetModel()
         self._ids = list(ids)
-        self._cache.clear()
-        self._asked.clear()
         self.endResetModel()
+
+    def expire(self) -> None:
+        """Something changed that the window did not do (a sync, an undo, another reader): read the
+        rows again as they are painted, showing the old ones until the new arrive (no blank frame)."""
+        self._expired, self._cache = self._cache, {}
+        self._asked.clear()
+        if self._ids:
+            emit(self.dataChanged, self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
     def patch(self, papers: Iterable[Paper]) -> None:
         """Show new versions of rows (an optimistic edit, or the library's answer after a write)."""

@@ -327,6 +327,7 @@ class MainWindow(QMainWindow):
         """Something changed that the window cannot replay: read the view and the counts again,
         merging the answer and keeping selection and scroll position."""
         self._views.invalidate()
+        self.model.expire()
         self._select_after_load = select
         self._query(reset=False)
         self.refresh_counts()
