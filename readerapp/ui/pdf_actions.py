@@ -35,6 +35,7 @@ class PdfActions:
             self.w.splitter.setStretchFactor(self.w.splitter.indexOf(pane), 4)
             pane.progress.connect(self._progress)
             pane.fetched.connect(self._fetched)
+            pane.fetch_failed.connect(lambda problem: self.w.statusBar().showMessage(problem, 8000))
             pane.close_requested.connect(self.close_pdf)
         return self._pane
 

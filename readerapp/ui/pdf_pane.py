@@ -96,6 +96,7 @@ class ReadingPane(QSplitter):
     layout_changed = Signal(bool)  # side by side?
     close_requested = Signal()  # q: the reader is done with the PDF
     fetched = Signal(object)  # PdfFetchReport
+    fetch_failed = Signal(str)  # the whole fetch failed (an unknown id, a cancelled run)
     progress = Signal(int, int, str)
 
     def __init__(self, library: Library, workers: Workers, parent: QWidget | None = None) -> None:
@@ -174,7 +175,7 @@ class ReadingPane(QSplitter):
         task = self.workers.long("fetch PDFs", job)
         task.progress.connect(lambda done, total, text: emit(self.progress, done, total, text))
         task.done.connect(self._fetched)
-        task.failed.connect(lambda error: self.primary.show_message(str(error)))
+        task.failed.connect(lambda error: emit(self.fetch_failed, str(error)))
         self.fetch_task = task
         return task
 

@@ -124,3 +124,9 @@ def test_two_pdfs_side_by_side_to_compare(
     assert pane.primary.viewer.view.page_count == 3
     pane.close_compare()
     assert pane.second is None
+
+
+def test_a_fetch_that_fails_as_a_whole_says_why(pane: ReadingPane, qtbot: QtBot) -> None:
+    with qtbot.waitSignal(pane.fetch_failed, timeout=5000) as failed:
+        pane.fetch(["2501.99999"])
+    assert failed.args == ["no paper '2501.99999' in the library"]
