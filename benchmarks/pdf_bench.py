@@ -2,8 +2,8 @@
 time per page, on a generated 30-page paper-like PDF (two columns of text and a figure per page).
 
 Usage: ``python benchmarks/pdf_bench.py`` (offscreen Qt by default; ``xvfb-run -a`` works too);
-``xvfb-run -a python benchmarks/pdf_bench.py --screenshot docs/screenshots/side-by-side.png`` takes
-the README's screenshot of the side-by-side view instead.
+``xvfb-run -a python benchmarks/pdf_bench.py --app-screenshot OUT.png`` takes the README's screenshot
+instead: the real app (``readerapp gui``) in reading mode, ``o`` pressed on the first paper.
 Each "open" runs in a fresh viewer; the first one in the process also pays ``import pymupdf``.
 """
 
@@ -15,6 +15,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -140,68 +142,84 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}"
 
 
-def screenshot(app: QApplication, target: Path) -> None:
-    """The side-by-side reading pane over the bundled sample day: the first paper's abstract and note
-    beside its PDF (generated with the paper's title, fetched through a loopback server)."""
+@contextmanager
+def demo_library(folder: Path) -> Iterator[tuple[Path, list[str]]]:
+    """The bundled sample day in ``folder`` with the first papers' PDFs (generated with their titles,
+    fetched through a loopback server, as the app would) and a note on the first."""
     import http.server
     import threading
 
     from readerapp import Library
     from readerapp.resources import sample_feed_path
-    from readerapp.ui import theme
-    from readerapp.ui.pdf_pane import ReadingPane
-    from readerapp.ui.workers import Workers
 
-    with tempfile.TemporaryDirectory() as tmp:
-        library = Library.open(Path(tmp) / "lib", sync_on_start="never")
-        library.import_file(sample_feed_path())
-        paper = library.list(limit=1)[0]
-        body = make_pdf(12, title=paper.title[:70])
+    bodies: dict[str, bytes] = {}
 
-        class Serve(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/pdf")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+    class Serve(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = bodies[self.path.removeprefix("/pdf/")]
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
-            def log_message(self, *_args: object) -> None:
-                pass
+        def log_message(self, *_args: object) -> None:
+            pass
 
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Serve)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        library = Library.open(
-            Path(tmp) / "lib", pdf_url=f"http://127.0.0.1:{server.server_port}/pdf/{{id}}", arxiv_delay=0
-        )
-        assert library.fetch_pdfs([paper.id]).ok
-        library.set_note(paper.id, "Read section 3 first.\nCompare the head ranking with last week's paper.")
-        theme.apply(app, "light")
-        workers = Workers()
-        pane = ReadingPane(library, workers)
-        pane.resize(1400, 860)
-        pane.setSizes([520, 880])
-        pane.show()
-        pane.open_paper(paper.id)
-        view = pane.primary.viewer.view
-        wait_until(app, lambda: view.ready and "Abstract" in pane.paper.toPlainText())
-        view.find("heads")
-        wait_until(app, lambda: bool(view.hits))
-        wait_until(app, lambda: all(view.cache.get(p) is not None for p in view.visible_pages()))
-        app.processEvents()
-        pane.grab().save(str(target))
-        pane.close_documents()
-        workers.shutdown()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Serve)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/pdf/{{id}}"
+    try:
+        with Library.open(folder, sync_on_start="never", pdf_url=url, arxiv_delay=0) as library:
+            library.import_file(sample_feed_path())
+            papers = library.list(state="inbox", limit=3)
+            bodies.update({p.id: make_pdf(12, title=p.title[:70]) for p in papers})
+            assert library.fetch_pdfs([p.id for p in papers]).ok
+            note = "Read section 3 first.\nCompare the head ranking with last week's."
+            library.set_note(papers[0].id, note)
+            yield folder, [p.id for p in papers]
+    finally:
         server.shutdown()
-        library.close()
+
+
+def app_screenshot(target: Path) -> int:
+    """The real app (``readerapp gui``) in reading mode: ``o`` pressed on the first paper of the inbox."""
+    from PySide6.QtTest import QTest
+
+    from readerapp.ui import app as ui_app
+    from readerapp.ui.pdf_view import PdfView
+    from tests.ui.xvfb_drive import loaded, main_window, when
+
+    os.environ["READERAPP_SYNC_ON_START"] = "never"  # the app reads its settings itself: no network
+    with tempfile.TemporaryDirectory() as tmp, demo_library(Path(tmp) / "lib") as (folder, _ids):
+        QApplication([sys.argv[0]])
+
+        def read() -> None:
+            window = main_window()
+            assert window is not None
+            QTest.keyClick(window.table, "o")
+            view = window.findChild(PdfView)
+
+            def grab() -> None:
+                window.grab().save(str(target))
+                window.close()
+
+            def painted() -> bool:
+                pages = view.visible_pages() if view is not None and view.ready else []
+                return bool(pages) and all(view.cache.get(p) is not None for p in pages)
+
+            when(painted, lambda: QTimer.singleShot(300, grab))
+
+        when(loaded, read)
+        code = ui_app.run(folder)
     print(f"screenshot: {target}")
+    return code
 
 
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--app-screenshot":
+        sys.exit(app_screenshot(Path(sys.argv[2])))
     app = QApplication.instance() or QApplication(sys.argv)
-    if len(sys.argv) > 2 and sys.argv[1] == "--screenshot":
-        screenshot(app, Path(sys.argv[2]))
-        return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "paper.pdf"
         path.write_bytes(make_pdf(PAGES))
