@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pytestqt.qtbot import QtBot
+from ui_support import open_window
 
 from readerapp import Library
 from readerapp.ui.app import Session
 from readerapp.ui.paper_model import COLUMN
+from tests.pg_server import PostgresServer
 
 
 def test_a_star_from_another_library_shows_within_five_seconds_and_keeps_the_selection(
@@ -44,3 +48,27 @@ def test_the_watcher_ignores_the_windows_own_writes_and_stops(qtbot: QtBot, sess
     assert reloads == []  # the window's own star moved the counts already: nothing read again
     session.watcher.stop()
     assert not session.watcher._thread.is_alive()
+
+
+def test_on_a_shared_postgresql_library_a_star_and_a_tag_from_other_apps_show_within_five_seconds(
+        qtbot: QtBot, tmp_path: Path, sample_feed: Path, postgres_server: PostgresServer) -> None:
+    url = postgres_server.new_database()
+    with (Library.open(tmp_path / "a", database_url=url, user="ada", sync_on_start="never") as mine,
+          Library.open(tmp_path / "b", database_url=url, user="ada") as my_laptop,
+          Library.open(tmp_path / "c", database_url=url, user="bob") as colleague):  # fmt: skip
+        mine.import_file(sample_feed)
+        session = open_window(qtbot, mine)
+        w = session.window
+        chosen = w.current_id()
+        assert chosen is not None
+        my_laptop.star([chosen])
+        colleague.tag([chosen], add=["reading-group"])
+
+        def shown() -> bool:
+            paper = w.current_paper()
+            return (paper is not None and paper.starred and "reading-group" in paper.tags
+                    and w.tag_totals.get("reading-group") == 1)  # fmt: skip
+
+        qtbot.waitUntil(shown, timeout=5000)
+        assert w.current_id() == chosen
+        session.close()
