@@ -139,11 +139,12 @@ class ReadingPane(QSplitter):
         emit(self.layout_changed, self.side_by_side)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Keys the viewer passes up: Ctrl+\\ switches the layout, q asks to leave the PDF."""
+        """Keys the viewer passes up: Ctrl+\\ switches the layout, q or Escape (with no find hits to
+        clear) asks to leave the PDF. Other keys go on up to the window, whose triage keys still work."""
         ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
         if event.key() == Qt.Key.Key_Backslash and ctrl:
             self.toggle_layout()
-        elif event.key() == Qt.Key.Key_Q and not ctrl:
+        elif event.key() in (Qt.Key.Key_Q, Qt.Key.Key_Escape) and not ctrl:
             emit(self.close_requested)
         else:
             super().keyPressEvent(event)
