@@ -30,6 +30,9 @@ if TYPE_CHECKING:  # the app imports this before the store: keep SQLAlchemy off 
     from readerapp.api import Library
 
 
+_KEPT = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+
+
 class PaperPdf(QWidget):
     """One paper's PDF in a viewer, opened from the library at the remembered position, which is
     saved back as the reader moves."""
@@ -146,6 +149,8 @@ class ReadingPane(QSplitter):
             self.toggle_layout()
         elif event.key() in (Qt.Key.Key_Q, Qt.Key.Key_Escape) and not ctrl:
             emit(self.close_requested)
+        elif event.key() in _KEPT:
+            event.accept()  # the window would move focus to its hidden list or detail pane
         else:
             super().keyPressEvent(event)
 

@@ -62,6 +62,8 @@ def test_fetch_read_toggle_and_leave_by_keys(session: Session, qtbot: QtBot, htt
     assert not actions.pane.side_by_side
     keys(qtbot, view, "s")  # a triage key the viewer does not use reaches the window: star
     qtbot.waitUntil(lambda: _current(session).starred)
+    keys(qtbot, view, "Return")  # would focus the hidden detail pane: kept in the reading view
+    assert view.hasFocus()
     keys(qtbot, view, "Escape")
     assert not actions.reading and window.table.isVisible() and window.table.hasFocus()
 
