@@ -493,6 +493,10 @@ class Library:
             return report
         drift = self.keeper.repair() if repair else self.keeper.check()
         report.findings.extend(Finding("index", line, repaired=repair) for line in drift.messages())
+        if drift.pending:
+            report.notes.append(
+                f"{drift.pending} changed papers are not in the search index yet (applied on the next search)"
+            )
         return report
 
     # -- PDFs --------------------------------------------------------------------------------------

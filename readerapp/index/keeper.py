@@ -51,6 +51,7 @@ class IndexDrift:
     extra: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     problem: str | None = None
+    pending: int = 0  # papers changed since the index's watermark: caught up on the next search
 
     @property
     def consistent(self) -> bool:
@@ -157,13 +158,18 @@ class IndexKeeper:
         try:
             index = self._index or SearchIndex.open(self.folder)
             indexed = index.stamps()
+            watermark = index.watermark
         except IndexUnavailable as exc:
             return IndexDrift(problem=str(exc))
+        # Changes logged after the watermark are not drift: the index applies them on the next search
+        # (a CLI import, or a writer killed before it caught up, leaves exactly these behind).
+        pending = set(self.source.changes_since(watermark)[0])
         truth = self.source.stamps()
         return IndexDrift(
-            missing=sorted(truth.keys() - indexed.keys()),
-            extra=sorted(indexed.keys() - truth.keys()),
-            stale=sorted(i for i in truth.keys() & indexed.keys() if truth[i] != indexed[i]),
+            missing=sorted(truth.keys() - indexed.keys() - pending),
+            extra=sorted(indexed.keys() - truth.keys() - pending),
+            stale=sorted(i for i in truth.keys() & indexed.keys() - pending if truth[i] != indexed[i]),
+            pending=len(pending),
         )
 
     def repair(self, progress: Progress = no_progress) -> IndexDrift:
