@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         self._select_after_load: str | None = None
         self._sync_task: Task | None = None
         self._prefetched = False
+        self._recount = False  # the counts must be read again after the next write (a new tag)
         self._shown: tuple[View, Sort] | None = None  # what the model's ids are the answer to
 
         self.model = PaperTableModel(self._fetch_rows, self)
@@ -607,8 +608,10 @@ class MainWindow(QMainWindow):
                     counts["starred"] = counts.get("starred", 0) + (1 if now else -1)
         tags = {name: n for name, n in tags.items() if n > 0}
         if counts != self.counts or tags != self.tag_totals:
-            if list(tags) != self.tag_names:
-                self.tag_names = list(tags)  # a new tag: numbered after the others until the next read
+            if set(tags) != set(self.tag_names):
+                # A tag came or went: the library decides the numbering (1-9 keys), read it after the write.
+                self._recount = True
+                self.tag_names = list(tags)
             self.show_counts(counts, tags)
 
     def write(self, name: str, job: Callable[[], Any], *, reload: bool = False,
@@ -630,6 +633,10 @@ class MainWindow(QMainWindow):
 
         task = self.workers.write(name, after_paint)
         task.done.connect(lambda changes: self._written(changes, reload, select))
+        if self._recount:
+            self._recount = False
+            if not reload:  # (a reload reads them anyway)
+                self.refresh_counts()  # a read: it waits for the write just submitted
         task.failed.connect(self._write_failed)
         return task
 
