@@ -67,3 +67,31 @@ def test_a_change_in_one_instance_reaches_another_within_5_s(
         _, ids = result["changes"]  # type: ignore[misc]
         assert paper in ids and float(result["seconds"]) < 5.0  # type: ignore[arg-type]
         assert second.get(paper).starred
+
+
+def test_a_star_from_another_process_reaches_this_one_within_5_s(tmp_path: Path, shared_url: str) -> None:
+    from tests.e2e.cli_support import run_cli
+
+    with Library.open(tmp_path / "here", database_url=shared_url, user="ada") as here:
+        here.import_file(SAMPLE_FEED)
+        paper = here.list_ids()[3]
+        mark = here.last_change_id()
+        result: dict[str, object] = {}
+
+        def watch() -> None:
+            started = time.monotonic()
+            while time.monotonic() - started < 30 and paper not in result.get("ids", []):
+                _, result["ids"] = here.wait_for_changes(mark, timeout=5.0)
+            result["seconds"] = time.monotonic() - started
+
+        run_cli(tmp_path / "there", "--database-url", shared_url, "--user", "ada", "doctor")
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        sent = time.monotonic()
+        run_cli(tmp_path / "there", "--database-url", shared_url, "--user", "ada", "star", paper)
+        starred_at = time.monotonic()
+        watcher.join(40)
+        assert paper in result["ids"]  # type: ignore[operator]
+        # Seen within 5 s of the other process committing (its start-up is not the watcher's delay).
+        assert float(result["seconds"]) - (starred_at - sent) < 5.0  # type: ignore[arg-type]
+        assert here.get(paper).starred
