@@ -4,7 +4,6 @@ a re-import completes it."""
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import signal
 import subprocess
@@ -13,20 +12,13 @@ from pathlib import Path
 
 from readerapp import Library
 from tests.e2e.cli_support import ROOT, run_cli
+from tests.reliability.support import synth as load_synth
 
 N = 20_000
 
 
-def _synth():
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_sigkill_mid_import_then_reimport(tmp_path: Path) -> None:
-    synth = _synth()
+    synth = load_synth()
     feed = tmp_path / "big.json"
     synth.write_json_array(synth.generate_items(N, seed=7), feed)
     library = tmp_path / "lib"
