@@ -8,34 +8,36 @@ characters. Only http(s) links become links. The abstract, its highlights and th
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import urlsplit
 
+from readerapp.export.links import safe_url
 from readerapp.paper import Paper
 from readerapp.ui.annotation_html import abstract_html, highlight_list_html, note_html
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL when it is http(s) with a host, else None (no ``javascript:``, no ``file:`` from feeds)."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def links(paper: Paper) -> list[tuple[str, str]]:
     """(label, URL) for the paper's pages, in the order a reader reaches for them."""
     pdf = f"https://arxiv.org/pdf/{paper.arxiv_id}" if paper.arxiv_id else None
-    candidates = [("abstract", paper.abs_url), ("PDF", pdf), ("code", paper.code_url),
-                  ("project", paper.project_url), ("HF page", paper.hf_url)]
+    candidates = [
+        ("abstract", paper.abs_url),
+        ("PDF", pdf),
+        ("code", paper.code_url),
+        ("project", paper.project_url),
+        ("HF page", paper.hf_url),
+    ]
     return [(label, url) for label, url in ((lbl, safe_url(u)) for lbl, u in candidates) if url]
 
 
 def paper_html(paper: Paper, *, muted: str, highlight: str) -> str:
     """The whole detail pane for one paper."""
     authors = ", ".join(paper.authors[:30]) + (" et al." if len(paper.authors) > 30 else "")
-    facts = [paper.id, paper.state, "★ starred" if paper.starred else "",
-             paper.feed_day.isoformat() if paper.feed_day else "",
-             f"▲ {paper.upvotes}" if paper.upvotes else "", " ".join(paper.categories[:4])]
+    facts = [
+        paper.id,
+        paper.state,
+        "★ starred" if paper.starred else "",
+        paper.feed_day.isoformat() if paper.feed_day else "",
+        f"▲ {paper.upvotes}" if paper.upvotes else "",
+        " ".join(paper.categories[:4]),
+    ]
     link_html = " · ".join(f'<a href="{escape(url)}">{escape(label)}</a>' for label, url in links(paper))
     parts = [
         f'<h2 style="margin-bottom:4px">{escape(paper.title)}</h2>',

@@ -104,7 +104,7 @@ def test_detail_html_treats_hostile_text_as_text() -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<img" not in html and "<b>Eve" not in html and "<i>mine" not in html
     assert "javascript:" not in html
-    assert 'href="https://example.org/p?a=1&amp;b=&quot;2&quot;"' in html
+    assert 'href="https://example.org/p?a=1&amp;b=%222%22"' in html  # quotes percent-encoded, then escaped
     assert safe_url("file:///etc/passwd") is None and safe_url("https:///nohost") is None
 
 
