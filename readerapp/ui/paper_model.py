@@ -66,6 +66,28 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN = {c.key: n for n, c in enumerate(COLUMNS)}
 
 
+@dataclass(frozen=True, slots=True)
+class MergePlan:
+    """How one id list becomes another: ids to remove, (row, id) to insert in ascending rows, and
+    whether the ids that stay change order."""
+
+    removed: list[str]
+    inserted: list[tuple[int, str]]
+    reordered: bool
+
+
+def plan_merge(current: list[str], ids: list[str]) -> MergePlan | None:
+    """The plan from ``current`` to ``ids``, or None when they are equal. Pure, so a worker can run it
+    over a copy of the model's list."""
+    if current == ids:
+        return None
+    wanted, present = set(ids), set(current)
+    kept = [i for i in ids if i in present]
+    staying = [i for i in current if i in wanted]
+    inserted = [(row, i) for row, i in enumerate(ids) if i not in present]
+    return MergePlan([i for i in current if i not in wanted], inserted, kept != staying)
+
+
 class PaperTableModel(QAbstractTableModel):
     """Rows are paper ids; ``request(ids)`` asks for light ``Paper`` rows, handed back to ``deliver``.
 
@@ -81,6 +103,7 @@ class PaperTableModel(QAbstractTableModel):
         self._cache: dict[str, Paper] = {}  # by id, across views: a switch back paints at once
         self._expired: dict[str, Paper] = {}  # shown until their re-read arrives (see ``expire``)
         self._asked: set[str] = set()
+        self.version = 0  # changes with every change to the id list (a merge plan names its version)
 
     # -- Qt's model interface ---------------------------------------------------------------------
 
@@ -170,6 +193,7 @@ class PaperTableModel(QAbstractTableModel):
         cached (every edit patches or re-reads them), so a view switch paints without waiting."""
         self.beginResetModel()
         self._ids = list(ids)
+        self.version += 1
         self.endResetModel()
 
     def expire(self) -> None:
@@ -197,7 +221,15 @@ class PaperTableModel(QAbstractTableModel):
 
     def remove_ids(self, ids: Iterable[str]) -> None:
         """Remove rows, one contiguous block at a time, from the bottom up."""
-        rows = sorted({r for r in (self.row_of(i) for i in ids) if r >= 0}, reverse=True)
+        ids = list(ids)
+        if len(ids) > FEW:  # one pass over the list instead of a scan per id
+            gone = set(ids)
+            found = (row for row, paper_id in enumerate(self._ids) if paper_id in gone)
+        else:
+            found = (r for r in (self.row_of(i) for i in ids) if r >= 0)
+        rows = sorted(set(found), reverse=True)
+        if rows:
+            self.version += 1
         while rows:
             last = first = rows.pop(0)
             while rows and rows[0] == first - 1:
@@ -208,19 +240,22 @@ class PaperTableModel(QAbstractTableModel):
             del self._ids[first : last + 1]
             self.endRemoveRows()
 
-    def merge_ids(self, ids: Sequence[str]) -> None:
+    def merge_ids(self, ids: list[str], plan: MergePlan | None = None, version: int = -1) -> None:
         """Bring the list to ``ids`` with removals and insertions only, keeping selection and scroll.
 
         Used after a sync or an undo, when the query's answer mostly agrees with what is shown. If the
-        papers that stay are in a different order, only then is it a layout change.
+        papers that stay are in a different order, only then is it a layout change. ``plan`` is the
+        difference a worker worked out against the list at ``version``; still valid if the list has
+        not changed since, it spares the GUI thread four passes over the ids (25-35 ms at 83k).
         """
-        if ids == self._ids:
+        if version != self.version:
+            plan = plan_merge(self._ids, ids)
+        if plan is None:
             return  # the usual answer when a stale view is read again
-        wanted = set(ids)
-        self.remove_ids([i for i in self._ids if i not in wanted])
-        present = set(self._ids)
-        kept = [i for i in ids if i in present]
-        if kept != self._ids:
+        self.remove_ids(plan.removed)
+        if plan.reordered:
+            present = set(self._ids)
+            kept = [i for i in ids if i in present]
             emit(self.layoutAboutToBeChanged)
             old = {paper_id: row for row, paper_id in enumerate(self._ids)}
             self._ids = kept
@@ -229,11 +264,11 @@ class PaperTableModel(QAbstractTableModel):
             for before, after in moved:
                 self.changePersistentIndex(before, after)
             emit(self.layoutChanged)
-        for row, paper_id in enumerate(ids):
-            if paper_id not in present:
-                self.beginInsertRows(QModelIndex(), row, row)
-                self._ids.insert(row, paper_id)
-                self.endInsertRows()
+        for row, paper_id in plan.inserted:
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._ids.insert(row, paper_id)
+            self.endInsertRows()
+        self.version += 1
 
     def _row_changed(self, row: int) -> None:
         emit(self.dataChanged, self.index(row, 0), self.index(row, len(COLUMNS) - 1))

@@ -45,7 +45,7 @@ from readerapp.paper import Paper
 from readerapp.ui import theme
 from readerapp.ui.catalog import Entry
 from readerapp.ui.detail_html import paper_html
-from readerapp.ui.paper_model import COLUMNS, PaperTableModel
+from readerapp.ui.paper_model import COLUMNS, MergePlan, PaperTableModel, plan_merge
 from readerapp.ui.sidebar import VIEW_ROLE, SidebarModel
 from readerapp.ui.signals import emit
 from readerapp.ui.view_cache import Sort, ViewCache
@@ -343,9 +343,20 @@ class MainWindow(QMainWindow):
             ranked.done.connect(lambda hits: self._ranked_arrived(generation, epoch, hits, reset))
             ranked.failed.connect(self.report_error)
             return
-        task = self.workers.read("list", self._ids_for, self.view, self._sort)
-        task.done.connect(lambda ids: self._ids_arrived(generation, epoch, ids, reset))
+        if reset:
+            task = self.workers.read("list", self._ids_for, self.view, self._sort)
+            task.done.connect(lambda ids: self._ids_arrived(generation, epoch, ids, reset))
+        else:  # a merge: the worker also works out the difference from what the list shows now
+            before, version = list(self.model.ids), self.model.version
+            task = self.workers.read("list", self._ids_and_plan, self.view, self._sort, before)
+            task.done.connect(lambda answer: self._ids_arrived(generation, epoch, answer[0], reset,
+                                                               plan=answer[1], version=version))
         task.failed.connect(self.report_error)
+
+    def _ids_and_plan(self, view: View, sort: Sort, before: list[str]) -> tuple[list[str], MergePlan | None]:
+        """Runs on a worker: the view's ids and how the list (``before``) becomes them."""
+        ids = self._ids_for(view, sort)
+        return ids, plan_merge(before, ids)
 
     def _ids_for(self, view: View, sort: Sort) -> list[str]:
         """Runs on a worker: the ids of a view in the order the user asked for."""
@@ -383,23 +394,25 @@ class MainWindow(QMainWindow):
         self._ids_arrived(generation, epoch, [hit.id for hit in hits], reset)
         self._detail_timer.start()  # the pane shows the reasons of the current paper
 
-    def _ids_arrived(self, generation: int, epoch: int, ids: list[str], reset: bool) -> None:
+    def _ids_arrived(self, generation: int, epoch: int, ids: list[str], reset: bool,
+                     plan: MergePlan | None = None, version: int = -1) -> None:
         if generation != self._generation:
             return  # a newer query is on its way: this answer is stale
         self._shown_fresh = epoch == self._views.epoch
-        self._show_ids(ids, reset=reset)
+        self._show_ids(ids, reset=reset, plan=plan, version=version)
         if not self._shown_fresh:
             self._query(reset=False)  # a key was pressed while the query ran: its answer may predate it
         elif not self._prefetched:
             self._prefetch()
 
-    def _show_ids(self, ids: list[str], *, reset: bool) -> None:
+    def _show_ids(self, ids: list[str], *, reset: bool, plan: MergePlan | None = None,
+                  version: int = -1) -> None:
         current = self.current_id()
         self._shown = (self.view, self._sort)
         if reset:
             self.model.set_ids(ids)
         else:
-            self.model.merge_ids(ids)
+            self.model.merge_ids(ids, plan, version)
         wanted = self._select_after_load or (None if reset else current)
         self._select_after_load = None
         row = self.model.row_of(wanted) if wanted else -1
