@@ -2,11 +2,14 @@
 
 Measures, on the real window (offscreen platform unless ``QT_QPA_PLATFORM`` says otherwise):
 - process start to the first painted window, and to the first painted list of papers, in a fresh
-  process running ``readerapp.ui.app.run`` (what ``readerapp gui`` calls);
+  process running ``readerapp.ui.app.run``, and again through the ``readerapp`` command's ``main``;
 - key press to repaint for ``j``, ``s`` and ``e`` (the key is handled and the list's viewport repainted
-  synchronously, with the writes of earlier keys finished, as at a human pace);
+  synchronously, with the writes of earlier keys finished, as at a human pace): in wall time, in
+  wall time less the GUI thread's run-queue waits (``/proc/thread-self/schedstat``: time the scheduler
+  kept it off a busy CPU; what remains is the app's work and its waits for the GIL), and in the GUI
+  thread's CPU time;
 - switching views by key (``g r``, ``g a``, ``g s``, ``g i``...): key press until the new list is
-  painted with its rows;
+  painted with its rows, and until the workers are idle (a stale list re-read and merged behind it);
 - peak RSS of the benchmark process (window over the 100k library).
 
 Usage: ``python benchmarks/ui_bench.py [N]`` (default 100,000). The library is built once from the
@@ -88,17 +91,21 @@ class Watch(QObject):
         return False
 watch = Watch()
 app.installEventFilter(watch)
+if sys.argv[2] == "command":  # as a user starts it: the readerapp command, with its argument parsing
+    from readerapp.cli import main
+    sys.exit(main(["--library", sys.argv[1]]))
 sys.exit(ui_app.run(sys.argv[1]))
 """
 
 
-def measure_start(folder: Path, runs: int = 5) -> tuple[list[float], list[float], list[float]]:
-    """Wall time from launching the process to its first painted window and first painted rows."""
+def measure_start(folder: Path, entry: str, runs: int = 5) -> tuple[list[float], list[float], list[float]]:
+    """Wall time from launching the process to its first painted window and first painted rows;
+    ``entry`` is ``run`` (``readerapp.ui.app.run``) or ``command`` (``readerapp.cli.main``)."""
     window, rows, rss = [], [], []
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     for _ in range(runs):
         started = time.time()
-        done = subprocess.run([sys.executable, "-c", CHILD, str(folder)], env=env, capture_output=True,
+        done = subprocess.run([sys.executable, "-c", CHILD, str(folder), entry], env=env, capture_output=True,
                               text=True, timeout=120)  # fmt: skip
         lines = [line for line in done.stdout.splitlines() if line.strip()]
         if not lines:
@@ -115,6 +122,12 @@ def peak_rss_mb() -> float:
     with open("/proc/self/status") as status:
         hwm = next(line for line in status if line.startswith("VmHWM"))
     return int(hwm.split()[1]) / 1024
+
+
+def run_queue_wait() -> float:
+    """Seconds this thread has sat runnable but off the CPU (the scheduler's doing, not the app's)."""
+    with open("/proc/thread-self/schedstat") as stat:
+        return int(stat.read().split()[1]) / 1e9
 
 
 def measure_window(folder: Path) -> dict[str, object]:
@@ -160,17 +173,22 @@ def measure_in_process(folder: Path) -> dict[str, object]:
     table.setFocus()
     results: dict[str, object] = {}
     for key in ("j", "s", "e"):
-        times = []
+        times, cpu, own = [], [], []
         for _ in range(60 if key != "e" else 40):
             wait(idle)
-            started = time.perf_counter()
+            started, cpu_started, queued = time.perf_counter(), time.thread_time(), run_queue_wait()
             QTest.keyClick(table, key)
             table.viewport().repaint()
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.thread_time() - cpu_started) * 1000)
+            own.append(times[-1] - (run_queue_wait() - queued) * 1000)
             if key == "s":
                 QTest.keyClick(table, "j")
         results[key] = times
+        results[f"{key}_cpu"] = cpu
+        results[f"{key}_own"] = own
     switches: dict[str, list[float]] = {}
+    settled: dict[str, list[float]] = {}
     for _ in range(3):
         for keys, name in ((("g", "r"), "reading"), (("g", "a"), "archived"), (("g", "s"), "starred"),
                            (("g", "d"), "done"), (("g", "i"), "inbox")):  # fmt: skip
@@ -178,11 +196,14 @@ def measure_in_process(folder: Path) -> dict[str, object]:
             started = time.perf_counter()
             for key in keys:
                 QTest.keyClick(table, key)
-            wait(lambda name=name: window.view.key == name and idle()
+            wait(lambda name=name: window.view.key == name
                  and (not window.model.ids or window.current_paper() is not None))  # fmt: skip
             table.viewport().repaint()
             switches.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+            wait(idle)  # a stale cached list is read again and merged behind the painted one
+            settled.setdefault(name, []).append((time.perf_counter() - started) * 1000)
     results["switch"] = switches
+    results["settled"] = settled
     results["rss_mb"] = peak_rss_mb()
     results["inbox"] = len(window.model.ids)
     # Undo the benchmark's own triage so the cached library stays as built.
@@ -203,21 +224,33 @@ def main() -> int:
           f"Python {platform.python_version()}, Qt platform {os.environ['QT_QPA_PLATFORM']}")
     folder = build_library(n)
     print(f"library: {n:,} papers ({(folder / 'complete').read_text().strip()} to build, cached)")
-    first, rows, child_rss = measure_start(folder)
-    print(f"start to first painted window: median {statistics.median(first):.2f} s, max {max(first):.2f} s")
-    print(f"start to first painted rows:   median {statistics.median(rows):.2f} s, max {max(rows):.2f} s")
-    print(f"app process peak RSS at start: {max(child_rss):.0f} MB")
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    for entry in ("run", "command"):
+        first, rows, child_rss = measure_start(folder, entry)
+        print(f"[{entry}] start to first painted window: median {statistics.median(first):.2f} s, "
+              f"max {max(first):.2f} s")
+        print(f"[{entry}] start to first painted rows:   median {statistics.median(rows):.2f} s, "
+              f"max {max(rows):.2f} s")
+        print(f"[{entry}] app process peak RSS at start: {max(child_rss):.0f} MB")
     results = measure_window(folder)
     for key in ("j", "s", "e"):
         times = results[key]
         assert isinstance(times, list)
+        cpu, own = results[f"{key}_cpu"], results[f"{key}_own"]
+        assert isinstance(cpu, list) and isinstance(own, list)
         print(f"key {key} to repaint: p50 {percentile(times, 50):.1f} ms, p95 {percentile(times, 95):.1f} ms "
-              f"({len(times)} presses)")
+              f"({len(times)} presses); less run-queue waits p50 {percentile(own, 50):.1f}, "
+              f"p95 {percentile(own, 95):.1f} ms; GUI thread CPU p50 {percentile(cpu, 50):.1f}, "
+              f"p95 {percentile(cpu, 95):.1f} ms")
     switches = results["switch"]
     assert isinstance(switches, dict)
+    settled = results["settled"]
+    assert isinstance(settled, dict)
     for name, times in switches.items():
-        print(f"switch to {name}: median {statistics.median(times):.0f} ms, max {max(times):.0f} ms")
+        print(f"switch to {name}: painted median {statistics.median(times):.0f} ms, max {max(times):.0f} ms; "
+              f"idle (re-read merged) median {statistics.median(settled[name]):.0f} ms")
     print(f"peak RSS with the window over {results['inbox']:,} inbox papers: {results['rss_mb']:.0f} MB")
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 
 
