@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck bench bench-import bench-search bench-ui soak bundle bundle-smoke clean
+.PHONY: run test lint typecheck bench bench-import bench-search bench-scaling bench-ui soak bundle bundle-smoke clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ bench-import: $(STAMP)
 
 bench-search: $(STAMP)
 	$(PY) benchmarks/search_bench.py
+
+# Search latency against library size (1k-300k papers; indexes cached in bench-data/): the Scaling table
+# of docs/benchmarks.md and docs/plots/search-latency.png. The first run builds 300k papers: minutes.
+bench-scaling: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[bench]"
+	$(PY) benchmarks/scaling_bench.py
 
 # The reliability suite at length: every timed run lasts $(SOAK_SECONDS) s (a short run is part of `make test`).
 SOAK_SECONDS ?= 60
