@@ -136,12 +136,15 @@ def build_session(config: Config) -> Session:
     return Session(window, actions, registry, keymap, dispatcher, workers, run_line)
 
 
-def _open_library(path: Path, settings: dict[str, Any]) -> Library:
+def _open_library(path: Path, settings: dict[str, Any], opened: list[Library]) -> Library:
     """Runs on a worker: the store's imports (SQLAlchemy, about half a second) and the open itself
-    happen while the window is already on screen."""
+    happen while the window is already on screen. ``opened`` keeps it for closing even if the
+    window has gone by the time it is open."""
     from readerapp.api import Library
 
-    return Library.open(path, **settings)
+    library = Library.open(path, **settings)
+    opened.append(library)
+    return library
 
 
 def run(library_path: str | os.PathLike[str] | None = None, **settings: Any) -> int:
@@ -168,7 +171,6 @@ def run(library_path: str | os.PathLike[str] | None = None, **settings: Any) -> 
     opened: list[Library] = []
 
     def attach(library: Library) -> None:
-        opened.append(library)
         if not session.workers.closed:
             window.attach(library)
             session.start()
@@ -177,7 +179,7 @@ def run(library_path: str | os.PathLike[str] | None = None, **settings: Any) -> 
         QMessageBox.critical(window, "readerapp", str(error))
         app.exit(1)
 
-    task = session.workers.read("open", _open_library, config.library, settings)
+    task = session.workers.read("open", _open_library, config.library, settings, opened)
     task.done.connect(attach)
     task.failed.connect(refuse)
     try:

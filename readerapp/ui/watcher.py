@@ -52,21 +52,28 @@ class ChangeWatcher(QObject):
         try:
             self._after = self._library.last_change_id()
         except Exception as exc:
-            emit(self.failed, exc)
+            self._tell("failed", exc)
             return
         while not self._stop.is_set():
             try:
                 newest, ids = self._next()
             except Exception as exc:  # the library's one-line errors: shown once, then retried
                 if not failing and not self._stop.is_set():
-                    emit(self.failed, exc)
+                    self._tell("failed", exc)
                 failing = True
                 self._stop.wait(RETRY_SECONDS)
                 continue
             failing = False
             self._after = newest
             if ids and not self._stop.is_set():
-                emit(self.changed, ids)
+                self._tell("changed", ids)
+
+    def _tell(self, signal: str, value: object) -> None:
+        """Emit ``signal`` to the GUI thread; if the window (this object's parent) is gone, stop."""
+        try:
+            emit(getattr(self, signal), value)
+        except RuntimeError:  # the C++ side was deleted with the window
+            self._stop.set()
 
     def _next(self) -> tuple[int, list[str]]:
         if self._shared:
