@@ -25,6 +25,7 @@ BLOCK = 200
 CACHE_LIMIT = 20_000
 ROLES = frozenset(int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                                    Qt.ItemDataRole.TextAlignmentRole, ID_ROLE, PAPER_ROLE))
+NEAR = 64  # rows either side of the last one found that ``row_of`` looks at first
 FEW = 8  # up to this many delivered rows are found one by one; a block repaints the view
 
 
@@ -104,6 +105,7 @@ class PaperTableModel(QAbstractTableModel):
         self._expired: dict[str, Paper] = {}  # shown until their re-read arrives (see ``expire``)
         self._asked: set[str] = set()
         self.version = 0  # changes with every change to the id list (a merge plan names its version)
+        self._near = 0  # the row ``row_of`` found last
 
     # -- Qt's model interface ---------------------------------------------------------------------
 
@@ -156,11 +158,18 @@ class PaperTableModel(QAbstractTableModel):
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, paper_id: str) -> int:
-        """The row of ``paper_id``, or -1. A linear scan: about a millisecond at 100k rows."""
+        """The row of ``paper_id``, or -1. Rows near the last one found are looked at first: a key
+        looks up the rows around the current one several times, and a scan of the whole list costs
+        about a millisecond at 83k rows (four of them made ``e`` at the bottom of the inbox 40% slower)."""
         try:
-            return self._ids.index(paper_id)
+            row = self._ids.index(paper_id, max(0, self._near - NEAR), self._near + NEAR)
         except ValueError:
-            return -1
+            try:
+                row = self._ids.index(paper_id)
+            except ValueError:
+                return -1
+        self._near = row
+        return row
 
     def paper(self, row: int) -> Paper | None:
         """The light row for ``row``, or None while its block is on its way."""
