@@ -339,9 +339,12 @@ class MainWindow(QMainWindow):
         self._generation += 1
         generation, epoch = self._generation, self._views.epoch
         if self.view.kind == "for-you":
+            # The first ranking of a library opens (or builds) the search index: say what is going on.
+            self.statusBar().showMessage("Ranking For you (the first time builds the search index)…")
             ranked = self.workers.read("for-you", self._ranked, self._sort)
             ranked.done.connect(lambda hits: self._ranked_arrived(generation, epoch, hits, reset))
             ranked.failed.connect(self.report_error)
+            ranked.finished.connect(self.statusBar().clearMessage)
             return
         if reset:
             task = self.workers.read("list", self._ids_for, self.view, self._sort)
