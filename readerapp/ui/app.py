@@ -13,7 +13,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +30,9 @@ from readerapp.ui.commands import CommandRegistry
 from readerapp.ui.keymap import Keymap, KeyParser
 from readerapp.ui.pdf_actions import PdfActions
 from readerapp.ui.qtkeys import KeyDispatcher
+from readerapp.ui.recovery import Recovery
 from readerapp.ui.smoke import quit_when_shown
+from readerapp.ui.upkeep import Upkeep
 from readerapp.ui.watcher import ChangeWatcher
 from readerapp.ui.window import MainWindow, state_file
 from readerapp.ui.workers import Workers
@@ -52,11 +54,28 @@ class Session:
     dispatcher: KeyDispatcher
     workers: Workers
     run_line: Callable[[str], None]
+    config: Config
+    upkeep: Upkeep
+    recovery: Recovery
     watcher: ChangeWatcher | None = None
+    opened: list[Library] = field(default_factory=list)  # every library opened, closed at exit
+
+    def open_library(self, settings: dict[str, Any], refuse: Callable[[object], None]) -> None:
+        """Open the library on a worker behind the painted window, then ``start``; a damaged file goes
+        to ``recovery`` (which asks for this again once it restored a backup), other errors to ``refuse``."""
+        task = self.workers.read("open", _open_library, self.config.library, settings, self.opened)
+        task.done.connect(self._attach)
+        task.failed.connect(lambda error: self.recovery.handle(error) or refuse(error))
+
+    def _attach(self, library: Library) -> None:
+        if not self.workers.closed:
+            self.window.attach(library)
+            self.start()
 
     def start(self) -> None:
         """Once the library is attached: first launch brings in the sample day; then the last view
-        loads and, if due, a sync starts; shared libraries get a watcher for other people's changes."""
+        loads and, if due, a sync starts; behind them, today's backup and the search index warm-up.
+        Shared libraries get a watcher for other people's changes."""
         library = self.window.library
         if library is None:
             return
@@ -67,8 +86,17 @@ class Session:
         task = self.workers.write("sample", library.import_sample_if_empty)
         task.failed.connect(self.window.report_error)
         task.finished.connect(self.window.load)
+        task.finished.connect(self.upkeep.start)
         if sync_due(library.config.sync_on_start, self.window.state.value("sync/last")):
             task.finished.connect(self.window.start_sync)
+
+    def _upkeep_failed(self, error: object) -> None:
+        if not self.recovery.handle(error):
+            self.window.report_error(error, prefix="Backup or search index: ")
+
+    def _restored(self) -> None:
+        """The library is whole again: back up and warm up the index anew (the restore dropped it)."""
+        self.upkeep.start()
 
     def close(self) -> None:
         if self.watcher is not None:
@@ -133,7 +161,13 @@ def build_session(config: Config) -> Session:
     dispatcher.pending_changed.connect(window.keys_label.setText)
     if problems:
         window.messages.show_message("Key settings: " + " · ".join(problems))
-    return Session(window, actions, registry, keymap, dispatcher, workers, run_line)
+    upkeep = Upkeep(window, workers)
+    recovery = Recovery(window, workers, config.library)
+    session = Session(window, actions, registry, keymap, dispatcher, workers, run_line, config, upkeep,
+                      recovery)
+    upkeep.failed.connect(session._upkeep_failed)
+    recovery.restored.connect(session._restored)
+    return session
 
 
 def _open_library(path: Path, settings: dict[str, Any], opened: list[Library]) -> Library:
@@ -168,25 +202,19 @@ def run(library_path: str | os.PathLike[str] | None = None, **settings: Any) -> 
     window.activateWindow()
     window.table.setFocus()
     quit_when_shown(app, window)
-    opened: list[Library] = []
-
-    def attach(library: Library) -> None:
-        if not session.workers.closed:
-            window.attach(library)
-            session.start()
 
     def refuse(error: object) -> None:
         QMessageBox.critical(window, "readerapp", str(error))
         app.exit(1)
 
-    task = session.workers.read("open", _open_library, config.library, settings, opened)
-    task.done.connect(attach)
-    task.failed.connect(refuse)
+    session.recovery.quit_requested.connect(lambda: app.exit(1))
+    session.recovery.reopen.connect(lambda: session.open_library(settings, refuse))
+    session.open_library(settings, refuse)
     try:
         return app.exec()
     finally:
         session.close()
-        for library in opened:
+        for library in session.opened:
             library.close()
         # Destroy the window tree now, while Python and Qt are both whole; left to interpreter
         # shutdown, PySide's garbage collection of the widgets can abort the process.

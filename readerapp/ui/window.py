@@ -696,6 +696,10 @@ class MainWindow(QMainWindow):
         task.done.connect(self._detail_arrived)
         task.failed.connect(self.report_error)
 
+    def refresh_detail(self) -> None:
+        """Read the current paper's detail again (the library under it changed, e.g. a restore)."""
+        self._detail_timer.start()
+
     def _detail_arrived(self, paper: Paper) -> None:
         if paper.id != self._detail_id:
             return  # the user has moved on

@@ -1,0 +1,127 @@
+"""A damaged library: offer the newest backup, restore it on a worker, reopen, reload the window.
+
+The store says a database is damaged in one way (a ``LibraryError`` naming the backup to restore, or
+saying there is none), whether the open, the daily backup or ``doctor`` found it. The dialog offers
+exactly one way forward, "Restore the backup of <date>" (the default button), or Quit; the replaced
+file is kept by the store as a ``damaged`` backup, never offered again. Nothing here imports the store
+on the GUI thread: finding and restoring the backup happen on workers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QAbstractButton, QMessageBox
+
+from readerapp.errors import LibraryError
+from readerapp.ui.signals import emit
+from readerapp.ui.workers import Workers
+
+if TYPE_CHECKING:
+    from readerapp.store.backups import Backup
+    from readerapp.ui.window import MainWindow
+
+DAMAGE_MARKS = ("restore the newest backup", "is damaged", "no backup to restore")
+
+
+def is_damage(error: object) -> bool:
+    """True for the store's damaged-database errors (the ones a backup can cure)."""
+    return isinstance(error, LibraryError) and any(mark in str(error) for mark in DAMAGE_MARKS)
+
+
+def backup_label(backup: Backup) -> str:
+    return backup.taken.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def newest_backup(library_dir: Path) -> Backup | None:
+    """Runs on a worker (it imports the store)."""
+    from readerapp.store.backups import newest_restorable
+
+    return newest_restorable(library_dir / "backups")
+
+
+def restore_file(library_dir: Path, source: Path) -> Path:
+    """Runs on a worker: put ``source`` in place of a database too damaged to open."""
+    from readerapp.api import DB_FILE
+    from readerapp.store.backups import restore
+
+    return restore(library_dir / DB_FILE, source, library_dir / "backups", library_dir / "index")
+
+
+class RestoreOffer(QMessageBox):
+    """The damaged-library dialog; Enter restores, Escape quits."""
+
+    def __init__(self, parent: MainWindow, problem: str, backup: Backup) -> None:
+        super().__init__(parent)
+        self.setIcon(QMessageBox.Icon.Critical)
+        self.setWindowTitle("readerapp — the library is damaged")
+        self.setText("The library database is damaged.")
+        self.setInformativeText(f"{problem}\n\nRestoring replaces it by the backup; the damaged file is "
+                                "kept beside the backups.")
+        self.restore_button = self.addButton(f"Restore the backup of {backup_label(backup)}",
+                                             QMessageBox.ButtonRole.AcceptRole)
+        self.quit_button = self.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        self.setDefaultButton(self.restore_button)
+        self.setEscapeButton(self.quit_button)
+
+
+class Recovery(QObject):
+    """Handles damage for one window: ``offered`` when the dialog is up, ``restored`` once the backup
+    is in place under the open library (a library that never opened asks to be opened again)."""
+
+    offered = Signal(object)
+    restored = Signal()
+    reopen = Signal()  # the file was restored under a library that never opened: open it again
+    quit_requested = Signal()
+
+    def __init__(self, window: MainWindow, workers: Workers, library_dir: Path) -> None:
+        super().__init__(window)
+        self.window = window
+        self.workers = workers
+        self.library_dir = library_dir
+        self.dialog: RestoreOffer | None = None
+
+    def handle(self, error: object) -> bool:
+        """Take over ``error`` if it is damage (True); anything else is the caller's to report."""
+        if not is_damage(error) or self.dialog is not None:
+            return is_damage(error)
+        task = self.workers.read("backups", newest_backup, self.library_dir)
+        task.done.connect(lambda backup: self._offer(str(error), backup))
+        task.failed.connect(lambda exc: self._give_up(f"{error}\n\n{exc}"))
+        return True
+
+    def _offer(self, problem: str, backup: Backup | None) -> None:
+        if backup is None:
+            self._give_up(f"{problem}\n\nThere is no backup to restore.")
+            return
+        self.dialog = RestoreOffer(self.window, problem, backup)
+        self.dialog.buttonClicked.connect(lambda button: self._chosen(button, backup))
+        self.dialog.open()
+        emit(self.offered, self.dialog)
+
+    def _chosen(self, button: QAbstractButton, backup: Backup) -> None:
+        dialog, self.dialog = self.dialog, None
+        if dialog is None or button is not dialog.restore_button:
+            emit(self.quit_requested)
+            return
+        self.window.statusBar().showMessage(f"Restoring the backup of {backup_label(backup)}…")
+        library = self.window.library
+        if library is not None:  # open, damage found later: it closes and reopens its own connections
+            task = self.workers.write("restore", library.restore_backup, backup.path)
+            task.done.connect(lambda _saved: self._back())
+        else:  # the open failed: restore the file, then open it again
+            task = self.workers.write("restore", restore_file, self.library_dir, backup.path)
+            task.done.connect(lambda _saved: emit(self.reopen))
+        task.failed.connect(lambda exc: self._give_up(f"The restore failed: {exc}"))
+
+    def _back(self) -> None:
+        self.window.statusBar().showMessage("Backup restored.", 5000)
+        self.window.reload()
+        self.window.refresh_detail()
+        emit(self.restored)
+
+    def _give_up(self, text: str) -> None:
+        QMessageBox.critical(self.window, "readerapp", text)
+        emit(self.quit_requested)

@@ -1,0 +1,50 @@
+"""After the library opens: today's backup is taken and the search index is open before anyone searches,
+all on workers, with the build's progress in the status bar."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+from ui_support import open_window
+
+from readerapp import Library
+from readerapp.ui.app import open_session
+from readerapp.ui.upkeep import BUILDING, building_message
+
+
+def test_the_backup_is_taken_and_the_index_built_behind_the_window(qtbot: QtBot, library: Library) -> None:
+    assert library.backups() == [] and not (library.path / "index").exists()
+    messages: list[str] = []
+    session = open_session(library)
+    qtbot.addWidget(session.window)
+    session.window.statusBar().messageChanged.connect(messages.append)
+    try:
+        with qtbot.waitSignal(session.upkeep.ready, timeout=20000):
+            session.window.show()
+            session.start()
+        assert [b.label for b in library.backups()] == ["daily"]
+        assert (library.path / "index").is_dir()
+        assert library.keeper._thread is not None, "the index writer thread runs"
+        assert library.search("model", limit=1)
+        assert any(m.startswith(BUILDING) for m in messages), messages
+        assert session.window.statusBar().currentMessage() == ""
+    finally:
+        session.close()
+
+
+def test_a_second_start_the_same_day_takes_no_second_backup(qtbot: QtBot, library: Library) -> None:
+    library.backup_if_due()
+    session = open_window(qtbot, library)
+    try:
+        with qtbot.waitSignal(session.upkeep.ready, timeout=20000):
+            pass
+        assert len(library.backups()) == 1
+    finally:
+        session.close()
+
+
+def test_the_build_message_counts_up_to_a_hundred_percent() -> None:
+    assert building_message(0, 0) == BUILDING
+    assert building_message(1, 4) == f"{BUILDING} 25%"
+    assert building_message(9, 4) == f"{BUILDING} 100%"
+
+
