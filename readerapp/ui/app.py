@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 GIL_SWITCH_INTERVAL = 0.001
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)  # weak-referenceable: Qt signals connect to its methods
 class Session:
     """One open window with everything that drives it."""
 

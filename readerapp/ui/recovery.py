@@ -68,10 +68,9 @@ class RestoreOffer(QMessageBox):
 
 
 class Recovery(QObject):
-    """Handles damage for one window: ``offered`` when the dialog is up, ``restored`` once the backup
+    """Handles damage for one window: ``dialog`` while the offer is up, ``restored`` once the backup
     is in place under the open library (a library that never opened asks to be opened again)."""
 
-    offered = Signal(object)
     restored = Signal()
     reopen = Signal()  # the file was restored under a library that never opened: open it again
     quit_requested = Signal()
@@ -99,7 +98,6 @@ class Recovery(QObject):
         self.dialog = RestoreOffer(self.window, problem, backup)
         self.dialog.buttonClicked.connect(lambda button: self._chosen(button, backup))
         self.dialog.open()
-        emit(self.offered, self.dialog)
 
     def _chosen(self, button: QAbstractButton, backup: Backup) -> None:
         dialog, self.dialog = self.dialog, None
