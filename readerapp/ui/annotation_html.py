@@ -5,8 +5,8 @@ The abstract keeps its exact characters (``white-space: pre-wrap``) and starts a
 position in the pane maps to an offset in the abstract by one subtraction: that is how a selection
 made with the keys becomes a highlight's offsets. Each entry of the highlight list starts at an anchor
 named after the highlight, so a highlight that lost its place in the abstract can still be selected.
-Feed text, quotes and comments are escaped; a colour is used only when it is a known name or a hex
-colour; the note's own HTML shows as text (see ``readerapp.export.note_html``).
+Feed text, quotes, comments and authors' names are escaped; a colour is used only when it is a known
+name or a hex colour; the notes' own HTML shows as text (see ``readerapp.export.note_html``).
 """
 
 from __future__ import annotations
@@ -82,9 +82,10 @@ def _short(quote: str) -> str:
 
 
 def highlight_list_html(text: str, highlights: Sequence[HighlightView], default_color: str,
-                        muted: str) -> str:
+                        muted: str, me: str | None = None) -> str:
     """Every highlight under the abstract, in reading order: colour, quote, comment; a highlight whose
-    quote is no longer in the abstract is flagged, never dropped."""
+    quote is no longer in the abstract is flagged, never dropped. On a shared library a colleague's
+    highlight (its author is not ``me``) names its author."""
     if not highlights:
         return ""
     drawn = {h.id for h in in_place(text, highlights)}
@@ -96,8 +97,9 @@ def highlight_list_html(text: str, highlights: Sequence[HighlightView], default_
         if h.anchored and h.id not in drawn:
             flag = f' <span style="color:{muted}">(overlaps another highlight)</span>'
         comment = f'<br><i>{escape(h.comment)}</i>' if h.comment else ""
+        by = f' <span style="color:{muted}">— {escape(h.author)}</span>' if me and h.author != me else ""
         items.append(f'<li><a name="{HIGHLIGHT_ANCHOR}{h.id}"></a>{n}. {swatch} '
-                     f"“{escape(_short(h.text))}”{flag}{comment}</li>")
+                     f"“{escape(_short(h.text))}”{by}{flag}{comment}</li>")
     return f'<h4>Highlights</h4><ul style="list-style-type:none; margin-left:0">{"".join(items)}</ul>'
 
 
@@ -112,3 +114,13 @@ def _renderer() -> NoteRenderer:
 def note_html(markdown: str) -> str:
     """The note as HTML from Markdown; HTML the user typed is shown as text, unsafe links are dropped."""
     return _renderer()(markdown)
+
+
+def other_notes_html(notes: Sequence[tuple[str, str]], muted: str) -> str:
+    """Colleagues' notes on a shared library, each under its author's name, rendered like the user's
+    own note (their HTML stays text too)."""
+    if not notes:
+        return ""
+    parts = [f'<p style="color:{muted}; margin-bottom:0"><b>{escape(author)}</b> wrote:</p>{note_html(text)}'
+             for author, text in notes]
+    return "<h4>Colleagues' notes</h4>" + "".join(parts)

@@ -11,7 +11,7 @@ from html import escape
 
 from readerapp.export.links import safe_url
 from readerapp.paper import Paper
-from readerapp.ui.annotation_html import abstract_html, highlight_list_html, note_html
+from readerapp.ui.annotation_html import abstract_html, highlight_list_html, note_html, other_notes_html
 
 
 def links(paper: Paper) -> list[tuple[str, str]]:
@@ -27,8 +27,9 @@ def links(paper: Paper) -> list[tuple[str, str]]:
     return [(label, url) for label, url in ((lbl, safe_url(u)) for lbl, u in candidates) if url]
 
 
-def paper_html(paper: Paper, *, muted: str, highlight: str) -> str:
-    """The whole detail pane for one paper."""
+def paper_html(paper: Paper, *, muted: str, highlight: str, me: str | None = None) -> str:
+    """The whole detail pane for one paper, as user ``me`` sees it: on a shared library, colleagues'
+    highlights name their authors and their notes follow the user's own."""
     authors = ", ".join(paper.authors[:30]) + (" et al." if len(paper.authors) > 30 else "")
     facts = [
         paper.id,
@@ -51,7 +52,8 @@ def paper_html(paper: Paper, *, muted: str, highlight: str) -> str:
         parts.append(f'<p style="color:{muted}"><i>{escape(paper.ai_summary)}</i></p>')
     marks = [h for h in paper.highlights if h.field == "abstract"]
     parts.append(f"<h4>Abstract</h4>{abstract_html(paper.abstract, marks, highlight)}")
-    parts.append(highlight_list_html(paper.abstract, marks, highlight, muted))
+    parts.append(highlight_list_html(paper.abstract, marks, highlight, muted, me))
     if paper.note:
         parts.append(f"<h4>Note</h4>{note_html(paper.note)}")
+    parts.append(other_notes_html(paper.other_notes, muted))
     return "\n".join(p for p in parts if p)

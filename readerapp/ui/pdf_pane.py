@@ -133,7 +133,8 @@ class ReadingPane(QSplitter):
         if paper.id != self.primary.paper_id:
             return
         accents = theme.ACCENTS[theme.current_scheme(QApplication.instance())]
-        self.paper.setHtml(paper_html(paper, muted=accents["muted"], highlight=accents["highlight"]))
+        self.paper.setHtml(paper_html(paper, muted=accents["muted"], highlight=accents["highlight"],
+                                      me=self.library.config.user_name))
 
     def toggle_layout(self) -> None:
         """Side by side (paper text and PDF) <-> PDF only."""
