@@ -137,6 +137,8 @@ class MainWindow(QMainWindow):
         self._sync_task: Task | None = None
         self._prefetched = False
         self._recount = False  # the counts must be read again after the next write (a new tag)
+        self._counts_asked = 0  # reads of the counts asked for so far: only the newest answer is shown
+        self._counts_moved = 0  # local count moves (keys): an answer asked before one is stale
         self._shown: tuple[View, Sort] | None = None  # what the model's ids are the answer to
 
         self.model = PaperTableModel(self._fetch_rows, self)
@@ -461,8 +463,10 @@ class MainWindow(QMainWindow):
         """Read every count again (first load, sync, undo, other readers); keys move them locally."""
         if self.library is None:
             return
+        self._counts_asked += 1
+        asked = (self._counts_asked, self._counts_moved)
         task = self.workers.read("counts", self._all_counts)
-        task.done.connect(self._counts_arrived)
+        task.done.connect(lambda answer: self._counts_arrived(answer, asked))
         task.failed.connect(self.report_error)
 
     def _all_counts(self) -> SidebarData:
@@ -470,7 +474,17 @@ class MainWindow(QMainWindow):
         assert library is not None
         return library.counts(), library.tag_counts(), library.feed_days(), library.collections()
 
-    def _counts_arrived(self, answer: SidebarData) -> None:
+    def _counts_arrived(self, answer: SidebarData, asked: tuple[int, int]) -> None:
+        # Reads run side by side, so answers can arrive out of order: one asked before a newer read, or
+        # before a key moved the counts locally, describes the past and must not overwrite the present
+        # (the first load's slow answer once wiped the tags a key had just added). The newest read
+        # that turns out stale asks again.
+        number, moved = asked
+        if number != self._counts_asked:
+            return
+        if moved != self._counts_moved:
+            self.refresh_counts()
+            return
         counts, tags, days, collections = answer
         self.tag_names = list(tags)
         self._sidebar_rest = (days, collections)
@@ -624,6 +638,7 @@ class MainWindow(QMainWindow):
                     counts["starred"] = counts.get("starred", 0) + (1 if now else -1)
         tags = {name: n for name, n in tags.items() if n > 0}
         if counts != self.counts or tags != self.tag_totals:
+            self._counts_moved += 1
             if set(tags) != set(self.tag_names):
                 # A tag came or went: the library decides the numbering (1-9 keys), read it after the write.
                 self._recount = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
@@ -102,6 +103,37 @@ def test_number_keys_toggle_the_sidebar_tags(qtbot: QtBot, session: Session, lib
     assert library.get(first).tags == ["beta"]
     keys(qtbot, w.table, "9")
     assert "No tag 9" in w.statusBar().currentMessage()
+
+
+def test_a_late_answer_of_the_first_count_read_keeps_the_tags_a_key_just_added(
+        qtbot: QtBot, library: Library) -> None:
+    """The race behind the flaky number-key test: the first load's count read, slow on a loaded
+    machine, arrived after the read that followed the new tags and wiped them from the sidebar."""
+    release = threading.Event()
+    real = library.tag_counts
+    calls: list[int] = []
+
+    def first_read_held() -> dict[str, int]:
+        calls.append(1)
+        answer = real()
+        if len(calls) == 1:
+            release.wait(10)  # held until the tags below are written and counted again
+        return answer
+
+    library.tag_counts = first_read_held  # type: ignore[method-assign]
+    session = open_window(qtbot, library)
+    try:
+        w = session.window
+        keys(qtbot, w.table, "t")
+        qtbot.keyClicks(session.actions.tag_prompt.input, "beta alpha")
+        keys(qtbot, session.actions.tag_prompt.input, "Return")
+        qtbot.waitUntil(lambda: len(calls) >= 2 and w.tag_names == ["alpha", "beta"])
+        release.set()
+        settle(qtbot, session)
+        assert w.tag_names == ["alpha", "beta"] and w.tag_totals == {"alpha": 1, "beta": 1}
+    finally:
+        release.set()
+        session.close()
 
 
 def test_tag_prompt_completes_known_tags(qtbot: QtBot, session: Session, library: Library) -> None:
