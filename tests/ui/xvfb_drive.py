@@ -2,6 +2,7 @@
 
     python tests/ui/xvfb_drive.py triage LIBRARY          # j s e r u t gui-test Enter Ctrl+Q
     python tests/ui/xvfb_drive.py screenshot LIBRARY OUT  # a demo library's window into OUT (PNG)
+    python tests/ui/xvfb_drive.py shared LIBRARY OUT      # ada's detail pane with bob's note into OUT
 
 The app is started through ``readerapp.ui.app.run``, exactly what ``readerapp gui`` calls; keys go to
 whichever widget has focus, as from a keyboard. The theme comes from ``READERAPP_THEME``.
@@ -78,6 +79,39 @@ def screenshot(path: str) -> None:
     when(lambda: idle() and window.current_row() == 1, lambda: QTimer.singleShot(300, grab))
 
 
+def shared_screenshot(path: str) -> None:
+    """The detail pane, widened and scrolled to its end: highlights with their authors, the notes."""
+    window = main_window()
+    assert window is not None
+    window.splitter.setSizes([150, 430, 700])
+
+    def grab() -> None:
+        bar = window.detail.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        window.detail.grab().save(path)
+        window.close()
+
+    when(idle, lambda: QTimer.singleShot(300, grab))
+
+
+def prepare_shared(path: str) -> None:
+    """A library two readers share: ada (who runs the app) and bob each highlighted and wrote a note."""
+    from readerapp import Library
+    from readerapp.resources import sample_feed_path
+
+    with Library.open(path, user="ada") as ada, Library.open(path, user="bob") as bob:
+        if ada.counts()["all"]:
+            return
+        ada.import_file(sample_feed_path())
+        ident = ada.list_ids(state="inbox")[0]
+        sentences = ada.get(ident).abstract.split(". ")
+        ada.set_note(ident, "Read **section 4** before the group meeting.")
+        ada.add_highlight(ident, sentences[0].split(",")[0], color="yellow")
+        bob.add_highlight(ident, sentences[1].split(",")[0], comment="same trick as last week's paper",
+                          color="blue")
+        bob.set_note(ident, "Their baseline is *weak*:\n\n- table 2 omits variance\n- `<b>` tags stay text")
+
+
 def prepare_demo(path: str) -> None:
     """The sample day with what a morning of triage leaves: stars, tags, a note, papers moved on."""
     from readerapp import Library
@@ -105,6 +139,10 @@ def main() -> int:
     QApplication([sys.argv[0]])  # run() takes this instance; the timers below need it to exist
     if mode == "triage":
         when(loaded, lambda: press(list(TRIAGE)))
+    elif mode == "shared":
+        prepare_shared(library)
+        when(loaded, lambda: shared_screenshot(sys.argv[3]))
+        return ui_app.run(library, user="ada")
     else:
         prepare_demo(library)
         when(loaded, lambda: screenshot(sys.argv[3]))
