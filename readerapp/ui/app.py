@@ -86,7 +86,7 @@ class Session:
         task = self.workers.write("sample", library.import_sample_if_empty)
         task.failed.connect(self.window.report_error)
         task.finished.connect(self.window.load)
-        task.finished.connect(self.upkeep.start)
+        task.finished.connect(self._warm_up)
         if sync_due(library.config.sync_on_start, self.window.state.value("sync/last")):
             task.finished.connect(self.window.start_sync)
 
@@ -94,8 +94,17 @@ class Session:
         if not self.recovery.handle(error):
             self.window.report_error(error, prefix="Backup or search index: ")
 
-    def _restored(self) -> None:
-        """The library is whole again: back up and warm up the index anew (the restore dropped it)."""
+    def _warm_up(self) -> None:
+        """Today's backup and the search index, on a worker (see ``upkeep``); also after a restore,
+        which dropped the index.
+
+        Everything alive now (Qt wrappers, the imported store, the first view) lives as long as the
+        window: frozen out of the garbage collector, it is not rescanned by every full collection.
+        Without this, a full collection that the index writer's allocations trigger walks the whole
+        heap while holding the GIL, and the GUI thread stalls for ~100 ms (tests/ui/test_ui_sync.py).
+        ``close`` unfreezes it.
+        """
+        gc.freeze()
         self.upkeep.start()
 
     def close(self) -> None:
@@ -103,6 +112,7 @@ class Session:
             self.watcher.stop()
         self.window.save_state()
         self.workers.shutdown()
+        gc.unfreeze()
 
 
 def sync_due(setting: str, last: object) -> bool:
@@ -166,7 +176,7 @@ def build_session(config: Config) -> Session:
     session = Session(window, actions, registry, keymap, dispatcher, workers, run_line, config, upkeep,
                       recovery)
     upkeep.failed.connect(session._upkeep_failed)
-    recovery.restored.connect(session._restored)
+    recovery.restored.connect(session._warm_up)
     return session
 
 

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
     detail_loaded = Signal(str)
     counts_loaded = Signal()
     write_done = Signal(object)
+    data_changed = Signal()  # the library changed (a write here, a sync, another reader): the index lags
     failed = Signal(str)
 
     def __init__(self, library: Library | None, workers: Workers, state: QSettings) -> None:
@@ -334,6 +335,7 @@ class MainWindow(QMainWindow):
         self._select_after_load = select
         self._query(reset=False)
         self.refresh_counts()
+        emit(self.data_changed)
 
     def _query(self, *, reset: bool) -> None:
         if self.library is None:
@@ -684,6 +686,7 @@ class MainWindow(QMainWindow):
         if self._detail_id in ids:
             self._detail_timer.start()
         emit(self.write_done, changes)
+        emit(self.data_changed)
 
     def changed_elsewhere(self, ids: Sequence[str]) -> None:
         """Papers changed by someone else (another app on a shared library, the CLI): re-read those

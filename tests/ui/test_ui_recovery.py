@@ -82,8 +82,7 @@ def test_damage_found_by_the_daily_backup_is_restored_under_the_open_window(
             with qtbot.waitSignal(session.recovery.restored, timeout=20000):
                 qtbot.keyClick(dialog, Qt.Key.Key_Return)
             assert library.get(ident).note == "precious" and library.doctor().consistent
-            with qtbot.waitSignal(session.upkeep.ready, timeout=20000):
-                pass  # backed up and indexed anew after the restore
+            qtbot.waitUntil(lambda: session.upkeep.warm, timeout=20000)  # backed up, indexed anew
             assert library.search("model", limit=1), "the dropped index is rebuilt"
         finally:
             session.close()

@@ -4,7 +4,7 @@ all on workers, with the build's progress in the status bar."""
 from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
-from ui_support import open_window
+from ui_support import keys, open_window
 
 from readerapp import Library
 from readerapp.ui.app import open_session
@@ -23,7 +23,6 @@ def test_the_backup_is_taken_and_the_index_built_behind_the_window(qtbot: QtBot,
             session.start()
         assert [b.label for b in library.backups()] == ["daily"]
         assert (library.path / "index").is_dir()
-        assert library.keeper._thread is not None, "the index writer thread runs"
         assert library.search("model", limit=1)
         assert any(m.startswith(BUILDING) for m in messages), messages
         assert session.window.statusBar().currentMessage() == ""
@@ -35,9 +34,21 @@ def test_a_second_start_the_same_day_takes_no_second_backup(qtbot: QtBot, librar
     library.backup_if_due()
     session = open_window(qtbot, library)
     try:
-        with qtbot.waitSignal(session.upkeep.ready, timeout=20000):
-            pass
+        qtbot.waitUntil(lambda: session.upkeep.warm, timeout=20000)
         assert len(library.backups()) == 1
+    finally:
+        session.close()
+
+
+def test_the_index_catches_up_with_a_key_once_the_window_is_idle(qtbot: QtBot, library: Library) -> None:
+    session = open_window(qtbot, library)
+    try:
+        qtbot.waitUntil(lambda: session.upkeep.warm, timeout=20000)
+        index = library.keeper.index()
+        before = index.watermark
+        keys(qtbot, session.window.table, "s")
+        qtbot.waitUntil(lambda: library.last_change_id() > before, timeout=5000)
+        qtbot.waitUntil(lambda: index.watermark == library.last_change_id(), timeout=10000)
     finally:
         session.close()
 
