@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from readerapp.errors import Cancelled
 from readerapp.ui.signals import emit
 from readerapp.ui.workers import Task, Workers
 
@@ -30,9 +31,18 @@ IDLE_MS = 1500  # quiet time after a change before the index catches up with it
 
 
 def warm_up(library: Library, task: Task) -> None:
-    """Runs on a worker: the daily backup, then the index opened (or rebuilt) and caught up."""
+    """Runs on a worker: the daily backup, then the index opened (or rebuilt) and caught up.
+
+    Closing the window cancels the task: a build stops at its next batch (the next start builds
+    again) rather than holding the app's exit for minutes."""
+
+    def report(_what: str, done: int, total: int | None) -> None:
+        if task.cancelled:
+            raise Cancelled("the window closed: the search index is built on the next start")
+        task.report(done, total or 0, BUILDING)
+
     library.backup_if_due()
-    library.keeper.index(progress=lambda _what, done, total: task.report(done, total or 0, BUILDING))
+    library.keeper.index(progress=report)
     library.keeper.catch_up()
 
 

@@ -3,12 +3,16 @@ all on workers, with the build's progress in the status bar."""
 
 from __future__ import annotations
 
+import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from ui_support import keys, open_window
 
 from readerapp import Library
+from readerapp.errors import Cancelled
 from readerapp.ui.app import open_session
-from readerapp.ui.upkeep import BUILDING, building_message
+from readerapp.ui.upkeep import BUILDING, building_message, warm_up
+from readerapp.ui.workers import Task
 
 
 def test_the_backup_is_taken_and_the_index_built_behind_the_window(qtbot: QtBot, library: Library) -> None:
@@ -51,6 +55,15 @@ def test_the_index_catches_up_with_a_key_once_the_window_is_idle(qtbot: QtBot, l
         qtbot.waitUntil(lambda: index.watermark == library.last_change_id(), timeout=10000)
     finally:
         session.close()
+
+
+def test_closing_the_window_stops_the_index_build(qapp: QApplication, library: Library) -> None:
+    task = Task("warm-up")
+    task.cancel()  # what closing the window does to every task in flight
+    with pytest.raises(Cancelled):
+        warm_up(library, task)
+    assert [b.label for b in library.backups()] == ["daily"], "the backup came first"
+    assert library.search("model", limit=1), "the next search builds the index after all"
 
 
 def test_the_build_message_counts_up_to_a_hundred_percent() -> None:
