@@ -33,3 +33,20 @@ def test_triage_keys_in_a_real_window(tmp_path: Path) -> None:
         tagged = lib.list(tag="gui-test")
         assert len(tagged) == 1 and tagged[0].state == "inbox"
         assert lib.counts()["all"] == 43, "the first launch imported the sample day"
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run")
+def test_a_colleagues_note_in_a_real_window(tmp_path: Path) -> None:
+    """What docs/screenshots/shared-notes.png shows: the app run as ada over a library bob wrote in."""
+    shot = tmp_path / "shared.png"
+    env = {**os.environ, "READERAPP_SYNC_ON_START": "never", "PYTHONPATH": str(ROOT)}
+    env.pop("QT_QPA_PLATFORM", None)
+    done = subprocess.run(
+        ["xvfb-run", "-a", sys.executable, str(DRIVER), "shared", str(tmp_path / "lib"), str(shot)],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert shot.stat().st_size > 10_000
+    with Library.open(tmp_path / "lib", user="ada") as lib:
+        paper = lib.get(lib.list_ids(state="inbox")[0])
+        assert [author for author, _ in paper.other_notes] == ["bob"]
