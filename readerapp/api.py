@@ -442,11 +442,9 @@ class Library:
         """Rebuild the search index from the database; returns the number of papers indexed."""
         return self.keeper.rebuild(progress, cancel)
 
-    def start_background_indexing(self) -> None:
-        """Keep the index caught up on a writer thread after every write (the app does this)."""
-        self.keeper.start()
-
     def _written(self) -> None:
+        # Wakes the keeper's writer thread where a script started one (IndexKeeper.start); otherwise
+        # the next search catches up.
         if self._keeper is not None:
             self._keeper.notify()
 

@@ -7,7 +7,7 @@ damaged index rebuilds it from the database (minutes at 100k papers): the status
 has got. A damaged database found by the backup goes to ``Recovery``.
 
 Later changes (keys, a sync, other readers) reach the index when the window has been idle for a moment,
-not through ``Library.start_background_indexing``: that writer thread catches up during the very
+not through the keeper's writer thread (``IndexKeeper.start``): that thread catches up during the very
 writes and reloads the user is waiting on, and three threads taking turns for the GIL stalled the GUI
 thread for 50-130 ms in half the runs of tests/ui/test_ui_sync.py (none with the idle catch-up).
 """
