@@ -96,13 +96,16 @@ class IndexKeeper:
                     self._rebuild(index, progress, None)
             return self._index
 
-    def catch_up(self) -> int:
-        """Apply every change logged since the watermark; returns the number of papers touched."""
+    def catch_up(self, progress: Progress = no_progress) -> int:
+        """Apply every change logged since the watermark; returns the number of papers touched.
+
+        ``progress`` reports (and, by raising, cancels) a rebuild: of a missing index, or of a big
+        backlog of changes."""
         with self._lock:
-            index = self.index()
+            index = self.index(progress)
             ids, newest = self.source.changes_since(index.watermark)
             if len(ids) > REBUILD_ABOVE:
-                self._rebuild(index, no_progress, None)
+                self._rebuild(index, progress, None)
                 return len(ids)
             for start in range(0, len(ids), CATCH_UP_BATCH):
                 chunk = ids[start : start + CATCH_UP_BATCH]

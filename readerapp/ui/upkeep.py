@@ -42,8 +42,7 @@ def warm_up(library: Library, task: Task) -> None:
         task.report(done, total or 0, BUILDING)
 
     library.backup_if_due()
-    library.keeper.index(progress=report)
-    library.keeper.catch_up()
+    library.keeper.catch_up(progress=report)  # opens (or rebuilds) the index first
 
 
 def building_message(done: int, total: int) -> str:
