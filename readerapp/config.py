@@ -56,6 +56,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("backups_kept", 7, "How many daily backups of the library database to keep (0: none)."),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
+# The settings every ``readerapp`` command also takes as a global option (``--hf-url`` ...).
+CLI_SETTINGS = ("hf_url", "arxiv_api_url", "arxiv_rss_url", "pdf_url", "database_url", "user")
+
+
+def cli_overrides(options: object) -> dict[str, Any]:
+    """The CLI_SETTINGS given on a command line (parsed ``options``), for ``load_config``."""
+    found = {key: getattr(options, key, None) for key in CLI_SETTINGS}
+    return {key: value for key, value in found.items() if value is not None}
 
 
 def default_library_dir() -> Path:

@@ -9,15 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from readerapp import __version__
-from readerapp.config import LIBRARY_ENV, SETTINGS
+from readerapp.config import CLI_SETTINGS, LIBRARY_ENV, SETTINGS, cli_overrides
 from readerapp.errors import ReaderappError
 
 if TYPE_CHECKING:
     Registrar = Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
-_ENDPOINTS = ("hf_url", "arxiv_api_url", "arxiv_rss_url", "pdf_url", "database_url", "user")
 
 
 def registrars() -> tuple[Registrar, ...]:
@@ -37,7 +36,7 @@ def global_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
     parser.add_argument("--library", metavar="DIR", help=f"library folder (also ${LIBRARY_ENV})")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     for setting in SETTINGS:
-        if setting.key in _ENDPOINTS:
+        if setting.key in CLI_SETTINGS:
             parser.add_argument(
                 "--" + setting.key.replace("_", "-"),
                 dest=setting.key,
@@ -55,14 +54,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def gui_settings(argv: Sequence[str]) -> dict[str, str] | None:
+def gui_settings(argv: Sequence[str]) -> dict[str, Any] | None:
     """The app's library and settings when ``argv`` asks for the app (nothing but global options,
     perhaps then ``gui``); None for anything else, which the full parser handles."""
     known, rest = global_parser(add_help=False).parse_known_args(argv)
     if rest not in ([], ["gui"]):
         return None
-    settings = {key: getattr(known, key) for key in _ENDPOINTS if getattr(known, key, None) is not None}
-    return {"library_path": known.library, **settings} if known.library else settings
+    return app_settings(known)
+
+
+def app_settings(options: argparse.Namespace) -> dict[str, Any]:
+    """``ui.app.run``'s arguments from parsed global options."""
+    settings = cli_overrides(options)
+    return {"library_path": options.library, **settings} if options.library else settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,10 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from readerapp.ui.app import run
 
         return run(**gui)
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
+    args = build_parser().parse_args(argv)  # (no command at all went to the app above)
     try:
         return int(args.handler(args))
     except KeyboardInterrupt:

@@ -11,16 +11,15 @@ from datetime import date
 from typing import Any
 
 from readerapp.api import Library
+from readerapp.config import cli_overrides
 from readerapp.errors import LibraryError
 from readerapp.progress import Progress, no_progress
 
 Handler = Callable[[argparse.Namespace, Library], int]
-_SETTING_OPTIONS = ("hf_url", "arxiv_api_url", "arxiv_rss_url", "pdf_url", "database_url", "user")
 
 
 def open_library(args: argparse.Namespace) -> Library:
-    overrides = {key: getattr(args, key, None) for key in _SETTING_OPTIONS}
-    return Library.open(args.library, **{k: v for k, v in overrides.items() if v is not None})
+    return Library.open(args.library, **cli_overrides(args))
 
 
 def with_library(handler: Handler) -> Callable[[argparse.Namespace], int]:

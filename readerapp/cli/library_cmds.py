@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readerapp.api import Library
-from readerapp.cli.common import open_library, parse_date, print_json, progress_bar, with_library
+from readerapp.cli.common import parse_date, print_json, progress_bar, with_library
 from readerapp.errors import ReaderappError
 from readerapp.records import STATES
+from readerapp.store.queries import SORTS
 from readerapp.sync import SOURCES, SyncReport
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--tag")
     p.add_argument("--starred", action="store_true")
     p.add_argument("--limit", type=int)
-    p.add_argument("--sort", choices=("feed", "date", "upvotes", "title", "added"), default="feed")
+    p.add_argument("--sort", choices=tuple(SORTS), default="feed")
     p.add_argument("--json", action="store_true", help="one JSON array")
     p.set_defaults(handler=with_library(cmd_list))
 
@@ -98,12 +99,12 @@ def _print_report(report: SyncReport) -> None:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    """``readerapp gui`` after other options: the same start as a plain ``readerapp`` (the window
+    opens the library itself, behind its first paint)."""
+    from readerapp.cli import app_settings
     from readerapp.ui.app import run
 
-    library = open_library(args)
-    path = library.path
-    library.close()
-    return run(path)
+    return run(**app_settings(args))
 
 
 def cmd_sync(args: argparse.Namespace, library: Library) -> int:
