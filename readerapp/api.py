@@ -352,9 +352,8 @@ class Library:
             holder["file"] = read_import_file(source)
             return holder["file"].records
 
-        def after_merge(session: object, _merged: object) -> None:
+        def after_merge(session: Session, _merged: object) -> None:
             imported = holder["file"]
-            assert isinstance(session, Session)
             merge_collections(session, imported.collections, imported.saved_searches)
 
         return self._merge(

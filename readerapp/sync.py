@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy.orm import Session
+
 from readerapp.config import Config
 from readerapp.errors import ReaderappError
 from readerapp.feeds.result import FetchResult
@@ -151,7 +153,7 @@ def run_merge(
     *,
     sample: bool = False,
     progress: Progress = no_progress,
-    after_merge: Callable[[object, MergeReport], None] | None = None,
+    after_merge: Callable[[Session, MergeReport], None] | None = None,
 ) -> SyncReport:
     """Record a run, produce the records (fetch or parse), merge them in one transaction, close the run.
 
