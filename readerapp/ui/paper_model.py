@@ -125,8 +125,8 @@ class PaperTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # A repaint asks each visible cell for about eight roles; most are not ours, and answering
-        # them first halves the Python time of a full repaint (a triage key repaints the list).
+        # Qt asks for about eight roles at a time (tooltips, accessibility, size hints); most are not
+        # ours and are answered first. The list's cells are drawn by ``PaperDelegate``, not from here.
         if role not in ROLES or not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
         if role == ID_ROLE:

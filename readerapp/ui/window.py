@@ -12,14 +12,13 @@ that the window did not do itself (a sync, an undo, another reader).
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Callable, Sequence
 from datetime import date
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +33,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QTreeView,
     QVBoxLayout,
@@ -46,6 +44,7 @@ from readerapp.ui import theme
 from readerapp.ui.catalog import Entry
 from readerapp.ui.detail_html import paper_html
 from readerapp.ui.paper_model import COLUMNS, MergePlan, PaperTableModel, plan_merge
+from readerapp.ui.paper_table import PaperTable
 from readerapp.ui.sidebar import VIEW_ROLE, SidebarModel
 from readerapp.ui.signals import emit
 from readerapp.ui.view_cache import Sort, ViewCache
@@ -91,19 +90,6 @@ class MessageBar(QFrame):
         self.show()
 
 
-class _PaintWatch(QObject):
-    """Sets ``painted`` whenever the list's viewport paints: the signal a waiting write starts on."""
-
-    def __init__(self, painted: threading.Event, parent: QObject) -> None:
-        super().__init__(parent)
-        self._painted = painted
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self._painted.set()
-        return False
-
-
 class MainWindow(QMainWindow):
     """The library window over one open ``Library``."""
 
@@ -127,7 +113,6 @@ class MainWindow(QMainWindow):
         self.why: dict[str, tuple[str, ...]] = {}  # For you: the terms that explain each paper's rank
         self._views = ViewCache()
         self._shown_fresh = False
-        self._painted = threading.Event()
         self._own: set[str] = set()  # ids this window wrote that the change watcher has not reported yet
         self.marking = False
         self._sort: tuple[str, bool] | None = None  # (library sort or column key, reversed)
@@ -153,8 +138,6 @@ class MainWindow(QMainWindow):
         self.search.textEdited.connect(lambda _: self._search_timer.start())
         self.search.returnPressed.connect(self.focus_list)
         self.messages.close_button.clicked.connect(self.table.setFocus)
-        self._paint_watch = _PaintWatch(self._painted, self)
-        self.table.viewport().installEventFilter(self._paint_watch)
         self._restore()
         if library is None:
             self.detail.setHtml("<p>Opening library…</p>")
@@ -187,28 +170,7 @@ class MainWindow(QMainWindow):
         self.sidebar.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.sidebar.expandAll()
 
-        self.table = QTableView(self)
-        self.table.setObjectName("paper-list")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSortingEnabled(True)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSortIndicatorShown(False)
-        header.setHighlightSections(False)
-        widths = {"marks": 64, "author": 130, "date": 86, "upvotes": 44, "tags": 96}
-        for n, column in enumerate(COLUMNS):
-            if column.key in widths:
-                header.resizeSection(n, widths[column.key])
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = PaperTable(self.model, self)
 
         self.detail = QTextBrowser(self)
         self.detail.setObjectName("detail")
@@ -655,7 +617,7 @@ class MainWindow(QMainWindow):
         touched rows are read again. A failed write reloads the view, so the list never shows
         something the library does not hold.
         """
-        painted = self._painted
+        painted = self.table.painted
         painted.clear()
 
         def after_paint() -> Any:
