@@ -1,13 +1,14 @@
-"""The list's fast delegate draws exactly what Qt's own delegate draws, markup in titles as typed."""
+"""The paper list: its fast delegate draws exactly what Qt's own delegate draws (markup in titles as
+typed), and it tells a waiting write when a paint has finished, not when it starts."""
 
 from __future__ import annotations
 
 import dataclasses
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QWidget
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from readerapp import Library
@@ -17,6 +18,20 @@ from readerapp.ui.paper_model import COLUMN, PaperTableModel
 from readerapp.ui.paper_table import PaperTable
 
 HOSTILE = '<b>Bold</b> <script>alert("x")</script> &amp; <img src=x onerror=alert(1)>'
+
+
+class Watching(PaperDelegate):
+    """Notes, for every cell it draws, whether the table already says the paint has finished."""
+
+    def __init__(self, table: PaperTable) -> None:
+        super().__init__(table.model(), table)
+        self.table = table
+        self.seen: set[bool] = set()
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        self.seen.add(self.table.painted.is_set())
+        super().paint(painter, option, index)
 
 
 def grab(table: PaperTable) -> QImage:
@@ -52,3 +67,19 @@ def test_cells_look_as_qt_draws_them(qtbot: QtBot, qapp: QApplication, library: 
 
     table.setItemDelegate(QStyledItemDelegate(table))
     assert grab(table) == ours, "the fast delegate must draw pixel for pixel what Qt draws"
+
+
+def test_painted_is_set_when_the_paint_has_finished(qtbot: QtBot, library: Library) -> None:
+    model = PaperTableModel(lambda ids: model.deliver(library.rows(ids)))
+    model.set_ids(library.list_ids())
+    window = QWidget()
+    qtbot.addWidget(window)
+    table = PaperTable(model, window)
+    with qtbot.waitExposed(window):
+        window.show()
+    watching = Watching(table)
+    table.setItemDelegate(watching)
+    table.painted.clear()
+    table.viewport().repaint()
+    assert watching.seen == {False}, "a write waiting on it must not start while the list still paints"
+    assert table.painted.is_set()
