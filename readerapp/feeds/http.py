@@ -9,6 +9,7 @@ parses answers, and a failure always ends in one readable ``FeedError`` line.
 from __future__ import annotations
 
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -101,6 +102,16 @@ def _host(url: str) -> str:
 def _shown(url: httpx.URL | str) -> str:
     text = str(url)
     return text if len(text) <= _URL_SHOWN else text[: _URL_SHOWN - 3] + "..."
+
+
+def _unresolved(exc: BaseException) -> bool:
+    """Whether a failed connection failed at the name lookup (a ``socket.gaierror`` under httpx's)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, socket.gaierror):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 @contextmanager
@@ -234,6 +245,9 @@ class FeedClient:
         except httpx.TimeoutException:
             return _Failure(f"no answer within {self.config.timeout:g} s")
         except httpx.ConnectError as exc:
+            if _unresolved(exc):  # offline, or no such host: a retry a second later finds the same
+                host = request.url.host
+                raise FeedError(f"{source}: cannot find {host} (offline, or no such host): {exc}") from exc
             return _Failure(f"cannot connect ({exc})")
         except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             return _Failure(f"connection dropped ({str(exc) or type(exc).__name__})")

@@ -109,6 +109,17 @@ def test_a_refused_connection_is_retried_then_reported(tmp_path: Path, fake_time
     assert len(fake_time.sleeps) == 2
 
 
+def test_an_unknown_host_fails_at_once_without_retries(tmp_path: Path, fake_time: FakeTime) -> None:
+    """Offline (or a mistyped feed URL) the name lookup fails: retrying it only delays the message."""
+    config = load_config(tmp_path, retries=3)
+    with (
+        FeedClient(config, sleep=fake_time.sleep, throttle=HostThrottle(fake_time.clock)) as feed_client,
+        pytest.raises(FeedError, match=r"^HF Daily Papers: cannot find papers\.invalid \(offline, or no"),
+    ):
+        feed_client.get("http://papers.invalid/api/daily_papers", source=SOURCE)  # .invalid never resolves
+    assert fake_time.sleeps == []
+
+
 @pytest.fixture
 def stalled_server() -> Iterator[tuple[HTTPServer, threading.Event]]:
     """A server of its own whose handler hangs until released, so a hung request never blocks others."""
