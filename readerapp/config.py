@@ -54,6 +54,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("database_url", "", "SQLAlchemy URL of a shared database instead of the local file."),
     Setting("theme", "system", "Colour theme of the app: 'system' (follow the desktop), 'light' or 'dark'."),
     Setting("backups_kept", 7, "How many daily backups of the library database to keep (0: none)."),
+    Setting("pdf_on_reading", False, "Fetch a paper's PDF in the background when you move it to Reading."),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 # The settings every ``readerapp`` command also takes as a global option (``--hf-url`` ...).
@@ -99,6 +100,7 @@ class Config:
     theme: str = "system"
     pdf_name: str = PDF_NAME_DEFAULT
     backups_kept: int = 7
+    pdf_on_reading: bool = False
 
     @property
     def settings_file(self) -> Path:
@@ -114,10 +116,18 @@ class Config:
             return "me"
 
 
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
 def _coerce(setting: Setting, value: Any) -> Any:
     kind = type(setting.default)
     if isinstance(value, kind):
         return value
+    if kind is bool:  # bool("false") is True: an environment variable needs reading, not casting
+        word = str(value).strip().lower()
+        if word in _TRUE or word in _FALSE:
+            return word in _TRUE
+        raise ValueError(f"setting {setting.key!r}: {value!r} is not true or false")
     try:
         return kind(value)
     except (TypeError, ValueError) as exc:

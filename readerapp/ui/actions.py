@@ -21,6 +21,7 @@ from readerapp.ui.commands import CommandError, command
 from readerapp.ui.help_overlay import HelpOverlay
 from readerapp.ui.history import History
 from readerapp.ui.palette import CommandPalette
+from readerapp.ui.signals import emit
 from readerapp.ui.tag_prompt import TagPrompt
 from readerapp.ui.views import parse_view
 from readerapp.ui.window import MainWindow, with_fields
@@ -128,6 +129,8 @@ class Actions(AnnotationCommands):
             shown = self.w.apply_locally(ids, with_fields(state=state))
             self.w.write("set-state", self._recorded(lambda: self.library.set_state(ids, state)),
                          reload=not shown)
+            if state == "reading":
+                emit(self.w.moved_to_reading, ids)
 
     @command("star", menu="Paper", title="Star")
     def star(self) -> None:

@@ -152,7 +152,9 @@ def build_session(config: Config) -> Session:
     workers = Workers()
     window = MainWindow(None, workers, state_file(config.library))
     actions = Actions(window)
-    registry = CommandRegistry.collect(actions, PdfActions(window))
+    pdf_actions = PdfActions(window)
+    registry = CommandRegistry.collect(actions, pdf_actions)
+    window.moved_to_reading.connect(pdf_actions.fetch_for_reading)
     settings = read_settings_file(config.settings_file)
     overrides = settings.get("keys", {})
     problems = []

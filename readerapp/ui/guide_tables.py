@@ -82,6 +82,8 @@ def keys_markdown(commands: list[tuple[Entry, str]]) -> str:
 
 def _toml(value: object) -> str:
     """A default as it would be written in settings.toml."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return f'"{value}"' if isinstance(value, str) else str(value)
 
 

@@ -85,6 +85,13 @@ class PdfActions:
             self.w.statusBar().showMessage(f"Fetching {len(ids)} PDF{'s' if len(ids) > 1 else ''}…")
             self.pane.fetch(ids)
 
+    def fetch_for_reading(self, ids: list[str]) -> None:
+        """With ``pdf_on_reading`` set, papers moved to Reading get their PDFs behind the list (those
+        already stored are skipped by the fetch), so they are there when the reading starts."""
+        library = self.w.library
+        if library is not None and library.config.pdf_on_reading:
+            self.pane.fetch(ids)
+
     def _show_reading(self, on: bool) -> None:
         for widget in (self.w.sidebar, self.w.table.parentWidget(), self.w.detail):
             widget.setVisible(not on)

@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
     counts_loaded = Signal()
     write_done = Signal(object)
     data_changed = Signal()  # the library changed (a write here, a sync, another reader): the index lags
+    moved_to_reading = Signal(list)  # ids the user just moved to Reading (their PDFs may be fetched)
     failed = Signal(str)
 
     def __init__(self, library: Library | None, workers: Workers, state: QSettings) -> None:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from PySide6.QtCore import Qt
 from pytest_httpserver import HTTPServer
 from pytestqt.qtbot import QtBot
-from ui_support import keys
+from ui_support import keys, settle
 
 from readerapp.paper import Paper
 from readerapp.ui.app import Session
@@ -87,3 +87,28 @@ def test_two_selected_papers_open_side_by_side(
     qtbot.waitUntil(lambda: pane.second is not None and pane.second.viewer.view.page_count == 3)
     assert actions.pane.primary.paper_id == second  # the current paper leads
     qtbot.waitUntil(lambda: actions.pane.primary.viewer.view.page_count == 5)
+
+
+def test_moving_papers_to_reading_fetches_their_pdfs_when_set(
+    session: Session, qtbot: QtBot, httpserver: HTTPServer
+) -> None:
+    window = session.window
+    actions = _reading_mode(session, httpserver)
+    library = window.library
+    assert library is not None
+    first = window.current_id()
+    keys(qtbot, window.table, "r")  # the setting is off by default: nothing is fetched
+    settle(qtbot, session)
+    assert httpserver.log == [] and library.get(first).pdf_path is None
+
+    library.config = replace(library.config, pdf_on_reading=True)
+    keys(qtbot, window.table, "x", "j", "x")
+    chosen = window.targets()
+    for paper_id in chosen:
+        served = httpserver.expect_request(f"/pdf/{paper_id}")
+        served.respond_with_data(make_pdf(2), content_type="application/pdf")
+    with qtbot.waitSignal(actions.pane.fetched, timeout=15_000):
+        keys(qtbot, window.table, "r")
+    settle(qtbot, session)
+    assert sorted(request.path for request, _ in httpserver.log) == sorted(f"/pdf/{i}" for i in chosen)
+    assert all(library.get(i).pdf_path and library.get(i).state == "reading" for i in chosen)
