@@ -175,6 +175,7 @@ def build_session(config: Config) -> Session:
         window.messages.show_message("Key settings: " + " · ".join(problems))
     upkeep = Upkeep(window, workers)
     recovery = Recovery(window, workers, config.library)
+    window.take_damage = recovery.handle
     session = Session(window, actions, registry, keymap, dispatcher, workers, run_line, config, upkeep,
                       recovery)
     upkeep.failed.connect(session._upkeep_failed)

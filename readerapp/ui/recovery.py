@@ -81,11 +81,16 @@ class Recovery(QObject):
         self.workers = workers
         self.library_dir = library_dir
         self.dialog: RestoreOffer | None = None
+        self._handling = False  # from the first damage until the restore is done (or the app quits)
 
     def handle(self, error: object) -> bool:
-        """Take over ``error`` if it is damage (True); anything else is the caller's to report."""
-        if not is_damage(error) or self.dialog is not None:
-            return is_damage(error)
+        """Take over ``error`` if it is damage (True); anything else is the caller's to report. Damage
+        usually fails several reads at once (the view, the counts, the detail): one offer for all."""
+        if not is_damage(error):
+            return False
+        if self._handling:
+            return True
+        self._handling = True
         task = self.workers.read("backups", newest_backup, self.library_dir)
         task.done.connect(lambda backup: self._offer(str(error), backup))
         task.failed.connect(lambda exc: self._give_up(f"{error}\n\n{exc}"))
@@ -111,10 +116,15 @@ class Recovery(QObject):
             task.done.connect(lambda _saved: self._back())
         else:  # the open failed: restore the file, then open it again
             task = self.workers.write("restore", restore_file, self.library_dir, backup.path)
-            task.done.connect(lambda _saved: emit(self.reopen))
+            task.done.connect(lambda _saved: self._reopen())
         task.failed.connect(lambda exc: self._give_up(f"The restore failed: {exc}"))
 
+    def _reopen(self) -> None:
+        self._handling = False
+        emit(self.reopen)
+
     def _back(self) -> None:
+        self._handling = False
         self.window.statusBar().showMessage("Backup restored.", 5000)
         self.window.reload()
         self.window.refresh_detail()

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
-from ui_support import open_window
+from ui_support import keys, open_window, settle
 
 from readerapp import Library
 from readerapp.api import DB_FILE
@@ -110,3 +110,31 @@ def test_only_damage_is_taken_for_damage() -> None:
     assert is_damage(LibraryError("the library database is damaged (x); restore the newest backup (y)"))
     assert not is_damage(LibraryError("unknown paper 1234.5678"))
     assert not is_damage(ValueError("is damaged"))
+
+
+def test_damage_hit_by_an_ordinary_read_offers_the_backup_once(
+        qtbot: QtBot, qapp: QApplication, saved: tuple[Path, str]) -> None:
+    folder, ident = saved
+    db = folder / DB_FILE
+    with Library.open(folder, sync_on_start="never") as library:
+        session = open_window(qtbot, library)
+        try:
+            qtbot.waitUntil(lambda: session.upkeep.warm, timeout=20000)  # the daily backup found it sound
+            library.db.engine.dispose()  # (no connection keeps pages read before the damage)
+            checkpoint(db)
+            overwrite_pages(db, 2, middle_page(db) - 2)  # the tables' pages: every query fails
+            offers: list[str] = []
+            session.window.failed.connect(offers.append)
+            keys(qtbot, session.window.table, "g", "a")  # a view that must be read: it fails
+            dialog = _offer(qtbot, session)
+            keys(qtbot, session.window.table, "g", "d")  # more damage while the offer is up: no second
+            settle(qtbot, session)
+            assert session.recovery.dialog is dialog and offers == [], "damage is not an error line"
+            with qtbot.waitSignal(session.recovery.restored, timeout=20000):
+                qtbot.keyClick(dialog, Qt.Key.Key_Return)
+            assert library.get(ident).note == "precious"
+            keys(qtbot, session.window.table, "g", "i")
+            qtbot.waitUntil(lambda: len(session.window.model.ids) == 43)
+            assert session.window.messages.isHidden()
+        finally:
+            session.close()
