@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
@@ -44,6 +44,15 @@ def _daily_backup(library: Library) -> None:
 def print_json(value: Any) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+def print_json_array(items: Iterable[Any]) -> None:
+    """A JSON array written as it is produced, one item per line (a long list starts at once)."""
+    sys.stdout.write("[")
+    for n, item in enumerate(items):
+        sys.stdout.write(",\n" if n else "\n")
+        sys.stdout.write(json.dumps(item, ensure_ascii=False, default=str))
+    sys.stdout.write("\n]\n")
 
 
 def parse_date(text: str) -> date:
