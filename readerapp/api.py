@@ -68,7 +68,11 @@ class Library:
             db = Database.open_url(config.database_url)
         else:
             db = Database.open_sqlite(config.library / DB_FILE, config.library / "backups")
-        return cls(config, db)
+        try:
+            return cls(config, db)
+        except BaseException:
+            db.close()  # its lock too, or a restore in this process would be refused
+            raise
 
     def close(self) -> None:
         if self._keeper is not None:
@@ -841,7 +845,9 @@ class Library:
 
         Every connection of this Library is closed and reopened (a backup from an older schema is
         migrated), and the search index is dropped to be rebuilt from the restored papers on the next
-        search. Other processes must have the library closed.
+        search. While another process (or another Library here) has the library open, a LibraryError
+        says so and nothing changes: closing this one drops its own share of the lock, so only others
+        count.
         """
         from readerapp.store import backups
 

@@ -3,7 +3,9 @@
 A note typed today must survive a disk that corrupts tomorrow: once a day (at the first open) a
 consistent copy is taken with SQLite's backup API, the last N daily copies are kept, and a damaged
 database names the newest copy to restore. Backups live in ``backups/`` beside the database as
-``library-YYYYMMDDTHHMMSS-LABEL.sqlite3`` (the name carries the time, so listing needs no database).
+``library-YYYYMMDDTHHMMSS-LABEL.sqlite3`` (the name carries the time, so listing needs no database);
+the second and later backups of one second are ``...-LABEL.N.sqlite3``, N counting up within the second
+across labels, so none overwrites another and they list in the order they were taken.
 """
 
 from __future__ import annotations
@@ -12,18 +14,21 @@ import os
 import re
 import shutil
 import sqlite3
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from readerapp.errors import LibraryError
-from readerapp.store.database import backup_sqlite
+from readerapp.store.lock import exclusive
 from readerapp.store.types import utcnow
 
 DAILY = "daily"
 BEFORE_RESTORE = "before-restore"
 DAMAGED = "damaged"  # a raw copy of a database too broken for the backup API: kept, never offered
-_NAME_RE = re.compile(r"library-(\d{8}T\d{6})-([\w.-]+)\.sqlite3")
+_STAMP = "%Y%m%dT%H%M%S"
+_NAME_RE = re.compile(r"library-(\d{8}T\d{6})-([\w.-]+?)(?:\.(\d+))?\.sqlite3")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,15 +46,24 @@ class Backup:
 
 
 def list_backups(folder: Path) -> list[Backup]:
-    """Every backup in ``folder``, newest first."""
+    """Every backup in ``folder``, newest first (within one second, the higher number first)."""
     found = []
-    for path in folder.glob("library-*.sqlite3") if folder.is_dir() else ():
-        match = _NAME_RE.fullmatch(path.name)
-        if match is None:
-            continue
-        taken = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
-        found.append(Backup(path, taken, match.group(2), path.stat().st_size))
-    return sorted(found, key=lambda b: (b.taken, b.path.name), reverse=True)
+    for path, match in _named(folder, "*"):
+        taken = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+        backup = Backup(path, taken, match.group(2), path.stat().st_size)
+        found.append(((taken, _number(match), path.name), backup))
+    return [backup for _order, backup in sorted(found, key=lambda pair: pair[0], reverse=True)]
+
+
+def _named(folder: Path, stamp: str) -> list[tuple[Path, re.Match[str]]]:
+    """The files in ``folder`` named like backups taken at ``stamp`` (``*``: at any time), parsed."""
+    paths = folder.glob(f"library-{stamp}-*.sqlite3") if folder.is_dir() else ()
+    return [(path, match) for path in paths if (match := _NAME_RE.fullmatch(path.name))]
+
+
+def _number(match: re.Match[str]) -> int:
+    """The backup's number within its second: 0 for the first (no number in the name)."""
+    return int(match.group(3) or 0)
 
 
 def newest_restorable(folder: Path) -> Backup | None:
@@ -87,11 +101,12 @@ def backup_if_due(db_path: Path, folder: Path, keep: int, now: datetime | None =
     if keep <= 0 or not db_path.is_file():
         return None
     today = (now or utcnow()).date()
-    dailies = [b for b in list_backups(folder) if b.label == DAILY]
-    if dailies and dailies[0].taken.date() >= today:
+    newest = next((b for b in list_backups(folder) if b.label == DAILY), None)
+    if newest is not None and newest.taken.date() >= today:
         return None
     taken = take_backup(db_path, folder, DAILY)
-    for old in dailies[max(keep - 1, 0) :]:
+    # listed again: another process may have taken one too meanwhile, and still only ``keep`` stay
+    for old in [b for b in list_backups(folder) if b.label == DAILY][keep:]:
         old.path.unlink(missing_ok=True)
     return taken
 
@@ -111,41 +126,93 @@ def take_backup(db_path: Path, folder: Path, label: str) -> Backup:
 
 
 def restore(db_path: Path, source: Path, folder: Path, index_dir: Path) -> Path:
-    """Put ``source`` in place of the database (whose connections must all be closed) and return where
-    the replaced database was saved first.
+    """Put ``source`` in place of the database and return where the replaced database was saved first.
 
-    Works on a database too damaged to open, so the CLI and the app can call it before any Library
-    exists. The file is swapped atomically; its WAL and shared-memory files are removed first, as
-    SQLite would otherwise replay the old WAL onto the restored pages. The search index described the
-    replaced papers, so it is dropped and rebuilt on the next search.
+    Every connection to the database must be closed: while any other database of the library is open
+    (in another process, or another Library of this one) a LibraryError says so before anything is
+    touched. Works on a database too damaged to open, so the CLI and the app can call it before any
+    Library exists. The file is swapped atomically; its WAL and shared-memory files are removed first,
+    as SQLite would otherwise replay the old WAL onto the restored pages. The search index described
+    the replaced papers, so it is dropped and rebuilt on the next search.
     """
-    problem = quick_check(source) if source.is_file() else "no such file"
-    if problem is not None:
-        raise LibraryError(f"{source} is not a usable backup: {problem}")
-    saved = _save_current(db_path, folder)
-    staging = db_path.with_name(db_path.name + ".restoring")
-    staging.unlink(missing_ok=True)
-    src, dest = sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(staging)
-    try:
-        with dest:
-            src.backup(dest)
-    finally:
-        src.close()
-        dest.close()
-    for suffix in ("-wal", "-shm"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    os.replace(staging, db_path)
-    shutil.rmtree(index_dir, ignore_errors=True)
+    with exclusive(db_path.parent):
+        problem = quick_check(source) if source.is_file() else "no such file"
+        if problem is not None:
+            raise LibraryError(f"{source} is not a usable backup: {problem}")
+        saved = _save_current(db_path, folder)
+        staging = db_path.with_name(db_path.name + ".restoring")
+        staging.unlink(missing_ok=True)
+        _copy_database(f"file:{source}?mode=ro", staging)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        os.replace(staging, db_path)
+        shutil.rmtree(index_dir, ignore_errors=True)
     return saved
 
 
 def _save_current(db_path: Path, folder: Path) -> Path:
     """A copy of the database about to be replaced, labelled ``damaged`` (never offered for a restore)
     when it is not sound; a raw copy when it is too damaged for the backup API."""
-    damaged = folder / f"library-{utcnow():%Y%m%dT%H%M%S}-{DAMAGED}.sqlite3"
     try:
         saved = backup_sqlite(db_path, folder, BEFORE_RESTORE)
     except sqlite3.DatabaseError:
-        shutil.copyfile(db_path, damaged)
-        return damaged
-    return saved if quick_check(saved) is None else saved.replace(damaged)
+        return _write_backup(folder, DAMAGED, lambda partial: shutil.copyfile(db_path, partial))
+    return saved if quick_check(saved) is None else _claim(saved, folder, f"{utcnow():{_STAMP}}", DAMAGED)
+
+
+def backup_sqlite(db_path: Path, folder: Path, label: str) -> Path:
+    """A consistent copy of a live SQLite file (the backup API, safe under WAL) into ``folder``."""
+    return _write_backup(folder, label, lambda partial: _copy_database(str(db_path), partial))
+
+
+def _copy_database(source: str, target: Path) -> None:
+    """The database at ``source`` (a path, or a ``file:`` URI) copied into ``target`` by the backup API."""
+    src = sqlite3.connect(source, uri=True)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            with dest:
+                src.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        src.close()
+
+
+def _write_backup(folder: Path, label: str, write: Callable[[Path], object]) -> Path:
+    """A new backup named for now and ``label``, written by ``write`` into a ``.part`` file of its own
+    first, so a failed or killed copy never looks like a backup, nor do two copies share one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = f"{utcnow():{_STAMP}}"
+    handle, name = tempfile.mkstemp(prefix="library-", suffix=".part", dir=folder)
+    os.close(handle)
+    partial = Path(name)
+    try:
+        write(partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return _claim(partial, folder, stamp, label)
+
+
+def _claim(file: Path, folder: Path, stamp: str, label: str) -> Path:
+    """Move ``file`` to the first free backup name of second ``stamp``, never over another backup.
+
+    The name is claimed with a hard link, which fails when another process took it since the listing;
+    on a file system without hard links (FAT, some network shares) a plain rename is the fallback.
+    """
+    while True:
+        numbers = [_number(match) for _path, match in _named(folder, stamp)]
+        number = max(numbers) + 1 if numbers else 0
+        target = folder / f"library-{stamp}-{label}{f'.{number}' if number else ''}.sqlite3"
+        try:
+            os.link(file, target)
+        except FileExistsError:
+            continue
+        except OSError:
+            if target.exists():
+                continue
+            file.replace(target)
+            return target
+        file.unlink()
+        return target

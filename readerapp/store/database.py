@@ -6,7 +6,6 @@ CLI in another process can share one file. The schema only ever changes through 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +16,8 @@ from sqlalchemy.exc import DatabaseError, InternalError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from readerapp.errors import LibraryError
-from readerapp.store.types import utcnow
+from readerapp.store.backups import backup_sqlite, restore_advice
+from readerapp.store.lock import SharedLock
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest Alembic revision; a test checks it matches the scripts, so opening an up-to-date
@@ -68,30 +68,6 @@ def _alembic_config(engine: Engine, connection: Any) -> Any:
     return cfg
 
 
-def backup_sqlite(db_path: Path, backups_dir: Path, label: str) -> Path:
-    """A consistent copy of a live SQLite file (the backup API, safe under WAL) into ``backups_dir``."""
-    backups_dir.mkdir(parents=True, exist_ok=True)
-    stamp = utcnow().strftime("%Y%m%dT%H%M%S")
-    target = backups_dir / f"library-{stamp}-{label}.sqlite3"
-    partial = target.with_name(target.name + ".part")  # a failed or killed copy never looks like a backup
-    partial.unlink(missing_ok=True)
-    source = sqlite3.connect(db_path)
-    try:
-        dest = sqlite3.connect(partial)
-        try:
-            with dest:
-                source.backup(dest)
-        finally:
-            dest.close()
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    finally:
-        source.close()
-    partial.replace(target)
-    return target
-
-
 def migrate(engine: Engine, backup_dir: Path | None = None) -> str | None:
     """Bring the schema to the head revision; before touching an existing older library, back it up.
 
@@ -124,24 +100,27 @@ def migrate(engine: Engine, backup_dir: Path | None = None) -> str | None:
 class Database:
     """One library database: the engine, and short transactional sessions on it."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, lock: SharedLock | None = None) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._lock = lock
 
     @classmethod
     def open_sqlite(cls, path: Path, backups_dir: Path | None = None) -> Database:
+        """Open (and migrate) the file, holding the folder's shared lock until ``close`` (see ``lock``)."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        lock = SharedLock(path.parent)
         engine = create_library_engine(sqlite_url(path))
         try:
             migrate(engine, backups_dir)
-        except LibraryError as exc:
+        except BaseException as exc:
             engine.dispose()
-            if backups_dir is None or not isinstance(exc.__cause__, DatabaseError):
-                raise  # not damage (a newer schema, say): no backup would help
-            from readerapp.store.backups import restore_advice
-
-            raise LibraryError(f"{exc}; {restore_advice(backups_dir)}") from exc
-        return cls(engine)
+            lock.release()
+            damaged = isinstance(exc, LibraryError) and isinstance(exc.__cause__, DatabaseError)
+            if damaged and backups_dir is not None:
+                raise LibraryError(f"{exc}; {restore_advice(backups_dir)}") from exc
+            raise  # not damage (a newer schema, say): no backup would help
+        return cls(engine, lock)
 
     @classmethod
     def open_url(cls, url: str) -> Database:
@@ -169,3 +148,5 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()

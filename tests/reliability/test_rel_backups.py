@@ -1,8 +1,13 @@
 """Daily backups, a damaged database detected at open and by doctor with the newest backup named, and
-restoring that backup through the API and the CLI."""
+restoring that backup through the API and the CLI; backups of one second apart, and no restore while
+another process has the library open."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,11 +15,23 @@ import pytest
 
 from readerapp.api import DB_FILE, Library
 from readerapp.errors import LibraryError
-from readerapp.store.backups import backup_if_due, list_backups
+from readerapp.store import backups
+from readerapp.store.backups import backup_if_due, backup_sqlite, list_backups
+from readerapp.store.lock import LOCK_FILE
+from tests.e2e.cli_support import ROOT
 from tests.pg_server import PostgresServer
 from tests.reliability.support import checkpoint, cli_command, middle_page, overwrite_pages, run
 
 PAPER = "2509.12201"
+IN_USE = "the library is open in another readerapp process: close it first"
+# Opens the library, says so, and keeps it open until a line arrives on stdin (or it is killed).
+HOLD = (
+    "import sys; from readerapp import Library\n"
+    "with Library.open(sys.argv[1]) as lib:\n"
+    "    print(lib.counts()['all'], flush=True); sys.stdin.readline()"
+)
+
+Holder = Callable[[Path], AbstractContextManager[subprocess.Popen[str]]]
 
 
 @pytest.fixture
@@ -22,6 +39,42 @@ def library(tmp_path: Path, sample_feed: Path) -> Library:
     lib = Library.open(tmp_path / "lib", backups_kept=3)
     lib.import_file(sample_feed)
     return lib
+
+
+@pytest.fixture
+def held() -> Iterator[Holder]:
+    """``with held(path) as proc``: the library open in another process until ``proc`` is told to
+    close it (a line on its stdin) or killed; ended at the latest when the block ends."""
+
+    @contextmanager
+    def hold(path: Path) -> Iterator[subprocess.Popen[str]]:
+        proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], cwd=ROOT, text=True,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
+        try:
+            assert proc.stdout is not None and proc.stdout.readline().strip() == "43", "the holder opened it"
+            yield proc
+        finally:
+            proc.kill()
+            proc.wait(timeout=30)
+
+    yield hold
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
+    """Set the clock the backups are named by, so several backups fall in one second for sure."""
+
+    def set_clock(when: datetime) -> None:
+        monkeypatch.setattr(backups, "utcnow", lambda: when)
+
+    return set_clock
+
+
+def _files(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``folder`` with its size and modification time: what a refused restore keeps
+    (but SQLite's shared-memory file, which every reader writes to)."""
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.endswith("-shm")}  # fmt: skip
 
 
 def _first_id(lib: Library) -> str:
@@ -149,3 +202,106 @@ def test_a_shared_library_has_no_file_backups(tmp_path: Path, postgres_server: P
         assert lib.backup_if_due() is None and lib.backups() == []
         with pytest.raises(LibraryError, match="administrator"):
             lib.restore_backup(tmp_path / "x.sqlite3")
+        assert not (lib.path / LOCK_FILE).exists(), "a server's library takes no file lock"
+
+
+def test_backups_of_one_second_never_overwrite_each_other_and_list_newest_first(
+    library: Library, frozen_clock: Callable[[datetime], None]
+) -> None:
+    now = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    frozen_clock(now)
+    folder = library.path / "backups"
+    daily = library.backup_if_due()
+    first, second = library.backup_now(), library.backup_now()
+    migration = backup_sqlite(library.path / DB_FILE, folder, "before-0004")
+
+    assert daily is not None
+    assert [p.name for p in (daily.path, first.path, second.path, migration)] == [
+        "library-20260304T050607-daily.sqlite3",  # the first of a second keeps the name it always had
+        "library-20260304T050607-manual.1.sqlite3",
+        "library-20260304T050607-manual.2.sqlite3",
+        "library-20260304T050607-before-0004.3.sqlite3",
+    ]
+    listed = library.backups()
+    assert [b.path for b in listed] == [migration, second.path, first.path, daily.path]
+    assert [b.label for b in listed] == ["before-0004", "manual", "manual", "daily"]
+    assert {b.taken for b in listed} == {now}
+    assert all(b.size > 0 for b in listed) and not list(folder.glob("*.part"))
+
+
+def test_the_last_n_dailies_are_kept_when_two_fell_in_one_second(
+    library: Library, frozen_clock: Callable[[datetime], None]
+) -> None:
+    """Two processes opening the library at once both take the day's backup: the rotation still keeps
+    exactly ``backups_kept`` (3 here), the newest ones."""
+    now = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    folder, db = library.path / "backups", library.path / DB_FILE
+    taken = []
+    for days in (3, 2, 1, 1):
+        frozen_clock(now - timedelta(days=days))
+        taken.append(backup_sqlite(db, folder, "daily"))
+    assert taken[-1].name == "library-20260303T050607-daily.1.sqlite3"
+    frozen_clock(now)
+
+    today = library.backup_if_due()
+
+    assert today is not None
+    assert [b.path for b in library.backups()] == [today.path, taken[3], taken[2]]
+
+
+def test_two_backup_commands_at_once_keep_two_backups(library: Library) -> None:
+    library.close()
+    backup = cli_command(library.path, "backup")
+    commands = [subprocess.Popen(backup, cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                for _ in range(2)]  # fmt: skip
+    outputs = [proc.communicate(timeout=120) for proc in commands]
+    assert [proc.returncode for proc in commands] == [0, 0], outputs
+    said = {out.removeprefix("backed up to ").strip() for out, _err in outputs}
+    assert said == {str(b.path) for b in list_backups(library.path / "backups")} and len(said) == 2
+
+
+def test_a_restore_is_refused_while_another_process_has_the_library_open(
+    library: Library, held: Holder
+) -> None:
+    ident = _first_id(library)
+    taken = library.backup_now()
+    library.set_note(ident, "after the backup")
+    library.search("model")  # the index exists, and a refused restore must not drop it
+    with held(library.path) as other:
+        before = _files(library.path)
+        with pytest.raises(LibraryError, match=IN_USE):
+            library.restore_backup(taken.path)
+        assert _files(library.path) == before, "a refused restore touches no file"
+        assert library.get(ident).note == "after the backup", "and this Library still works"
+        other.kill()  # even a crashed holder: the kernel drops its lock
+        other.wait(timeout=30)
+        library.restore_backup(taken.path)
+    assert library.get(ident).note == ""
+    library.close()
+
+
+def test_the_cli_refuses_a_restore_until_the_app_closes_the_library(library: Library, held: Holder) -> None:
+    taken = library.backup_now()
+    library.close()
+    with held(library.path) as other:
+        before = _files(library.path)
+        refused = run(cli_command(library.path, "backup", "--restore", str(taken.path)))
+        assert refused.returncode == 1 and refused.stderr.strip() == f"readerapp: error: {IN_USE}"
+        assert _files(library.path) == before
+        assert run(cli_command(library.path, "list")).returncode == 0, "reading beside it is fine"
+        assert other.stdin is not None
+        other.stdin.write("close\n")
+        other.stdin.flush()
+        assert other.wait(timeout=30) == 0
+        restored = run(cli_command(library.path, "backup", "--restore", str(taken.path)))
+    assert restored.returncode == 0, restored.stderr
+
+
+def test_another_library_open_in_this_process_also_refuses_the_restore(library: Library) -> None:
+    taken = library.backup_now()
+    with Library.open(library.path) as other:
+        with pytest.raises(LibraryError, match=IN_USE):
+            library.restore_backup(taken.path)
+        assert other.counts() == library.counts()
+    library.restore_backup(taken.path)  # closed: only this Library's own share is left, which it drops
+    library.close()
