@@ -289,11 +289,15 @@ class Library:
         """Revert exactly ``changes``; the result undoes the undo (that is redo)."""
         redo: list[Call] = []
         ids: list[str] = []
+        searches: list[str] = []
         for method, kwargs in changes.inverse:
             done: Changes = getattr(self, method)(**kwargs)
             redo.extend(done.inverse)
             ids.extend(done.ids)
-        return Changes("undo:" + changes.op, tuple(dict.fromkeys(ids)), tuple(redo))
+            searches.extend(done.searches)
+        return Changes(
+            "undo:" + changes.op, tuple(dict.fromkeys(ids)), tuple(redo), tuple(dict.fromkeys(searches))
+        )
 
     def _changed(
         self, session: Session, op: str, rows: Sequence[PaperRow], inverse: Sequence[Call]
@@ -489,11 +493,13 @@ class Library:
 
                 report.notes.append(restore_advice(self.path / "backups"))
             return report
-        if not (self.path / "index").exists() and not repair:
-            report.notes.append("no search index yet: it is built from the library on the first search")
-            return report
         drift = self.keeper.repair() if repair else self.keeper.check()
-        report.findings.extend(Finding("index", line, repaired=repair) for line in drift.messages())
+        if drift.building:  # here or in another process (the app's start, a reindex): not a problem
+            report.notes.append(drift.building)
+        elif drift.absent and not repair:
+            report.notes.append("no search index yet: it is built from the library on the first search")
+        else:
+            report.findings.extend(Finding("index", line, repaired=repair) for line in drift.messages())
         if drift.pending:
             report.notes.append(
                 f"{drift.pending} changed papers are not in the search index yet (applied on the next search)"
@@ -711,12 +717,17 @@ class Library:
             if search is None:
                 raise NotFoundError(f"no collection or saved search called {name!r}")
             session.delete(search)
-            return Changes("delete_collection", (), (("save_search", {"name": name, "query": search.query}),))
+            back: Call = ("save_search", {"name": name, "query": search.query, "created": search.created})
+            return Changes("delete_collection", (), (back,), (name,))
 
-    def save_search(self, name: str, query: str) -> Changes:
-        """Save a search as a live collection (or change a saved search's query)."""
+    def save_search(self, name: str, query: str, *, created: datetime | None = None) -> Changes:
+        """Save a search as a live collection (or change a saved search's query).
+
+        ``created`` dates a new one: undoing its delete brings a saved search back as it was (the
+        sidebar lists them by name, so the name puts it back in its place)."""
         from readerapp.store import collections as store
         from readerapp.store.models import SavedSearch
+        from readerapp.store.types import utcnow
 
         name = store.clean_name(name)
         if not query.strip():
@@ -726,11 +737,11 @@ class Library:
             search = store.find_saved_search(session, name)
             if search is None:
                 store.check_name_free(session, name)
-                session.add(SavedSearch(name=name, query=query))
-                return Changes("save_search", (), (("delete_collection", {"name": name}),))
+                session.add(SavedSearch(name=name, query=query, created=created or utcnow()))
+                return Changes("save_search", (), (("delete_collection", {"name": name}),), (name,))
             inverse: Call = ("save_search", {"name": name, "query": search.query})
             search.query = query
-            return Changes("save_search", (), (inverse,))
+            return Changes("save_search", (), (inverse,), (name,))
 
     def create_collection(self, name: str, scope: Scope) -> Changes:
         """A collection made from a view, a tag, a search, another collection or a selection."""
@@ -867,10 +878,13 @@ class Library:
 
     # -- tags --------------------------------------------------------------------------------------
 
-    def rename_tag(self, old: str, new: str) -> Changes:
+    def rename_tag(self, old: str, new: str, *, follow_searches: bool = True) -> Changes:
         """Rename a tag on every paper that carries it (a change of case too); undo renames it back.
 
-        Renaming onto another existing tag is refused with a pointer to ``merge_tags``."""
+        Saved searches follow: their ``tag:OLD`` terms become ``tag:NEW`` in the same transaction
+        (``Changes.searches`` names them), and undo puts their queries back exactly as they were, which
+        is why undo's own rename passes ``follow_searches=False``. Renaming onto another existing tag is
+        refused with a pointer to ``merge_tags``."""
         name = notes_and_tags.normalize_tag(new)
         with self.db.session() as session:
             try:
@@ -879,8 +893,12 @@ class Library:
                 raise NotFoundError(str(exc)) from None
             except ValueError as exc:
                 raise ReaderappError(str(exc)) from None
-            inverse: Call = ("rename_tag", {"old": name, "new": previous})
-            return self._changed(session, "rename_tag", rows, [inverse] if previous != name else [])
+            if previous == name:
+                return self._changed(session, "rename_tag", rows, [])
+            searches, restore = self._follow_tags(session, {previous: name}) if follow_searches else ((), [])
+            back: Call = ("rename_tag", {"old": name, "new": previous, "follow_searches": False})
+            changed = self._changed(session, "rename_tag", rows, [])
+            return Changes("rename_tag", changed.ids, (back, *restore), searches)
 
     def merge_tags(self, sources: Iterable[str], into: str) -> Changes:
         """Fold tags into one: every paper carrying one of ``sources`` carries ``into`` instead (created
@@ -902,8 +920,33 @@ class Library:
             ]
             if gained:
                 inverse.append(("tag", {"ids": [r.public_id for r in gained], "remove": [target]}))
+            searches, restore = self._follow_tags(session, dict.fromkeys(moved, target))
             touched = builtins.list({r.id: r for rows in moved.values() for r in rows}.values())
-            return self._changed(session, "merge_tags", touched, inverse)
+            changed = self._changed(session, "merge_tags", touched, [])
+            return Changes("merge_tags", changed.ids, (*inverse, *restore), searches)
+
+    def _follow_tags(
+        self, session: Session, renames: dict[str, str]
+    ) -> tuple[tuple[str, ...], builtins.list[Call]]:
+        """Point the saved searches' ``tag:`` terms for the tags renamed (old -> new) at their new
+        names, in the caller's transaction; return the searches' names and the calls that put their
+        queries back. A term names a tag the way a search matches it (case and accents aside); a query
+        that no longer parses is left as it is."""
+        from readerapp.errors import QueryError
+        from readerapp.index.analysis import exact
+        from readerapp.index.query_syntax import replace_values
+        from readerapp.store.collections import rewrite_saved_searches
+
+        wanted = {exact(old): new for old, new in renames.items()}
+
+        def follow(query: str) -> str:
+            try:
+                return replace_values(query, "tag", lambda value: wanted.get(exact(value)))
+            except QueryError:
+                return query
+
+        before = rewrite_saved_searches(session, follow)
+        return tuple(before), [("save_search", {"name": n, "query": q}) for n, q in before.items()]
 
 
 def _check_state(state: str | None, required: bool = False) -> None:

@@ -140,13 +140,17 @@ class Changes:
     """What one write changed: the op's name, the public ids it touched, and the calls that undo it.
 
     ``inverse`` is a list of Library method calls; ``Library.undo`` runs them and returns their own
-    Changes, which is the redo. The UI refreshes exactly ``ids``.
+    Changes, which is the redo. The UI refreshes exactly ``ids``; ``searches`` names the saved searches
+    the write made, changed or deleted (a tag rename rewrites the queries that name the tag).
     """
 
     op: str
     ids: tuple[str, ...]
     inverse: tuple[Call, ...] = ()
+    searches: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.ids
+        """Nothing changed: no paper, and nothing to undo (deleting a saved search touches no paper,
+        yet it is a change the undo history keeps)."""
+        return not self.ids and not self.inverse

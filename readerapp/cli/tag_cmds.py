@@ -1,6 +1,7 @@
 """``readerapp tags``: list tags with their paper counts, rename a tag, merge tags into one.
 
-Renames and merges act on the whole library; each prints what it changed in one line.
+Renames and merges act on the whole library (saved searches that name a tag follow it); each prints
+what it changed in one line.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
 
 def cmd_rename(args: argparse.Namespace, library: Library) -> int:
     changes = library.rename_tag(args.old, args.new)
-    print(f"renamed tag {args.old!r} to {args.new.strip()!r} on {_papers(len(changes.ids))}")
+    papers = _papers(len(changes.ids))
+    print(f"renamed tag {args.old!r} to {args.new.strip()!r} on {papers}{_searches(changes.searches)}")
     return 0
 
 
@@ -58,9 +60,17 @@ def cmd_merge(args: argparse.Namespace, library: Library) -> int:
     *sources, into = args.names
     changes = library.merge_tags(sources, into)
     names = ", ".join(repr(s) for s in sources)
-    print(f"merged {names} into {into.strip()!r}: {_papers(len(changes.ids))} moved")
+    moved = _papers(len(changes.ids))
+    print(f"merged {names} into {into.strip()!r}: {moved} moved{_searches(changes.searches)}")
     return 0
 
 
 def _papers(n: int) -> str:
     return f"{n} paper{'s' if n != 1 else ''}"
+
+
+def _searches(names: tuple[str, ...]) -> str:
+    """The saved searches whose ``tag:`` terms followed the tag, for the end of the line."""
+    if not names:
+        return ""
+    return f"; saved search{'es' if len(names) != 1 else ''} {', '.join(repr(n) for n in names)} updated"

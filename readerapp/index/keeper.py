@@ -5,7 +5,9 @@ log. The keeper applies the log from the index's *watermark* (the last log id ap
 on demand before each search (so a change made through this process is visible to its next
 search), and in the background on one writer thread that ``notify()`` wakes after a write. A
 missing, damaged or outdated index is rebuilt from the database automatically. ``check`` finds
-drift (documents missing from the index, extra ones, stale revisions) and ``repair`` fixes it.
+drift (documents missing from the index, extra ones, stale revisions) and ``repair`` fixes it. Every
+rebuild holds the ``BuildLock`` beside the folder: a second process waits for the build under way (and
+uses its index), and ``check`` reports a build in progress as such rather than as a damaged folder.
 
 The keeper reads the database only through a ``DocumentSource`` the caller supplies, so the index
 package never imports the store.
@@ -13,12 +15,14 @@ package never imports the store.
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from readerapp.index.build_lock import BuildLock, Note
 from readerapp.index.document import IndexDocument
 from readerapp.index.search_index import Hit, IndexUnavailable, SearchIndex
 from readerapp.progress import Progress, no_progress
@@ -51,6 +55,8 @@ class IndexDrift:
     extra: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     problem: str | None = None
+    absent: bool = False  # the problem is that there is no index folder at all (none built yet)
+    building: str | None = None  # a build is under way, here or in another process: nothing compared
     pending: int = 0  # papers changed since the index's watermark: caught up on the next search
 
     @property
@@ -78,6 +84,7 @@ class IndexKeeper:
         self.folder = Path(folder)
         self.source = source
         self._index: SearchIndex | None = None
+        self._build_lock = BuildLock(self.folder)
         self._lock = threading.RLock()  # one writer: catch-up, rebuild and repair take turns
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -90,10 +97,14 @@ class IndexKeeper:
         """The open index, rebuilt from the database first if it was missing or damaged."""
         with self._lock:
             if self._index is None:
-                index, fresh = SearchIndex.open_or_create(self.folder)
-                self._index = index
-                if fresh:
-                    self._rebuild(index, progress, None)
+                try:
+                    self._index = SearchIndex.open(self.folder)
+                except IndexUnavailable:
+                    with self._build_lock.building() as note:  # waits while another process builds it...
+                        try:
+                            self._index = SearchIndex.open(self.folder)  # ...and then uses what it built
+                        except IndexUnavailable:
+                            self._index, _ = self._rebuild(note, progress, None)
             return self._index
 
     def catch_up(self, progress: Progress = no_progress) -> int:
@@ -105,7 +116,8 @@ class IndexKeeper:
             index = self.index(progress)
             ids, newest = self.source.changes_since(index.watermark)
             if len(ids) > REBUILD_ABOVE:
-                self._rebuild(index, progress, None)
+                with self._build_lock.building() as note:
+                    self._rebuild(note, progress, None)
                 return len(ids)
             for start in range(0, len(ids), CATCH_UP_BATCH):
                 chunk = ids[start : start + CATCH_UP_BATCH]
@@ -119,18 +131,33 @@ class IndexKeeper:
 
     def rebuild(self, progress: Progress = no_progress, cancel: threading.Event | None = None) -> int:
         """Rebuild the whole index from the database (``reindex``, ``doctor --repair``)."""
-        with self._lock:
-            index = self._index
-            if index is None:
-                index, _ = SearchIndex.open_or_create(self.folder)
-                self._index = index
-            return self._rebuild(index, progress, cancel)
+        with self._lock, self._build_lock.building() as note:
+            self._index, count = self._rebuild(note, progress, cancel)
+            return count
 
-    def _rebuild(self, index: SearchIndex, progress: Progress, cancel: threading.Event | None) -> int:
+    def _rebuild(
+        self, note: Note, progress: Progress, cancel: threading.Event | None
+    ) -> tuple[SearchIndex, int]:
+        """Rebuild the open index, or a new one in place of a missing or damaged folder; returns it and
+        the documents indexed. The caller holds the build lock (``note`` says how far it has got)."""
+        index, fresh = (self._index, False) if self._index else SearchIndex.open_or_create(self.folder)
         # Take the watermark first: changes made while we read are applied again afterwards.
         _, newest = self.source.changes_since(0)
-        stamps = self.source.stamps()
-        return index.rebuild(self.source.documents(), progress, cancel, total=len(stamps), watermark=newest)
+        total = len(self.source.stamps())
+        note(0, total)
+
+        def report(what: str, done: int, of: int | None) -> None:
+            note(done, total)
+            progress(what, done, of)
+
+        try:
+            count = index.rebuild(self.source.documents(), report, cancel, total=total, watermark=newest)
+        except BaseException:
+            if fresh:  # cancelled or failed: leave no index (built on next use), not an unfinished one
+                index.close()
+                shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+        return index, count
 
     # -- searching (with a rebuild when the index turns out damaged) -------------------------------
 
@@ -157,13 +184,17 @@ class IndexKeeper:
     # -- drift -------------------------------------------------------------------------------------
 
     def check(self) -> IndexDrift:
-        """Compare the index with the database without changing either."""
-        try:
-            index = self._index or SearchIndex.open(self.folder)
-            indexed = index.stamps()
-            watermark = index.watermark
-        except IndexUnavailable as exc:
-            return IndexDrift(problem=str(exc))
+        """Compare the index with the database without changing either. An index being built (by this
+        process or another) is not compared, only reported as under way: its folder is half written."""
+        with self._build_lock.quiet() as building:
+            if building is not None:
+                return IndexDrift(building=building)
+            try:
+                index = self._index or SearchIndex.open(self.folder)
+                indexed = index.stamps()
+                watermark = index.watermark
+            except IndexUnavailable as exc:
+                return IndexDrift(problem=str(exc), absent=not self.folder.exists())
         # Changes logged after the watermark are not drift: the index applies them on the next search
         # (a CLI import, or a writer killed before it caught up, leaves exactly these behind).
         pending = set(self.source.changes_since(watermark)[0])

@@ -7,7 +7,7 @@ Search queries
   ignored.
 - ``"exact phrase"``: the words next to each other (after dropping common words).
 - ``AND``, ``OR``, ``NOT`` (upper case) and parentheses: ``(gan OR diffusion) NOT survey``;
-  ``-word`` is short for ``NOT word``. Juxtaposed terms are ANDed.
+  ``-word`` is short for ``NOT word`` (``-tag:done`` for ``NOT tag:done``). Juxtaposed terms are ANDed.
 - Prefix: ``diffus*`` (at least 3 characters; expands to the most frequent matching terms).
 - Fields: ``title:`` ``abstract:`` ``author:`` ``tag:`` ``note:`` ``cat:`` ``id:`` ``state:``,
   each taking a word, a ``"phrase"`` or a ``(group)``. ``note:`` also searches highlight quotes and
@@ -26,6 +26,7 @@ This module only parses; ``query_compile`` turns the tree into Whoosh queries.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -132,6 +133,7 @@ class _Parser:
         self.tokens = _tokens(query)
         self.i = 0
         self.depth = 0
+        self.values: list[tuple[Word | Phrase, _Token]] = []  # fielded words and phrases, as written
 
     def peek(self) -> _Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -174,12 +176,26 @@ class _Parser:
         if token.kind == "NOT":
             self.take()
             return Not(self.unary(field, token))
-        if token.kind == "word" and token.text.startswith("-") and len(token.text) > 1:
+        if self.negates(token):
             self.take()
-            rest = _Token("word", token.text[1:], token.pos + 1)
-            self.tokens.insert(self.i, rest)
+            # What follows the minus is read as a term of its own: -tag:done is NOT tag:done, and
+            # -"a phrase" and -(a group) are negated as well.
+            rest = [
+                _Token("word" if t.kind in ("AND", "OR", "NOT") else t.kind, t.text, token.pos + 1 + t.pos)
+                for t in _tokens(token.text[1:])
+            ]
+            self.tokens[self.i : self.i] = rest
             return Not(self.unary(field, token))
         return self.primary(field)
+
+    def negates(self, token: _Token) -> bool:
+        """Whether ``token`` is a minus glued to a term: ``-word``, ``-tag:x``, ``-"a b"``, ``-(a b)``."""
+        if token.kind != "word" or not token.text.startswith("-"):
+            return False
+        if len(token.text) > 1:
+            return True
+        following = self.tokens[self.i + 1 : self.i + 2]
+        return any(t.pos == token.pos + 1 and t.kind in ("phrase", "lparen") for t in following)
 
     def primary(self, field: str | None) -> Node:
         token = self.take()
@@ -199,8 +215,13 @@ class _Parser:
         if token.kind == "field":
             return self.fielded(token, field)
         if token.kind == "phrase":
-            return Phrase(token.text[1:-1], field)
-        return _word(token.text, field, token.pos)
+            return self.value(Phrase(token.text[1:-1], field), token)
+        return self.value(_word(token.text, field, token.pos), token)
+
+    def value(self, node: Word | Phrase, token: _Token) -> Word | Phrase:
+        if node.field is not None:
+            self.values.append((node, token))
+        return node
 
     def fielded(self, token: _Token, outer: str | None) -> Node:
         name = token.text[:-1].lower()
@@ -223,8 +244,8 @@ class _Parser:
             return self.primary(name)
         self.take()
         if value.kind == "phrase":
-            return Phrase(value.text[1:-1], name)
-        return _word(value.text, name, value.pos)
+            return self.value(Phrase(value.text[1:-1], name), value)
+        return self.value(_word(value.text, name, value.pos), value)
 
 
 def _word(text: str, field: str | None, pos: int) -> Word:
@@ -319,10 +340,54 @@ def _day(text: str, where: str, first: bool) -> int | None:
     return year * 10_000 + month * 100 + day
 
 
-def parse_query(query: str) -> Node:
-    """Parse ``query``; raise ``QueryError`` saying what is wrong and where."""
+def _parsed(query: str) -> tuple[Node, _Parser]:
     if len(query) > MAX_QUERY_LENGTH:
         raise QueryError(f"query too long ({len(query)} characters, at most {MAX_QUERY_LENGTH})")
     if not query.strip():
         raise QueryError("empty query: type a word, a phrase or a filter such as is:starred")
-    return _Parser(query).parse()
+    parser = _Parser(query)
+    return parser.parse(), parser
+
+
+def parse_query(query: str) -> Node:
+    """Parse ``query``; raise ``QueryError`` saying what is wrong and where."""
+    return _parsed(query)[0]
+
+
+def replace_values(query: str, field: str, new_value: Callable[[str], str | None]) -> str:
+    """``query`` with each value of ``field`` (a word or a ``"phrase"``, alone or in ``field:(...)``)
+    for which ``new_value`` gives another value written in its place; every other byte stays as it was.
+
+    This is how saved searches follow a renamed tag: only real ``tag:`` terms change, never the same
+    word inside a phrase or in another field. Prefix words (``tag:llm*``) stand for many values and are
+    left alone, and so is a value the language cannot write (one holding a double quote). Raises
+    ``QueryError`` for a query that does not parse.
+    """
+    _, parser = _parsed(query)
+    pieces: list[str] = []
+    end = 0
+    for node, token in sorted(parser.values, key=lambda found: found[1].pos):
+        if node.field != field or (isinstance(node, Word) and node.prefix):
+            continue
+        value = new_value(node.text)
+        written = None if value is None or value == node.text else _written(value, isinstance(node, Phrase))
+        if written is not None:
+            pieces += [query[end : token.pos], written]
+            end = token.pos + len(token.text)
+    return "".join(pieces) + query[end:]
+
+
+def _written(value: str, quoted: bool) -> str | None:
+    """``value`` as a query writes it: bare when it reads back as that one word (anywhere, a group
+    included), else in quotes (kept when it was quoted); None when even quotes cannot hold it."""
+    if '"' in value:
+        return None
+    tokens = _tokens(value) if not quoted else []
+    bare = (
+        len(tokens) == 1
+        and tokens[0].kind == "word"
+        and tokens[0].text == value
+        and not value.startswith("-")
+        and "*" not in value
+    )
+    return value if bare else f'"{value}"'

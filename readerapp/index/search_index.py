@@ -7,7 +7,8 @@ against the term dictionary (``query_compile``) and evaluated with numpy (``eval
 hits returned load stored text, for phrase checks (``phrases``) and snippets (``snippets``). A small
 JSON file next to the segments holds the schema version and the *watermark*, the last change-log id
 applied; it is replaced atomically after each commit, so a crash leaves the previous watermark and
-the next catch-up simply re-applies a few changes.
+the next catch-up simply re-applies a few changes. A new index gets that file only once it is built, so a
+folder without it is an unfinished build (or not an index at all) and is never taken for an empty index.
 """
 
 from __future__ import annotations
@@ -102,18 +103,18 @@ class SearchIndex:
 
     @classmethod
     def create(cls, folder: Path) -> SearchIndex:
-        """A fresh empty index in ``folder`` (anything there before is removed)."""
+        """A fresh empty index in ``folder`` (anything there before is removed), to be filled by
+        ``rebuild``; ``open`` refuses it until then (no metadata)."""
         folder = Path(folder)
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
         whoosh_index.create_in(str(folder), build_schema())
-        _write_meta(folder, watermark=0)
         return cls(folder, open_index(folder))
 
     @classmethod
     def open_or_create(cls, folder: Path) -> tuple[SearchIndex, bool]:
-        """The index, and whether it was (re)created empty and so needs a rebuild."""
+        """The index, and whether it was (re)created empty and so needs a rebuild to be usable."""
         try:
             return cls.open(folder), False
         except IndexUnavailable:
@@ -129,7 +130,7 @@ class SearchIndex:
 
     @property
     def watermark(self) -> int:
-        """The last change-log id this index has applied (0 for a fresh index)."""
+        """The last change-log id this index has applied (``IndexUnavailable`` before its first build)."""
         return int(_read_meta(self.folder).get("watermark", 0))
 
     def doc_count(self) -> int:
@@ -384,6 +385,10 @@ def _read_meta(folder: Path) -> dict[str, Any]:
     try:
         data = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
     except FileNotFoundError:
+        if folder.is_dir():
+            raise IndexUnavailable(
+                f"search index in {folder} is unfinished (an interrupted build?) or not an index: rebuild it"
+            ) from None
         raise IndexUnavailable(f"no search index in {folder}") from None
     except (OSError, ValueError) as exc:
         raise IndexUnavailable(f"search index metadata in {folder} is unreadable: rebuild it") from exc

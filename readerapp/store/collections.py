@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -160,6 +160,18 @@ def set_order(session: Session, collection: Collection, paper_ids: Sequence[int]
             for n, pid in enumerate(paper_ids, 1)
         ],
     )
+
+
+def rewrite_saved_searches(session: Session, rewrite: Callable[[str], str]) -> dict[str, str]:
+    """Give each saved search the query ``rewrite`` makes of its own (a renamed tag's new name);
+    return the old query of each one that changed, by name, for undo to put back."""
+    before: dict[str, str] = {}
+    for search in session.scalars(select(SavedSearch).order_by(SavedSearch.id)):
+        query = rewrite(search.query)
+        if query != search.query:
+            before[search.name] = search.query
+            search.query = query
+    return before
 
 
 def check_name_free(session: Session, name: str) -> None:

@@ -207,7 +207,7 @@ class Actions(AnnotationCommands):
 
     @command("undo", menu="Edit", title="Undo")
     def undo(self) -> None:
-        """Undo the last change (triage, star, tags, note, highlight)."""
+        """Undo the last change (triage, star, tags, note, highlight, collection, saved search)."""
         self._replay(self.history.take_undo, self.history.undone, "Nothing to undo.")
 
     @command("redo", menu="Edit", title="Redo")
@@ -290,9 +290,8 @@ class Actions(AnnotationCommands):
 
     @command("delete-collection", menu="Library", title="Delete collection")
     def delete_collection(self, name: str = "") -> None:
-        """Delete a collection or saved search (the shown one by default); its papers stay."""
-        view = self.w.view
-        name = name or (view.value if view.kind == "collection" else "")
+        """Delete a collection or saved search (the shown one by default; undoable); its papers stay."""
+        name = name or self.w.shown_collection()
         if not name:
             raise CommandError("name the collection: delete-collection NAME")
         task = self.w.write("delete-collection", self._recorded(lambda: self.library.delete_collection(name)))

@@ -473,6 +473,15 @@ class MainWindow(QMainWindow):
                                   [c.query for c in collections if c.query is not None])
         self._update_title()
 
+    def shown_collection(self) -> str:
+        """The name of the collection or saved search the list shows ("" for any other view): a saved
+        search is shown as a search of its query, so its name comes from the sidebar's entries."""
+        if self.view.kind == "collection":
+            return self.view.value
+        if self.view.kind == "search":
+            return next((c.name for c in self._sidebar_rest[1] if c.query == self.view.value), "")
+        return ""
+
     def _update_title(self) -> None:
         count = self.counts.get(self.view.kind)
         suffix = f" ({count})" if count is not None else ""

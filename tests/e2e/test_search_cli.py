@@ -1,8 +1,15 @@
-"""search, similar and reindex as a user runs them, and doctor catching index drift."""
+"""search, similar and reindex as a user runs them, and doctor catching index drift (but not taking an
+index that another process is building for a damaged one)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -73,3 +80,69 @@ def test_reindex_and_doctor_repair_a_deleted_index(library: Path) -> None:
     assert run_cli(library, "doctor", "--repair").returncode == 0
     assert run_cli(library, "doctor").returncode == 0
     assert [h["id"] for h in cli_json(library, "search", "detector", "--json")] == [DETECTED]
+
+
+# A reindex in another process that stops at its first progress report until a line comes on stdin.
+HOLD_BUILD = """
+import sys
+from readerapp import Library
+
+def hold(_what, _done, _total):
+    print("indexing", flush=True)
+    sys.stdin.readline()
+
+with Library.open(sys.argv[1], sync_on_start="never") as library:
+    library.reindex(progress=hold)
+"""
+
+
+@contextmanager
+def held_build(folder: Path) -> Iterator[subprocess.Popen[str]]:
+    """The library's first index build under way in another process, held half way (papers read and
+    indexed, the new index not yet in place) until the test writes a line to it or kills it."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLD_BUILD, str(folder)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "indexing\n"
+        yield child
+    finally:
+        child.kill()
+        child.wait(timeout=60)
+
+
+@pytest.fixture
+def unindexed(tmp_path: Path) -> Path:
+    folder = tmp_path / "lib"
+    run_cli(folder, "import", str(SAMPLE))
+    assert not (folder / "index").exists()
+    return folder
+
+
+def test_doctor_during_a_build_in_another_process_notes_it(unindexed: Path) -> None:
+    with held_build(unindexed) as child:
+        for args in (("doctor",), ("doctor", "--repair")):
+            report = run_cli(unindexed, *args)
+            assert "note: the search index is being built (43 of 43 papers)" in report.stdout
+            assert "PROBLEM" not in report.stdout and "library is consistent" in report.stdout
+        child.communicate("go on\n", timeout=60)
+        assert child.returncode == 0
+    assert run_cli(unindexed, "doctor").stdout == "library is consistent\n"
+    assert [h["id"] for h in cli_json(unindexed, "search", "detector", "--json")] == [DETECTED]
+
+
+def test_doctor_reports_a_build_killed_half_way_and_repair_rebuilds_it(unindexed: Path) -> None:
+    with held_build(unindexed) as child:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=60)
+    report = run_cli(unindexed, "doctor", check=False)
+    assert report.returncode == 1
+    assert f"PROBLEM: index: search index in {unindexed / 'index'} is unfinished" in report.stdout
+    assert "library has problems (try --repair)" in report.stdout
+    assert run_cli(unindexed, "doctor", "--repair").returncode == 0
+    assert run_cli(unindexed, "doctor").stdout == "library is consistent\n"
+    assert [h["id"] for h in cli_json(unindexed, "search", "detector", "--json")] == [DETECTED]

@@ -105,3 +105,17 @@ def test_saved_search_is_a_live_collection(seeded: Library) -> None:
     assert ("Attention", None, "attention") in _summary(seeded)
     with pytest.raises(ReaderappError):
         seeded.save_search("Broken", 'title:"unclosed')
+
+
+def test_deleting_a_saved_search_is_a_change_undo_brings_back_as_it_was(seeded: Library) -> None:
+    seeded.save_search("Attention", "attention")
+    seeded.save_search("Zebra", "lottery")
+    listed = seeded.collections()
+    deleted = seeded.delete_collection("Attention")
+    assert not deleted.empty and deleted.ids == () and deleted.searches == ("Attention",)
+    assert "Attention" not in [c.name for c in seeded.collections()]
+    redo = seeded.undo(deleted)
+    assert seeded.collections() == listed, "same name, query, creation time and place"
+    assert redo.searches == ("Attention",)
+    seeded.undo(redo)
+    assert "Attention" not in [c.name for c in seeded.collections()]

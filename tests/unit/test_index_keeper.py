@@ -4,6 +4,7 @@ rebuild of a missing or damaged index, and drift (missing, extra, stale) found a
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,8 +13,9 @@ import pytest
 from index_support import FIXTURE_DAY, changed
 
 from readerapp.api import Library
+from readerapp.errors import Cancelled
 from readerapp.index import keeper as keeper_module
-from readerapp.index.keeper import IndexKeeper
+from readerapp.index.keeper import IndexDrift, IndexKeeper
 from readerapp.index.search_index import SearchIndex
 from readerapp.store.models import Paper
 from readerapp.store.search_source import LibraryDocuments
@@ -115,6 +117,44 @@ def test_damaged_index_is_reported_and_rebuilt(keeper: IndexKeeper, library: Lib
     fresh.repair()
     assert fresh.check().consistent and fresh.search("lottery")
     fresh.close()
+
+
+def test_a_build_on_another_thread_is_reported_as_under_way(keeper: IndexKeeper, library: Library) -> None:
+    reached, go_on = threading.Event(), threading.Event()
+
+    def hold(_what: str, _done: int, _total: int | None) -> None:
+        reached.set()
+        go_on.wait(timeout=60)
+
+    builder = threading.Thread(target=keeper.rebuild, kwargs={"progress": hold})
+    builder.start()
+    try:
+        assert reached.wait(timeout=60)
+        other = IndexKeeper(library.path / "index", LibraryDocuments(library.db, library.user_id))
+        drift = other.check()  # another keeper, as in another process: the folder is half written
+        assert drift.consistent and drift.building == "the search index is being built (43 of 43 papers)"
+        report = library.doctor()
+        assert report.consistent and report.notes == [drift.building]
+    finally:
+        go_on.set()
+        builder.join()
+    assert keeper.check() == IndexDrift() and library.doctor().notes == []
+
+
+def test_a_cancelled_first_build_leaves_no_index_rather_than_an_unfinished_one(
+    keeper: IndexKeeper, library: Library
+) -> None:
+    def cancel(_what: str, _done: int, _total: int | None) -> None:
+        raise Cancelled("the window closed")
+
+    with pytest.raises(Cancelled):
+        keeper.index(progress=cancel)
+    assert not (library.path / "index").exists() and keeper.check().absent
+    report = library.doctor()
+    assert report.consistent and report.notes == [
+        "no search index yet: it is built from the library on the first search"
+    ]
+    assert keeper.search("lottery") and keeper.check().consistent
 
 
 def _wait(condition: Callable[[], bool], timeout: float = 10.0) -> bool:

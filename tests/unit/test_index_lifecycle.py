@@ -25,6 +25,8 @@ def test_missing_index_is_reported(tmp_path: Path) -> None:
         SearchIndex.open(tmp_path / "nowhere")
     index, fresh = SearchIndex.open_or_create(tmp_path / "nowhere")
     assert fresh and index.doc_count() == 0
+    with pytest.raises(IndexUnavailable, match="unfinished"):  # empty until built, never taken as built
+        SearchIndex.open(tmp_path / "nowhere")
 
 
 def test_reopen_keeps_documents_and_watermark(index: SearchIndex) -> None:

@@ -91,3 +91,82 @@ def test_search_index_follows_a_rename(lib: Library) -> None:
     lib.rename_tag("llm", "foundation")
     assert {hit.id for hit in lib.search("tag:foundation")} == before
     assert list(lib.search("tag:llm")) == []
+
+
+def queries(lib: Library) -> dict[str, str]:
+    return {c.name: c.query for c in lib.collections() if c.query is not None}
+
+
+SAVED = {
+    "Reading LLMs": "tag:LLM is:reading",
+    "Not the phrase": '"tag:llm" title:llm llm OR -tag:llm',
+    "Grouped": "tag:(llm OR agents)   NOT tag:llm*",
+    "Other tag": "tag:LLMs",
+    "New name already": 'tag:"large language models"',
+}
+
+
+def test_saved_searches_follow_a_rename_and_undo_puts_them_back_exactly(lib: Library) -> None:
+    for name, query in SAVED.items():
+        lib.save_search(name, query)
+    before = tagged(lib, "llm")
+    lib.save_search("Only llm", "tag:llm")
+    assert set(lib.collection_ids("Only llm")) == before
+
+    changes = lib.rename_tag("llm", "large language models")
+    assert changes.searches == ("Reading LLMs", "Not the phrase", "Grouped", "Only llm")
+    assert queries(lib) == {
+        "Reading LLMs": 'tag:"large language models" is:reading',
+        "Not the phrase": '"tag:llm" title:llm llm OR -tag:"large language models"',
+        "Grouped": 'tag:("large language models" OR agents)   NOT tag:llm*',
+        "Other tag": "tag:LLMs",
+        "New name already": 'tag:"large language models"',
+        "Only llm": 'tag:"large language models"',
+    }
+    assert set(lib.collection_ids("Only llm")) == before, "the saved search still finds its papers"
+
+    redo = lib.undo(changes)
+    assert queries(lib) == {**SAVED, "Only llm": "tag:llm"}, "byte for byte, the untouched ones too"
+    assert set(redo.searches) == set(changes.searches) and tagged(lib, "llm") == before
+    lib.undo(redo)
+    assert queries(lib)["Only llm"] == 'tag:"large language models"'
+    assert queries(lib)["New name already"] == 'tag:"large language models"'
+
+
+def test_saved_searches_follow_a_merge_and_a_case_change(lib: Library) -> None:
+    lib.save_search("Either", 'tag:LLMs OR tag:"language-models" OR cat:llms')
+    lib.save_search("Target", "tag:llm -tag:LLMs")
+    changes = lib.merge_tags(["LLMs", "language-models"], "llm")
+    assert changes.searches == ("Either", "Target")
+    assert queries(lib) == {"Either": 'tag:llm OR tag:"llm" OR cat:llms', "Target": "tag:llm -tag:llm"}
+    redo = lib.undo(changes)
+    assert queries(lib) == {"Either": 'tag:LLMs OR tag:"language-models" OR cat:llms',
+                            "Target": "tag:llm -tag:LLMs"}  # fmt: skip
+    lib.undo(redo)
+    assert queries(lib)["Either"] == 'tag:llm OR tag:"llm" OR cat:llms'
+
+    renamed = lib.rename_tag("llm", "LLM")
+    assert renamed.searches == ("Either", "Target")
+    assert queries(lib) == {"Either": 'tag:LLM OR tag:"LLM" OR cat:llms', "Target": "tag:LLM -tag:LLM"}
+
+
+def test_a_tag_on_no_paper_renamed_with_its_saved_search_is_still_one_undoable_change(lib: Library) -> None:
+    a = lib.list_ids()[0]
+    lib.tag([a], add=["lonely"])
+    lib.tag([a], remove=["lonely"])
+    lib.save_search("Lonely", "tag:lonely")
+    changes = lib.rename_tag("lonely", "alone")
+    assert changes.ids == () and changes.searches == ("Lonely",) and not changes.empty
+    assert queries(lib) == {"Lonely": "tag:alone"}
+    lib.undo(changes)
+    assert queries(lib) == {"Lonely": "tag:lonely"}
+    assert lib.rename_tag("lonely", "lonely").empty, "no rename, nothing to undo"
+
+
+def test_a_saved_query_the_parser_refuses_is_left_as_it_was(lib: Library) -> None:
+    from readerapp.store.models import SavedSearch
+
+    with lib.db.session() as session:  # as an import from an older version may have stored it
+        session.add(SavedSearch(name="Old", query="tag:llm foo:bar"))
+    changes = lib.rename_tag("llm", "nlp")
+    assert changes.searches == () and queries(lib) == {"Old": "tag:llm foo:bar"}
