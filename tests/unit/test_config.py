@@ -24,7 +24,9 @@ def test_a_yes_or_no_setting_refuses_other_words(tmp_path: Path, monkeypatch: py
         load_config(tmp_path)
 
 
-def test_settings_file_then_environment_then_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_settings_file_then_environment_then_override(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "settings.toml").write_text("pdf_on_reading = true\nretries = 2\n", encoding="utf-8")
     assert load_config(tmp_path).pdf_on_reading is True
     monkeypatch.setenv("READERAPP_PDF_ON_READING", "off")
