@@ -8,6 +8,7 @@ change log, from which the search index catches up.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
@@ -870,8 +871,13 @@ class Library:
         self.db.close()
         try:
             saved = backups.restore(self._db_file, Path(path), self.path / "backups", self.path / "index")
-        finally:
-            self.db = Database.open_sqlite(self._db_file, self.path / "backups")
+        except BaseException:
+            # Refused (another reader) or failed: nothing changed. A damaged file cannot be opened again;
+            # then the refusal is what to report, and the next restore closes and reopens as now.
+            with contextlib.suppress(LibraryError):
+                self.db = Database.open_sqlite(self._db_file, self.path / "backups")
+            raise
+        self.db = Database.open_sqlite(self._db_file, self.path / "backups")
         with self.db.session() as session:
             self.user_id = notes_and_tags.user_id_for(session, self.config.user_name)
         return saved

@@ -96,15 +96,17 @@ class Recovery(QObject):
         task.failed.connect(lambda exc: self._give_up(f"{error}\n\n{exc}"))
         return True
 
-    def _offer(self, problem: str, backup: Backup | None) -> None:
+    def _offer(self, problem: str, backup: Backup | None, failed: str = "") -> None:
+        """The dialog; ``failed`` says why the last restore did not happen (offered again: another
+        readerapp may have had the library open, and the user can close it and retry)."""
         if backup is None:
             self._give_up(f"{problem}\n\nThere is no backup to restore.")
             return
-        self.dialog = RestoreOffer(self.window, problem, backup)
-        self.dialog.buttonClicked.connect(lambda button: self._chosen(button, backup))
+        self.dialog = RestoreOffer(self.window, f"{problem}\n\n{failed}" if failed else problem, backup)
+        self.dialog.buttonClicked.connect(lambda button: self._chosen(button, backup, problem))
         self.dialog.open()
 
-    def _chosen(self, button: QAbstractButton, backup: Backup) -> None:
+    def _chosen(self, button: QAbstractButton, backup: Backup, problem: str) -> None:
         dialog, self.dialog = self.dialog, None
         if dialog is None or button is not dialog.restore_button:
             emit(self.quit_requested)
@@ -117,7 +119,7 @@ class Recovery(QObject):
         else:  # the open failed: restore the file, then open it again
             task = self.workers.write("restore", restore_file, self.library_dir, backup.path)
             task.done.connect(lambda _saved: self._reopen())
-        task.failed.connect(lambda exc: self._give_up(f"The restore failed: {exc}"))
+        task.failed.connect(lambda exc: self._offer(problem, backup, f"The restore failed: {exc}"))
 
     def _reopen(self) -> None:
         self._handling = False

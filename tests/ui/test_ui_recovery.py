@@ -138,3 +138,29 @@ def test_damage_hit_by_an_ordinary_read_offers_the_backup_once(
             assert session.window.messages.isHidden()
         finally:
             session.close()
+
+
+def test_a_refused_restore_is_offered_again_until_the_other_reader_closes(
+        qtbot: QtBot, qapp: QApplication, saved: tuple[Path, str]) -> None:
+    folder, ident = saved
+    db = folder / DB_FILE
+    with Library.open(folder, sync_on_start="never") as library:
+        session = open_window(qtbot, library)
+        try:
+            qtbot.waitUntil(lambda: session.upkeep.warm, timeout=20000)
+            other = Library.open(folder, sync_on_start="never")  # another reader keeps it open
+            library.db.engine.dispose()
+            checkpoint(db)
+            overwrite_pages(db, 2, middle_page(db) - 2)
+            keys(qtbot, session.window.table, "g", "a")
+            dialog = _offer(qtbot, session)
+            qtbot.keyClick(dialog, Qt.Key.Key_Return)  # refused: the other reader has it open
+            qtbot.waitUntil(lambda: session.recovery.dialog not in (None, dialog), timeout=20000)
+            again = _offer(qtbot, session)
+            assert "open in another readerapp process" in again.informativeText()
+            other.close()
+            with qtbot.waitSignal(session.recovery.restored, timeout=20000):
+                qtbot.keyClick(again, Qt.Key.Key_Return)
+            assert library.get(ident).note == "precious"
+        finally:
+            session.close()
