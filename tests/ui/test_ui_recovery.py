@@ -112,17 +112,22 @@ def test_only_damage_is_taken_for_damage() -> None:
     assert not is_damage(ValueError("is damaged"))
 
 
+def _damage_under_the_window(qtbot: QtBot, session: Session, library: Library) -> None:
+    """Once the start-up backup found the file sound, scribble over the tables' pages: every query fails."""
+    qtbot.waitUntil(lambda: session.upkeep.warm, timeout=20000)
+    library.db.engine.dispose()  # (no connection keeps pages read before the damage)
+    db = library.path / DB_FILE
+    checkpoint(db)
+    overwrite_pages(db, 2, middle_page(db) - 2)
+
+
 def test_damage_hit_by_an_ordinary_read_offers_the_backup_once(
         qtbot: QtBot, qapp: QApplication, saved: tuple[Path, str]) -> None:
     folder, ident = saved
-    db = folder / DB_FILE
     with Library.open(folder, sync_on_start="never") as library:
         session = open_window(qtbot, library)
         try:
-            qtbot.waitUntil(lambda: session.upkeep.warm, timeout=20000)  # the daily backup found it sound
-            library.db.engine.dispose()  # (no connection keeps pages read before the damage)
-            checkpoint(db)
-            overwrite_pages(db, 2, middle_page(db) - 2)  # the tables' pages: every query fails
+            _damage_under_the_window(qtbot, session, library)
             offers: list[str] = []
             session.window.failed.connect(offers.append)
             keys(qtbot, session.window.table, "g", "a")  # a view that must be read: it fails
@@ -143,15 +148,11 @@ def test_damage_hit_by_an_ordinary_read_offers_the_backup_once(
 def test_a_refused_restore_is_offered_again_until_the_other_reader_closes(
         qtbot: QtBot, qapp: QApplication, saved: tuple[Path, str]) -> None:
     folder, ident = saved
-    db = folder / DB_FILE
     with Library.open(folder, sync_on_start="never") as library:
         session = open_window(qtbot, library)
         try:
-            qtbot.waitUntil(lambda: session.upkeep.warm, timeout=20000)
             other = Library.open(folder, sync_on_start="never")  # another reader keeps it open
-            library.db.engine.dispose()
-            checkpoint(db)
-            overwrite_pages(db, 2, middle_page(db) - 2)
+            _damage_under_the_window(qtbot, session, library)
             keys(qtbot, session.window.table, "g", "a")
             dialog = _offer(qtbot, session)
             qtbot.keyClick(dialog, Qt.Key.Key_Return)  # refused: the other reader has it open
