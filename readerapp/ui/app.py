@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from readerapp.config import Config, load_config, read_settings_file
 from readerapp.errors import ReaderappError
+from readerapp.resources import resources_dir
 from readerapp.ui import theme
 from readerapp.ui.actions import Actions
 from readerapp.ui.catalog import catalog
@@ -194,6 +196,15 @@ def _open_library(path: Path, settings: dict[str, Any], opened: list[Library]) -
     return library
 
 
+def app_icon() -> QIcon:
+    """The app's icon in every size shipped in ``resources/icons`` (what X11 window lists show; a
+    desktop file install names the same icon for launchers)."""
+    icon = QIcon()
+    for png in sorted((resources_dir() / "icons" / "hicolor").glob("*/apps/readerapp.png")):
+        icon.addFile(str(png))
+    return icon
+
+
 def run(library_path: str | os.PathLike[str] | None = None, **settings: Any) -> int:
     """Show the window at once, open the library behind it, run until it closes; the exit code.
     ``settings`` override the library's (``--database-url``, ``--user``...), as for ``Library.open``."""
@@ -201,6 +212,7 @@ def run(library_path: str | os.PathLike[str] | None = None, **settings: Any) -> 
     assert isinstance(app, QApplication)
     app.setApplicationName("readerapp")
     app.setDesktopFileName("readerapp")
+    app.setWindowIcon(app_icon())
     try:
         config = load_config(library_path, **settings)
     except (ReaderappError, ValueError, TypeError, OSError) as exc:

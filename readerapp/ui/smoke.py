@@ -23,7 +23,9 @@ def quit_when_shown(app: QApplication, window: MainWindow) -> None:
     def loaded(view: str) -> None:
         rows = window.model.rowCount()
         if window.isVisible() and rows > 0:
-            print(f"readerapp: smoke: window shown, view {view} with {rows} papers", flush=True)
+            icons = len(window.windowIcon().availableSizes())
+            print(f"readerapp: smoke: window shown, view {view} with {rows} papers, icon in {icons} sizes",
+                  flush=True)
             window.close()
 
     def failed(text: str) -> None:

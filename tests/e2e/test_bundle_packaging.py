@@ -34,7 +34,7 @@ render_icons = _load("render_icons")
 
 def test_window_shows_the_sample_and_quits_by_itself(tmp_path: Path) -> None:
     result = smoke.Smoke([sys.executable, "-m", "readerapp"], tmp_path).window()
-    assert result == "window shown, view inbox with 43 papers"
+    assert result == "window shown, view inbox with 43 papers, icon in 8 sizes"
 
 
 def test_version_and_migrations_from_the_checkout(tmp_path: Path) -> None:
