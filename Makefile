@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck bench bench-import bench-search bench-scaling bench-ui soak bundle bundle-smoke clean
+.PHONY: run test lint typecheck bench bench-import bench-search bench-scaling bench-ui soak bundle bundle-smoke dist clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,14 @@ bundle: $(BUNDLE_STAMP)
 bundle-smoke: $(STAMP)
 	test -x dist/readerapp/readerapp || $(MAKE) bundle
 	$(PY) packaging/smoke.py dist/readerapp/readerapp
+
+# The bundle as one file to hand out: dist/readerapp-VERSION-linux-ARCH.tar.gz, with install-desktop.sh inside
+# (unpack anywhere, run readerapp/readerapp, or readerapp/install-desktop.sh for the desktop menu).
+dist: $(STAMP)
+	test -x dist/readerapp/readerapp || $(MAKE) bundle
+	cp packaging/install-desktop.sh dist/readerapp/
+	tar -C dist -czf dist/readerapp-$$($(PY) -c 'import readerapp; print(readerapp.__version__)')-linux-$$(uname -m).tar.gz readerapp
+	@ls -l dist/*.tar.gz
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -96,3 +96,24 @@ def test_icon_rendered_at_every_size(size: int) -> None:
     assert (image.width(), image.height()) == (size, size)
     assert image.hasAlphaChannel()
     assert image.pixelColor(size // 2, size // 2).alpha() == 255  # the tile, not a blank square
+
+
+@pytest.mark.parametrize("placed", ["inside the bundle", "in the checkout"])
+def test_install_desktop_points_the_menu_entry_at_the_bundle(tmp_path: Path, placed: str) -> None:
+    """A bundle's layout (binary + _internal/resources) is enough: the script needs no built bundle."""
+    bundle = tmp_path / "unpacked dir" / "readerapp"
+    shutil.copytree(ROOT / "resources", bundle / "_internal" / "resources")
+    (bundle / "readerapp").write_text("#!/bin/sh\n", encoding="utf-8")
+    (bundle / "readerapp").chmod(0o755)
+    script = ROOT / "packaging" / "install-desktop.sh"
+    if placed == "inside the bundle":  # as `make dist` packs it: no argument needed
+        script = Path(shutil.copy(script, bundle))
+        command = [str(script)]
+    else:
+        command = [str(script), str(bundle)]
+    data = tmp_path / "data"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_DATA_HOME": str(data)}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=True)
+    entry = (data / "applications" / "readerapp.desktop").read_text(encoding="utf-8")
+    assert f'Exec="{bundle}/readerapp" gui' in entry.splitlines(), done.stdout
+    assert (data / "icons" / "hicolor" / "256x256" / "apps" / "readerapp.png").is_file()
