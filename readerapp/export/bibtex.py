@@ -4,8 +4,9 @@ Fields: title, author ("Family, Given and ..."), year, month, eprint / archivePr
 the DOI (arXiv's ``10.48550/arXiv.{id}`` when the paper has no other), url, abstract, keywords (the
 user's tags) and the note. Every text value is escaped for LaTeX so it prints as written: the ten special
 characters, the ligatures TeX would make of ``--`` and quotes, and braces, which BibTeX also counts to
-find the end of a field: a balanced pair becomes ``\\{ \\}``, a stray one ``\\textbraceleft{}``.
-Identifiers (eprint, DOI, url) are written verbatim, as biblatex reads them.
+find the end of a field: a balanced pair becomes ``\\{ \\}``, a stray one ``\\textbraceleft{}``
+(which our BibTeX reader, ``formats.bibtex``, reads back as the brace, so an export re-imports as it
+was). Identifiers (eprint, DOI, url) are written verbatim, as biblatex reads them.
 """
 
 from __future__ import annotations

@@ -4,6 +4,11 @@ BibTeX from reference managers and Google Scholar hides the arXiv id in differen
 a URL, the arXiv DOI, ``journal = {arXiv preprint arXiv:...}``); all are tried so a paper merges with
 the feeds. A file with a broken entry is refused whole, naming the line: importing the rest would
 quietly lose a paper. Keywords are the author's or the tool's, not the user's tags, so they are ignored.
+
+The decoder is bibtexparser's own plus the text macros our BibTeX export writes for characters LaTeX
+treats specially and pylatexenc does not read as written: ``\\textbraceleft``/``\\textbraceright`` (a
+stray brace, which pylatexenc drops) and ``\\textasciicircum`` (which it reads as the modifier ``ˆ``),
+so an export read back gives the same text.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import bibtexparser
 from bibtexparser import model
 from bibtexparser.middlewares import LatexDecodingMiddleware
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from readerapp.errors import FormatError
 from readerapp.formats.dates import month_number
@@ -55,8 +61,27 @@ class _ReportedAsFormatError(logging.Filter):
 logging.getLogger("bibtexparser.splitter").addFilter(_ReportedAsFormatError())
 
 
+def _decoder() -> LatexNodes2Text:
+    """bibtexparser's default decoder (URLs unwrapped, math kept verbatim) with our export's macros."""
+    context = get_default_latex_context_db()
+    context.add_context_category(
+        "readerapp-bibtex",
+        prepend=True,
+        macros=[
+            MacroTextSpec("url", simplify_repl="%s"),
+            MacroTextSpec("textbraceleft", simplify_repl="{"),
+            MacroTextSpec("textbraceright", simplify_repl="}"),
+            MacroTextSpec("textasciicircum", simplify_repl="^"),
+        ],
+    )
+    return LatexNodes2Text(latex_context=context, keep_braced_groups=False, math_mode="verbatim")
+
+
+_DECODER = _decoder()
+
+
 def _parse(text: str) -> bibtexparser.Library:
-    return bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
+    return bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware(decoder=_DECODER)])
 
 
 def _line(block: model.Block) -> int:

@@ -1,20 +1,19 @@
 """Properties of the escaping every format relies on: whatever a feed says comes back as written
-through an independent parser (Python-Markdown, bibtexparser with pylatexenc, PyYAML)."""
+through a parser (Python-Markdown, our BibTeX reader over bibtexparser and pylatexenc, PyYAML)."""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
 
-import bibtexparser
 import markdown
 import yaml
-from bibtexparser.middlewares import LatexDecodingMiddleware
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from readerapp.export.bibtex import _matched_braces, latex_escape
+from readerapp.export.bibtex import latex_escape
 from readerapp.export.markdown import escape_md
 from readerapp.export.obsidian import yaml_string
+from readerapp.formats.bibtex import parse_bibtex
 
 # Markdown's, LaTeX's and YAML's special characters, mixed with letters, spaces and other scripts.
 TRICKY = st.text(st.sampled_from(list("ab {}%&$#_^~\\<>*[]()`'\"|!?-+.=:/1@,é张\t")), min_size=1, max_size=30)
@@ -44,15 +43,10 @@ def test_markdown_escaping_renders_the_text_as_written(text: str) -> None:
 
 @settings(max_examples=400, deadline=None)
 @given(TRICKY)
-def test_latex_escaping_reads_back_through_bibtexparser(text: str) -> None:
-    library = bibtexparser.parse_string(
-        "@misc{k, title = {" + latex_escape(text) + "}}", append_middleware=[LatexDecodingMiddleware()]
-    )
-    assert not library.failed_blocks
-    flat = _flat(text)
-    matched = _matched_braces(flat)  # a stray brace becomes \textbraceleft{}, which pylatexenc drops
-    expected = "".join(c for i, c in enumerate(flat) if c not in "{}" or i in matched)
-    assert _flat(library.entries[0]["title"].replace("ˆ", "^")) == _flat(expected)
+def test_latex_escaping_reads_back_through_our_bibtex_reader(text: str) -> None:
+    assume(text.strip())  # an entry needs a title
+    (record,) = parse_bibtex("@misc{k, title = {" + latex_escape(text) + "}}")
+    assert record.title == _flat(text)  # stray braces and carets included
 
 
 @settings(max_examples=400, deadline=None)

@@ -1,14 +1,21 @@
-"""BibTeX: arXiv ids wherever tools hide them, LaTeX decoded, names turned around, bad files refused."""
+"""BibTeX: arXiv ids wherever tools hide them, LaTeX decoded, names turned around, bad files refused,
+and what our BibTeX export writes read back as it was."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from readerapp.api import Library
 from readerapp.errors import FormatError
+from readerapp.export.scope import Scope
 from readerapp.formats.bibtex import parse_bibtex
+from readerapp.formats.readerapp_json import dump_readerapp_json
+from readerapp.records import PaperRecord
+from tests.unit.export_fixtures import HOSTILE_TITLE
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLE = (FIXTURES / "bibtex_sample.bib").read_text("utf-8")
@@ -150,3 +157,33 @@ def test_duplicate_keys_keep_both_papers() -> None:
 def test_malformed_bibtex_is_refused_whole(text: str, message: str) -> None:
     with pytest.raises(FormatError, match=message):
         parse_bibtex(text)
+
+
+HOSTILE_TITLES = [
+    "An unmatched { brace",
+    "A closing } first, then an opening {",
+    "Nested {{braces}} and a stray { too",
+    "}{",
+    "Only 50% & more: #1 of_the_best",
+    "Cost $O(n^2)$ and $5 for a_b",
+    "Tilde ~ caret ^ and x^2~y",
+    "Back\\slash, \\emph{not a macro} and \\textbraceleft{} written out",
+    "Ends with a backslash \\",
+    "Ünïcödé — 张伟, naïve café, Ελληνικά",
+    "Dashes -- and --- quotes ``a'' ,,b'' <<c>> !` ?`",
+    HOSTILE_TITLE,
+]
+
+
+def test_hostile_titles_survive_a_bibtex_export_and_import(tmp_path: Path) -> None:
+    records = [
+        PaperRecord("arxiv", title, arxiv_id=f"2401.{n:05d}", authors=["Ada Lovelace"])
+        for n, title in enumerate(HOSTILE_TITLES, 1)
+    ]
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps(dump_readerapp_json(records, [], [])), "utf-8")
+    with Library.open(tmp_path / "a") as source, Library.open(tmp_path / "b") as target:
+        source.import_file(seed)
+        source.export(Scope.all(), "bibtex", tmp_path / "all.bib")
+        target.import_file(tmp_path / "all.bib")
+        assert {p.arxiv_id: p.title for p in target.list()} == {r.arxiv_id: r.title for r in records}
