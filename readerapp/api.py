@@ -765,22 +765,31 @@ class Library:
         with self.db.session() as session:
             return public_ids(session, self._paper_ids(session, scope.values))
 
-    def export_bundle(self, scope: Scope, *, limit: int | None = None) -> ExportBundle:
-        """The scope's papers in full, with the collections and saved searches, ready for any writer."""
+    def export_bundle(
+        self, scope: Scope, *, limit: int | None = None, lossless: bool = False
+    ) -> ExportBundle:
+        """The scope's papers in full, with the collections and saved searches, ready for any writer.
+
+        ``lossless`` (the JSON format) adds each paper's extras and lists the papers in the order the
+        library added them, so an import adds them in that order and the "added" sort comes back."""
         from readerapp.formats.readerapp_json import CollectionRecord, SavedSearchRecord
         from readerapp.store.collections import all_members
+        from readerapp.store.extras import paper_extras
         from readerapp.store.models import SavedSearch
 
         ids = self.scope_ids(scope)[:limit]
         with self.db.session() as session:
             internal = _internal_ids(session, ids)
-            papers = queries.views(session, [internal[i] for i in ids], self.user_id, full=True)
+            order = sorted(internal[i] for i in ids) if lossless else [internal[i] for i in ids]
+            papers = queries.views(session, order, self.user_id, full=True)
+            extras = paper_extras(session, order, self.user_id) if lossless else {}
             collections = [CollectionRecord(c.name, ids_, c.created) for c, ids_ in all_members(session)]
             searches = [
-                SavedSearchRecord(s.name, s.query)
+                SavedSearchRecord(s.name, s.query, s.created)
                 for s in session.scalars(select(SavedSearch).order_by(SavedSearch.id))
             ]
-        return ExportBundle(scope.describe(), papers, collections, searches)
+        by_public = {paper.id: extras[internal[paper.id]] for paper in papers if extras}
+        return ExportBundle(scope.describe(), papers, collections, searches, extras=by_public)
 
     def export(
         self,
@@ -796,7 +805,7 @@ class Library:
         from readerapp.export.writer import write_export
 
         progress("reading papers", 0, None)
-        bundle = self.export_bundle(scope)
+        bundle = self.export_bundle(scope, lossless=fmt == "json")
         progress("reading papers", len(bundle.papers), len(bundle.papers))
         bundle.cancel = cancel
         if not bundle.papers and not (scope.kind == "all" and fmt == "json"):
@@ -807,7 +816,7 @@ class Library:
         """The start of an export, for a dialog's preview: the first few papers in that format."""
         from readerapp.export.writer import render
 
-        return render(self.export_bundle(scope, limit=papers), fmt)
+        return render(self.export_bundle(scope, limit=papers, lossless=fmt == "json"), fmt)
 
     def _paper_ids(self, session: Session, idents: Iterable[str]) -> builtins.list[int]:
         """Internal ids for ids, URLs or DOIs, in order, once each: plain ids are looked up in bulk

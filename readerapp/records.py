@@ -29,15 +29,57 @@ class HighlightRecord:
 
 
 @dataclass(slots=True)
+class NoteRecord:
+    """Another reader's note on a shared library, kept with its author by the lossless JSON format."""
+
+    author: str
+    markdown: str
+    updated: datetime | None = None
+
+
+@dataclass(slots=True)
+class PositionRecord:
+    """Where the user stopped reading the PDF (see ``pdfs.position.PdfPosition``)."""
+
+    page: int
+    offset: float = 0.0
+    zoom: str = "width"
+    updated: datetime | None = None
+
+
+@dataclass(slots=True)
 class Annotations:
-    """What a user made for one paper; only the lossless JSON format carries it."""
+    """What a user made for one paper; only the lossless JSON format carries it. The timestamps
+    (``starred_at``, ``tag_added`` by tag name, ``note_updated``) are None when the file has none."""
 
     state: State | None = None
     state_changed: datetime | None = None
     starred: bool | None = None
+    starred_at: datetime | None = None
     tags: list[str] = field(default_factory=list)
+    tag_added: dict[str, datetime] = field(default_factory=dict)
     note: str | None = None
+    note_updated: datetime | None = None
+    other_notes: list[NoteRecord] = field(default_factory=list)
     highlights: list[HighlightRecord] = field(default_factory=list)
+    position: PositionRecord | None = None
+
+
+@dataclass(slots=True)
+class LibraryFields:
+    """What one library knows of a paper beyond what its sources say; only the lossless JSON format
+    carries it, so a restored library keeps its ids, its samples and its PDFs' places.
+
+    ``sources`` lists every source that described the paper; ``pdf_path`` is relative to the library
+    folder (the PDF file itself travels separately, if at all).
+    """
+
+    local_id: str | None = None
+    sources: list[str] = field(default_factory=list)
+    is_sample: bool = False
+    first_seen: datetime | None = None
+    pdf_path: str | None = None
+    pdf_sha256: str | None = None
 
 
 @dataclass(slots=True)
@@ -69,3 +111,4 @@ class PaperRecord:
     comment: str | None = None
     withdrawn: bool | None = None
     annotations: Annotations | None = None
+    library: LibraryFields | None = None

@@ -1,5 +1,6 @@
 """What every format writer is fed: the scope's papers in order, in full, plus the library's
-collections and saved searches (only the lossless JSON format carries those)."""
+collections and saved searches (only the lossless JSON format carries those). No format bundles the
+PDF files themselves: the JSON keeps each one's path in the library and says the files are not included."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readerapp.errors import Cancelled
 from readerapp.formats.readerapp_json import CollectionRecord, SavedSearchRecord
 from readerapp.paper import Paper
 from readerapp.progress import Progress, no_progress
+
+if TYPE_CHECKING:
+    from readerapp.store.extras import PaperExtras
 
 # The formats, in the order a menu offers them, and the usual file extension of each.
 FORMATS: tuple[str, ...] = ("markdown", "obsidian", "bibtex", "csl-json", "ris", "html", "json")
@@ -36,6 +41,8 @@ class ExportBundle:
     papers: list[Paper]
     collections: list[CollectionRecord] = field(default_factory=list)  # papers by public id, in order
     saved_searches: list[SavedSearchRecord] = field(default_factory=list)
+    # What only the lossless JSON carries beyond the views, by public id (filled for that format only).
+    extras: dict[str, PaperExtras] = field(default_factory=dict)
     exported: datetime = field(default_factory=lambda: datetime.now(UTC))
     cancel: threading.Event | None = None  # set by the user: the writer stops before writing anything
 

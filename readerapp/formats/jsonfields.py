@@ -63,14 +63,23 @@ class Fields:
             raise FormatError(f"{self.where}: {key!r} is missing")
         return value
 
-    def number(self, key: str) -> int | None:
-        """An integer count; floats such as ``12.0`` are accepted because some answers send them."""
+    def _finite(self, key: str) -> int | float | None:
         value = self.obj.get(key)
         if value is None:
             return None
         if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-            return round(value)
+            return value
         raise self._wrong(key, "a number")
+
+    def number(self, key: str) -> int | None:
+        """An integer count; floats such as ``12.0`` are accepted because some answers send them."""
+        value = self._finite(key)
+        return None if value is None else round(value)
+
+    def real(self, key: str) -> float | None:
+        """A number kept as it is (a fraction, say), where ``number`` would round it."""
+        value = self._finite(key)
+        return None if value is None else float(value)
 
     def flag(self, key: str) -> bool | None:
         value = self.obj.get(key)

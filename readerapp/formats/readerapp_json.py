@@ -1,31 +1,55 @@
 """readerapp's own lossless JSON: every paper field, the user's annotations, collections, searches.
 
-Layout (version 1)::
+Layout (version 2; version 1 lacked the keys marked *, and is still read)::
 
-    {"format": "readerapp", "version": 1, "exported": ISO,
-     "papers": [{...every PaperRecord field..., "annotations": {...}}],
+    {"format": "readerapp", "version": 2, "exported": ISO, "pdf_files_included": false*,
+     "papers": [{...every PaperRecord field...,
+                 "library": {"local_id", "sources", "is_sample", "first_seen", "pdf_path",
+                             "pdf_sha256"}*,
+                 "annotations": {"state", "state_changed", "starred", "starred_at"*, "tags",
+                                 "tags_added"* {tag: ISO}, "note", "note_updated"*,
+                                 "other_notes"* [{"author", "note", "updated"}], "highlights",
+                                 "reading_position"* {"page", "offset", "zoom", "updated"}}}],
      "collections": [{"name", "papers": [paper keys in order], "created"}],
-     "saved_searches": [{"name", "query"}]}
+     "saved_searches": [{"name", "query", "created"*}]}
 
 Collections name their papers by ``paper_key`` (arXiv id, else DOI, else normalised title): a key any
 library can recompute, unlike a library's local ids, and the same order the store merges by.
+``pdf_path`` is relative to the library folder, as the library stores it; the PDF files themselves are
+not in the file, which ``pdf_files_included`` says so that a reader of the file need not guess.
 Reading is strict: a wrong shape is a FormatError, never a half-read library.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import PurePosixPath
 from typing import Any, cast
 
-from readerapp.errors import FormatError
+from readerapp.errors import FormatError, ReaderappError
 from readerapp.formats.jsonfields import Fields
 from readerapp.ids import parse_arxiv_id
-from readerapp.records import STATES, Annotations, HighlightRecord, PaperRecord, State
+from readerapp.pdfs.naming import PDF_DIR
+from readerapp.pdfs.position import PdfPosition
+from readerapp.records import (
+    STATES,
+    Annotations,
+    HighlightRecord,
+    LibraryFields,
+    NoteRecord,
+    PaperRecord,
+    PositionRecord,
+    State,
+)
 from readerapp.text import title_key
 
 FORMAT = "readerapp"
-VERSION = 1
+VERSION = 2  # 2 added the "library" part, the annotations' timestamps, other readers' notes, the
+# reading position, saved searches' "created" and "pdf_files_included"; version 1 files still import
+_LOCAL_ID_RE = re.compile(r"L[0-9a-f]{12}")  # what store.upsert.new_local_ids makes
+_SHA256_RE = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(slots=True)
@@ -41,6 +65,7 @@ class CollectionRecord:
 class SavedSearchRecord:
     name: str
     query: str
+    created: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -91,18 +116,38 @@ def paper_to_json(record: PaperRecord) -> dict[str, Any]:
         "comment": record.comment,
         "withdrawn": record.withdrawn,
     }
+    if record.library is not None:
+        obj["library"] = _library_to_json(record.library)
     if record.annotations is not None:
         obj["annotations"] = _annotations_to_json(record.annotations)
     return obj
 
 
+def _library_to_json(kept: LibraryFields) -> dict[str, Any]:
+    return {
+        "local_id": kept.local_id,
+        "sources": list(kept.sources),
+        "is_sample": kept.is_sample,
+        "first_seen": _iso(kept.first_seen),
+        "pdf_path": kept.pdf_path,
+        "pdf_sha256": kept.pdf_sha256,
+    }
+
+
 def _annotations_to_json(notes: Annotations) -> dict[str, Any]:
+    position = notes.position
     return {
         "state": notes.state,
         "state_changed": _iso(notes.state_changed),
         "starred": notes.starred,
+        "starred_at": _iso(notes.starred_at),
         "tags": list(notes.tags),
+        "tags_added": {tag: when.isoformat() for tag, when in notes.tag_added.items()},
         "note": notes.note,
+        "note_updated": _iso(notes.note_updated),
+        "other_notes": [
+            {"author": n.author, "note": n.markdown, "updated": _iso(n.updated)} for n in notes.other_notes
+        ],
         "highlights": [
             {
                 "text": h.text,
@@ -116,6 +161,14 @@ def _annotations_to_json(notes: Annotations) -> dict[str, Any]:
             }
             for h in notes.highlights
         ],
+        "reading_position": None
+        if position is None
+        else {
+            "page": position.page,
+            "offset": position.offset,
+            "zoom": position.zoom,
+            "updated": _iso(position.updated),
+        },
     }
 
 
@@ -135,6 +188,7 @@ def paper_from_json(obj: object, where: str = "paper") -> PaperRecord:
     if version is not None and version < 1:
         raise FormatError(f"{where}: 'version' must be 1 or more")
     annotations = paper.child("annotations")
+    kept = paper.child("library")
     return PaperRecord(
         source=paper.required_text("source"),
         title=paper.required_text("title"),
@@ -158,21 +212,70 @@ def paper_from_json(obj: object, where: str = "paper") -> PaperRecord:
         comment=paper.text("comment"),
         withdrawn=paper.flag("withdrawn"),
         annotations=_annotations_from_json(annotations) if annotations is not None else None,
+        library=_library_from_json(kept) if kept is not None else None,
     )
+
+
+def _library_from_json(kept: Fields) -> LibraryFields:
+    local_id, sha256 = kept.text("local_id"), kept.text("pdf_sha256")
+    if local_id is not None and not _LOCAL_ID_RE.fullmatch(local_id):
+        raise FormatError(f"{kept.where}: 'local_id' {local_id[:20]!r} is not a readerapp local id")
+    if sha256 is not None and not _SHA256_RE.fullmatch(sha256):
+        raise FormatError(f"{kept.where}: 'pdf_sha256' is not a SHA-256 in hex")
+    return LibraryFields(
+        local_id=local_id,
+        sources=kept.texts("sources"),
+        is_sample=bool(kept.flag("is_sample")),
+        first_seen=kept.when("first_seen"),
+        pdf_path=_pdf_path(kept),
+        pdf_sha256=sha256,
+    )
+
+
+def _pdf_path(kept: Fields) -> str | None:
+    """A stored PDF's place: a file directly in the library's ``pdfs/`` folder, as the store keeps it
+    (a path anywhere else would let a file point the viewer at any file on the disk)."""
+    value = kept.text("pdf_path")
+    if value is None:
+        return None
+    parts = PurePosixPath(value).parts
+    if "\\" in value or len(parts) != 2 or parts[0] != PDF_DIR or parts[1] in (".", ".."):
+        raise FormatError(f"{kept.where}: 'pdf_path' {value[:60]!r} is not a file in the library's pdfs/")
+    return value
 
 
 def _annotations_from_json(notes: Fields) -> Annotations:
     state = notes.text("state")
     if state is not None and state not in STATES:
         raise FormatError(f"{notes.where}: 'state' {state[:20]!r} is not one of {', '.join(STATES)}")
+    added = notes.child("tags_added")
+    position = notes.child("reading_position")
     return Annotations(
         state=cast(State | None, state),
         state_changed=notes.when("state_changed"),
         starred=notes.flag("starred"),
+        starred_at=notes.when("starred_at"),
         tags=notes.texts("tags"),
+        tag_added={} if added is None else {tag: when for tag in added.obj if (when := added.when(tag))},
         note=notes.text("note"),
+        note_updated=notes.when("note_updated"),
+        other_notes=[
+            NoteRecord(n.required_text("author"), n.required_text("note"), n.when("updated"))
+            for n in notes.children("other_notes")
+        ],
         highlights=[_highlight(h) for h in notes.children("highlights")],
+        position=_position(position) if position is not None else None,
     )
+
+
+def _position(item: Fields) -> PositionRecord:
+    page, offset = item.number("page"), item.real("offset")
+    zoom = item.text("zoom") or "width"
+    try:
+        PdfPosition(page or 0, offset or 0.0, zoom)  # the one place positions are checked
+    except ReaderappError as error:
+        raise FormatError(f"{item.where}: {error}") from None
+    return PositionRecord(page or 0, offset or 0.0, zoom, item.when("updated"))
 
 
 def _highlight(item: Fields) -> HighlightRecord:
@@ -209,11 +312,12 @@ def parse_readerapp_json(data: object) -> ImportedFile:
             f"this one reads version {VERSION}"
         )
     top.when("exported")  # checked for shape only: the import time is what the library records
+    top.flag("pdf_files_included")  # likewise: no option bundles the PDF files with this format
     records = [paper_from_json(p.obj, p.where) for p in top.children("papers")]
     keys = {paper_key(record) for record in records}
     collections = [_collection(c, keys) for c in top.children("collections")]
     searches = [
-        SavedSearchRecord(name=s.required_text("name"), query=s.required_text("query"))
+        SavedSearchRecord(s.required_text("name"), s.required_text("query"), s.when("created"))
         for s in top.children("saved_searches")
     ]
     return ImportedFile("readerapp-json", records, collections, searches)
@@ -238,9 +342,12 @@ def dump_readerapp_json(
         "format": FORMAT,
         "version": VERSION,
         "exported": (exported or datetime.now(UTC)).isoformat(),
+        "pdf_files_included": False,
         "papers": [paper_to_json(record) for record in records],
         "collections": [
             {"name": c.name, "papers": list(c.papers), "created": _iso(c.created)} for c in collections
         ],
-        "saved_searches": [{"name": s.name, "query": s.query} for s in saved_searches],
+        "saved_searches": [
+            {"name": s.name, "query": s.query, "created": _iso(s.created)} for s in saved_searches
+        ],
     }

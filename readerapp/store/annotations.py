@@ -6,16 +6,16 @@ that into ``Changes`` (with the calls that undo it) and the change log entries t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from readerapp.records import Annotations, HighlightRecord
+from readerapp.records import Annotations, HighlightRecord, PositionRecord
 from readerapp.store.highlights import field_text, locate
-from readerapp.store.models import Highlight, Note, Paper, PaperState, PaperTag, Tag, User
+from readerapp.store.models import Highlight, Note, Paper, PaperState, PaperTag, ReadingPosition, Tag, User
 from readerapp.store.types import utcnow
 
 
@@ -87,14 +87,18 @@ def paper_tags(session: Session, paper_id: int) -> list[str]:
     return sorted(rows, key=str.lower)
 
 
-def add_tags(session: Session, paper_id: int, names: Iterable[str]) -> list[str]:
-    """Add tags; return the ones that were not there before."""
+def add_tags(
+    session: Session, paper_id: int, names: Iterable[str], when: Mapping[str, datetime] | None = None
+) -> list[str]:
+    """Add tags; return the ones that were not there before. ``when`` dates them by lower-case name
+    (an import keeps when they were added); the others are added now."""
     present = {t.lower() for t in paper_tags(session, paper_id)}
     added = []
     for name in names:
         if name.lower() in present:
             continue
-        session.add(PaperTag(paper_id=paper_id, tag_id=tag_id_for(session, name)))
+        added_at = (when or {}).get(name.lower()) or utcnow()
+        session.add(PaperTag(paper_id=paper_id, tag_id=tag_id_for(session, name), added=added_at))
         present.add(name.lower())
         added.append(name)
     return added
@@ -121,8 +125,11 @@ def get_note(session: Session, paper_id: int, user_id: int) -> str:
     )
 
 
-def set_note(session: Session, paper_id: int, user_id: int, markdown: str) -> str:
-    """Replace the user's note and return the previous text (an empty note is deleted)."""
+def set_note(
+    session: Session, paper_id: int, user_id: int, markdown: str, updated: datetime | None = None
+) -> str:
+    """Replace the user's note and return the previous text (an empty note is deleted). ``updated``
+    dates the change (an import keeps the note's own time); by default it is now."""
     note = session.get(Note, (paper_id, user_id))
     previous = note.markdown if note else ""
     if not markdown.strip():
@@ -130,10 +137,10 @@ def set_note(session: Session, paper_id: int, user_id: int, markdown: str) -> st
             session.delete(note)
         return previous
     if note is None:
-        session.add(Note(paper_id=paper_id, user_id=user_id, markdown=markdown))
+        session.add(Note(paper_id=paper_id, user_id=user_id, markdown=markdown, updated=updated or utcnow()))
     elif note.markdown != markdown:
         note.markdown = markdown
-        note.updated = utcnow()
+        note.updated = updated or utcnow()
     return previous
 
 
@@ -172,28 +179,37 @@ def add_highlight(
     return highlight
 
 
-def _merge_note(session: Session, paper_id: int, user_id: int, incoming: str) -> bool:
+def _merge_note(
+    session: Session, paper_id: int, user_id: int, incoming: str, updated: datetime | None = None
+) -> bool:
+    """A note where there was none comes with its own time; one appended to a note is a change now."""
     current = get_note(session, paper_id, user_id)
     if not incoming.strip() or incoming.strip() in current:
         return False
-    merged = incoming if not current.strip() else f"{current.rstrip()}\n\n---\n\n{incoming.strip()}\n"
-    set_note(session, paper_id, user_id, merged)
+    if not current.strip():
+        set_note(session, paper_id, user_id, incoming, updated)
+    else:
+        set_note(session, paper_id, user_id, f"{current.rstrip()}\n\n---\n\n{incoming.strip()}\n")
     return True
 
 
 def _merge_highlights(
     session: Session, paper_id: int, user_id: int, incoming: Sequence[HighlightRecord]
 ) -> bool:
-    existing: set[tuple[str, str, int | None]] = {
-        (h.field, h.quote, h.start)
+    """Add the highlights the paper does not have: one its author made of the same quote already is
+    skipped (its place may have moved with the text), so two readers' highlights of it both stay."""
+    existing = {
+        (h.user_id, h.field, h.quote)
         for h in session.scalars(select(Highlight).where(Highlight.paper_id == paper_id))
     }
+    added: set[tuple[int, str, str, int | None]] = set()
     paper = session.get_one(Paper, paper_id)
     changed = False
     for record in incoming:
-        if any(f == record.field and q == record.text for f, q, _ in existing):
-            continue
         author = user_id_for(session, record.author) if record.author else user_id
+        mark = (author, record.field, record.text, record.start)
+        if mark[:3] in existing or mark in added:
+            continue
         add_highlight(
             session,
             paper,
@@ -205,14 +221,32 @@ def _merge_highlights(
             comment=record.comment,
             created=record.created,
         )
-        existing.add((record.field, record.text, record.start))
+        added.add(mark)
         changed = True
     return changed
 
 
+def _merge_position(session: Session, paper_id: int, user_id: int, incoming: PositionRecord) -> bool:
+    """Where the user stopped reading, unless this library knows that already."""
+    if session.get(ReadingPosition, (paper_id, user_id)) is not None:
+        return False
+    session.add(
+        ReadingPosition(
+            paper_id=paper_id,
+            user_id=user_id,
+            page=incoming.page,
+            offset=incoming.offset,
+            zoom=incoming.zoom,
+            updated=incoming.updated or utcnow(),
+        )
+    )
+    return True
+
+
 def merge_annotations(session: Session, paper_id: int, user_id: int, incoming: Annotations) -> bool:
     """Merge annotations carried by an import without losing either side's: tags and highlights are
-    united, a different note is appended, a star is kept, and the later-changed state wins."""
+    united, a different note (each reader's own) is appended, a star is kept, the later-changed state
+    wins, and a reading position is taken only where there is none. What is new keeps its own time."""
     changed = False
     row = state_row(session, paper_id, user_id)
     if incoming.state and incoming.state != row.state:
@@ -221,13 +255,19 @@ def merge_annotations(session: Session, paper_id: int, user_id: int, incoming: A
             row.state, row.state_changed = incoming.state, theirs or utcnow()
             changed = True
     if incoming.starred and not row.starred:
-        row.starred, row.starred_at = True, utcnow()
+        row.starred, row.starred_at = True, incoming.starred_at or utcnow()
         changed = True
-    if incoming.tags and add_tags(session, paper_id, [normalize_tag(t) for t in incoming.tags]):
+    when = {name.lower(): added for name, added in incoming.tag_added.items()}
+    if incoming.tags and add_tags(session, paper_id, [normalize_tag(t) for t in incoming.tags], when):
         changed = True
-    if incoming.note and _merge_note(session, paper_id, user_id, incoming.note):
+    if incoming.note and _merge_note(session, paper_id, user_id, incoming.note, incoming.note_updated):
         changed = True
+    for other in incoming.other_notes:
+        author = user_id_for(session, other.author)
+        changed |= _merge_note(session, paper_id, author, other.markdown, other.updated)
     if incoming.highlights and _merge_highlights(session, paper_id, user_id, incoming.highlights):
+        changed = True
+    if incoming.position is not None and _merge_position(session, paper_id, user_id, incoming.position):
         changed = True
     return changed
 

@@ -13,23 +13,26 @@ from sqlalchemy.orm import Session
 from readerapp.errors import NotFoundError, ReaderappError
 from readerapp.store.models import Collection, CollectionItem, Paper, SavedSearch
 from readerapp.store.queries import find_paper
+from readerapp.store.types import utcnow
 
 
 class CollectionLike(Protocol):
     name: str
     papers: Sequence[str]
+    created: datetime | None
 
 
 class SavedSearchLike(Protocol):
     name: str
     query: str
+    created: datetime | None
 
 
-def collection_for(session: Session, name: str) -> Collection:
-    """The collection called ``name``, created when missing."""
+def collection_for(session: Session, name: str, created: datetime | None = None) -> Collection:
+    """The collection called ``name``, created when missing (at ``created``, by default now)."""
     found = session.scalar(select(Collection).where(Collection.name == name))
     if found is None:
-        found = Collection(name=name)
+        found = Collection(name=name, created=created or utcnow())
         session.add(found)
         session.flush()
     return found
@@ -64,14 +67,14 @@ def merge_collections(
     session: Session, collections: Iterable[CollectionLike], saved_searches: Iterable[SavedSearchLike]
 ) -> None:
     """Merge imported collections (appending papers not yet in them) and saved searches (by name;
-    an existing saved search keeps its query)."""
+    an existing saved search keeps its query). A new one keeps the time it was made."""
     for incoming in collections:
-        collection = collection_for(session, incoming.name)
+        collection = collection_for(session, incoming.name, incoming.created)
         papers = [find_paper(session, ident) for ident in incoming.papers]
         append_papers(session, collection, [p.id for p in papers if p is not None])
     for search in saved_searches:
         if session.scalar(select(SavedSearch.id).where(SavedSearch.name == search.name)) is None:
-            session.add(SavedSearch(name=search.name, query=search.query))
+            session.add(SavedSearch(name=search.name, query=search.query, created=search.created or utcnow()))
 
 
 @dataclass(frozen=True, slots=True)

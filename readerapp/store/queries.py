@@ -70,7 +70,8 @@ _VIEW_COLUMNS = [
 ]
 
 
-def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
+def chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
+    """``values`` in slices small enough for one ``IN (...)`` on every backend."""
     return [values[i : i + _IN_CHUNK] for i in range(0, len(values), _IN_CHUNK)]
 
 
@@ -166,7 +167,7 @@ def views(session: Session, paper_ids: Sequence[int], user_id: int, *, full: boo
     notes: dict[int, str] = {}
     other_notes: dict[int, list[tuple[str, str]]] = {}
     highlights: dict[int, list[HighlightView]] = {}
-    for chunk in _chunks(list(paper_ids)):
+    for chunk in chunks(list(paper_ids)):
         query = _state_join(
             select(*columns, PaperState.state, PaperState.state_changed, PaperState.starred), user_id
         ).where(PaperRow.id.in_(chunk))
@@ -195,7 +196,7 @@ def views(session: Session, paper_ids: Sequence[int], user_id: int, *, full: boo
                 select(Highlight, User.name)
                 .join(User, User.id == Highlight.user_id)
                 .where(Highlight.paper_id.in_(chunk))
-                .order_by(Highlight.start)
+                .order_by(Highlight.start, Highlight.id)
             ):
                 highlights.setdefault(highlight.paper_id, []).append(_highlight_view(highlight, author))
     return [

@@ -3,7 +3,10 @@ a change to what the user made.
 
 A record matches an existing paper by arXiv id, else DOI, else normalised title (only when neither side
 has a conflicting arXiv id), so a paper first seen without an id gains it when a later source has it.
-Upstream metadata is updated; a less authoritative source only fills what is missing. Work is done in
+Upstream metadata is updated; a less authoritative source only fills what is missing. What a library
+knows of its own papers (``PaperRecord.library``, from our lossless JSON) makes a new paper as it was
+there (its local id, first-seen time, sample flag and PDF path); a stored paper keeps its own, gaining
+only a PDF path when it has none, and stays a sample only if both sides say so. Work is done in
 batches with Core statements (bulk insert, bulk update by primary key) because an import of 100k papers
 must run at thousands of papers a second.
 """
@@ -19,12 +22,13 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from readerapp.records import Annotations, PaperRecord
+from readerapp.records import Annotations, LibraryFields, PaperRecord
 from readerapp.store.annotations import merge_annotations
 from readerapp.store.bulk import bulk_insert
 from readerapp.store.changes import log_changes
 from readerapp.store.highlights import reanchor_highlights
 from readerapp.store.models import Paper
+from readerapp.store.queries import chunks
 from readerapp.store.types import utcnow
 from readerapp.text import title_key
 
@@ -92,13 +96,25 @@ def _combine(first: PaperRecord, later: PaperRecord) -> PaperRecord:
     merged = PaperRecord(**{f.name: getattr(first, f.name) for f in fields(PaperRecord)})
     for f in fields(PaperRecord):
         new = getattr(later, f.name)
-        if new in (None, "", []) or f.name in ("source", "annotations"):
+        if new in (None, "", []) or f.name in ("source", "annotations", "library"):
             continue
         if overrides or getattr(merged, f.name) in (None, "", []):
             setattr(merged, f.name, new)
     if later.annotations is not None:
         merged.annotations = later.annotations
+    if later.library is not None:
+        merged.library = later.library
     return merged
+
+
+def _sources(record: PaperRecord) -> set[str]:
+    """The record's source, and every source the exporting library had for the paper."""
+    return {record.source, *(record.library.sources if record.library else ())}
+
+
+def _is_sample(record: PaperRecord, sample: bool) -> bool:
+    """A paper is a sample when the whole import is, or when the exporting library had it as one."""
+    return sample or (record.library is not None and record.library.is_sample)
 
 
 def dedupe_batch(records: Iterable[PaperRecord]) -> list[tuple[PaperRecord, set[str]]]:
@@ -112,10 +128,10 @@ def dedupe_batch(records: Iterable[PaperRecord]) -> list[tuple[PaperRecord, set[
             if record.arxiv_id and kept.arxiv_id and record.arxiv_id != kept.arxiv_id:
                 index = None  # same title, different papers
         if index is None:
-            groups.append((record, {record.source}))
+            groups.append((record, _sources(record)))
             index = len(groups) - 1
         else:
-            groups[index] = (_combine(groups[index][0], record), groups[index][1] | {record.source})
+            groups[index] = (_combine(groups[index][0], record), groups[index][1] | _sources(record))
         for key in _identity_keys(groups[index][0]):
             by_key.setdefault(key, index)
     return groups
@@ -190,14 +206,18 @@ def _changes_for(row: dict[str, Any], record: PaperRecord, sources: set[str], sa
     merged_sources = sorted(set(row["sources"]) | sources)
     if merged_sources != row["sources"]:
         changes["sources"] = merged_sources
-    if row["is_sample"] and not sample:
+    if row["is_sample"] and not _is_sample(record, sample):
         changes["is_sample"] = False
+    kept = record.library
+    if kept is not None and kept.pdf_path and not row["pdf_path"]:
+        changes["pdf_path"], changes["pdf_sha256"] = kept.pdf_path, kept.pdf_sha256
     return changes
 
 
 def _new_row(record: PaperRecord, sources: set[str], sample: bool, now: datetime) -> dict[str, Any]:
+    kept = record.library or LibraryFields()
     return {
-        "local_id": "",  # assigned per batch
+        "local_id": kept.local_id or "",  # checked or assigned per batch
         "arxiv_id": record.arxiv_id,
         "version": record.version,
         "doi": record.doi.lower() if record.doi else None,
@@ -220,10 +240,12 @@ def _new_row(record: PaperRecord, sources: set[str], sample: bool, now: datetime
         "comment": record.comment,
         "withdrawn": bool(record.withdrawn),
         "sources": sorted(sources),
-        "is_sample": sample,
-        "first_seen": now,
+        "is_sample": _is_sample(record, sample),
+        "first_seen": kept.first_seen or now,
         "metadata_updated": now,
         "revision": 1,
+        "pdf_path": kept.pdf_path,
+        "pdf_sha256": kept.pdf_sha256,
     }
 
 
@@ -294,8 +316,7 @@ def _upsert_batch(
     if inserts:
         # Plain executemany, then one lookup by our own local ids: RETURNING with ordered
         # parameters makes SQLite insert row by row, which is ten times slower.
-        for row, local_id in zip(inserts, new_local_ids(len(inserts)), strict=True):
-            row["local_id"] = local_id
+        _assign_local_ids(session, inserts)
         bulk_insert(session, Paper.__table__, inserts)
         by_local: dict[str, tuple[int, str | None]] = {}
         local_ids = [row["local_id"] for row in inserts]
@@ -320,6 +341,20 @@ def _upsert_batch(
         if merge_annotations(session, paper_id, user_id, annotations):
             touched.append(_public_id(session, paper_id))
     log_changes(session, touched)
+
+
+def _assign_local_ids(session: Session, inserts: list[dict[str, Any]]) -> None:
+    """A new row keeps the local id its record brought (a restored paper keeps its public id) unless
+    the library or an earlier row has it already; every other row gets a fresh one."""
+    wanted = [row["local_id"] for row in inserts if row["local_id"]]
+    taken: set[str] = set()
+    for chunk in chunks(wanted):
+        taken.update(session.scalars(select(Paper.local_id).where(Paper.local_id.in_(chunk))))
+    fresh = iter(new_local_ids(len(inserts)))
+    for row in inserts:
+        if not row["local_id"] or row["local_id"] in taken:
+            row["local_id"] = next(fresh)
+        taken.add(row["local_id"])
 
 
 def _public_id(session: Session, paper_id: int) -> str:

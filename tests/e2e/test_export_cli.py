@@ -74,3 +74,20 @@ def test_export_every_format_and_errors(tmp_path: Path) -> None:
     )
     usage = run_cli(library, "export", "--tag", "x", "--all", "-f", "ris", "-o", "x.ris", check=False)
     assert usage.returncode == 2 and "not allowed with" in usage.stderr
+
+
+def test_a_json_export_imported_and_exported_again_is_the_same_file(tmp_path: Path) -> None:
+    library = _library(tmp_path)
+    run_cli(library, "tag", "1812.00001", "+cli")  # a change made here, after the seed import
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    run_cli(library, "export", "--all", "--format", "json", "-o", str(first))
+    written = json.loads(first.read_text(encoding="utf-8"))
+    assert (written["version"], written["pdf_files_included"]) == (2, False)
+
+    restored = tmp_path / "restored"
+    assert "4 new" in run_cli(restored, "import", str(first)).stdout
+    run_cli(restored, "export", "--all", "--format", "json", "-o", str(second))
+    again = json.loads(second.read_text(encoding="utf-8"))
+    again.pop("exported"), written.pop("exported")
+    assert again == written
+    assert "0 new, 0 updated" in run_cli(restored, "import", str(first)).stdout  # nothing twice

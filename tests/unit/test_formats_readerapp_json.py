@@ -1,4 +1,5 @@
-"""Our lossless JSON: a round trip keeps every field and annotation; wrong shapes are refused."""
+"""Our lossless JSON: a round trip keeps every field and annotation, a version 1 file still reads, and
+wrong shapes are refused."""
 
 from __future__ import annotations
 
@@ -23,7 +24,14 @@ from readerapp.formats.readerapp_json import (
     paper_to_json,
     parse_readerapp_json,
 )
-from readerapp.records import PaperRecord
+from readerapp.records import (
+    Annotations,
+    HighlightRecord,
+    LibraryFields,
+    NoteRecord,
+    PaperRecord,
+    PositionRecord,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -34,6 +42,7 @@ def export() -> dict[str, Any]:
 
 
 def test_sample_export_reads_papers_annotations_collections_and_searches(export: dict[str, Any]) -> None:
+    assert export["version"] == 1  # the sample is a version 1 file: those still import
     imported = parse_readerapp_json(export)
     assert imported.format == "readerapp-json"
     assert [paper_key(r) for r in imported.records] == [
@@ -67,15 +76,66 @@ def test_sample_export_reads_papers_annotations_collections_and_searches(export:
     assert [(s.name, s.query) for s in imported.saved_searches] == [
         ("Diffusion with code", "diffusion has:code")
     ]
+    assert all(r.library is None for r in imported.records)  # version 1 had no "library" part
+    assert (notes.starred_at, notes.note_updated, notes.tag_added, notes.other_notes) == (None, None, {}, [])
+    assert notes.position is None and imported.saved_searches[0].created is None
 
 
 def test_round_trip_is_lossless(export: dict[str, Any]) -> None:
     imported = parse_readerapp_json(export)
     again = dump_readerapp_json(imported.records, imported.collections, imported.saved_searches)
+    assert again["version"] == 2 and again["pdf_files_included"] is False
     reread = parse_readerapp_json(json.loads(json.dumps(again)))
     assert [asdict(r) for r in reread.records] == [asdict(r) for r in imported.records]
     assert reread.collections == imported.collections and reread.saved_searches == imported.saved_searches
-    assert again["papers"] == export["papers"]
+    for written, original in zip(again["papers"], export["papers"], strict=True):
+        # version 2 writes every version 1 key as it was, and adds its own to the annotations
+        assert {k: v for k, v in written.items() if k != "annotations"} == {
+            k: v for k, v in original.items() if k != "annotations"
+        }
+        if "annotations" in original:
+            assert written["annotations"].items() >= original["annotations"].items()
+
+
+WHEN = datetime(2025, 3, 4, 5, 6, 7, 891011, tzinfo=UTC)
+EVERYTHING = PaperRecord(
+    source="hf",
+    title="A paper with everything",
+    arxiv_id="2503.01234",
+    annotations=Annotations(
+        state="done",
+        state_changed=WHEN,
+        starred=True,
+        starred_at=WHEN,
+        tags=["a", "B c"],
+        tag_added={"a": WHEN, "B c": datetime(2025, 1, 1, tzinfo=UTC)},
+        note="mine",
+        note_updated=WHEN,
+        other_notes=[NoteRecord("bob", "his", WHEN), NoteRecord("carol", "hers")],
+        highlights=[HighlightRecord("everything", "title", 12, 22, "green", "c", WHEN, "bob")],
+        position=PositionRecord(7, 0.375, "1.5", WHEN),
+    ),
+    library=LibraryFields(
+        local_id="L0123456789ab",
+        sources=["arxiv", "hf"],
+        is_sample=True,
+        first_seen=WHEN,
+        pdf_path="pdfs/2025 Doe - A paper [2503.01234].pdf",
+        pdf_sha256="ab" * 32,
+    ),
+)
+
+
+def test_a_version_2_paper_with_everything_round_trips() -> None:
+    written = paper_to_json(EVERYTHING)
+    assert written["library"]["pdf_path"] == "pdfs/2025 Doe - A paper [2503.01234].pdf"  # relative, as kept
+    assert written["annotations"]["reading_position"] == {
+        "page": 7,
+        "offset": 0.375,
+        "zoom": "1.5",
+        "updated": WHEN.isoformat(),
+    }
+    assert paper_from_json(json.loads(json.dumps(written))) == EVERYTHING
 
 
 def test_records_from_every_parser_round_trip() -> None:
@@ -92,9 +152,9 @@ def test_paper_key_prefers_arxiv_then_doi_then_title() -> None:
 
 
 def test_newer_version_is_refused_clearly(export: dict[str, Any]) -> None:
-    export["version"] = 2
+    export["version"] = 3
     with pytest.raises(
-        FormatError, match="format version 2 was written by a newer readerapp; this one reads version 1"
+        FormatError, match="format version 3 was written by a newer readerapp; this one reads version 2"
     ):
         parse_readerapp_json(export)
 
@@ -134,11 +194,33 @@ def _set(data: dict[str, Any], path: str, value: object) -> dict[str, Any]:
         ("collections.0.papers", ["9999.99999"], "paper '9999.99999' is not among the file's papers"),
         ("collections.0.name", None, "'name' is missing"),
         ("saved_searches.0.query", 5, "'query' is a number"),
+        ("saved_searches.0.created", "soon", "not an ISO 8601 date"),
+        ("pdf_files_included", "no", "'pdf_files_included' is a string, expected true or false"),
+        ("papers.0.library", [], "'library': expected an object, found a list"),
+        ("papers.0.library.local_id", "2401.00001", "'local_id' '2401.00001' is not a readerapp local id"),
+        ("papers.0.library.sources", "arxiv", "'sources' is a string"),
+        ("papers.0.library.is_sample", "yes", "'is_sample' is a string"),
+        ("papers.0.library.first_seen", "yesterday", "not an ISO 8601 date"),
+        ("papers.0.library.pdf_path", "/etc/passwd", "'pdf_path' '/etc/passwd' is not a file in"),
+        ("papers.0.library.pdf_path", "pdfs/../../x.pdf", "is not a file in the library's pdfs/"),
+        ("papers.0.library.pdf_path", "pdfs/sub/x.pdf", "is not a file in the library's pdfs/"),
+        ("papers.0.library.pdf_path", "pdfs\\..\\x.pdf", "is not a file in the library's pdfs/"),
+        ("papers.0.library.pdf_path", "x.pdf", "is not a file in the library's pdfs/"),
+        ("papers.0.library.pdf_sha256", "abc", "'pdf_sha256' is not a SHA-256"),
+        ("papers.0.annotations.starred_at", "later", "not an ISO 8601 date"),
+        ("papers.0.annotations.tags_added", ["x"], "'tags_added': expected an object"),
+        ("papers.0.annotations.tags_added.a", 5, "'a' is a number"),
+        ("papers.0.annotations.other_notes.0.author", None, "'author' is missing"),
+        ("papers.0.annotations.reading_position.page", -1, "page -1 is before the first page"),
+        ("papers.0.annotations.reading_position.offset", 1.5, "offset 1.5 is not a fraction"),
+        ("papers.0.annotations.reading_position.offset", "top", "'offset' is a string, expected a number"),
+        ("papers.0.annotations.reading_position.zoom", "huge", "reading_position"),
     ],
 )
 def test_wrong_shapes_raise_a_clear_error(
     export: dict[str, Any], path: str, value: object, message: str
 ) -> None:
+    export["papers"][0] = paper_to_json(EVERYTHING) | {"arxiv_id": "1803.03635"}  # every key to break
     with pytest.raises(FormatError, match=message):
         parse_readerapp_json(_set(export, path, value))
 
@@ -172,7 +254,18 @@ def test_dump_writes_the_documented_layout() -> None:
         [SavedSearchRecord("s", "q")],
         exported=datetime(2025, 1, 1, tzinfo=UTC),
     )
-    assert list(dumped) == ["format", "version", "exported", "papers", "collections", "saved_searches"]
-    assert dumped["exported"] == "2025-01-01T00:00:00+00:00"
-    assert dumped["papers"][0]["feed_day"] == "2025-09-16" and "annotations" not in dumped["papers"][0]
+    assert list(dumped) == [
+        "format",
+        "version",
+        "exported",
+        "pdf_files_included",
+        "papers",
+        "collections",
+        "saved_searches",
+    ]
+    assert (dumped["version"], dumped["exported"]) == (2, "2025-01-01T00:00:00+00:00")
+    assert dumped["pdf_files_included"] is False
+    paper = dumped["papers"][0]
+    assert paper["feed_day"] == "2025-09-16" and "annotations" not in paper and "library" not in paper
     assert dumped["collections"] == [{"name": "c", "papers": ["2401.01234"], "created": None}]
+    assert dumped["saved_searches"] == [{"name": "s", "query": "q", "created": None}]
