@@ -326,10 +326,14 @@ class Library:
         month: str | None = None,
         since: date | None = None,
         category: str | None = None,
+        refresh: bool = False,
         progress: Progress = no_progress,
         cancel: threading.Event | None = None,
     ) -> SyncReport:
-        """Fetch a feed window and merge it; re-syncing never duplicates and never touches user data."""
+        """Fetch a feed window and merge it; re-syncing never duplicates and never touches user data.
+
+        arXiv answers are kept until arXiv's next daily update, so a re-sync the same day asks arXiv
+        nothing; ``refresh=True`` asks again anyway."""
         window = describe_window(source, date=date, week=week, month=month, since=since, category=category)
 
         def produce() -> list[PaperRecord]:
@@ -341,6 +345,7 @@ class Library:
                 month=month,
                 since=since,
                 category=category,
+                refresh=refresh,
                 cancel=cancel,
                 progress=progress,
             ).records

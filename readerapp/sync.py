@@ -82,15 +82,21 @@ def fetch(
     month: str | None = None,
     since: date | None = None,
     category: str | None = None,
+    refresh: bool = False,
     cancel: threading.Event | None = None,
     progress: Progress = no_progress,
 ) -> FetchResult:
-    """Fetch and parse everything a sync asks for, without touching the library."""
+    """Fetch and parse everything a sync asks for, without touching the library. arXiv answers already
+    fetched today come from the library's cache unless ``refresh``; a wait for a spent rate limit is
+    reported through ``progress`` (its text, 0 of unknown)."""
     from readerapp.feeds import arxiv_api, arxiv_rss, hf_daily
     from readerapp.feeds.http import make_client
 
+    def notice(text: str) -> None:
+        progress(text, 0, None)
+
     today = datetime.now(UTC).date()
-    with make_client(config, cancel=cancel) as client:
+    with make_client(config, cancel=cancel, notice=notice, refresh=refresh) as client:
         if source == "hf":
             results = []
             windows = hf_windows(day, week, month, since, today)

@@ -40,6 +40,9 @@ def register(sub: Subparsers) -> None:
     window.add_argument("--month", help="a month, YYYY-MM (Daily Papers)")
     window.add_argument("--since", type=parse_date, help="every day from this date to today")
     p.add_argument("--category", help="arXiv categories, e.g. cs.LG or cs.AI+cs.CL")
+    p.add_argument(
+        "--refresh", action="store_true", help="ask arXiv again even when today's answer is cached"
+    )
     p.set_defaults(handler=with_library(cmd_sync))
 
     p = sub.add_parser("import", help="import files (HF JSON, arXiv Atom/RSS, BibTeX, JSON Lines, ...)")
@@ -122,6 +125,7 @@ def cmd_sync(args: argparse.Namespace, library: Library) -> int:
             month=args.month,
             since=args.since,
             category=args.category,
+            refresh=args.refresh,
             progress=progress,
         )
     _print_report(report)

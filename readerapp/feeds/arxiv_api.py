@@ -1,19 +1,20 @@
 """The arXiv export API (Atom): papers by id list and by search query, paged politely.
 
 Every request goes through ``FeedClient``, whose per-host spacing keeps arXiv at one request every
-``arxiv_delay`` seconds. The API reports errors as an Atom feed (the parser turns that into
-``FeedError``) and sometimes answers a query with a false empty page, so an empty page is asked for once
-more before it is believed.
+``arxiv_delay`` seconds, and whose answer cache (when it has one) answers a query already asked today,
+as arXiv's terms ask. The API reports errors as an Atom feed (the parser turns that into ``FeedError``,
+and it is never cached) and sometimes answers a query with a false empty page, so an empty page is
+asked for once more before it is believed (and kept).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from readerapp.errors import QueryError
 from readerapp.feeds.categories import parse_categories
-from readerapp.feeds.http import FeedClient, Params, endpoint, parsing
+from readerapp.feeds.http import Answer, FeedClient, Params, endpoint, parsing
 from readerapp.feeds.result import FetchResult, add_new
 from readerapp.formats.arxiv_atom import AtomPage, parse_atom
 from readerapp.ids import parse_arxiv_id
@@ -115,15 +116,19 @@ def fetch_since(
 
 
 def _page(client: FeedClient, params: Params) -> tuple[AtomPage, int]:
-    """One page and the number of requests it took: an empty page is asked for once more, because
-    arXiv sometimes answers a query with a false empty."""
-    page = _get_page(client, params)
+    """One page and the number of answers it took: an empty page is asked for once more, because
+    arXiv sometimes answers a query with a false empty; only the second empty answer is cached."""
+    page = _get_page(client, params, keep=lambda first: bool(first.records))
     if page.records:
         return page, 1
     return _get_page(client, params), 2
 
 
-def _get_page(client: FeedClient, params: Params) -> AtomPage:
-    response = client.get(endpoint(client.config.arxiv_api_url, "/api/query"), source=NAME, params=params)
-    with parsing(NAME, str(response.url)):
-        return parse_atom(response.content)
+def _get_page(client: FeedClient, params: Params, keep: Callable[[AtomPage], bool] | None = None) -> AtomPage:
+    url = endpoint(client.config.arxiv_api_url, "/api/query")
+    return client.get_cached(url, _parse_page, source=NAME, params=params, keep=keep)
+
+
+def _parse_page(answer: Answer) -> AtomPage:
+    with parsing(NAME, answer.url):
+        return parse_atom(answer.content)

@@ -1,7 +1,8 @@
 """The arXiv RSS listing (``/rss/cs.LG+cs.CL``): today's announcements for the daily triage.
 
 One request covers every category (arXiv joins them with ``+``). The listing is empty at weekends and
-on holidays; that is a normal, empty result, not an error.
+on holidays; that is a normal, empty result, not an error. It changes once a day, so the client's
+answer cache (when it has one) answers a second sync the same day.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from readerapp.feeds.categories import parse_categories
-from readerapp.feeds.http import FeedClient, endpoint, parsing
+from readerapp.feeds.http import Answer, FeedClient, endpoint, parsing
 from readerapp.feeds.result import FetchResult, add_new
 from readerapp.formats.arxiv_rss import DAILY_TYPES, parse_rss
 from readerapp.records import PaperRecord
@@ -27,9 +28,12 @@ def fetch_listing(
     by default; None keeps replacements too), each paper once even when listed in several categories."""
     joined = "+".join(parse_categories(categories))
     url = endpoint(client.config.arxiv_rss_url, f"/rss/{joined}")
-    response = client.get(url, source=NAME)
-    with parsing(NAME, url):
-        records = parse_rss(response.content, announce_types)
+
+    def parse(answer: Answer) -> list[PaperRecord]:
+        with parsing(NAME, url):
+            return parse_rss(answer.content, announce_types)
+
+    records = client.get_cached(url, parse, source=NAME)
     seen: dict[str, PaperRecord] = {}
     add_new(seen, records)
     return FetchResult(list(seen.values()), SOURCE, joined, 1)

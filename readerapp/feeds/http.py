@@ -3,11 +3,14 @@
 The feeds are free services that ask little of us (arXiv: a real User-Agent and one request every
 3 s; Hugging Face: about 500 requests per 5 minutes), and they fail in ordinary ways (429, 503, a
 connection dropped mid-answer). Keeping all of that here means each feed client only builds URLs and
-parses answers, and a failure always ends in one readable ``FeedError`` line.
+parses answers, and a failure always ends in one readable ``FeedError`` line. Two more courtesies live
+here: answers that say the request budget is spent (``RateLimit`` headers) hold that host until the
+budget comes back, and arXiv's answers can be kept for the day in an ``AnswerCache``.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import socket
 import threading
@@ -17,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -24,6 +28,8 @@ import httpx
 from readerapp import __version__
 from readerapp.config import Config, load_config
 from readerapp.errors import Cancelled, FeedError, NotFoundError
+from readerapp.feeds.cache import CACHE_DIR, AnswerCache
+from readerapp.feeds.ratelimit import rate_limit_wait
 from readerapp.text import normalize_space
 
 PROJECT_URL = "https://github.com/readerapp/readerapp"
@@ -35,7 +41,9 @@ _URL_SHOWN = 160  # an id_list URL can be 30 kB; error lines stay readable
 
 Sleep = Callable[[float], object]
 Progress = Callable[[str, int], None]
+Notice = Callable[[str], None]
 Params = Mapping[str, str | int]
+T = TypeVar("T")
 
 
 def user_agent(contact: str = "") -> str:
@@ -64,7 +72,8 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
 
 
 class HostThrottle:
-    """Keeps requests to one host at least ``interval`` seconds apart, across every thread.
+    """Keeps requests to one host at least ``interval`` seconds apart, across every thread, and holds a
+    host whose rate-limit budget is spent until it comes back.
 
     Each caller books the next free slot under a lock and then sleeps outside it, so concurrent
     callers queue up one interval apart instead of all waking at once.
@@ -74,16 +83,27 @@ class HostThrottle:
         self._clock = clock
         self._lock = threading.Lock()
         self._next_slot: dict[str, float] = {}
+        self._held_until: dict[str, float] = {}
 
     def reserve(self, host: str, interval: float) -> float:
         """Book the next slot for ``host``; return how many seconds to wait for it."""
-        if interval <= 0:
-            return 0.0
         with self._lock:
             now = self._clock()
             slot = max(now, self._next_slot.get(host, now))
-            self._next_slot[host] = slot + interval
+            self._next_slot[host] = slot + max(interval, 0.0)
         return slot - now
+
+    def hold(self, host: str, seconds: float) -> None:
+        """No request to ``host`` before ``seconds`` from now: its answer said the budget is spent."""
+        with self._lock:
+            until = self._clock() + seconds
+            self._held_until[host] = max(self._held_until.get(host, until), until)
+            self._next_slot[host] = max(self._next_slot.get(host, until), until)
+
+    def held(self, host: str) -> float:
+        """Seconds ``host`` is still held by its rate limit (0 when it is not)."""
+        with self._lock:
+            return max(self._held_until.get(host, 0.0) - self._clock(), 0.0)
 
 
 PROCESS_THROTTLE = HostThrottle()
@@ -146,10 +166,12 @@ class Answer:
 
 class FeedClient:
     """GET with a User-Agent, timeouts, retries (backoff + jitter, ``Retry-After``), a per-host minimum
-    interval, cancellation and page progress. Thread-safe; one per sync is the intended use.
+    interval, rate-limit holds, cancellation and page progress. Thread-safe; one per sync is the
+    intended use.
 
-    ``sleep``, ``throttle`` and ``rng`` are injectable so tests check the waits without waiting.
-    The default sleep returns early when ``cancel`` is set.
+    ``notice`` hears about long waits the user should know of (a spent rate limit); ``cache`` keeps the
+    answers ``get_cached`` is asked for. ``sleep``, ``throttle`` and ``rng`` are injectable so tests
+    check the waits without waiting. The default sleep returns early when ``cancel`` is set.
     """
 
     def __init__(
@@ -158,6 +180,8 @@ class FeedClient:
         *,
         cancel: threading.Event | None = None,
         progress: Progress | None = None,
+        notice: Notice | None = None,
+        cache: AnswerCache | None = None,
         sleep: Sleep | None = None,
         throttle: HostThrottle = PROCESS_THROTTLE,
         rng: random.Random | None = None,
@@ -166,10 +190,12 @@ class FeedClient:
     ) -> None:
         self.config = config
         self.cancel_event = cancel or threading.Event()
+        self.cache = cache
         self.pages = 0
         self._pages_lock = threading.Lock()
         self._max_body = max_body
         self._progress = progress
+        self._notice = notice
         self._sleep: Sleep = sleep or self.cancel_event.wait
         self._throttle = throttle
         self._rng = rng or random.Random()
@@ -212,22 +238,56 @@ class FeedClient:
         times; 404/410 raise ``NotFoundError``; anything else, or running out of retries, raises
         ``FeedError`` naming ``source`` (e.g. "HF Daily Papers") and the URL.
         """
+        return self._send(self._request(url, source, params), source)
+
+    def get_cached(
+        self,
+        url: str,
+        parse: Callable[[Answer], T],
+        *,
+        source: str,
+        params: Params | None = None,
+        keep: Callable[[T], bool] | None = None,
+    ) -> T:
+        """``parse`` of the answer for ``url``: today's stored answer when the cache has one, else a
+        fresh one, stored once ``parse`` accepted it (and ``keep`` agrees), so an error feed, a refused
+        or a truncated answer is never kept. A stored answer the parser refuses is fetched again."""
+        request = self._request(url, source, params)
+        key = str(request.url)
+        if self.cache is not None:
+            body = self.cache.load(key)
+            if body is not None:
+                try:
+                    parsed = parse(Answer(key, httpx.Headers(), body))
+                except FeedError:
+                    self.cache.forget(key)
+                else:
+                    self._count_page(source)
+                    return parsed
+        answer = self._send(request, source)
+        parsed = parse(answer)
+        if self.cache is not None and (keep is None or keep(parsed)):
+            self.cache.store(key, answer.content)
+        return parsed
+
+    def _request(self, url: str, source: str, params: Params | None) -> httpx.Request:
         try:
-            request = self._http.build_request("GET", url, params=params)
+            return self._http.build_request("GET", url, params=params)
         except httpx.InvalidURL as exc:
             raise FeedError(f"{source}: invalid URL {_shown(url)}: {exc}") from exc
+
+    def _send(self, request: httpx.Request, source: str) -> Answer:
         host = request.url.netloc.decode("ascii", "replace").lower()
         retries = max(self.config.retries, 0)
         attempt = 0
         while True:
+            held = self._throttle.held(host)
+            if held > 0 and self._notice:
+                self._notice(f"Waiting {math.ceil(held)} s for the {source} rate limit")
             self._wait(self._throttle.reserve(host, self.min_interval(host)))
-            outcome = self._attempt(request, source)
+            outcome = self._attempt(request, source, host)
             if isinstance(outcome, Answer):
-                with self._pages_lock:
-                    self.pages += 1
-                    pages = self.pages
-                if self._progress:
-                    self._progress(source, pages)
+                self._count_page(source)
                 return outcome
             if attempt == retries:
                 after = f" after {retries} {'retry' if retries == 1 else 'retries'}" if retries else ""
@@ -235,7 +295,14 @@ class FeedClient:
             self._wait(outcome.retry_after if outcome.retry_after is not None else self._backoff(attempt))
             attempt += 1
 
-    def _attempt(self, request: httpx.Request, source: str) -> Answer | _Failure:
+    def _count_page(self, source: str) -> None:
+        with self._pages_lock:
+            self.pages += 1
+            pages = self.pages
+        if self._progress:
+            self._progress(source, pages)
+
+    def _attempt(self, request: httpx.Request, source: str, host: str) -> Answer | _Failure:
         try:
             response = self._http.send(request, stream=True)
             try:
@@ -246,16 +313,22 @@ class FeedClient:
             return _Failure(f"no answer within {self.config.timeout:g} s")
         except httpx.ConnectError as exc:
             if _unresolved(exc):  # offline, or no such host: a retry a second later finds the same
-                host = request.url.host
-                raise FeedError(f"{source}: cannot find {host} (offline, or no such host): {exc}") from exc
+                name = request.url.host
+                raise FeedError(f"{source}: cannot find {name} (offline, or no such host): {exc}") from exc
             return _Failure(f"cannot connect ({exc})")
         except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             return _Failure(f"connection dropped ({str(exc) or type(exc).__name__})")
         except httpx.HTTPError as exc:  # unsupported scheme, proxy and local protocol errors: not transient
             raise FeedError(f"{source}: {exc} ({_shown(request.url)})") from exc
         status = response.status_code
-        if status == 429 or status >= 500:
-            return _Failure(f"HTTP {status}", retry_after_seconds(response.headers.get("Retry-After")))
+        failed = status == 429 or status >= 500
+        retry_after = retry_after_seconds(response.headers.get("Retry-After")) if failed else None
+        spent = rate_limit_wait(response.headers)
+        if spent is not None:  # the budget is spent: hold every request to this host, the retry included
+            self._throttle.hold(host, max(spent, retry_after or 0.0))
+            retry_after = 0.0  # the hold does the waiting, and says so
+        if failed:
+            return _Failure(f"HTTP {status}", retry_after)
         if status in (404, 410):
             raise NotFoundError(f"{source}: nothing at {_shown(request.url)} (HTTP {status})")
         if status >= 300:
@@ -293,8 +366,16 @@ class FeedClient:
 
 
 def make_client(
-    config: Config | None = None, *, cancel: threading.Event | None = None, progress: Progress | None = None
+    config: Config | None = None,
+    *,
+    cancel: threading.Event | None = None,
+    progress: Progress | None = None,
+    notice: Notice | None = None,
+    refresh: bool = False,
 ) -> FeedClient:
     """The client a sync uses: ``config`` (the default library's settings when None), the process-wide
-    arXiv throttle, real sleeps that ``cancel`` interrupts."""
-    return FeedClient(config or load_config(), cancel=cancel, progress=progress)
+    throttle, real sleeps that ``cancel`` interrupts, and the library's answer cache (which ``refresh``
+    writes without reading)."""
+    config = config or load_config()
+    cache = AnswerCache(config.library / CACHE_DIR, refresh=refresh)
+    return FeedClient(config, cancel=cancel, progress=progress, notice=notice, cache=cache)

@@ -739,7 +739,9 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, total)
         if total:
             self.progress.setValue(min(done, total))
-        self.statusBar().showMessage(f"Syncing: {what} {done}" + (f"/{total}" if total else ""))
+        # A notice (a wait for a rate limit) comes with no count: "Syncing: Waiting 40 s for ...".
+        count = f" {done}/{total}" if total else f" {done}" if done else ""
+        self.statusBar().showMessage(f"Syncing: {what}{count}")
 
     def _sync_done(self, report: Any) -> None:
         self.state.setValue("sync/last", date.today().isoformat())

@@ -81,3 +81,18 @@ def test_sync_from_the_command_line(httpserver: HTTPServer, tmp_path: Path) -> N
     result = run_cli(folder, "--hf-url", httpserver.url_for("/").rstrip("/"), "sync", "--date", "2025-09-16")
     assert "60 fetched, 60 new" in result.stdout
     assert len(cli_json(folder, "list", "--json")) == 60
+
+
+def test_an_arxiv_resync_the_same_day_is_answered_from_the_cache(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    listing = (ROOT / "tests" / "fixtures" / "arxiv_rss_cs.LG.xml").read_bytes()
+    httpserver.expect_request("/rss/cs.LG").respond_with_data(listing, content_type="application/rss+xml")
+    folder = tmp_path / "lib"
+    sync = ("--arxiv-rss-url", httpserver.url_for("/").rstrip("/"), "sync", "--source", "arxiv-rss")
+    first = run_cli(folder, *sync, "--category", "cs.LG")
+    again = run_cli(folder, *sync, "--category", "cs.LG")
+    assert "4 fetched, 4 new" in first.stdout and "4 fetched, 0 new" in again.stdout
+    assert len(httpserver.log) == 1
+    run_cli(folder, *sync, "--category", "cs.LG", "--refresh")
+    assert len(httpserver.log) == 2

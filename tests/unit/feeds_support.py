@@ -12,7 +12,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from readerapp.config import load_config
-from readerapp.feeds.http import FeedClient, HostThrottle
+from readerapp.feeds.cache import AnswerCache
+from readerapp.feeds.http import FeedClient, HostThrottle, Notice
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -36,11 +37,20 @@ def base_url(server: HTTPServer) -> str:
     return server.url_for("/").rstrip("/")
 
 
-def loopback_client(server: HTTPServer, tmp_path: Path, fake: FakeTime, **settings: Any) -> FeedClient:
+def loopback_client(
+    server: HTTPServer,
+    tmp_path: Path,
+    fake: FakeTime,
+    *,
+    cache: AnswerCache | None = None,
+    notice: Notice | None = None,
+    **settings: Any,
+) -> FeedClient:
     """A client whose every endpoint is ``server``, with fake sleeps and its own throttle."""
     url = base_url(server)
     config = load_config(tmp_path / "library", hf_url=url, arxiv_api_url=url, arxiv_rss_url=url, **settings)
-    return FeedClient(config, sleep=fake.sleep, throttle=HostThrottle(fake.clock))
+    throttle = HostThrottle(fake.clock)
+    return FeedClient(config, sleep=fake.sleep, throttle=throttle, cache=cache, notice=notice)
 
 
 def lying_length(body: bytes, declared: int) -> Response:

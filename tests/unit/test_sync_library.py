@@ -17,7 +17,7 @@ from werkzeug import Request, Response
 from readerapp import Library
 from readerapp.errors import FeedError
 from readerapp.store.models import SyncRun
-from tests.unit.feeds_support import hf_items, lying_length, paged_handler
+from tests.unit.feeds_support import arxiv_handler, hf_items, lying_length, paged_handler
 
 DAY = date(2025, 9, 16)
 
@@ -155,3 +155,29 @@ def test_add_by_id_fetches_from_the_arxiv_api(lib: Library, httpserver) -> None:
     report = lib.add(["https://arxiv.org/abs/1803.03635v5", "hep-th/9901001"])
     assert sorted(report.new) == ["1803.03635", "hep-th/9901001"]
     assert lib.get("1803.03635").version == 5
+
+
+def test_a_resync_the_same_day_asks_arxiv_nothing_unless_refreshed(lib: Library, httpserver) -> None:
+    listing = (Path(__file__).parents[1] / "fixtures" / "arxiv_rss_cs.LG.xml").read_bytes()
+    httpserver.expect_request("/rss/cs.LG").respond_with_data(listing, content_type="application/rss+xml")
+    httpserver.expect_request("/api/query").respond_with_handler(arxiv_handler(["2509.00001", "2509.00002"]))
+    first = [lib.sync("arxiv-rss", category="cs.LG"), lib.sync("arxiv", since=DAY, category="cs.LG")]
+    asked = len(httpserver.log)
+    again = [lib.sync("arxiv-rss", category="cs.LG"), lib.sync("arxiv", since=DAY, category="cs.LG")]
+    assert len(httpserver.log) == asked  # the loopback arXiv saw no second request
+    assert [r.fetched for r in again] == [r.fetched for r in first] and all(r.fetched for r in first)
+    assert (last_run(lib).status, last_run(lib).fetched) == ("ok", 2)
+    lib.sync("arxiv-rss", category="cs.LG", refresh=True)
+    assert [r.path for r, _ in httpserver.log[asked:]] == ["/rss/cs.LG"]
+    assert list((lib.path / "cache" / "feeds").glob("*.answer"))
+
+
+def test_a_wait_for_a_spent_rate_limit_is_reported_as_progress(lib: Library, httpserver) -> None:
+    items = hf_items(60)
+    spent = {"RateLimit": '"api";r=0;t=0.05', "RateLimit-Policy": '"fixed window";"api";q=500;w=300'}
+    httpserver.expect_ordered_request("/api/daily_papers").respond_with_json(items[:50], headers=spent)
+    httpserver.expect_ordered_request("/api/daily_papers").respond_with_handler(paged_handler(items))
+    seen: list[tuple[str, int, int | None]] = []
+    report = lib.sync("hf", date=DAY, progress=lambda what, done, total: seen.append((what, done, total)))
+    assert len(report.new) == 60
+    assert ("Waiting 1 s for the HF Daily Papers rate limit", 0, None) in seen
