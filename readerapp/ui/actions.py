@@ -17,7 +17,7 @@ from PySide6.QtGui import QDesktopServices
 from readerapp.paper import Changes, Paper
 from readerapp.records import STATES
 from readerapp.ui.annotate_commands import AnnotationCommands
-from readerapp.ui.commands import CommandError, command
+from readerapp.ui.commands import MAIN, READER, CommandError, command
 from readerapp.ui.help_overlay import HelpOverlay
 from readerapp.ui.history import History
 from readerapp.ui.palette import CommandPalette
@@ -40,12 +40,14 @@ def _with_tags(add: list[str], remove: list[str]) -> Callable[[Paper], Paper]:
 
 
 class Actions(AnnotationCommands):
-    """The command handlers; ``run`` and ``catalog`` are filled in once the keymap is built."""
+    """The command handlers; ``run``, the catalogs and ``reading`` are filled in once the keymap is built."""
 
     def __init__(self, window: MainWindow) -> None:
         self.w = window
         self.history: History[Changes] = History()
-        self.catalog: list[Entry] = []
+        self.catalog: list[Entry] = []  # every command, with the keys of its own context
+        self.reader_catalog: list[Entry] = []  # every command, with the keys that reach it in the reader
+        self.reading: Callable[[], bool] = lambda: False
         self.run: Callable[[str], None] = lambda _line: None
         self.palette = CommandPalette(window)
         self.palette.chosen.connect(lambda line: self.run(line))
@@ -304,12 +306,21 @@ class Actions(AnnotationCommands):
 
     # -- help --------------------------------------------------------------------------------------
 
+    def _here(self, *, keyed: bool = False) -> list[Entry]:
+        """What can be run where the user is: in the PDF reader, every command with the keys that reach
+        it there, the reader's own first (``keyed``: only the window's that a key reaches there);
+        elsewhere the window's commands, since the reader's need a PDF."""
+        if self.reading():
+            here = sorted(self.reader_catalog, key=lambda entry: entry.context != READER)
+            return [entry for entry in here if entry.keys or entry.context == READER or not keyed]
+        return [entry for entry in self.catalog if entry.context == MAIN]
+
     @command("palette", menu="Help", title="Command palette")
     def open_palette(self) -> None:
         """Find and run any command by name."""
-        self.palette.open_with(self.catalog)
+        self.palette.open_with(self._here())
 
     @command("help", menu="Help", title="Keys")
     def help(self) -> None:
-        """Show every key and what it does."""
-        self.help_overlay.show_entries(self.catalog)
+        """Show every key and what it does where you are (in the list, or in a PDF)."""
+        self.help_overlay.show_entries(self._here(keyed=True))

@@ -28,9 +28,10 @@ from readerapp.resources import resources_dir
 from readerapp.ui import theme
 from readerapp.ui.actions import Actions
 from readerapp.ui.catalog import catalog
-from readerapp.ui.commands import CommandRegistry
+from readerapp.ui.commands import READER, CommandRegistry, LineRunner
 from readerapp.ui.keymap import Keymap, KeyParser
 from readerapp.ui.pdf_actions import PdfActions
+from readerapp.ui.pdf_view import ViewerKeys
 from readerapp.ui.qtkeys import KeyDispatcher
 from readerapp.ui.recovery import Recovery
 from readerapp.ui.smoke import quit_when_shown
@@ -55,7 +56,7 @@ class Session:
     keymap: Keymap
     dispatcher: KeyDispatcher
     workers: Workers
-    run_line: Callable[[str], None]
+    run_line: LineRunner
     config: Config
     upkeep: Upkeep
     recovery: Recovery
@@ -124,11 +125,12 @@ def sync_due(setting: str, last: object) -> bool:
     return setting == "daily" and last != date.today().isoformat()
 
 
-def _runner(registry: CommandRegistry, window: MainWindow) -> Callable[[str], None]:
-    def run_line(line: str) -> None:
-        """Run a command line from a key, the menu or the palette; errors become one message."""
+def _runner(registry: CommandRegistry, window: MainWindow) -> LineRunner:
+    def run_line(line: str, count: int | None = None) -> None:
+        """Run a command line from a key (with the count typed before it), the menu or the palette;
+        errors become one message."""
         try:
-            registry.run(line)
+            registry.run(line, count)
         except ReaderappError as exc:
             window.statusBar().showMessage(str(exc), 5000)
         except Exception as exc:  # a bug in a handler must not take the window down
@@ -169,7 +171,10 @@ def build_session(config: Config) -> Session:
     dispatcher = KeyDispatcher(KeyParser(keymap.bindings), run_line, window)
     entries = catalog(registry, keymap)
     actions.catalog = entries
+    actions.reader_catalog = catalog(registry, keymap, READER)
+    actions.reading = lambda: pdf_actions.reading
     actions.run = run_line
+    pdf_actions.keys = ViewerKeys(keymap.in_reader(), run_line, window.keys_label.setText)
     window.build_menus(entries, run_line)
     dispatcher.watch(*window.watched_widgets())
     dispatcher.pending_changed.connect(window.keys_label.setText)

@@ -3,6 +3,8 @@
 One function joins the command registry with the keymap, so the three views of "what can I do here"
 always agree: a command without arguments is one entry; a command that needs arguments appears once
 per bound invocation (``go inbox``, ``toggle-tag 3``), which is how it is reached from a key anyway.
+The window's catalog shows each command with the keys of its own context (the reader's commands with
+the reader's keys); the reader's catalog shows every command with the keys that reach it in the reader.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
-from readerapp.ui.commands import CommandRegistry
+from readerapp.ui.commands import MAIN, READER, CommandRegistry
 from readerapp.ui.keymap import Keymap
 
 
@@ -23,6 +25,7 @@ class Entry:
     title: str
     help: str
     keys: tuple[str, ...]
+    context: str = MAIN  # the command's: the reader's commands need an open PDF
 
     @property
     def search_text(self) -> str:
@@ -43,16 +46,19 @@ def rank(entry: Entry, words: list[str]) -> int:
     return 2
 
 
-def catalog(registry: CommandRegistry, keymap: Keymap) -> list[Entry]:
-    """Every entry in registry order; bound invocations follow their command in binding order."""
-    bound: dict[str, list[str]] = {}
-    for line in keymap.lines():
-        bound.setdefault(shlex.split(line)[0], []).append(line)
+def catalog(registry: CommandRegistry, keymap: Keymap, context: str = MAIN) -> list[Entry]:
+    """Every entry in registry order; bound invocations follow their command in binding order. Keys
+    are those of ``context`` when it is the reader's, else those of each command's own context."""
+    bound: dict[str, dict[str, list[str]]] = {MAIN: {}, READER: {}}
+    for where, lines in bound.items():
+        for line in keymap.lines(where):
+            lines.setdefault(shlex.split(line)[0], []).append(line)
     entries = []
     for cmd in registry:
-        lines = bound.get(cmd.name, []) if cmd.takes_arguments else [cmd.name]
-        for line in lines:
+        where = READER if context == READER else cmd.context
+        for line in bound[where].get(cmd.name, []) if cmd.takes_arguments else [cmd.name]:
             args = shlex.split(line)[1:]
             title = f"{cmd.title}: {' '.join(args)}" if args else cmd.title
-            entries.append(Entry(line, cmd.menu, title, cmd.help, tuple(keymap.keys_for(line))))
+            keys = tuple(keymap.keys_for(line, where))
+            entries.append(Entry(line, cmd.menu, title, cmd.help, keys, cmd.context))
     return entries

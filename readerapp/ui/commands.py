@@ -12,16 +12,23 @@ import inspect
 import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from readerapp.errors import ReaderappError
 
 F = TypeVar("F", bound=Callable[..., Any])
 _MARK = "__readerapp_command__"
+MAIN, READER = "main", "reader"  # where a command's keys apply: the window, or the PDF reader
 
 
 class CommandError(ReaderappError):
     """A command line names no command, or gives it the wrong arguments."""
+
+
+class LineRunner(Protocol):
+    """Runs a command line from a key, the menu or the palette; ``count`` was typed before the key."""
+
+    def __call__(self, line: str, count: int | None = None) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +36,7 @@ class _Spec:
     name: str
     menu: str
     title: str | None
+    context: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +48,7 @@ class Command:
     title: str
     help: str
     handler: Callable[..., Any]
+    context: str = MAIN
 
     @property
     def takes_arguments(self) -> bool:
@@ -48,11 +57,13 @@ class Command:
         return any(p.default is inspect.Parameter.empty for p in params)
 
 
-def command(name: str, *, menu: str, title: str | None = None) -> Callable[[F], F]:
-    """Mark a method as the handler of the command ``name``, listed under ``menu``."""
+def command(name: str, *, menu: str, title: str | None = None, context: str = MAIN) -> Callable[[F], F]:
+    """Mark a method as the handler of the command ``name``, listed under ``menu``; its default keys are
+    in the keymap's ``context`` table. A keyword-only ``count`` parameter receives a count typed before
+    the key (``12G``)."""
 
     def mark(fn: F) -> F:
-        setattr(fn, _MARK, _Spec(name, menu, title))
+        setattr(fn, _MARK, _Spec(name, menu, title, context))
         return fn
 
     return mark
@@ -82,7 +93,7 @@ class CommandRegistry:
             for attr, spec, fn in marked:
                 title = spec.title or spec.name.replace("-", " ").capitalize()
                 registry.register(Command(spec.name, spec.menu, title, _first_line(fn.__doc__),
-                                          getattr(owner, attr)))
+                                          getattr(owner, attr), spec.context))
         return registry
 
     def register(self, cmd: Command) -> None:
@@ -124,12 +135,16 @@ class CommandRegistry:
         try:
             inspect.signature(cmd.handler).bind(*words[1:])
         except TypeError:
-            params = " ".join(inspect.signature(cmd.handler).parameters)
+            params = " ".join(p.name for p in inspect.signature(cmd.handler).parameters.values()
+                              if p.kind is not inspect.Parameter.KEYWORD_ONLY)
             usage = f"{cmd.name} {params}".strip()
             raise CommandError(f"usage: {usage}") from None
         return cmd, words[1:]
 
-    def run(self, line: str) -> Any:
-        """Run a command line such as ``go inbox`` or ``toggle-tag 3``."""
+    def run(self, line: str, count: int | None = None) -> Any:
+        """Run a command line such as ``go inbox`` or ``toggle-tag 3``; ``count`` (typed before a key)
+        goes to a handler that takes one and is ignored by the others, as in vim."""
         cmd, args = self.check(line)
+        if count is not None and "count" in inspect.signature(cmd.handler).parameters:
+            return cmd.handler(*args, count=count)
         return cmd.handler(*args)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from readerapp.config import SETTINGS, load_config
 from readerapp.ui.catalog import Entry
+from readerapp.ui.commands import READER
 from readerapp.ui.highlights import CHOSEN_KEYS
 
 
@@ -63,13 +64,16 @@ def _keys(entries: list[Entry]) -> str:
 
 
 def keys_markdown(commands: list[tuple[Entry, str]]) -> str:
-    """One table per menu, in menu order, one row per command; then the keys of a chosen highlight."""
+    """One table per menu, in menu order, one row per command (the reader's menu says where its keys
+    apply); then the keys of a chosen highlight."""
     menus: dict[str, dict[str, list[tuple[Entry, str]]]] = {}
     for entry, help_text in commands:
         menus.setdefault(entry.menu, {}).setdefault(entry.line.split()[0], []).append((entry, help_text))
     parts = []
     for menu, by_name in menus.items():
-        lines = [f"#### {menu}", "", "| Keys | Command | What it does |", "|---|---|---|"]
+        reader = all(entry.context == READER for rows in by_name.values() for entry, _ in rows)
+        heading = f"{menu} (while a PDF has focus; `[keys.reader]`)" if reader else menu
+        lines = [f"#### {heading}", "", "| Keys | Command | What it does |", "|---|---|---|"]
         for name, rows in by_name.items():
             keys = _keys([entry for entry, _ in rows])
             lines.append(f"| {_cell(keys)} | `{name}` | {_cell(rows[0][1])} |")

@@ -1,8 +1,11 @@
 """Which key sequence runs which command line, and the parser that reads keys one at a time.
 
-The defaults live in one table; the ``[keys]`` table of the library's ``settings.toml`` is layered on
-top (``"x" = "star"`` rebinds, ``"x" = ""`` unbinds). Problems in the user's table never stop the app:
-they are collected as one-line messages that the window reports at start.
+The defaults live in two tables: the window's, and the PDF reader's, which applies while a PDF viewer
+has focus. The ``[keys]`` table of the library's ``settings.toml`` is layered on top of the window's
+(``"x" = "star"`` rebinds, ``"x" = ""`` unbinds), its ``[keys.reader]`` table on top of the reader's
+(there ``"x" = ""`` makes x do nothing in the reader). In the reader, the window's keys that the reader's
+table leaves free still work, so ``s`` stars the paper you read. Problems in the user's tables never stop
+the app: they are collected as one-line messages that the window reports at start.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from readerapp.ui.commands import MAIN, READER
 from readerapp.ui.keys import KeySyntaxError, format_sequence, parse_sequence
 
 DEFAULT_BINDINGS: dict[str, str] = {
@@ -28,64 +32,117 @@ DEFAULT_BINDINGS: dict[str, str] = {
     "g a": "go archived", "g s": "go starred",
     "Ctrl+R": "sync", "Ctrl+E": "export", "Ctrl+Q": "quit",
 }
+# The PDF reader's keys. They also take the window's keys that make no sense over a PDF (Down, Home,
+# Return would move or open the hidden list); a number typed first is a count (3j, 12G).
+READER_BINDINGS: dict[str, str] = {
+    "j": "pdf-scroll-down", "Down": "pdf-scroll-down", "Return": "pdf-scroll-down",
+    "k": "pdf-scroll-up", "Up": "pdf-scroll-up",
+    "Space": "pdf-screen-down", "PageDown": "pdf-screen-down",
+    "Shift+Space": "pdf-screen-up", "PageUp": "pdf-screen-up",
+    "J": "pdf-next-page", "K": "pdf-previous-page",
+    "g g": "pdf-first-page", "Home": "pdf-first-page", "G": "pdf-last-page", "End": "pdf-last-page",
+    "+": "pdf-zoom-in", "-": "pdf-zoom-out", "=": "pdf-actual-size",
+    "w": "pdf-fit-width", "f": "pdf-fit-page",
+    "/": "pdf-find", "n": "pdf-next-hit", "N": "pdf-previous-hit",
+    "Escape": "pdf-back", "q": "close-pdf",
+}
+COUNT_DIGITS = frozenset("123456789")  # what starts a count in the reader (0 only continues one)
 
 Sequence = tuple[str, ...]
 
 
 @dataclass(slots=True)
 class Keymap:
-    """Bindings from canonical key sequences to command lines, plus what was wrong with overrides."""
+    """Bindings from canonical key sequences to command lines (the window's, and the reader's own
+    table), plus what was wrong with the overrides."""
 
     bindings: dict[Sequence, str]
     problems: list[str] = field(default_factory=list)
+    reader: dict[Sequence, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, overrides: Mapping[str, object] | None = None, *,
               check: Callable[[str], object] | None = None,
-              defaults: Mapping[str, str] = DEFAULT_BINDINGS) -> Keymap:
-        """Defaults with ``overrides`` on top; ``check`` raises on a command line that cannot run."""
-        bindings = {parse_sequence(keys): line for keys, line in defaults.items()}
-        problems: list[str] = []
-        user: set[Sequence] = set()
-        for keys, line in (overrides or {}).items():
-            where = f"[keys] {keys!r}"
+              defaults: Mapping[str, str] = DEFAULT_BINDINGS,
+              reader_defaults: Mapping[str, str] = READER_BINDINGS) -> Keymap:
+        """Defaults with ``overrides`` on top; ``check`` raises on a command line that cannot run. A
+        ``reader`` table inside ``overrides`` (``[keys.reader]``) changes the reader's keys."""
+        window = dict(overrides or {})
+        nested = window.get(READER)
+        reader: Mapping[str, object] = nested if isinstance(nested, Mapping) else {}
+        if reader is nested:
+            del window[READER]
+        bindings, problems = _layer(defaults, window, check, "[keys]", reader=False)
+        in_reader, more = _layer(reader_defaults, reader, check, "[keys.reader]", reader=True)
+        return cls(bindings, problems + more, in_reader)
+
+    def in_reader(self) -> dict[Sequence, str]:
+        """The keys while a PDF viewer has focus: the reader's table, then every key of the window's
+        that no reader key hides (neither is the start of the other) and that does not start a count."""
+        started = {seq[:n] for seq in self.reader for n in range(1, len(seq) + 1)}
+        merged = dict(self.reader)
+        for seq, line in self.bindings.items():
+            hidden = seq in started or any(seq[:n] in self.reader for n in range(1, len(seq)))
+            if not hidden and seq[0] not in COUNT_DIGITS:
+                merged[seq] = line
+        return merged
+
+    def table(self, context: str = MAIN) -> dict[Sequence, str]:
+        """The keys in ``context``: the window's, or the reader's over them."""
+        return self.in_reader() if context == READER else self.bindings
+
+    def keys_for(self, line: str, context: str = MAIN) -> list[str]:
+        """Every sequence bound to ``line`` in ``context``, for menus, the palette and the help overlay."""
+        return [format_sequence(seq) for seq, bound in self.table(context).items() if bound == line]
+
+    def lines(self, context: str = MAIN) -> list[str]:
+        """Every bound command line of ``context`` once, in binding order."""
+        return [line for line in dict.fromkeys(self.table(context).values()) if line]
+
+
+def _layer(defaults: Mapping[str, str], overrides: Mapping[str, object],
+           check: Callable[[str], object] | None, table: str, *,
+           reader: bool) -> tuple[dict[Sequence, str], list[str]]:
+    """One table: ``defaults`` with the user's ``overrides`` on top, and what was wrong with them. In the
+    reader's table an empty command stays, so that the key does nothing there (not the window's command),
+    and a key may not start with a digit, which starts a count."""
+    bindings = {parse_sequence(keys): line for keys, line in defaults.items()}
+    problems: list[str] = []
+    user: set[Sequence] = set()
+    for keys, line in overrides.items():
+        where = f"{table} {keys!r}"
+        try:
+            seq = parse_sequence(keys)
+        except KeySyntaxError as exc:
+            problems.append(f"{where}: {exc}")
+            continue
+        if not isinstance(line, str):
+            problems.append(f"{where}: the command must be a string, not {type(line).__name__}")
+            continue
+        if reader and seq[0] in COUNT_DIGITS:
+            problems.append(f"{where}: a digit starts a count in the reader (12G is page 12), not a key")
+            continue
+        line = line.strip()
+        if not line and not reader:
+            bindings.pop(seq, None)
+            user.add(seq)
+            continue
+        if line and check is not None:
             try:
-                seq = parse_sequence(keys)
-            except KeySyntaxError as exc:
+                check(line)
+            except Exception as exc:  # the checker's own error is the message to show
                 problems.append(f"{where}: {exc}")
                 continue
-            if not isinstance(line, str):
-                problems.append(f"{where}: the command must be a string, not {type(line).__name__}")
-                continue
-            line = line.strip()
-            if not line:
-                bindings.pop(seq, None)
-                user.add(seq)
-                continue
-            if check is not None:
-                try:
-                    check(line)
-                except Exception as exc:  # the checker's own error is the message to show
-                    problems.append(f"{where}: {exc}")
-                    continue
-            previous = bindings.get(seq)
-            if previous is not None and previous != line and seq not in user:
-                problems.append(f"{where} replaces the default binding {previous!r} with {line!r}")
-            bindings[seq] = line
-            user.add(seq)
-        problems.extend(_drop_shadowed(bindings, user))
-        return cls(bindings, problems)
-
-    def keys_for(self, line: str) -> list[str]:
-        """Every sequence bound to ``line``, for menus, the palette and the help overlay."""
-        return [format_sequence(seq) for seq, bound in self.bindings.items() if bound == line]
-
-    def lines(self) -> list[str]:
-        """Every bound command line once, in binding order."""
-        return list(dict.fromkeys(self.bindings.values()))
+        previous = bindings.get(seq)
+        if line and previous is not None and previous != line and seq not in user:
+            problems.append(f"{where} replaces the default binding {previous!r} with {line!r}")
+        bindings[seq] = line
+        user.add(seq)
+    problems.extend(_drop_shadowed(bindings, user, table))
+    return bindings, problems
 
 
-def _drop_shadowed(bindings: dict[Sequence, str], user: set[Sequence]) -> list[str]:
+def _drop_shadowed(bindings: dict[Sequence, str], user: set[Sequence], table: str) -> list[str]:
     """A sequence that starts with another bound sequence can never be typed; drop it and say so.
 
     When the user's own binding is the prefix, the longer default is dropped; when the user bound the
@@ -100,7 +157,7 @@ def _drop_shadowed(bindings: dict[Sequence, str], user: set[Sequence]) -> list[s
                 loser, winner = seq, other
             else:
                 loser, winner = other, seq
-            problems.append(f"[keys] {format_sequence(winner)!r} hides {format_sequence(loser)!r} "
+            problems.append(f"{table} {format_sequence(winner)!r} hides {format_sequence(loser)!r} "
                             f"({bindings[loser]!r}), which is no longer bound")
             del bindings[loser]
             if loser == seq:
@@ -110,40 +167,50 @@ def _drop_shadowed(bindings: dict[Sequence, str], user: set[Sequence]) -> list[s
 
 @dataclass(frozen=True, slots=True)
 class KeyResult:
-    """What one key did: ran a command line, started or continued a sequence, broke one, or nothing."""
+    """What one key did: ran a command line (with the count typed before it), started or continued a
+    sequence or a count, broke one, or nothing."""
 
     kind: Literal["match", "partial", "cancelled", "none"]
     line: str | None = None
+    count: int | None = None
 
 
 class KeyParser:
     """Feeds canonical tokens through the keymap; multi-key sequences such as ``g g`` wait here.
 
     A key that breaks a pending sequence is swallowed (``g x`` runs nothing), as in vim, so a
-    mistyped prefix never triages a paper by accident.
+    mistyped prefix never triages a paper by accident. With ``counts``, digits typed before a key are
+    its count (``12G``, ``3j``), and Escape drops a count being typed.
     """
 
-    def __init__(self, bindings: Mapping[Sequence, str]) -> None:
+    def __init__(self, bindings: Mapping[Sequence, str], *, counts: bool = False) -> None:
         self._bindings = dict(bindings)
         self._prefixes = {seq[:n] for seq in bindings for n in range(1, len(seq))}
         self._pending: Sequence = ()
+        self._counts = counts
+        self._count = ""
 
     @property
     def pending(self) -> Sequence:
-        return self._pending
+        """What was typed so far, the count first (shown in the status bar)."""
+        return (self._count, *self._pending) if self._count else self._pending
 
     def reset(self) -> None:
-        self._pending = ()
+        self._pending, self._count = (), ""
 
     def feed(self, token: str) -> KeyResult:
+        if self._counts and not self._pending and (token in COUNT_DIGITS or (self._count and token == "0")):
+            self._count += token
+            return KeyResult("partial")
         seq = (*self._pending, token)
-        if seq in self._bindings:
-            self._pending = ()
-            return KeyResult("match", self._bindings[seq])
+        count = int(self._count) if self._count else None
+        if seq in self._bindings and not (count and token == "Escape"):
+            self.reset()
+            return KeyResult("match", self._bindings[seq], count)
         if seq in self._prefixes:
             self._pending = seq
             return KeyResult("partial")
-        if self._pending:
-            self._pending = ()
+        if self.pending:
+            self.reset()
             return KeyResult("cancelled")
         return KeyResult("none")

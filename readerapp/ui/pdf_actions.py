@@ -1,35 +1,39 @@
-"""The main window's reading mode: commands that open the paper beside its PDF, fetch PDFs, and switch
-between side by side and PDF only.
+"""The main window's reading mode: commands that open the paper beside its PDF, fetch PDFs, switch
+between side by side and PDF only, and the viewer's own commands (``pdf-scroll-down``...) on the viewer
+the reader last used, so that the palette and the menu reach them too.
 
-Wiring (two lines, in ``readerapp.ui.app.open_session`` and the default keymap):
-``CommandRegistry.collect(actions, PdfActions(window))`` and the bindings ``"o": "read-pdf"``,
-``"p": "fetch-pdf"``, ``"Ctrl+\\": "toggle-pdf-layout"``. Inside the reading pane the viewer has its own
-keys (j/k, Space, gg/G, /, n/N), and the pane takes ``Ctrl+\\`` and ``q`` (back to the list) that the
-viewer passes up, since the window's key dispatcher leaves the viewer's keys alone.
+Wiring (in ``readerapp.ui.app.build_session`` and the default keymap):
+``CommandRegistry.collect(actions, PdfActions(window))``, the window's bindings ``"o": "read-pdf"``,
+``"p": "fetch-pdf"``, ``"Ctrl+\\": "toggle-pdf-layout"``, the reader's table (``keymap.READER_BINDINGS``)
+and ``keys``: every viewer reads the reader's keys of the user's keymap and runs them through the
+window's registry.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from readerapp.ui.commands import command
+from readerapp.ui.commands import READER, CommandError, command
 from readerapp.ui.pdf_pane import ReadingPane
+from readerapp.ui.pdf_view import READER_MENU, PdfView, ViewerCommands, ViewerKeys
 from readerapp.ui.window import MainWindow
 
 
-class PdfActions:
+class PdfActions(ViewerCommands):
     """Reading-mode commands over one window. The pane is built on first use, in the window's splitter:
     the window paints before its library is open, and a reader may never open a PDF."""
 
     def __init__(self, window: MainWindow) -> None:
+        super().__init__(self._current_view)
         self.w = window
         self._pane: ReadingPane | None = None
+        self.keys: ViewerKeys | None = None  # the reader's keys, once the keymap is built
 
     @property
     def pane(self) -> ReadingPane:
         if self._pane is None:
             assert self.w.library is not None, "the library opens before any command runs"
-            pane = self._pane = ReadingPane(self.w.library, self.w.workers, self.w)
+            pane = self._pane = ReadingPane(self.w.library, self.w.workers, self.w, self.keys)
             pane.hide()
             self.w.splitter.addWidget(pane)
             self.w.splitter.setStretchFactor(self.w.splitter.indexOf(pane), 4)
@@ -42,6 +46,11 @@ class PdfActions:
     @property
     def reading(self) -> bool:
         return self._pane is not None and not self._pane.isHidden()
+
+    def _current_view(self) -> PdfView:
+        if not self.reading:
+            raise CommandError("no PDF is open: o reads the paper's PDF")
+        return self.pane.current.viewer.view
 
     @command("read-pdf", menu="Paper", title="Read PDF beside the paper")
     def read_pdf(self) -> None:
@@ -68,7 +77,7 @@ class PdfActions:
             return
         self.pane.toggle_layout()
 
-    @command("close-pdf", menu="Paper", title="Back to the list")
+    @command("close-pdf", menu=READER_MENU, title="Back to the list", context=READER)
     def close_pdf(self) -> None:
         """Leave the reading view (the position in the PDF is kept for next time)."""
         if not self.reading:

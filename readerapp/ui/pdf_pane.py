@@ -4,13 +4,15 @@
 through the serial writer, downloads as long cancellable work), so opening, fetching and saving never
 block the GUI thread. Feed text is shown through ``detail_html`` (escaped), never as markup.
 
-``readerapp.ui.pdf_actions`` puts it in the main window (``o``, ``p``, ``Ctrl+\\``); inside, the viewer
-keeps its keys and passes ``Ctrl+\\`` (side by side / PDF only) and ``q`` (leave) up to the pane.
+``readerapp.ui.pdf_actions`` puts it in the main window (``o``, ``p``, ``Ctrl+\\``) and gives it the
+reader's keys (``ViewerKeys``), which each viewer reads; the keys the paper text beside the PDF leaves
+over go to the viewer last used, so ``q`` leaves and ``j`` scrolls the PDF from there too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +24,8 @@ from readerapp.paper import Paper
 from readerapp.pdfs.position import PdfPosition
 from readerapp.ui import theme
 from readerapp.ui.detail_html import paper_html
-from readerapp.ui.pdf_view import PdfViewer
+from readerapp.ui.pdf_view import PdfViewer, ViewerKeys
+from readerapp.ui.qtkeys import token_from_event
 from readerapp.ui.signals import emit
 from readerapp.ui.workers import Task, Workers
 
@@ -37,12 +40,13 @@ class PaperPdf(QWidget):
     """One paper's PDF in a viewer, opened from the library at the remembered position, which is
     saved back as the reader moves."""
 
-    def __init__(self, library: Library, workers: Workers, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Library, workers: Workers, parent: QWidget | None = None,
+                 keys: ViewerKeys | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.workers = workers
         self.paper_id: str | None = None
-        self.viewer = PdfViewer(self)
+        self.viewer = PdfViewer(self, keys)
         self.message = QLabel(self)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -97,26 +101,38 @@ class ReadingPane(QSplitter):
     """The paper's text beside its PDF (``side_by_side``), or the PDF alone; optionally a second PDF."""
 
     layout_changed = Signal(bool)  # side by side?
-    close_requested = Signal()  # q: the reader is done with the PDF
+    close_requested = Signal()  # Escape with no find hits: the reader is done with the PDF
     fetched = Signal(object)  # PdfFetchReport
     fetch_failed = Signal(str)  # the whole fetch failed (an unknown id, a cancelled run)
     progress = Signal(int, int, str)
 
-    def __init__(self, library: Library, workers: Workers, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Library, workers: Workers, parent: QWidget | None = None,
+                 keys: ViewerKeys | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.setObjectName("reading-pane")
         self.library = library
         self.workers = workers
+        self.keys = keys
         self.paper = QTextBrowser(self)
         self.paper.setObjectName("reading-paper")
         self.paper.setOpenExternalLinks(True)
-        self.primary = PaperPdf(library, workers, self)
+        self.primary = self._paper_pdf()
+        self.current = self.primary  # the viewer the reader last used, where commands act
         self.second: PaperPdf | None = None
         self.addWidget(self.paper)
         self.addWidget(self.primary)
         self.setStretchFactor(0, 2)
         self.setStretchFactor(1, 3)
         self.fetch_task: Task | None = None
+
+    def _paper_pdf(self) -> PaperPdf:
+        pdf = PaperPdf(self.library, self.workers, self, self.keys)
+        pdf.viewer.engaged.connect(partial(self._engaged, pdf))
+        pdf.viewer.view.leave_requested.connect(self.close_requested)
+        return pdf
+
+    def _engaged(self, pdf: PaperPdf) -> None:
+        self.current = pdf
 
     @property
     def side_by_side(self) -> bool:
@@ -143,22 +159,21 @@ class ReadingPane(QSplitter):
         emit(self.layout_changed, self.side_by_side)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Keys the viewer passes up: Ctrl+\\ switches the layout, q or Escape (with no find hits to
-        clear) asks to leave the PDF. Other keys go on up to the window, whose triage keys still work."""
-        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        if event.key() == Qt.Key.Key_Backslash and ctrl:
-            self.toggle_layout()
-        elif event.key() in (Qt.Key.Key_Q, Qt.Key.Key_Escape) and not ctrl:
-            emit(self.close_requested)
-        elif event.key() in _KEPT:
-            event.accept()  # the window would move focus to its hidden list or detail pane
+        """Keys the paper text leaves over (it scrolls with the arrows itself) are the reader's keys of
+        the viewer last used. Return and Tab that reach here stay: the window would move focus to its
+        hidden list or detail pane. Other keys go on up to the window."""
+        token = token_from_event(event)
+        if self.paper.hasFocus() and token is not None and self.current.viewer.dispatcher.feed(token):
+            return
+        if event.key() in _KEPT:
+            event.accept()
         else:
             super().keyPressEvent(event)
 
     def compare(self, paper_id: str) -> None:
         """Open another paper's PDF beside the first (again: replace it)."""
         if self.second is None:
-            self.second = PaperPdf(self.library, self.workers, self)
+            self.second = self._paper_pdf()
             self.addWidget(self.second)
         self.second.open_paper(paper_id)
 
@@ -167,6 +182,7 @@ class ReadingPane(QSplitter):
             self.second.close_document()
             self.second.deleteLater()
             self.second = None
+            self.current = self.primary
 
     def fetch(self, ids: Sequence[str]) -> Task:
         """Download these papers' PDFs as cancellable background work; the open paper's PDF is shown

@@ -5,16 +5,20 @@ opens), paints the ones in view from a page cache, and asks the render thread fo
 first and the next ones ahead, so reading at normal speed never meets a blank page. A page whose image
 is not ready yet (or is at an old zoom) is drawn stretched from the last image or as a white sheet.
 
-Keys (vim-like, as in the rest of the app): ``j``/``k`` scroll, Space/Shift+Space a screen, ``J``/``K``
-a page, ``gg``/``G`` first/last page, a number before ``G`` or ``gg`` goes to that page, ``+``/``-``
-zoom, ``w`` fit width, ``f`` fit page, ``=`` 100 %, ``/`` find, ``n``/``N`` next/previous hit,
-Escape clears the hits.
+Its actions are named commands (``ViewerCommands``: ``pdf-scroll-down``, ``pdf-last-page``...), read
+from keys by a dispatcher of the viewer's own over the keymap's reader table, vim-like as in the rest of
+the app: ``j``/``k`` scroll, Space a screen, ``J``/``K`` a page, ``gg``/``G`` first/last page, a count
+before ``G`` or ``gg`` goes to that page, ``+``/``-`` zoom, ``w``/``f`` fit, ``/`` find, ``n``/``N``
+hits. Alone (the tests), a viewer runs its own commands; in the app (``ViewerKeys``) the keys are the
+user's and run through the window's registry, so the window's keys the reader leaves free still work.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -22,6 +26,7 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
+    QFocusEvent,
     QImage,
     QKeyEvent,
     QPainter,
@@ -39,7 +44,10 @@ from PySide6.QtWidgets import (
 )
 
 from readerapp.pdfs.position import MAX_ZOOM, MIN_ZOOM, PdfPosition, zoom_factor
+from readerapp.ui.commands import READER, CommandRegistry, LineRunner, command
+from readerapp.ui.keymap import Keymap, KeyParser, Sequence
 from readerapp.ui.pdf_render import Hit, PageRenderer
+from readerapp.ui.qtkeys import KeyDispatcher
 from readerapp.ui.signals import emit
 
 MARGIN = 12  # pixels around the column of pages
@@ -104,6 +112,8 @@ class PdfView(QAbstractScrollArea):
     page_painted = Signal(int)  # a page was drawn from a rendered image at the current zoom
     blank_painted = Signal(int)  # a visible page had no image at all yet
     find_requested = Signal()
+    leave_requested = Signal()  # Escape with no hits to clear: the reader is done with the PDF
+    focused = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -126,9 +136,6 @@ class PdfView(QAbstractScrollArea):
         self._zoom = "width"
         self._scale = 1.0
         self._pending: PdfPosition | None = None
-        self._count = ""
-        self._g_count: int | None = None
-        self._g_pending = False
         self._query = ""
         self._save = QTimer(self, singleShot=True, interval=_SAVE_DELAY_MS)
         self._save.timeout.connect(lambda: emit(self.position_changed, self.position()))
@@ -293,6 +300,10 @@ class PdfView(QAbstractScrollArea):
         bar = self.verticalScrollBar()
         bar.setValue(bar.value() + pixels)
 
+    def screen_step(self) -> int:
+        """How far a screen's scroll goes: the view's height less a line, which stays in view."""
+        return max(self.viewport().height() - LINE, LINE)
+
     def _moved(self) -> None:
         self.viewport().update()
         emit(self.state_changed)
@@ -422,61 +433,138 @@ class PdfView(QAbstractScrollArea):
         super().resizeEvent(event)
         self._relayout(keep)
 
-    # -- keys ------------------------------------------------------------------------------------
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        emit(self.focused)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        text = event.text()
-        if text.isdigit() and (self._count or text != "0"):
-            self._count += text
-            return
-        count = int(self._count) if self._count else None
-        self._count = ""
-        if text == "g":
-            if self._g_pending:
-                self._g_pending = False
-                self.go_to_page((self._g_count or 1) - 1)
-            else:
-                self._g_pending, self._g_count = True, count
-            return
-        self._g_pending = False
-        if not self._key(event, text, count or 1, count):
-            super().keyPressEvent(event)
 
-    def _key(self, event: QKeyEvent, text: str, times: int, count: int | None) -> bool:
-        """Run the key's action; False for keys the viewer leaves to Qt."""
-        key = event.key()
-        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-        screen = max(self.viewport().height() - LINE, LINE)
-        actions = {
-            "j": lambda: self.scroll_by(LINE * times),
-            "k": lambda: self.scroll_by(-LINE * times),
-            "J": lambda: self.go_to_page(self.current_page() + times),
-            "K": lambda: self.go_to_page(self.current_page() - times),
-            "G": lambda: self.go_to_page(count - 1) if count else self.scroll_by(10**9),
-            "+": lambda: self.zoom_by(ZOOM_STEP),
-            "-": lambda: self.zoom_by(1 / ZOOM_STEP),
-            "=": lambda: self.set_zoom("1"),
-            "w": lambda: self.set_zoom("width"),
-            "f": lambda: self.set_zoom("page"),
-            "n": lambda: self.next_hit(times),
-            "N": lambda: self.next_hit(-times),
-            "/": lambda: emit(self.find_requested),
-        }
-        if key == Qt.Key.Key_Space:
-            self.scroll_by(-screen if shift else screen)
-        elif key == Qt.Key.Key_Escape and self.hits:
-            self.clear_hits()
-        elif text in actions:
-            actions[text]()
+READER_MENU = "Reader"
+
+
+class ViewerCommands:
+    """The viewer's actions as named commands, each on the view ``target`` returns: a viewer's own
+    view, or in the app the view the reader last used (``PdfActions``). A count typed before the key
+    repeats the move, or names the page for ``gg`` and ``G``."""
+
+    def __init__(self, target: Callable[[], PdfView]) -> None:
+        self._target = target
+
+    @command("pdf-scroll-down", menu=READER_MENU, title="Scroll down", context=READER)
+    def pdf_scroll_down(self, *, count: int | None = None) -> None:
+        """Scroll down a line (3j: three lines)."""
+        self._target().scroll_by(LINE * (count or 1))
+
+    @command("pdf-scroll-up", menu=READER_MENU, title="Scroll up", context=READER)
+    def pdf_scroll_up(self, *, count: int | None = None) -> None:
+        """Scroll up a line (3k: three lines)."""
+        self._target().scroll_by(-LINE * (count or 1))
+
+    @command("pdf-screen-down", menu=READER_MENU, title="Screen down", context=READER)
+    def pdf_screen_down(self, *, count: int | None = None) -> None:
+        """Scroll down a screen, keeping its last line in view."""
+        view = self._target()
+        view.scroll_by(view.screen_step() * (count or 1))
+
+    @command("pdf-screen-up", menu=READER_MENU, title="Screen up", context=READER)
+    def pdf_screen_up(self, *, count: int | None = None) -> None:
+        """Scroll up a screen, keeping its first line in view."""
+        view = self._target()
+        view.scroll_by(-view.screen_step() * (count or 1))
+
+    @command("pdf-next-page", menu=READER_MENU, title="Next page", context=READER)
+    def pdf_next_page(self, *, count: int | None = None) -> None:
+        """Go to the top of the next page (3J: three pages on)."""
+        view = self._target()
+        view.go_to_page(view.current_page() + (count or 1))
+
+    @command("pdf-previous-page", menu=READER_MENU, title="Previous page", context=READER)
+    def pdf_previous_page(self, *, count: int | None = None) -> None:
+        """Go to the top of the previous page (3K: three pages back)."""
+        view = self._target()
+        view.go_to_page(view.current_page() - (count or 1))
+
+    @command("pdf-first-page", menu=READER_MENU, title="First page", context=READER)
+    def pdf_first_page(self, *, count: int | None = None) -> None:
+        """Go to the first page, or with a count to that page (12gg: page 12)."""
+        self._target().go_to_page((count or 1) - 1)
+
+    @command("pdf-last-page", menu=READER_MENU, title="Last page", context=READER)
+    def pdf_last_page(self, *, count: int | None = None) -> None:
+        """Go to the end of the last page, or with a count to that page (12G: page 12)."""
+        view = self._target()
+        if count:
+            view.go_to_page(count - 1)
         else:
-            return False
-        return True
+            view.scroll_by(view.verticalScrollBar().maximum())
+
+    @command("pdf-zoom-in", menu=READER_MENU, title="Zoom in", context=READER)
+    def pdf_zoom_in(self, *, count: int | None = None) -> None:
+        """Zoom in a step (20 %), keeping the page in view."""
+        self._target().zoom_by(ZOOM_STEP ** (count or 1))
+
+    @command("pdf-zoom-out", menu=READER_MENU, title="Zoom out", context=READER)
+    def pdf_zoom_out(self, *, count: int | None = None) -> None:
+        """Zoom out a step, keeping the page in view."""
+        self._target().zoom_by(ZOOM_STEP ** -(count or 1))
+
+    @command("pdf-actual-size", menu=READER_MENU, title="Actual size", context=READER)
+    def pdf_actual_size(self) -> None:
+        """Show the PDF at 100 %, its printed size on a 96 dpi screen."""
+        self._target().set_zoom("1")
+
+    @command("pdf-fit-width", menu=READER_MENU, title="Fit width", context=READER)
+    def pdf_fit_width(self) -> None:
+        """Zoom so that the page fills the width of the view (kept as the view is resized)."""
+        self._target().set_zoom("width")
+
+    @command("pdf-fit-page", menu=READER_MENU, title="Fit page", context=READER)
+    def pdf_fit_page(self) -> None:
+        """Zoom so that a whole page fits in the view."""
+        self._target().set_zoom("page")
+
+    @command("pdf-find", menu=READER_MENU, title="Find…", context=READER)
+    def pdf_find(self) -> None:
+        """Find text in the PDF: Enter marks every hit and shows the first after this page."""
+        emit(self._target().find_requested)
+
+    @command("pdf-next-hit", menu=READER_MENU, title="Next hit", context=READER)
+    def pdf_next_hit(self, *, count: int | None = None) -> None:
+        """Show the next find hit (after the last, the first)."""
+        self._target().next_hit(count or 1)
+
+    @command("pdf-previous-hit", menu=READER_MENU, title="Previous hit", context=READER)
+    def pdf_previous_hit(self, *, count: int | None = None) -> None:
+        """Show the previous find hit (before the first, the last)."""
+        self._target().next_hit(-(count or 1))
+
+    @command("pdf-back", menu=READER_MENU, title="Clear hits or leave", context=READER)
+    def pdf_back(self) -> None:
+        """Unmark the find hits; with none marked, leave the PDF, as close-pdf does."""
+        view = self._target()
+        if view.hits:
+            view.clear_hits()
+        else:
+            emit(view.leave_requested)
+
+
+@dataclass(frozen=True, slots=True)
+class ViewerKeys:
+    """How a viewer's keys run: its bindings (in the app, the reader's keys of the user's keymap), the
+    runner of a matched command line with its count, and where a half-typed key is shown."""
+
+    bindings: Mapping[Sequence, str]
+    run: LineRunner
+    show_pending: Callable[[str], None] | None = None
 
 
 class PdfViewer(QWidget):
-    """The view with its status line (page, zoom, hits) and a find field that ``/`` opens."""
+    """The view with its status line (page, zoom, hits), a find field that ``/`` opens, and the
+    dispatcher that reads the view's keys (``keys``; by default the reader's default keys of the
+    viewer's own commands)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    engaged = Signal()  # the reader turned to this viewer (focus, a key): commands from elsewhere act here
+
+    def __init__(self, parent: QWidget | None = None, keys: ViewerKeys | None = None) -> None:
         super().__init__(parent)
         self.view = PdfView(self)
         self.status = QLabel(self)
@@ -500,6 +588,23 @@ class PdfViewer(QWidget):
         self.find_field.returnPressed.connect(self._find)
         self.find_field.installEventFilter(self)
         self.setFocusProxy(self.view)
+        self.view.focused.connect(self.engaged)
+        keys = keys or self._own_keys()
+        self._run_line = keys.run
+        self.dispatcher = KeyDispatcher(KeyParser(keys.bindings, counts=True), self._run, self)
+        self.dispatcher.watch(self.view)
+        if keys.show_pending is not None:
+            self.dispatcher.pending_changed.connect(keys.show_pending)
+
+    def _own_keys(self) -> ViewerKeys:
+        """The reader's default keys of the viewer's own commands, for a viewer outside the app."""
+        registry = CommandRegistry.collect(ViewerCommands(lambda: self.view))
+        bindings = {seq: line for seq, line in Keymap.build().reader.items() if line.split()[0] in registry}
+        return ViewerKeys(bindings, registry.run)
+
+    def _run(self, line: str, count: int | None = None) -> None:
+        emit(self.engaged)
+        self._run_line(line, count)
 
     def open(self, path: Path, position: PdfPosition | None = None) -> None:
         self.status.setText(f"Opening {path.name}…")

@@ -2,18 +2,19 @@
 
 The dispatcher filters key presses on the widgets the user triages from (the list, the sidebar, the
 detail pane) before those widgets see them, so ``j`` moves through papers instead of starting Qt's
-keyboard search. In text fields only keys with Ctrl/Alt/Meta and Escape reach the keymap, so typing
-a search or a note never triggers a command.
+keyboard search. Each PDF viewer has a dispatcher of its own over the reader's keys (``pdf_view``);
+a key neither takes goes on to the widget and from there up to the window's. In text fields only
+keys with Ctrl/Alt/Meta and Escape reach the keymap, so typing a search or a note never triggers a
+command.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
+from readerapp.ui.commands import LineRunner
 from readerapp.ui.keymap import KeyParser
 from readerapp.ui.keys import format_sequence
 from readerapp.ui.signals import emit
@@ -69,13 +70,10 @@ class KeyDispatcher(QObject):
 
     pending_changed = Signal(str)
 
-    def __init__(self, parser: KeyParser, run: Callable[[str], None], parent: QObject | None = None) -> None:
+    def __init__(self, parser: KeyParser, run: LineRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._parser = parser
         self._run = run
-
-    def set_parser(self, parser: KeyParser) -> None:
-        self._parser = parser
 
     def watch(self, *widgets: QWidget) -> None:
         for widget in widgets:
@@ -98,11 +96,12 @@ class KeyDispatcher(QObject):
         return self.feed(token)
 
     def feed(self, token: str) -> bool:
-        """Run ``token`` through the parser; True when the key was ours (matched or part of a sequence)."""
+        """Run ``token`` through the parser; True when the key was ours (matched or part of a sequence).
+        A key bound to an empty line is taken and runs nothing."""
         result = self._parser.feed(token)
         emit(self.pending_changed, format_sequence(self._parser.pending))
-        if result.kind == "match" and result.line is not None:
-            self._run(result.line)
+        if result.kind == "match" and result.line:
+            self._run(result.line, result.count)
         return result.kind != "none"
 
     @staticmethod

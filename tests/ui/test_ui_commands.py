@@ -94,3 +94,26 @@ def test_views_round_trip_and_admit_papers() -> None:
 def test_unknown_views_are_clear_errors(key: str) -> None:
     with pytest.raises(CommandError):
         parse_view(key)
+
+
+class Counted:
+    def __init__(self) -> None:
+        self.moves: list[int | None] = []
+
+    @command("scroll", menu="Reader", context="reader")
+    def scroll(self, *, count: int | None = None) -> None:
+        """Scroll down a line (3j: three)."""
+        self.moves.append(count)
+
+
+def test_a_count_goes_to_the_handlers_that_take_one() -> None:
+    owner, plain = Counted(), Owner()
+    registry = CommandRegistry.collect(owner, plain)
+    assert registry.get("scroll").context == "reader" and registry.get("star").context == "main"
+    assert not registry.get("scroll").takes_arguments
+    registry.run("scroll", 3)
+    registry.run("scroll")
+    registry.run("star", 3)  # a command without a count ignores it, as in vim
+    assert owner.moves == [3, None] and plain.calls == [("star",)]
+    with pytest.raises(CommandError, match=r"usage: scroll$"):
+        registry.run("scroll 3")  # the count comes from the keys, not from the command line

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from readerapp.ui.keymap import DEFAULT_BINDINGS, Keymap, KeyParser
+from readerapp.ui.commands import READER
+from readerapp.ui.keymap import DEFAULT_BINDINGS, Keymap, KeyParser, KeyResult
 from readerapp.ui.keys import KeySyntaxError, normalize_token, parse_sequence
 
 
@@ -94,3 +95,47 @@ def test_a_broken_sequence_is_swallowed_not_run() -> None:
 def test_defaults_cover_the_issue_table() -> None:
     assert DEFAULT_BINDINGS["e"] == "set-state archived"
     assert {DEFAULT_BINDINGS[str(n)] for n in range(1, 10)} == {f"toggle-tag {n}" for n in range(1, 10)}
+
+
+def test_the_reader_keys_lie_over_the_window_keys_they_leave_free() -> None:
+    keymap = Keymap.build()
+    reader = keymap.in_reader()
+    assert reader[("j",)] == "pdf-scroll-down" and reader[("g", "g")] == "pdf-first-page"
+    assert reader[("Return",)] == "pdf-scroll-down"  # not the window's detail, which the reader hides
+    assert reader[("s",)] == "star" and reader[("g", "i")] == "go inbox" and reader[("?",)] == "help"
+    assert ("1",) not in reader  # digits are counts in the reader, not toggle-tag
+    assert keymap.bindings[("j",)] == "next"  # in the list, j is still the next paper
+    assert keymap.keys_for("pdf-first-page", READER) == ["g g", "Home"]
+    assert keymap.keys_for("next", READER) == [] and keymap.keys_for("next") == ["j", "Down"]
+
+
+def test_user_reader_keys_rebind_silence_and_report_conflicts() -> None:
+    keymap = Keymap.build({"z": "star", "reader": {"l": "pdf-next-page", "j": "pdf-last-page", "s": "",
+                                                   "3": "star", "g": "pdf-fit-page"}})
+    reader = keymap.in_reader()
+    assert reader[("l",)] == "pdf-next-page" and reader[("j",)] == "pdf-last-page"
+    assert reader[("s",)] == "" and "" not in keymap.lines(READER)  # s does nothing in the reader
+    assert reader[("z",)] == "star" and ("g", "g") not in reader and ("g", "i") not in reader
+    assert keymap.bindings[("z",)] == "star" and ("reader",) not in keymap.bindings
+    text = "\n".join(keymap.problems)
+    assert "[keys.reader] 'j' replaces the default binding 'pdf-scroll-down' with 'pdf-last-page'" in text
+    assert "[keys.reader] '3': a digit starts a count" in text
+    assert "[keys.reader] 'g' hides 'g g' ('pdf-first-page')" in text
+    assert len(keymap.problems) == 3
+
+
+def test_a_count_before_a_reader_key_goes_with_it() -> None:
+    parser = KeyParser(Keymap.build().in_reader(), counts=True)
+    assert [parser.feed(t).kind for t in ("1", "2")] == ["partial", "partial"]
+    assert parser.pending == ("12",)
+    assert parser.feed("G") == KeyResult("match", "pdf-last-page", 12)
+    parser.feed("3")
+    assert parser.feed("g").kind == "partial" and parser.pending == ("3", "g")
+    assert parser.feed("g") == KeyResult("match", "pdf-first-page", 3)
+    assert [parser.feed(t).kind for t in ("1", "0")] == ["partial", "partial"]
+    assert parser.feed("j") == KeyResult("match", "pdf-scroll-down", 10)
+    assert parser.feed("0").kind == "none"  # 0 only continues a count
+    parser.feed("4")
+    assert parser.feed("Escape").kind == "cancelled" and parser.pending == ()  # Escape drops the count
+    assert parser.feed("s") == KeyResult("match", "star")
+    assert KeyParser(Keymap.build().bindings).feed("1").line == "toggle-tag 1"  # no counts in the list
