@@ -414,13 +414,15 @@ class Library:
         return self.import_file(sample_feed_path(), sample=True)
 
     def remove_sample(self) -> Changes:
-        """Delete the sample papers that nothing but the sample brought in."""
+        """Delete the sample papers that nothing but the sample brought in, and the PDFs fetched for them."""
         with self.db.session() as session:
             rows = list(session.scalars(select(PaperRow).where(PaperRow.is_sample.is_(True))))
             public = tuple(r.public_id for r in rows)
+            pdfs = [r.pdf_path for r in rows if r.pdf_path]
             session.execute(delete(PaperRow).where(PaperRow.id.in_([r.id for r in rows])))
             log_changes(session, public)
-            return Changes("remove_sample", public)
+        self._drop_pdfs(pdfs)
+        return Changes("remove_sample", public)
 
     # -- search ------------------------------------------------------------------------------------
 
@@ -499,6 +501,7 @@ class Library:
 
                 report.notes.append(restore_advice(self.path / "backups"))
             return report
+        self._check_pdfs(report, repair)
         drift = self.keeper.repair() if repair else self.keeper.check()
         if drift.building:  # here or in another process (the app's start, a reindex): not a problem
             report.notes.append(drift.building)
@@ -511,6 +514,34 @@ class Library:
                 f"{drift.pending} changed papers are not in the search index yet (applied on the next search)"
             )
         return report
+
+    def _check_pdfs(self, report: DoctorReport, repair: bool) -> None:
+        """Leftovers in ``pdfs/`` (see ``pdfs.tidy``), looked at only while no download runs anywhere."""
+        from readerapp.pdfs.naming import DOWNLOADS_LOCK, pdf_dir
+        from readerapp.pdfs.tidy import find_leftovers
+        from readerapp.store.lock import exclusive
+
+        if not pdf_dir(self.path).is_dir():
+            return
+
+        def papers() -> builtins.list[tuple[str, str | None]]:
+            with self.db.session() as session:
+                rows = session.execute(select(PaperRow.arxiv_id, PaperRow.local_id, PaperRow.pdf_path))
+                return [(arxiv_id or local_id, stored) for arxiv_id, local_id, stored in rows]
+
+        busy = "PDFs are being downloaded: the pdfs folder is checked once no download runs"
+        try:
+            with exclusive(self.path, DOWNLOADS_LOCK, busy):
+                found = find_leftovers(self.path, papers)
+                if repair:
+                    found.remove()
+        except LibraryError as exc:
+            if str(exc) != busy:
+                raise
+            report.notes.append(busy)
+            return
+        report.findings.extend(Finding("pdfs", problem, repaired=repair) for problem in found.problems())
+        report.notes.extend(found.notes(repair))
 
     # -- PDFs --------------------------------------------------------------------------------------
 
@@ -533,14 +564,22 @@ class Library:
     ) -> PdfFetchReport:
         """Download, verify and extract the PDFs of these papers, a few at a time and politely.
 
-        A paper whose PDF is stored and on disk is skipped unless ``force``. One that fails is reported
-        in ``failed`` and stays without a PDF, so a later call tries again (resuming a partial file).
-        The text goes into ``pdf_text`` and the paper is logged as changed, so the index learns it.
+        A paper whose PDF is stored and on disk is skipped unless ``force``, and so is one whose PDF
+        another fetch (here or in another process) stored while this one waited for it. One that fails is
+        reported in ``failed`` and stays without a PDF, so a later call tries again (resuming a partial
+        file). The text goes into ``pdf_text`` and the paper is logged as changed, so the index learns it.
         ``client`` (tests inject one with fake sleeps) brings its own cancel event.
         """
         from readerapp.pdfs.download import PdfClient
         from readerapp.pdfs.naming import NameParts
-        from readerapp.pdfs.service import DEFAULT_WORKERS, FetchedPdf, PdfFetchReport, fetch_all, make_job
+        from readerapp.pdfs.service import (
+            DEFAULT_WORKERS,
+            FetchedPdf,
+            PdfFetchReport,
+            PdfShelf,
+            fetch_all,
+            make_job,
+        )
 
         report = PdfFetchReport()
         jobs = []
@@ -550,19 +589,23 @@ class Library:
                     report.already.append(row.public_id)
                     continue
                 parts = NameParts(row.public_id, row.title, tuple(row.authors), row.published)
+                stored = (row.pdf_path, row.pdf_sha256) if force else (None, None)
                 try:
-                    jobs.append(make_job(self.config, row.id, parts, row.arxiv_id, self.config.pdf_name))
+                    jobs.append(
+                        make_job(self.config, row.id, parts, row.arxiv_id, self.config.pdf_name, stored)
+                    )
                 except ReaderappError as exc:
                     report.failed[row.public_id] = str(exc)
         own_client = client is None
         pdf_client = client or PdfClient(self.config, cancel=cancel)
-        stored: builtins.list[str] = []
+        shelf = PdfShelf(self.path, self._stored_pdf, self._pdf_claimed, self._store_pdf)
         try:
-            outcomes = fetch_all(pdf_client, self.path, jobs, workers=workers or DEFAULT_WORKERS)
+            outcomes = fetch_all(pdf_client, shelf, jobs, workers=workers or DEFAULT_WORKERS)
             for done, (job, outcome) in enumerate(outcomes, 1):
                 if isinstance(outcome, FetchedPdf):
                     report.fetched.append(outcome)
-                    stored.append(self._store_pdf(outcome))
+                elif outcome is None:
+                    report.already.append(job.public_id)
                 elif isinstance(outcome, (ReaderappError, OSError)):
                     report.cancelled |= isinstance(outcome, Cancelled)
                     report.failed[job.public_id] = str(outcome)
@@ -572,20 +615,51 @@ class Library:
         finally:
             if own_client:
                 pdf_client.close()
-        report.changes = Changes("fetch_pdfs", tuple(stored))
+        report.changes = Changes("fetch_pdfs", tuple(f.public_id for f in report.fetched))
         return report
 
-    def _store_pdf(self, fetched: FetchedPdf) -> str:
-        """Record a verified PDF (path relative to the library), its hash and text; bump and log."""
-        from readerapp.pdfs.naming import relative_to_library
-
+    def _stored_pdf(self, key: int) -> tuple[str | None, str | None]:
         with self.db.session() as session:
-            row = session.get_one(PaperRow, fetched.key)
-            row.pdf_path = relative_to_library(self.path, fetched.path)
+            row = session.get(PaperRow, key)
+            return (row.pdf_path, row.pdf_sha256) if row else (None, None)
+
+    def _pdf_claimed(self, key: int, stored: str) -> bool:
+        """Does a paper other than ``key`` point at ``stored`` (its file may be gone, the claim stays)?"""
+        with self.db.session() as session:
+            other = select(PaperRow.id).where(PaperRow.pdf_path == stored, PaperRow.id != key).limit(1)
+            return session.scalar(other) is not None
+
+    def _store_pdf(self, fetched: FetchedPdf) -> None:
+        """Record a verified PDF (path relative to the library), its hash and text; bump and log. The file
+        it replaces (a re-download under a new title's name) goes once the new one is recorded, unless
+        another paper points at it too; a paper removed meanwhile gets no file."""
+        from readerapp.pdfs.naming import relative_to_library, remove_stored
+
+        stored = relative_to_library(self.path, fetched.path)
+        with self.db.session() as session:
+            row = session.get(PaperRow, fetched.key)
+            if row is None:
+                remove_stored(self.path, stored)
+                raise NotFoundError(f"{fetched.public_id} was removed from the library during its download")
+            replaced = row.pdf_path if row.pdf_path != stored else None
+            row.pdf_path = stored
             row.pdf_sha256 = fetched.sha256
             row.pdf_text = fetched.text
             self._changed(session, "fetch_pdf", [row], [])
-            return row.public_id
+        if replaced:
+            self._drop_pdfs([replaced])
+
+    def _drop_pdfs(self, stored: Iterable[str]) -> None:
+        """Delete these former ``pdf_path`` files that no paper points to any more."""
+        from readerapp.pdfs.naming import remove_stored
+
+        wanted = set(stored)
+        if not wanted:
+            return
+        with self.db.session() as session:
+            kept = set(session.scalars(select(PaperRow.pdf_path).where(PaperRow.pdf_path.in_(wanted))))
+        for path in wanted - kept:
+            remove_stored(self.path, path)
 
     def pdf_file(self, ident: str) -> Path | None:
         """The paper's stored PDF if it is on disk (the viewer opens this), else None."""

@@ -68,6 +68,11 @@ class PdfClient(FeedClient):
                 self._wait(wait)
                 attempt += 1
 
+    def pause(self, seconds: float) -> None:
+        """Wait while another process downloads the same paper: ``Cancelled`` on cancel, and the client's
+        own sleep, so tests see the wait."""
+        self._wait(seconds)
+
     def _stream_once(self, url: str, part: Path, on_bytes: BytesProgress | None) -> None:
         have = part.stat().st_size if part.exists() else 0
         headers = {"Accept-Encoding": "identity", "Accept": "application/pdf"}

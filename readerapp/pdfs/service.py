@@ -1,5 +1,11 @@
 """Fetching papers' PDFs: from a paper to a URL and a file name, then download, verify and extract,
-a few at a time. Nothing here touches the database: the Library stores what comes back."""
+a few at a time. Nothing here touches the database: the Library hands in a ``PdfShelf`` that does.
+
+Two processes (the app and a CLI) may fetch at once. Each paper's download holds a lock file next to its
+``.part`` (``store.lock.claimed``), so a second fetch of the same paper waits for the first and then finds
+its PDF stored; every fetch also holds ``pdfs.lock`` shared, so ``doctor`` tidies ``pdfs/`` only while no
+download is in flight anywhere.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +13,46 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from readerapp.config import Config
-from readerapp.errors import Cancelled, PdfError
-from readerapp.ids import safe_filename
+from readerapp.errors import Cancelled, PdfError, ReaderappError
 from readerapp.paper import Changes
 from readerapp.pdfs.download import PdfClient, check_url
 from readerapp.pdfs.extract import extract_text
-from readerapp.pdfs.naming import NameParts, pdf_dir, pdf_filename, pdf_target
+from readerapp.pdfs.naming import (
+    DOWNLOADS_LOCK,
+    NameParts,
+    absolute_in_library,
+    id_tag,
+    lock_path,
+    part_path,
+    pdf_filename,
+    pdf_target,
+    relative_to_library,
+    unique_names,
+)
 from readerapp.pdfs.verify import verify_pdf
+from readerapp.store.lock import SharedLock, claimed
 
 DEFAULT_WORKERS = 3  # downloads in flight; arXiv's own spacing still puts its requests 3 s apart
+_POLL = 0.25  # seconds between two looks at another process's download of the same paper
+
+Stored = tuple[str | None, str | None]  # a paper's pdf_path (relative to the library) and its sha256
 
 
 @dataclass(frozen=True, slots=True)
 class PdfJob:
-    """One PDF to fetch: the paper (``key`` is the library's row id), where from, and the file name
-    it will get in ``pdfs/``."""
+    """One PDF to fetch: the paper (``key`` is the library's row id), where from, and the file name it
+    will get in ``pdfs/``. ``stored`` is the PDF a forced fetch replaces: any other stored PDF on disk
+    found once the paper's lock is held was fetched meanwhile by someone else, and ends the job."""
 
     key: int
     public_id: str
     url: str
     filename: str
+    stored: Stored = (None, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +82,17 @@ class PdfFetchReport:
         return not self.failed and not self.cancelled
 
 
+@dataclass(frozen=True, slots=True)
+class PdfShelf:
+    """The library's side of a fetch. Each is called with the paper's download lock held, so no other
+    fetch of the paper, in this process or another, runs between a look and the write after it."""
+
+    library: Path  # the library folder
+    stored: Callable[[int], Stored]  # the paper's pdf_path and sha256 now
+    claimed: Callable[[int, str], bool]  # does another paper point at this pdf_path?
+    keep: Callable[[FetchedPdf], None]  # record the PDF, now in place (and drop the file it replaced)
+
+
 def pdf_url(config: Config, arxiv_id: str | None) -> str | None:
     """The PDF URL from the ``pdf_url`` template, or None for a paper without an arXiv id."""
     if not arxiv_id:
@@ -70,29 +102,33 @@ def pdf_url(config: Config, arxiv_id: str | None) -> str | None:
     return url
 
 
-def make_job(config: Config, key: int, parts: NameParts, arxiv_id: str | None, template: str) -> PdfJob:
+def make_job(
+    config: Config,
+    key: int,
+    parts: NameParts,
+    arxiv_id: str | None,
+    template: str,
+    stored: Stored = (None, None),
+) -> PdfJob:
     """The job for one paper; ``PdfError`` when it has no PDF to fetch."""
     url = pdf_url(config, arxiv_id)
     if url is None:
         raise PdfError("no arXiv id, so no PDF to fetch")
-    return PdfJob(key, parts.id, url, pdf_filename(parts, template))
+    return PdfJob(key, parts.id, url, pdf_filename(parts, template), stored)
 
 
-def part_path(library: Path, public_id: str) -> Path:
-    """Where an unfinished download waits: named by id, so a changed title still resumes it."""
-    return pdf_dir(library) / (safe_filename(public_id, 100) + ".part")
+def fetch_one(client: PdfClient, shelf: PdfShelf, job: PdfJob) -> FetchedPdf | None:
+    """Download (resuming), verify, extract the text, move the file into place and record it.
 
-
-def fetch_one(client: PdfClient, library: Path, job: PdfJob) -> FetchedPdf:
-    """Download (resuming), verify, extract the text, then move the file into place.
-
-    A download that is not a PDF is deleted so the next try starts afresh; an interrupted one stays
-    as ``.part`` and is resumed.
+    None when another fetch stored the paper's PDF while this one waited for it. A download that is not a
+    PDF is deleted so the next try starts afresh; an interrupted one stays as ``.part`` and is resumed.
     """
-    target = pdf_target(library, job.filename)
-    part = part_path(library, job.public_id)
+    part = part_path(shelf.library, job.public_id)
     part.parent.mkdir(parents=True, exist_ok=True)
-    with _downloading(part):
+    with claimed(lock_path(part), lambda: client.pause(_POLL)):
+        now = shelf.stored(job.key)
+        if now != job.stored and now[0] and _on_disk(shelf.library, now[0]):
+            return None
         client.download(job.url, part)
         try:
             verified = verify_pdf(part)
@@ -100,68 +136,90 @@ def fetch_one(client: PdfClient, library: Path, job: PdfJob) -> FetchedPdf:
         except PdfError as exc:
             part.unlink(missing_ok=True)
             raise PdfError(f"{job.url[:160]} sent {exc}") from exc
-        os.replace(part, target)
-    return FetchedPdf(job.key, job.public_id, target, verified.sha256, verified.pages, text)
+        target = _place(part, shelf, job, now[0])
+        fetched = FetchedPdf(job.key, job.public_id, target, verified.sha256, verified.pages, text)
+        shelf.keep(fetched)
+    return fetched
 
 
-_IN_FLIGHT: set[Path] = set()
-_IN_FLIGHT_LOCK = threading.Lock()
-
-
-@contextmanager
-def _downloading(part: Path) -> Iterator[None]:
-    """One download per ``.part`` file in this process: pressing ``p`` twice must not interleave two
-    writers in one file. The second asker is told, and its next try resumes the finished one."""
-    key = part.resolve()
-    with _IN_FLIGHT_LOCK:
-        if key in _IN_FLIGHT:
-            raise PdfError("this PDF is already being downloaded")
-        _IN_FLIGHT.add(key)
+def _on_disk(library: Path, stored: str) -> bool:
     try:
-        yield
-    finally:
-        with _IN_FLIGHT_LOCK:
-            _IN_FLIGHT.discard(key)
+        return absolute_in_library(library, stored).is_file()
+    except ReaderappError:  # a stored path outside pdfs/ is no PDF of the library's
+        return False
 
 
-Outcome = FetchedPdf | BaseException
+def _place(part: Path, shelf: PdfShelf, job: PdfJob, own: str | None) -> Path:
+    """Move the verified ``part`` to the first of the paper's names that no other paper points to and
+    that is free or the paper's own: the file the database points to, or one named with its ``[ID]``.
+    A free name is claimed atomically (two downloads never take one name); another paper's PDF, or a
+    file of the user's, is never overwritten."""
+    for name in unique_names(job.filename, job.public_id):
+        target = pdf_target(shelf.library, name)
+        stored = relative_to_library(shelf.library, target)
+        reserved = False
+        if stored != own:
+            if shelf.claimed(job.key, stored):
+                continue
+            if id_tag(job.public_id) not in name:
+                try:
+                    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+                except FileExistsError:
+                    continue
+                reserved = True
+        try:
+            os.replace(part, target)
+        except BaseException:
+            if reserved:
+                target.unlink(missing_ok=True)
+            raise
+        return target
+    raise PdfError(f"every file name for {job.public_id} is taken in the pdfs folder")
+
+
+Outcome = FetchedPdf | None | BaseException
 
 
 def fetch_all(
     client: PdfClient,
-    library: Path,
+    shelf: PdfShelf,
     jobs: Sequence[PdfJob],
     *,
     workers: int = DEFAULT_WORKERS,
-    fetch: Callable[[PdfClient, Path, PdfJob], FetchedPdf] = fetch_one,
+    fetch: Callable[[PdfClient, PdfShelf, PdfJob], FetchedPdf | None] = fetch_one,
 ) -> Iterator[tuple[PdfJob, Outcome]]:
     """Run ``jobs`` ``workers`` at a time and yield each with its outcome as it finishes.
 
     Errors come back as values (one bad paper never stops the others); after ``client.cancel()`` the
-    running downloads stop at their next chunk and the queued ones yield ``Cancelled``.
+    running downloads stop at their next chunk and the queued ones yield ``Cancelled``. ``pdfs.lock`` is
+    held shared throughout, so ``doctor`` never takes a file of a download in flight for a leftover.
     """
     if not jobs:
         return
-    with ThreadPoolExecutor(max(1, workers), thread_name_prefix="readerapp-pdf") as pool:
-        pending: dict[Future[FetchedPdf], PdfJob] = {
-            pool.submit(_unless_cancelled, client.cancel_event, fetch, client, library, job): job
-            for job in jobs
-        }
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                job = pending.pop(future)
-                error = future.exception()
-                yield job, error if error is not None else future.result()
+    downloads = SharedLock(shelf.library, DOWNLOADS_LOCK)
+    try:
+        with ThreadPoolExecutor(max(1, workers), thread_name_prefix="readerapp-pdf") as pool:
+            pending: dict[Future[FetchedPdf | None], PdfJob] = {
+                pool.submit(_unless_cancelled, client.cancel_event, fetch, client, shelf, job): job
+                for job in jobs
+            }
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = pending.pop(future)
+                    error = future.exception()
+                    yield job, error if error is not None else future.result()
+    finally:
+        downloads.release()
 
 
 def _unless_cancelled(
     cancel: threading.Event,
-    fetch: Callable[[PdfClient, Path, PdfJob], FetchedPdf],
+    fetch: Callable[[PdfClient, PdfShelf, PdfJob], FetchedPdf | None],
     client: PdfClient,
-    library: Path,
+    shelf: PdfShelf,
     job: PdfJob,
-) -> FetchedPdf:
+) -> FetchedPdf | None:
     if cancel.is_set():
         raise Cancelled("cancelled")
-    return fetch(client, library, job)
+    return fetch(client, shelf, job)

@@ -1,5 +1,6 @@
 """Helpers for the PDF tests: a library of a few papers, a client whose waits are recorded instead
-of slept, and a loopback handler that resumes with Range or cuts answers short."""
+of slept (or noted and slept), and loopback handlers that hold an answer, resume with Range or cut answers
+short."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from werkzeug import Request, Response
 from readerapp import Library
 from readerapp.feeds.http import HostThrottle
 from readerapp.pdfs.download import PdfClient
+from readerapp.pdfs.service import PdfFetchReport
 
 
 def hf_item(paper_id: str, title: str, authors: tuple[str, ...] = ("Ada Lovelace",)) -> dict[str, Any]:
@@ -48,6 +50,46 @@ def recording_client(library: Library, fake: FakeTime, **settings: Any) -> PdfCl
 
     config = replace(library.config, **settings)
     return PdfClient(config, sleep=fake.sleep, throttle=HostThrottle(fake.clock))
+
+
+class HeldPdf:
+    """Answers with ``body`` only once ``release`` is set: a download in flight for as long as a test
+    needs. ``started`` says a request came; ``ranges`` records each request's Range header."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.started, self.release = threading.Event(), threading.Event()
+        self.ranges: list[str | None] = []
+
+    def __call__(self, request: Request) -> Response:
+        self.ranges.append(request.headers.get("Range"))
+        self.started.set()
+        self.release.wait(60)
+        return Response(self.body, content_type="application/pdf")
+
+
+class WaitingFetch:
+    """``library.fetch_pdfs(ids)`` started on a thread with a client whose sleeps are noted, then really
+    slept: ``waiting`` is set once it waits for another fetch of the same paper, no test sleeping."""
+
+    def __init__(self, library: Library, ids: list[str]) -> None:
+        self.waiting = threading.Event()
+        self._client = PdfClient(library.config, sleep=self._sleep)
+        self._reports: list[PdfFetchReport] = []
+        self._thread = threading.Thread(
+            target=lambda: self._reports.append(library.fetch_pdfs(ids, client=self._client))
+        )
+        self._thread.start()
+
+    def _sleep(self, seconds: float) -> None:
+        self.waiting.set()
+        threading.Event().wait(seconds)
+
+    def report(self) -> PdfFetchReport:
+        """Its report, once it has finished."""
+        self._thread.join(60)
+        self._client.close()
+        return self._reports[0]
 
 
 class RangeServer:

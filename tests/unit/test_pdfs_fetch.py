@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from feeds_support import FakeTime
-from pdfs_support import RangeServer, hf_item, library_with, recording_client
+from pdfs_support import HeldPdf, RangeServer, WaitingFetch, hf_item, library_with, recording_client
 from pytest_httpserver import HTTPServer
 from sqlalchemy import update
 from werkzeug import Request, Response
 
 from readerapp import Library
-from readerapp.pdfs.service import part_path
+from readerapp.pdfs.naming import part_path
+from readerapp.pdfs.service import PdfFetchReport
 from readerapp.store.models import Paper as PaperRow
 from readerapp.store.models import ReadingPosition
 from tests.pdfs_samples import PDF_ONLY_WORD, make_pdf
@@ -302,26 +303,23 @@ def test_a_word_only_in_the_pdf_finds_the_paper(
     assert [hit.id for hit in library.search("has:pdf")] == [ID]
 
 
-def test_a_second_fetch_of_a_pdf_being_downloaded_is_told_not_interleaved(
+def test_a_second_fetch_of_a_pdf_being_downloaded_waits_for_it_and_finds_it_stored(
     library: Library, httpserver: HTTPServer
 ) -> None:
-    started, release = threading.Event(), threading.Event()
-
-    def slow(_request: Request) -> Response:
-        started.set()
-        release.wait(5)
-        return Response(make_pdf(2), content_type="application/pdf")
-
-    httpserver.expect_request(f"/pdf/{ID}").respond_with_handler(slow)
-    first: list[object] = []
+    held = HeldPdf(make_pdf(2))
+    httpserver.expect_request(f"/pdf/{ID}").respond_with_handler(held)
+    first: list[PdfFetchReport] = []
     worker = threading.Thread(target=lambda: first.append(library.fetch_pdfs([ID])))
     worker.start()
-    assert started.wait(5)
+    assert held.started.wait(30)
+    second = WaitingFetch(library, [ID])
     try:
-        second = library.fetch_pdfs([ID])
+        assert second.waiting.wait(30)  # it waits for the first download instead of writing beside it
     finally:
-        release.set()
-        worker.join(10)
-    assert second.failed[ID] == "this PDF is already being downloaded"
-    assert first[0].ok  # type: ignore[attr-defined]
-    assert Path(library.get(ID).pdf_path or "").read_bytes().startswith(b"%PDF-")
+        held.release.set()
+        worker.join(30)
+    report = second.report()
+    assert first[0].ok and [f.public_id for f in first[0].fetched] == [ID]
+    assert report.ok and report.already == [ID] and not report.fetched
+    assert held.ranges == [None]  # downloaded once
+    assert _files(library.path / "pdfs") == [Path(library.get(ID).pdf_path or "").name]

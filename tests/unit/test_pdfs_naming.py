@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from readerapp.errors import ReaderappError
-from readerapp.pdfs.naming import NameParts, absolute_in_library, pdf_filename, pdf_target
+from readerapp.pdfs.naming import NameParts, absolute_in_library, pdf_filename, pdf_target, unique_names
 from readerapp.pdfs.position import PdfPosition
 
 WHEN = datetime(2017, 6, 12, tzinfo=UTC)
@@ -39,6 +39,22 @@ def test_any_id_and_title_give_a_safe_name_inside_pdfs(ident: str, title: str, a
     assert name.endswith(".pdf") and len(name.encode()) <= 200
     assert not any(c in name for c in '/\\<>:"|?*\x00') and not name.startswith(".")
     assert pdf_target(library, name).parent == (library / "pdfs").resolve()
+
+
+def test_a_taken_name_gets_the_id_then_a_number_and_stays_short() -> None:
+    names = unique_names("Introduction.pdf", "hep-th/9901001")
+    assert [next(names) for _ in range(3)] == [
+        "Introduction.pdf",
+        "Introduction [hep-th_9901001].pdf",
+        "Introduction [hep-th_9901001] (2).pdf",
+    ]
+    assert len(list(names)) == 97  # then up to (99): a clear error after that, never an overwrite
+    default = pdf_filename(NameParts("1706.03762", "Attention", ("Ashish Vaswani",), WHEN))
+    assert list(unique_names(default, "1706.03762"))[:2] == [default, default.replace("].pdf", "] (2).pdf")]
+    long = pdf_filename(NameParts("1", "é" * 300, (), WHEN), "{title}")
+    tail = list(unique_names(long, "2509.00001"))[1:]
+    assert all(len(name.encode()) <= 180 for name in tail)
+    assert tail[0].endswith("é [2509.00001].pdf") and tail[-1].endswith("é [2509.00001] (99).pdf")
 
 
 def test_paths_outside_pdfs_are_refused(tmp_path: Path) -> None:
