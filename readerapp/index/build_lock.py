@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,7 @@ from pathlib import Path
 if sys.platform != "win32":
     import fcntl
 
+WAIT_STEP = 0.2  # seconds between two looks at a lock another process holds for its build
 _WIDTH = 48  # bytes of progress text, rewritten in place: "done total" padded with spaces
 _PROGRESS = re.compile(r"(\d+) (\d+)")
 
@@ -44,14 +46,18 @@ class BuildLock:
             return None  # a read-only library folder: no index can be built there either
 
     @contextmanager
-    def building(self) -> Iterator[Note]:
-        """Hold the lock for a build (waiting while another process builds); yields ``note``."""
+    def building(self, waiting: Callable[[], None] = lambda: None) -> Iterator[Note]:
+        """Hold the lock for a build; yields ``note``. While another process builds, ``waiting`` is
+        called every WAIT_STEP seconds: it reports the wait, and by raising (the app closing, a cancel)
+        ends it, since a build elsewhere can take minutes and a blocked flock cannot be interrupted."""
         fd = self._open()
         if fd is None:
             yield lambda done, total: None
             return
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            while not _try_lock(fd):
+                waiting()
+                time.sleep(WAIT_STEP)
             _write(fd, "")  # not the last build's figures
             yield lambda done, total: _write(fd, f"{done} {total}")
         finally:
@@ -74,6 +80,14 @@ class BuildLock:
             yield None
         finally:
             os.close(fd)
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def _write(fd: int, text: str) -> None:

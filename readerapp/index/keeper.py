@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from readerapp.errors import Cancelled
 from readerapp.index.build_lock import BuildLock, Note
 from readerapp.index.document import IndexDocument
 from readerapp.index.search_index import Hit, IndexUnavailable, SearchIndex
@@ -100,7 +101,7 @@ class IndexKeeper:
                 try:
                     self._index = SearchIndex.open(self.folder)
                 except IndexUnavailable:
-                    with self._build_lock.building() as note:  # waits while another process builds it...
+                    with self._build_lock.building(_waiting(progress)) as note:  # waits for one elsewhere...
                         try:
                             self._index = SearchIndex.open(self.folder)  # ...and then uses what it built
                         except IndexUnavailable:
@@ -116,7 +117,7 @@ class IndexKeeper:
             index = self.index(progress)
             ids, newest = self.source.changes_since(index.watermark)
             if len(ids) > REBUILD_ABOVE:
-                with self._build_lock.building() as note:
+                with self._build_lock.building(_waiting(progress)) as note:
                     self._rebuild(note, progress, None)
                 return len(ids)
             for start in range(0, len(ids), CATCH_UP_BATCH):
@@ -131,7 +132,7 @@ class IndexKeeper:
 
     def rebuild(self, progress: Progress = no_progress, cancel: threading.Event | None = None) -> int:
         """Rebuild the whole index from the database (``reindex``, ``doctor --repair``)."""
-        with self._lock, self._build_lock.building() as note:
+        with self._lock, self._build_lock.building(_waiting(progress, cancel)) as note:
             self._index, count = self._rebuild(note, progress, cancel)
             return count
 
@@ -261,3 +262,15 @@ class IndexKeeper:
 
 class _Run(Protocol):
     def __call__(self, index: SearchIndex) -> list[Hit]: ...
+
+
+def _waiting(progress: Progress, cancel: threading.Event | None = None) -> Callable[[], None]:
+    """What a keeper does each time it finds another process building the index: says so (the app's
+    progress raises when it closes, which ends the wait), and stops when ``cancel`` is set."""
+
+    def wait() -> None:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("cancelled while another process built the search index")
+        progress("Waiting for another process to build the search index", 0, None)
+
+    return wait

@@ -15,6 +15,7 @@ from index_support import FIXTURE_DAY, changed
 from readerapp.api import Library
 from readerapp.errors import Cancelled
 from readerapp.index import keeper as keeper_module
+from readerapp.index.build_lock import BuildLock
 from readerapp.index.keeper import IndexDrift, IndexKeeper
 from readerapp.index.search_index import SearchIndex
 from readerapp.store.models import Paper
@@ -139,6 +140,27 @@ def test_a_build_on_another_thread_is_reported_as_under_way(keeper: IndexKeeper,
         go_on.set()
         builder.join()
     assert keeper.check() == IndexDrift() and library.doctor().notes == []
+
+
+def test_waiting_for_a_build_elsewhere_is_reported_and_can_be_cancelled(
+    keeper: IndexKeeper, library: Library
+) -> None:
+    """A CLI reindex may take minutes: the app's warm-up, waiting for it, must still close at once."""
+    said: list[str] = []
+
+    def closing(what: str, _done: int, _total: int | None) -> None:
+        said.append(what)
+        raise Cancelled("the window closed")
+
+    with BuildLock(library.path / "index").building():  # a build elsewhere (another open file: flock)
+        with pytest.raises(Cancelled, match="the window closed"):
+            keeper.rebuild(progress=closing)
+        stop = threading.Event()
+        stop.set()
+        with pytest.raises(Cancelled, match="another process built the search index"):
+            keeper.rebuild(cancel=stop)
+    assert said == ["Waiting for another process to build the search index"]
+    assert keeper.rebuild() == 43, "the lock is free again"
 
 
 def test_a_cancelled_first_build_leaves_no_index_rather_than_an_unfinished_one(
