@@ -21,8 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-if sys.platform != "win32":
-    import fcntl
+from readerapp.flock import try_lock
 
 WAIT_STEP = 0.2  # seconds between two looks at a lock another process holds for its build
 _WIDTH = 48  # bytes of progress text, rewritten in place: "done total" padded with spaces
@@ -55,7 +54,7 @@ class BuildLock:
             yield lambda done, total: None
             return
         try:
-            while not _try_lock(fd):
+            while not try_lock(fd):
                 waiting()
                 time.sleep(WAIT_STEP)
             _write(fd, "")  # not the last build's figures
@@ -72,22 +71,12 @@ class BuildLock:
             yield None
             return
         try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            except BlockingIOError:
+            if not try_lock(fd, shared=True):
                 yield _describe(fd)
                 return
             yield None
         finally:
             os.close(fd)
-
-
-def _try_lock(fd: int) -> bool:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
 
 
 def _write(fd: int, text: str) -> None:

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from readerapp.errors import LibraryError
+from readerapp.flock import try_lock
 
 if sys.platform != "win32":
     import fcntl
@@ -38,14 +39,6 @@ def _open(path: Path) -> int | None:
         return os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
     except OSError:
         return None  # a read-only folder without the file: nothing can be restored there either
-
-
-def _try_exclusive(fd: int) -> bool:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
 
 
 class SharedLock:
@@ -72,7 +65,7 @@ def exclusive(folder: Path, name: str = LOCK_FILE, busy: str = IN_USE) -> Iterat
         yield
         return
     try:
-        if not _try_exclusive(fd):
+        if not try_lock(fd):
             raise LibraryError(busy)
         yield
     finally:
@@ -95,7 +88,7 @@ def claimed(path: Path, pause: Callable[[], None]) -> Iterator[bool]:
     while True:
         fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
         try:
-            while not _try_exclusive(fd):
+            while not try_lock(fd):
                 waited = True
                 pause()
             if _still_at(fd, path):
