@@ -205,7 +205,10 @@ class ReadingPane(QSplitter):
     def _fetched(self, report: Any) -> None:
         emit(self.fetched, report)
         opened = self.primary.paper_id
-        if opened is not None and any(f.public_id == opened for f in report.fetched):
+        stored = any(f.public_id == opened for f in report.fetched)
+        # ... or stored meanwhile by another process (the CLI) while this pane said "press p"
+        stored = stored or (opened in report.already and not self.primary.viewer.view.ready)
+        if opened is not None and stored:
             self.primary.open_paper(opened)
         elif opened in report.failed:
             self.primary.show_message(f"{opened}: {report.failed[opened]}")

@@ -112,3 +112,24 @@ def test_moving_papers_to_reading_fetches_their_pdfs_when_set(
     settle(qtbot, session)
     assert sorted(request.path for request, _ in httpserver.log) == sorted(f"/pdf/{i}" for i in chosen)
     assert all(library.get(i).pdf_path and library.get(i).state == "reading" for i in chosen)
+
+
+def test_a_pdf_stored_meanwhile_by_another_process_opens_when_p_finds_it(
+    session: Session, qtbot: QtBot, httpserver: HTTPServer
+) -> None:
+    window = session.window
+    actions = _reading_mode(session, httpserver)
+    library = window.library
+    assert library is not None
+    paper_id = window.current_id()
+    assert paper_id is not None
+    pdf = make_pdf(4)
+    httpserver.expect_request(f"/pdf/{paper_id}").respond_with_data(pdf, content_type="application/pdf")
+    keys(qtbot, window.table, "o")
+    qtbot.waitUntil(lambda: actions.pane.primary.message.isVisible())  # "press p"
+    assert library.fetch_pdfs([paper_id]).fetched, "the CLI, say, stored it meanwhile"
+    view = actions.pane.primary.viewer.view
+    with qtbot.waitSignal(actions.pane.fetched, timeout=10_000) as fetched:
+        keys(qtbot, view, "p")
+    assert fetched.args is not None and fetched.args[0].already == [paper_id]
+    qtbot.waitUntil(lambda: view.ready and view.page_count == 4, timeout=5000)
