@@ -10,16 +10,22 @@ from pytest_httpserver import HTTPServer
 from pytestqt.qtbot import QtBot
 from ui_support import keys, settle
 
+from readerapp import Library
 from readerapp.paper import Paper
 from readerapp.ui.app import Session
 from readerapp.ui.pdf_actions import PdfActions
 from tests.pdfs_samples import make_pdf
 
 
-def _reading_mode(session: Session, httpserver: HTTPServer) -> PdfActions:
-    """The window's registered reading-mode commands, with PDFs fetched from ``httpserver``."""
+def _library(session: Session) -> Library:
     library = session.window.library
     assert library is not None
+    return library
+
+
+def _reading_mode(session: Session, httpserver: HTTPServer) -> PdfActions:
+    """The window's registered reading-mode commands, with PDFs fetched from ``httpserver``."""
+    library = _library(session)
     library.config = replace(library.config, pdf_url=httpserver.url_for("/pdf/{id}"))
     actions = session.registry.get("read-pdf").handler.__self__
     assert isinstance(actions, PdfActions)
@@ -92,10 +98,8 @@ def test_two_selected_papers_open_side_by_side(
 def test_moving_papers_to_reading_fetches_their_pdfs_when_set(
     session: Session, qtbot: QtBot, httpserver: HTTPServer
 ) -> None:
-    window = session.window
+    window, library = session.window, _library(session)
     actions = _reading_mode(session, httpserver)
-    library = window.library
-    assert library is not None
     first = window.current_id()
     keys(qtbot, window.table, "r")  # the setting is off by default: nothing is fetched
     settle(qtbot, session)
@@ -117,10 +121,8 @@ def test_moving_papers_to_reading_fetches_their_pdfs_when_set(
 def test_a_pdf_stored_meanwhile_by_another_process_opens_when_p_finds_it(
     session: Session, qtbot: QtBot, httpserver: HTTPServer
 ) -> None:
-    window = session.window
+    window, library = session.window, _library(session)
     actions = _reading_mode(session, httpserver)
-    library = window.library
-    assert library is not None
     paper_id = window.current_id()
     assert paper_id is not None
     pdf = make_pdf(4)
