@@ -422,6 +422,7 @@ class Library:
             session.execute(delete(PaperRow).where(PaperRow.id.in_([r.id for r in rows])))
             log_changes(session, public)
         self._drop_pdfs(pdfs)
+        self._drop_parts(public)
         return Changes("remove_sample", public)
 
     # -- search ------------------------------------------------------------------------------------
@@ -509,6 +510,7 @@ class Library:
             report.notes.append("no search index yet: it is built from the library on the first search")
         else:
             report.findings.extend(Finding("index", line, repaired=repair) for line in drift.messages())
+        report.notes.extend(drift.leftover_notes(removed=repair))
         if drift.pending:
             report.notes.append(
                 f"{drift.pending} changed papers are not in the search index yet (applied on the next search)"
@@ -596,6 +598,7 @@ class Library:
                     )
                 except ReaderappError as exc:
                     report.failed[row.public_id] = str(exc)
+        self._drop_parts(report.already)
         own_client = client is None
         pdf_client = client or PdfClient(self.config, cancel=cancel)
         shelf = PdfShelf(self.path, self._stored_pdf, self._pdf_claimed, self._store_pdf)
@@ -648,6 +651,14 @@ class Library:
             self._changed(session, "fetch_pdf", [row], [])
         if replaced:
             self._drop_pdfs([replaced])
+
+    def _drop_parts(self, public_ids: Iterable[str]) -> None:
+        """Delete these papers' unfinished downloads that no fetch is working on: they have a PDF or are
+        gone, so nothing would resume them (``doctor --repair`` would be the only other way out)."""
+        from readerapp.pdfs.service import drop_part
+
+        for public_id in public_ids:
+            drop_part(self.path, public_id)
 
     def _drop_pdfs(self, stored: Iterable[str]) -> None:
         """Delete these former ``pdf_path`` files that no paper points to any more."""

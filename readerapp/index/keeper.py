@@ -15,6 +15,7 @@ package never imports the store.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,7 +26,7 @@ from typing import Protocol
 from readerapp.errors import Cancelled
 from readerapp.index.build_lock import BuildLock, Note
 from readerapp.index.document import IndexDocument
-from readerapp.index.search_index import Hit, IndexUnavailable, SearchIndex
+from readerapp.index.search_index import Hit, IndexUnavailable, SearchIndex, leftovers
 from readerapp.progress import Progress, no_progress
 
 CATCH_UP_BATCH = 500  # paper ids per commit while catching up
@@ -59,6 +60,7 @@ class IndexDrift:
     absent: bool = False  # the problem is that there is no index folder at all (none built yet)
     building: str | None = None  # a build is under way, here or in another process: nothing compared
     pending: int = 0  # papers changed since the index's watermark: caught up on the next search
+    leftovers: dict[str, int] = field(default_factory=dict)  # a killed rebuild's folders: name -> bytes
 
     @property
     def consistent(self) -> bool:
@@ -76,6 +78,16 @@ class IndexDrift:
                 shown = ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
                 lines.append(f"{len(ids)} papers {meaning} ({name}: {shown})")
         return lines
+
+    def leftover_notes(self, removed: bool) -> list[str]:
+        """One line per folder a killed rebuild left, for ``doctor``: harmless but possibly big."""
+        why = "left by a search index rebuild that was killed"
+        return [
+            f"removed {name} ({_size_text(size)}), {why}"
+            if removed
+            else f"{name} ({_size_text(size)}) is {why}: doctor --repair removes it"
+            for name, size in self.leftovers.items()
+        ]
 
 
 class IndexKeeper:
@@ -98,6 +110,7 @@ class IndexKeeper:
         """The open index, rebuilt from the database first if it was missing or damaged."""
         with self._lock:
             if self._index is None:
+                self._clear_leftovers()
                 try:
                     self._index = SearchIndex.open(self.folder)
                 except IndexUnavailable:
@@ -190,12 +203,13 @@ class IndexKeeper:
         with self._build_lock.quiet() as building:
             if building is not None:
                 return IndexDrift(building=building)
+            left = {path.name: _size(path) for path in leftovers(self.folder)}
             try:
                 index = self._index or SearchIndex.open(self.folder)
                 indexed = index.stamps()
                 watermark = index.watermark
             except IndexUnavailable as exc:
-                return IndexDrift(problem=str(exc), absent=not self.folder.exists())
+                return IndexDrift(problem=str(exc), absent=not self.folder.exists(), leftovers=left)
         # Changes logged after the watermark are not drift: the index applies them on the next search
         # (a CLI import, or a writer killed before it caught up, leaves exactly these behind).
         pending = set(self.source.changes_since(watermark)[0])
@@ -205,6 +219,7 @@ class IndexKeeper:
             extra=sorted(indexed.keys() - truth.keys() - pending),
             stale=sorted(i for i in truth.keys() & indexed.keys() - pending if truth[i] != indexed[i]),
             pending=len(pending),
+            leftovers=left,
         )
 
     def repair(self, progress: Progress = no_progress) -> IndexDrift:
@@ -212,6 +227,8 @@ class IndexKeeper:
         Returns what was found (and is now fixed)."""
         with self._lock:
             drift = self.check()
+            if drift.leftovers:
+                self._clear_leftovers()
             if drift.problem:
                 self._index = None
                 self.rebuild(progress)
@@ -219,6 +236,16 @@ class IndexKeeper:
                 redo = drift.missing + drift.stale
                 self.index().apply(list(self.source.documents(redo)), drift.extra)
             return drift
+
+    def _clear_leftovers(self) -> None:
+        """Remove what a killed rebuild left beside the folder, unless a build (which owns those
+        folders) runs here or in another process. Costs two ``stat`` calls when there is nothing."""
+        if not leftovers(self.folder):
+            return
+        with self._build_lock.quiet() as building:
+            if building is None:
+                for path in leftovers(self.folder):
+                    shutil.rmtree(path, ignore_errors=True)
 
     # -- the background writer ---------------------------------------------------------------------
 
@@ -262,6 +289,19 @@ class IndexKeeper:
 
 class _Run(Protocol):
     def __call__(self, index: SearchIndex) -> list[Hit]: ...
+
+
+def _size(folder: Path) -> int:
+    """Bytes in the files under ``folder`` (one that vanishes meanwhile counts nothing)."""
+    total = 0
+    for path in folder.rglob("*"):
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size if path.is_file() else 0
+    return total
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1e6:.0f} MB" if size >= 1e6 else f"{max(1, round(size / 1e3))} kB"
 
 
 def _waiting(progress: Progress, cancel: threading.Event | None = None) -> Callable[[], None]:

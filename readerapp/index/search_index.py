@@ -43,6 +43,8 @@ SCHEMA_VERSION = 1
 META_FILE = "readerapp-index.json"
 SORTS = ("relevance", "date", "upvotes")
 MAX_PHRASE_CANDIDATES = 6_400  # a phrase query checks at most this many of its best candidates
+STAGING = ".rebuild"  # suffix of the folder a rebuild writes the new index into
+MOVED_ASIDE = ".old"  # suffix of the folder the previous index is moved to while the new one moves in
 
 
 class IndexUnavailable(LibraryError):
@@ -199,7 +201,7 @@ class SearchIndex:
             if cancel is not None and cancel.is_set():
                 raise Cancelled("index rebuild cancelled; the previous index is kept")
 
-        staging = self.folder.with_name(self.folder.name + ".rebuild")
+        staging = _beside(self.folder, STAGING)
         SearchIndex.create(staging)
         try:
             count = bulk_build(staging, docs, on_batch, procs=procs)
@@ -214,7 +216,7 @@ class SearchIndex:
     def _swap_in(self, staging: Path) -> None:
         with self._write_lock, self._read_lock:
             self.close()
-            old = self.folder.with_name(self.folder.name + ".old")
+            old = _beside(self.folder, MOVED_ASIDE)
             shutil.rmtree(old, ignore_errors=True)
             if self.folder.exists():
                 os.replace(self.folder, old)
@@ -375,6 +377,16 @@ class _Reading:
 
     def __exit__(self, *exc_info: object) -> None:
         self.index._read_lock.release()
+
+
+def leftovers(folder: Path) -> list[Path]:
+    """What a rebuild killed before its swap leaves beside ``folder`` (a staging folder as big as the
+    index, or the previous index moved aside): a live rebuild owns them, so ask only under ``BuildLock``."""
+    return [path for path in (_beside(folder, STAGING), _beside(folder, MOVED_ASIDE)) if path.exists()]
+
+
+def _beside(folder: Path, suffix: str) -> Path:
+    return folder.with_name(folder.name + suffix)
 
 
 def _damaged(folder: Path, exc: BaseException) -> IndexUnavailable:

@@ -142,6 +142,27 @@ def fetch_one(client: PdfClient, shelf: PdfShelf, job: PdfJob) -> FetchedPdf | N
     return fetched
 
 
+class _Held(Exception):
+    """Someone holds the paper's download lock: its ``.part`` is a download under way."""
+
+
+def drop_part(library: Path, public_id: str) -> None:
+    """Remove the paper's ``.part`` unless a download of it holds its lock, here or in another process:
+    once the paper has its PDF (an interrupted ``--force``) or is gone, nothing would resume it."""
+    part = part_path(library, public_id)
+    if not part.exists():
+        return
+
+    def held() -> None:
+        raise _Held
+
+    try:
+        with claimed(lock_path(part), held):
+            part.unlink(missing_ok=True)
+    except _Held:
+        pass
+
+
 def _on_disk(library: Path, stored: str) -> bool:
     try:
         return absolute_in_library(library, stored).is_file()

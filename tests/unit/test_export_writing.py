@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -137,3 +140,64 @@ def test_a_cancelled_export_writes_nothing(seeded: Library, tmp_path: Path, fmt:
         seeded.export(Scope.all(), fmt, tmp_path / "out", cancel=cancel)
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
     assert not list(tmp_path.glob(".*"))
+
+
+HELD_EXPORT = """
+import sys, threading
+from pathlib import Path
+from readerapp.api import Library
+from readerapp.export import atomic
+from readerapp.export.scope import Scope
+
+def held(temp, path):  # every temporary file is on disk, none renamed yet
+    print("written", flush=True)
+    threading.Event().wait()
+
+atomic._replace = held
+Library.open(Path(sys.argv[1])).export(Scope.all(), sys.argv[2], sys.argv[3])
+"""
+
+
+def _killed_export(library: Library, fmt: str, destination: Path) -> None:
+    """The export in another process, SIGKILLed once its temporary files are written."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HELD_EXPORT, str(library.path), fmt, str(destination)],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == "written\n", proc.stderr.read() if proc.stderr else ""
+    finally:
+        proc.kill()
+        proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+
+
+def test_the_next_export_to_a_target_removes_what_a_killed_one_left(seeded: Library, tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    out = folder / "papers.json"
+    _killed_export(seeded, "json", out)
+    (left,) = folder.iterdir()
+    assert left.name.startswith(".papers.json.readerapp-") and left.name.endswith(".part")
+    live = folder / f".papers.json.readerapp-{os.getpid()}-abc.part"  # a write under way in a live process
+    other = folder / ".other.json.readerapp-4999999-abc.part"  # another target's: not looked at
+    mine = folder / ".papers.json.notes.part"  # not a name readerapp makes
+    for path in (live, other, mine):
+        path.write_text("", encoding="utf-8")
+
+    seeded.export(Scope.all(), "json", out)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([out.name, live.name, other.name, mine.name])
+
+
+def test_the_next_vault_export_removes_what_a_killed_one_left(seeded: Library, tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    _killed_export(seeded, "obsidian", vault)
+    left = sorted(vault.iterdir())
+    assert left and all(".readerapp-" in p.name and p.name.endswith(".part") for p in left)
+
+    report = seeded.export(Scope.all(), "obsidian", vault)
+    assert report.papers and sorted(p.suffix for p in vault.iterdir()) == [".md"] * len(left)

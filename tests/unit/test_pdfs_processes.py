@@ -21,6 +21,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from readerapp import Library
+from readerapp.pdfs.download import PdfClient
 from readerapp.pdfs.naming import lock_path, part_path
 from readerapp.store.lock import claimed
 from tests.pdfs_samples import make_pdf
@@ -36,7 +37,7 @@ def library(tmp_path: Path, httpserver: HTTPServer) -> Iterator[Library]:
         yield lib
 
 
-def _cli_fetch(library: Library, server: HTTPServer) -> subprocess.Popen[str]:
+def _cli_fetch(library: Library, server: HTTPServer, *options: str) -> subprocess.Popen[str]:
     """``readerapp pdf fetch ID`` in another process, as a user would run it beside the app."""
     url = f"{base_url(server)}/pdf/{{id}}"
     return subprocess.Popen(
@@ -50,6 +51,7 @@ def _cli_fetch(library: Library, server: HTTPServer) -> subprocess.Popen[str]:
             url,
             "pdf",
             "fetch",
+            *options,
             ID,
         ],
         stdout=subprocess.PIPE,
@@ -65,6 +67,19 @@ def _until(condition: Callable[[], bool], what: str, timeout: float = 60) -> Non
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting until {what}"
         threading.Event().wait(0.02)
+
+
+def _kill_mid_download(cli: subprocess.Popen[str], part: Path, release: threading.Event) -> None:
+    """SIGKILL the fetch once it has written part of the PDF into ``part``; then let the server go."""
+    try:
+        _until(lambda: part.exists() and part.stat().st_size > 0, "the CLI has written part of the PDF")
+        os.kill(cli.pid, signal.SIGKILL)
+        cli.wait(60)
+    finally:
+        release.set()
+        if cli.poll() is None:
+            cli.kill()
+            cli.wait(60)
 
 
 def _files(library: Library) -> list[str]:
@@ -119,16 +134,7 @@ def test_a_download_killed_half_way_blocks_nothing_and_the_next_fetch_resumes_it
 
     httpserver.expect_request(f"/pdf/{ID}").respond_with_handler(half_then_stall)
     part = part_path(library.path, ID)
-    cli = _cli_fetch(library, httpserver)
-    try:
-        _until(lambda: part.exists() and part.stat().st_size > 0, "the CLI has written part of the PDF")
-        os.kill(cli.pid, signal.SIGKILL)
-        cli.wait(60)
-    finally:
-        release.set()
-        if cli.poll() is None:
-            cli.kill()
-            cli.wait(60)
+    _kill_mid_download(_cli_fetch(library, httpserver), part, release)
     have = part.stat().st_size
     assert 0 < have < len(body)
     assert lock_path(part).exists()  # left by the killed process, but locking nothing
@@ -146,6 +152,54 @@ def test_a_download_killed_half_way_blocks_nothing_and_the_next_fetch_resumes_it
     assert (library.path / "pdfs" / NAME).read_bytes() == body
     assert _files(library) == [NAME]
     assert not [note for note in library.doctor().notes if "download" in note]
+
+
+def test_the_next_fetch_deletes_the_part_a_killed_forced_fetch_left(
+    library: Library, httpserver: HTTPServer
+) -> None:
+    first, again = make_pdf(2), make_pdf(30)
+    served: list[bytes] = [first]
+    release = threading.Event()
+
+    def stall_after_the_first(_request: Request) -> Response:
+        body = served.pop() if served else again
+
+        def half_then_stall() -> Iterator[bytes]:
+            yield body[: len(body) // 2]
+            release.wait(60)
+            yield body[len(body) // 2 :]
+
+        response = Response(half_then_stall() if body is again else [body], content_type="application/pdf")
+        response.headers["Content-Length"] = str(len(body))
+        return response
+
+    httpserver.expect_request(f"/pdf/{ID}").respond_with_handler(stall_after_the_first)
+    release.set()
+    assert library.fetch_pdfs([ID], client=PdfClient(library.config)).ok
+    release.clear()
+    part = part_path(library.path, ID)
+    _kill_mid_download(_cli_fetch(library, httpserver, "--force"), part, release)
+    assert part.exists() and (library.path / "pdfs" / NAME).read_bytes() == first
+
+    with claimed(lock_path(part), lambda: None):  # a download of the paper under way: its .part stays
+        assert library.fetch_pdfs([ID]).already == [ID]
+        assert part.exists()
+    assert library.fetch_pdfs([ID]).already == [ID]
+    assert _files(library) == [NAME]  # the killed download's .part and lock file are gone
+    doctor = library.doctor()
+    assert doctor.consistent and not [note for note in doctor.notes if "download" in note]
+
+
+def test_removing_the_sample_removes_its_unfinished_downloads(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "lib") as library:
+        library.import_sample_if_empty()
+        sample_id = library.list(limit=1)[0].id
+        part = part_path(library.path, sample_id)
+        part.parent.mkdir()
+        part.write_bytes(b"%PDF-1.7 half")  # a download killed half way
+        lock_path(part).touch()
+        library.remove_sample()
+        assert list(part.parent.iterdir()) == []
 
 
 def test_a_lock_file_deleted_by_its_holder_is_taken_again_by_the_waiter(tmp_path: Path) -> None:
