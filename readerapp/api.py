@@ -478,13 +478,16 @@ class Library:
 
     def wait_for_changes(self, after: int, timeout: float = 5.0) -> tuple[int, builtins.list[str]]:
         """Like ``changes_since`` but waits up to ``timeout`` seconds for something to change: at once
-        on PostgreSQL (LISTEN/NOTIFY), by polling on SQLite. Meant for a watcher thread."""
-        with changes.listening(self.db.engine) as wait:
-            found = self.changes_since(after)
-            if found[1]:
-                return found
-            wait(timeout)
-        return self.changes_since(after)
+        on PostgreSQL (LISTEN/NOTIFY), by polling on SQLite. One call, one wait: a thread that keeps
+        watching takes a ``change_feed`` instead."""
+        with self.change_feed(after) as feed:
+            return feed.next(timeout)
+
+    def change_feed(self, after: int | None = None) -> changes.ChangeFeed:
+        """Changes by anyone after change ``after`` (by default: from now), batch by batch, for a watcher
+        thread: ``next(timeout)`` in a loop, ``stop()`` from any thread, ``close()`` when done. On
+        PostgreSQL it keeps one listening connection, and catches up after a lost one."""
+        return changes.ChangeFeed(self.db, after)
 
     # -- health ------------------------------------------------------------------------------------
 

@@ -12,10 +12,13 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,25 +57,29 @@ class PostgresServer:
             check=True,
             capture_output=True,
         )
-        options = f"-p {self.port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self.data = data
+        self.start()
+
+    def start(self) -> None:
+        """Start the cluster (again, after ``stop``: a test can restart the server under a library)."""
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
         subprocess.run(
             _as_postgres(
                 [
-                    str(bin_dir / "pg_ctl"),
+                    str(self.bin_dir / "pg_ctl"),
                     "-D",
-                    str(data),
+                    str(self.data),
                     "-o",
                     options,
                     "-w",
                     "-l",
-                    str(root / "log"),
+                    str(self.root / "log"),
                     "start",
                 ]
             ),
             check=True,
             capture_output=True,
         )
-        self.data = data
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
@@ -92,6 +99,27 @@ class PostgresServer:
             _as_postgres([str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]),
             capture_output=True,
         )
+
+
+def backend_pids(url: str, application_name: str) -> list[int]:
+    """The server processes (``pg_stat_activity``) of ``url``'s database opened as ``application_name``."""
+    import psycopg
+
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s",
+            (application_name,),
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+def waiting_in(thread: threading.Thread, function: Callable[..., Any]) -> bool:
+    """Whether ``thread`` is inside ``function`` right now (a listener's wait on its connection, say)."""
+    code = function.__code__
+    frame = sys._current_frames().get(thread.ident or 0)
+    while frame is not None and frame.f_code is not code:
+        frame = frame.f_back
+    return frame is not None
 
 
 @pytest.fixture(scope="session")

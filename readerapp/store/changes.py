@@ -1,25 +1,45 @@
 """The change log: every write appends the public ids it touched, in the write's own transaction.
 
 Readers catch up from it by id: this machine's search index, and other app instances on a shared
-library. On PostgreSQL a write also sends a NOTIFY (delivered at commit), so a listener wakes at once;
-elsewhere, or if listening fails, waiting falls back to polling.
+library. On PostgreSQL a write also sends a NOTIFY (delivered at commit), so a listener (``ChangeFeed``)
+wakes at once; elsewhere waiting polls.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+import contextlib
+import selectors
+import socket
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
+from readerapp.errors import LibraryError
 from readerapp.store.bulk import bulk_insert
 from readerapp.store.models import ChangeLog
 from readerapp.store.types import utcnow
 
+if TYPE_CHECKING:
+    import psycopg
+
+    from readerapp.store.database import Database
+
 CHANNEL = "readerapp_changes"
-POLL_SECONDS = 1.0
+POLL_SECONDS = 1.0  # without PostgreSQL: how often the log is read
+RECONNECT_SECONDS = 0.25  # after a lost server, the first pause before listening again; then doubled
+RECONNECT_MAX_SECONDS = 8.0
+# The listening connection: named for pg_stat_activity; TCP keepalives notice a silently dropped link.
+LISTEN_CONNECTION: dict[str, Any] = {
+    "application_name": "readerapp-listen",
+    "connect_timeout": 10,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
 
 
 def log_changes(session: Session, public_ids: Iterable[str]) -> None:
@@ -50,36 +70,160 @@ def changes_since(session: Session, after: int, limit: int | None = 50_000) -> t
     return rows[-1][0], list(dict.fromkeys(public_id for _, public_id in rows))
 
 
-@contextmanager
-def listening(engine: Engine) -> Iterator[Callable[[float], None]]:
-    """Start listening for changes, then hand out a ``wait(timeout)``.
+class Listener:
+    """One persistent LISTEN connection to a PostgreSQL library.
 
-    Listen *before* checking the log, or a change committed in between is only seen after the timeout.
-    Without PostgreSQL (or if listening fails) ``wait`` sleeps one polling interval.
+    Waits ``select`` on its socket next to a wake-up socket, so ``interrupt`` (from any thread) ends a
+    wait at once, and a NOTIFY that arrives while nobody waits stays queued on the connection for the
+    next wait instead of being lost.
     """
 
-    def poll(timeout: float) -> None:
-        time.sleep(min(timeout, POLL_SECONDS))
+    def __init__(self, engine: Engine) -> None:
+        self._url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._conn: psycopg.Connection[Any] | None = None
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
 
-    if engine.dialect.name != "postgresql":
-        yield poll
-        return
-    import psycopg
+    @property
+    def connected(self) -> bool:
+        return self._conn is not None
 
-    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    try:
-        conn = psycopg.connect(url, autocommit=True)
-        conn.execute(f"LISTEN {CHANNEL}")
-    except psycopg.Error:
-        yield poll
-        return
+    def connect(self) -> None:
+        """LISTEN on a new connection; call it before reading the log, so no change falls in between."""
+        import psycopg
 
-    def wait(timeout: float) -> None:
+        self.disconnect()
         try:
-            for _ in conn.notifies(timeout=timeout, stop_after=1):
-                break
-        except psycopg.Error:
-            poll(timeout)
+            conn = psycopg.connect(self._url, autocommit=True, **LISTEN_CONNECTION)
+        except psycopg.Error as exc:
+            raise LibraryError(f"cannot listen for changes: {exc}") from exc
+        try:
+            conn.execute(f"LISTEN {CHANNEL}")
+        except psycopg.Error as exc:
+            conn.close()
+            raise LibraryError(f"cannot listen for changes: {exc}") from exc
+        self._conn = conn
 
-    with conn:
-        yield wait
+    def wait(self, timeout: float) -> bool:
+        """True once a change is announced; False after ``timeout`` or an ``interrupt``.
+
+        A lost connection (a server restart, a terminated backend) is closed and raises LibraryError:
+        ``connect`` again, then read the log from the last change seen.
+        """
+        import psycopg
+
+        conn = self._conn
+        if conn is None:
+            raise LibraryError("not listening for changes")
+        try:
+            if self._announced(conn):
+                return True
+            with selectors.DefaultSelector() as selector:
+                selector.register(conn.fileno(), selectors.EVENT_READ)
+                selector.register(self._wake_r, selectors.EVENT_READ)
+                ready = {key.fileobj for key, _ in selector.select(timeout)}
+            if self._wake_r in ready:
+                with contextlib.suppress(BlockingIOError):
+                    while self._wake_r.recv(64):
+                        pass
+                return False
+            return bool(ready) and self._announced(conn)
+        except (psycopg.Error, OSError) as exc:
+            self.disconnect()
+            raise LibraryError(f"lost the connection that listens for changes: {exc}") from exc
+
+    @staticmethod
+    def _announced(conn: psycopg.Connection[Any]) -> bool:
+        """Take every notification already received (all of them: one read of the log covers them)."""
+        return bool(list(conn.notifies(timeout=0)))
+
+    def interrupt(self) -> None:
+        """End the current wait, or the next one if none is running (thread-safe)."""
+        with contextlib.suppress(OSError):  # already full (an interrupt is pending) or closed
+            self._wake_w.send(b"x")
+
+    def disconnect(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):  # a dead connection has nothing left to close cleanly
+                conn.close()
+
+    def close(self) -> None:
+        """Only from the thread that waits (``interrupt`` it first)."""
+        self.disconnect()
+        self._wake_r.close()
+        self._wake_w.close()
+
+
+class ChangeFeed:
+    """What anyone changes in a library, batch by batch, for a watcher thread.
+
+    On PostgreSQL one persistent LISTEN connection wakes it. It is opened before the first read of the
+    log, so a change committed in between is not missed; a lost connection is opened again (at once, then
+    with growing pauses while the server is away) and the log read from the last change seen, so nothing
+    made meanwhile is missed either. Elsewhere ``next`` polls once a second. ``stop`` (any thread) ends a
+    wait at once; the waiting thread then ``close``s the feed.
+    """
+
+    def __init__(self, db: Database, after: int | None = None) -> None:
+        self._db = db
+        self._listener = Listener(db.engine) if db.engine.dialect.name == "postgresql" else None
+        self._stopped = threading.Event()
+        self._failures = 0
+        self.after = after  # None: from the change log's high-water mark when first listening
+
+    def next(self, timeout: float) -> tuple[int, list[str]]:
+        """The ids changed since the last batch, waiting up to ``timeout`` seconds for one, and the newest
+        change id. A lost server raises LibraryError; the next call retries, after a pause that doubles
+        with every failure in a row (up to ``RECONNECT_MAX_SECONDS``)."""
+        if self._failures:
+            self._stopped.wait(min(RECONNECT_SECONDS * 2 ** (self._failures - 1), RECONNECT_MAX_SECONDS))
+        try:
+            found = self._next(timeout)
+        except LibraryError:
+            self._failures += 1
+            raise
+        self._failures = 0
+        self.after = found[0]
+        return found
+
+    def _next(self, timeout: float) -> tuple[int, list[str]]:
+        if self._stopped.is_set():
+            return self.after or 0, []
+        if self._listener is not None and not self._listener.connected:
+            self._listener.connect()
+        if self.after is None:
+            with self._db.session() as session:
+                self.after = last_change_id(session)
+        found = self._read(self.after)
+        if found[1]:
+            return found
+        if self._listener is None:
+            self._stopped.wait(min(timeout, POLL_SECONDS))
+        else:
+            try:
+                self._listener.wait(timeout)
+            except LibraryError:
+                self._listener.connect()  # a dropped connection, not a lost server: go on quietly
+        return self._read(self.after)
+
+    def _read(self, after: int) -> tuple[int, list[str]]:
+        with self._db.session() as session:
+            return changes_since(session, after)
+
+    def stop(self) -> None:
+        """End the current wait and every later one (thread-safe)."""
+        self._stopped.set()
+        if self._listener is not None:
+            self._listener.interrupt()
+
+    def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+
+    def __enter__(self) -> ChangeFeed:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()

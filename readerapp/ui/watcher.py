@@ -2,8 +2,9 @@
 
 A thread asks the library what changed since the last change it saw and hands the public ids to the
 GUI thread as a queued signal; the window then re-reads exactly those rows, the counts and the view.
-On a shared (PostgreSQL) library it waits on LISTEN/NOTIFY, so a change shows within moments; on a
-local SQLite file it polls once a second, with an interruptible wait so that quitting never waits.
+On a shared (PostgreSQL) library it waits on LISTEN/NOTIFY through the library's ``change_feed`` (one
+connection for the watcher's life, reopened after a lost server), so a change shows within moments; on a
+local SQLite file it polls once a second. Both waits are interruptible, so quitting never waits.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ if TYPE_CHECKING:
     from readerapp.api import Library
 
 POLL_SECONDS = 1.0  # local library: how often the log is read
-LISTEN_SECONDS = 1.0  # shared library: the longest LISTEN wait, which is also how long a quit can wait
-RETRY_SECONDS = 5.0  # after a failed read (a lost server), before trying again
+LISTEN_SECONDS = 30.0  # shared library: the longest LISTEN wait before the log is read anyway
+RETRY_SECONDS = 5.0  # local library: after a failed read, before trying again (the feed paces a shared one)
+STOP_SECONDS = 2.0  # the longest ``stop`` waits for the thread (a wait ends at once; a read may not)
 
 
 class ChangeWatcher(QObject):
@@ -33,27 +35,37 @@ class ChangeWatcher(QObject):
     def __init__(self, library: Library, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._library = library
-        self._shared = bool(library.config.database_url)
         self._stop = threading.Event()
         self._after = 0
+        self._feed = library.change_feed() if library.config.database_url else None
         self._thread = threading.Thread(target=self._run, name="readerapp-watch", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
     def stop(self) -> None:
-        """End the thread (at most one LISTEN wait on a shared library) before the library closes."""
+        """End the thread, interrupting its wait, before the library closes."""
         self._stop.set()
+        if self._feed is not None:
+            self._feed.stop()
         if self._thread.is_alive():
-            self._thread.join(LISTEN_SECONDS + 1.0)
+            self._thread.join(STOP_SECONDS)
 
     def _run(self) -> None:
-        failing = False
         try:
-            self._after = self._library.last_change_id()
-        except Exception as exc:
-            self._tell("failed", exc)
-            return
+            self._watch()
+        finally:
+            if self._feed is not None:
+                self._feed.close()
+
+    def _watch(self) -> None:
+        failing = False
+        if self._feed is None:  # the feed starts from the log's newest change itself, once listening
+            try:
+                self._after = self._library.last_change_id()
+            except Exception as exc:
+                self._tell("failed", exc)
+                return
         while not self._stop.is_set():
             try:
                 newest, ids = self._next()
@@ -61,7 +73,8 @@ class ChangeWatcher(QObject):
                 if not failing and not self._stop.is_set():
                     self._tell("failed", exc)
                 failing = True
-                self._stop.wait(RETRY_SECONDS)
+                if self._feed is None:
+                    self._stop.wait(RETRY_SECONDS)
                 continue
             failing = False
             self._after = newest
@@ -76,8 +89,8 @@ class ChangeWatcher(QObject):
             self._stop.set()
 
     def _next(self) -> tuple[int, list[str]]:
-        if self._shared:
-            return self._library.wait_for_changes(self._after, timeout=LISTEN_SECONDS)
+        if self._feed is not None:
+            return self._feed.next(LISTEN_SECONDS)
         found = self._library.changes_since(self._after)
         if not found[1]:
             self._stop.wait(POLL_SECONDS)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 from ui_support import open_window
 
 from readerapp import Library
+from readerapp.store.changes import LISTEN_CONNECTION, Listener
 from readerapp.ui.app import Session
 from readerapp.ui.paper_model import COLUMN
-from tests.pg_server import PostgresServer
+from readerapp.ui.watcher import ChangeWatcher
+from tests.pg_server import PostgresServer, backend_pids, waiting_in
 
 
 def test_a_star_from_another_library_shows_within_five_seconds_and_keeps_the_selection(
@@ -72,3 +78,72 @@ def test_on_a_shared_postgresql_library_a_star_and_a_tag_from_other_apps_show_wi
         qtbot.waitUntil(shown, timeout=5000)
         assert w.current_id() == chosen
         session.close()
+
+
+def listeners(url: str) -> list[int]:
+    return backend_pids(url, LISTEN_CONNECTION["application_name"])
+
+
+def listening(watcher: ChangeWatcher) -> bool:
+    """The watcher's thread waits on its LISTEN connection (having read the log)."""
+    return waiting_in(watcher._thread, Listener.wait)
+
+
+@dataclass
+class Watched:
+    """A watcher on ada's shared library, what it reported, and a colleague's library to write from."""
+
+    url: str
+    watcher: ChangeWatcher
+    colleague: Library
+    seen: list[str] = field(default_factory=list)
+    failures: list[object] = field(default_factory=list)
+
+
+@pytest.fixture
+def watched(
+    qtbot: QtBot, tmp_path: Path, sample_feed: Path, postgres_server: PostgresServer
+) -> Iterator[Watched]:
+    url = postgres_server.new_database()
+    with (Library.open(tmp_path / "a", database_url=url, user="ada") as mine,
+          Library.open(tmp_path / "b", database_url=url, user="bob") as colleague):  # fmt: skip
+        colleague.import_file(sample_feed)
+        watched = Watched(url, ChangeWatcher(mine), colleague)
+        watched.watcher.changed.connect(watched.seen.extend)
+        watched.watcher.failed.connect(watched.failures.append)
+        watched.watcher.start()
+        qtbot.waitUntil(lambda: listening(watched.watcher), timeout=5000)
+        try:
+            yield watched
+        finally:
+            watched.watcher.stop()
+
+
+def test_after_a_server_restart_the_watcher_reports_a_change_made_meanwhile_on_one_new_connection(
+    qtbot: QtBot, watched: Watched, postgres_server: PostgresServer
+) -> None:
+    paper = watched.colleague.list_ids()[0]
+    [before] = listeners(watched.url)
+    postgres_server.stop()
+    postgres_server.start()
+    watched.colleague.tag([paper], add=["while-away"])  # before the watcher is back, or as it comes back
+    qtbot.waitUntil(lambda: paper in watched.seen, timeout=15000)
+    qtbot.waitUntil(lambda: listening(watched.watcher), timeout=5000)
+    [after] = listeners(watched.url)
+    assert after != before and len(watched.failures) <= 1  # a lost server is one message at most
+
+
+def test_the_watcher_uses_one_connection_for_many_wake_ups_and_stops_at_once(
+    qtbot: QtBot, watched: Watched
+) -> None:
+    first = listeners(watched.url)
+    assert len(first) == 1
+    for paper in watched.colleague.list_ids()[:15]:
+        watched.colleague.star([paper])
+        qtbot.waitUntil(lambda: paper in watched.seen, timeout=5000)  # noqa: B023 (waited on at once)
+    qtbot.waitUntil(lambda: listening(watched.watcher), timeout=5000)  # blocked in a 30 s wait
+    assert listeners(watched.url) == first
+    started = time.monotonic()
+    watched.watcher.stop()
+    assert time.monotonic() - started < 0.5 and not watched.watcher._thread.is_alive()
+    qtbot.waitUntil(lambda: listeners(watched.url) == [], timeout=5000)  # closed, not left to time out

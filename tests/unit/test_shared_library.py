@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from readerapp import Library
+from readerapp.store.changes import LISTEN_CONNECTION, Listener
 from tests.conftest import SAMPLE_FEED
-from tests.pg_server import PostgresServer
+from tests.pg_server import PostgresServer, backend_pids, waiting_in
 
 
 @pytest.fixture
@@ -95,3 +96,103 @@ def test_a_star_from_another_process_reaches_this_one_within_5_s(tmp_path: Path,
         # Seen within 5 s of the other process committing (its start-up is not the watcher's delay).
         assert float(result["seconds"]) - (starred_at - sent) < 5.0  # type: ignore[arg-type]
         assert here.get(paper).starred
+
+
+def listener_pids(url: str) -> list[int]:
+    return backend_pids(url, LISTEN_CONNECTION["application_name"])
+
+
+def test_a_notify_sent_while_nobody_waits_wakes_the_next_wait(tmp_path: Path, shared_url: str) -> None:
+    with Library.open(tmp_path, database_url=shared_url, user="ada") as lib:
+        listener = Listener(lib.db.engine)
+        listener.connect()
+        try:
+            lib.import_file(SAMPLE_FEED)  # NOTIFY at commit, while nobody waits
+            started = time.monotonic()
+            assert listener.wait(30.0) and time.monotonic() - started < 5.0
+            assert not listener.wait(0.05)  # that one notification is taken; nothing else is pending
+        finally:
+            listener.close()
+
+
+def test_a_change_made_between_two_batches_is_the_next_batch_at_once(tmp_path: Path, shared_url: str) -> None:
+    with (
+        Library.open(tmp_path / "a", database_url=shared_url, user="ada") as writer,
+        Library.open(tmp_path / "b", database_url=shared_url, user="ada") as reader,
+        reader.change_feed() as feed,
+    ):
+        assert feed.next(0.01)[1] == []  # listening, from the log's newest change
+        writer.import_file(SAMPLE_FEED)
+        first, second = writer.list_ids()[:2]
+        assert first in feed.next(30.0)[1]
+        writer.star([first])  # while the watcher handles the previous batch
+        writer.star([second])
+        started = time.monotonic()
+        seen: set[str] = set()
+        while {first, second} - seen and time.monotonic() - started < 5.0:
+            seen.update(feed.next(30.0)[1])
+        assert {first, second} <= seen and time.monotonic() - started < 5.0
+
+
+def test_a_terminated_listening_connection_is_reopened_and_the_changes_meanwhile_are_reported(
+    tmp_path: Path, shared_url: str
+) -> None:
+    import psycopg
+
+    with (
+        Library.open(tmp_path / "a", database_url=shared_url, user="ada") as writer,
+        Library.open(tmp_path / "b", database_url=shared_url, user="ada") as reader,
+        reader.change_feed() as feed,
+    ):
+        writer.import_file(SAMPLE_FEED)
+        paper = writer.list_ids()[0]
+        feed.next(0.01)
+        [old] = listener_pids(shared_url)
+        with psycopg.connect(shared_url.replace("+psycopg", ""), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (old,))
+        writer.star([paper])  # while the feed's connection is gone
+        started = time.monotonic()
+        ids: list[str] = []
+        while paper not in ids and time.monotonic() - started < 10.0:
+            ids = feed.next(30.0)[1]
+        assert paper in ids
+        assert feed.next(0.2)[1] == []  # this wait finds the connection gone and opens another
+        [new] = listener_pids(shared_url)
+        assert new != old
+
+
+def test_one_listening_connection_serves_many_wake_ups(tmp_path: Path, shared_url: str) -> None:
+    with (
+        Library.open(tmp_path / "a", database_url=shared_url, user="ada") as writer,
+        Library.open(tmp_path / "b", database_url=shared_url, user="ada") as reader,
+        reader.change_feed() as feed,
+    ):
+        writer.import_file(SAMPLE_FEED)
+        feed.next(0.01)
+        listening = listener_pids(shared_url)
+        assert len(listening) == 1
+        for paper in writer.list_ids()[:20]:
+            writer.star([paper])
+            ids: list[str] = []
+            while paper not in ids:
+                ids = feed.next(30.0)[1]
+        assert listener_pids(shared_url) == listening
+
+
+def test_stop_ends_a_long_wait_at_once(tmp_path: Path, shared_url: str) -> None:
+    with Library.open(tmp_path, database_url=shared_url, user="ada") as lib, lib.change_feed() as feed:
+        feed.next(0.01)
+        waited: list[float] = []
+
+        def wait() -> None:
+            started = time.monotonic()
+            feed.next(60.0)
+            waited.append(time.monotonic() - started)
+
+        thread = threading.Thread(target=wait)
+        thread.start()
+        while not waiting_in(thread, Listener.wait):  # the feed has read the log and waits on its connection
+            time.sleep(0.01)
+        feed.stop()
+        thread.join(5)
+        assert waited and waited[0] < 0.5
