@@ -658,8 +658,30 @@ class MainWindow(QMainWindow):
             self.reload(select=select(changes) if select else None)
         if self._detail_id in ids:
             self._detail_timer.start()
+        self._follow_saved_search(getattr(changes, "searches", ()) or ())
         emit(self.write_done, changes)
         emit(self.data_changed)
+
+    def _follow_saved_search(self, rewritten: Sequence[str]) -> None:
+        """The list shows a saved search as a search of its query: when a write rewrote that saved
+        search's query (a tag renamed or merged, its undo or redo), show the new query, keeping the
+        selection, instead of the old one, which now finds nothing."""
+        name = self.shown_collection() if self.view.kind == "search" else ""
+        if not name or name not in rewritten or self.library is None:
+            return
+        shown, keep = self.view, self.current_id()
+
+        def arrived(collections: Sequence[CollectionInfo]) -> None:
+            query = next((c.query for c in collections if c.name == name), None)
+            if self.view != shown or not query or query == shown.value:
+                return  # moved on meanwhile, or the query is as it was
+            if self.search.text().strip() == shown.value:
+                self.search.setText(query)
+            self.show_view(View("search", query), select=keep)
+
+        task = self.workers.read("saved search", self.library.collections)
+        task.done.connect(arrived)
+        task.failed.connect(self.report_error)
 
     def changed_elsewhere(self, ids: Sequence[str]) -> None:
         """Papers changed by someone else (another app on a shared library, the CLI): re-read those

@@ -8,6 +8,7 @@ from ui_support import keys, settle
 
 from readerapp import Library
 from readerapp.ui.app import Session
+from readerapp.ui.tag_manager import NAME_ROLE
 
 
 def _palette_line(qtbot: QtBot, session: Session, line: str) -> None:
@@ -24,6 +25,12 @@ def _saved_row(session: Session, query: str) -> int:
     """The saved search's row in its sidebar section, -1 when the sidebar does not list it."""
     index = session.window.sidebar_model.index_of(f"search:{query}")
     return index.row() if index.isValid() else -1
+
+
+def _current_tag(session: Session, name: str) -> None:
+    """Make ``name`` the tag manager's current row."""
+    tags = session.actions.tag_manager.list
+    tags.setCurrentRow(next(r for r in range(tags.count()) if tags.item(r).data(NAME_ROLE) == name))
 
 
 def test_deleting_a_saved_search_is_undone_and_redone_by_keys(
@@ -102,3 +109,55 @@ def test_a_tag_renamed_in_the_app_takes_its_saved_search_along_and_u_brings_both
     assert [c.query for c in library.collections()] == ['tag:llm -"tag:llm"']
     assert library.tag_counts() == {"llm": 2}
     qtbot.waitUntil(lambda: _saved_row(session, 'tag:llm -"tag:llm"') == 0)
+
+
+def test_the_saved_search_shown_follows_a_tag_rename_and_its_undo_and_redo(
+    qtbot: QtBot, session: Session, library: Library
+) -> None:
+    w, manager = session.window, session.actions.tag_manager
+    a, b, c = w.model.ids[:3]
+    library.tag([a, b], add=["llm"])
+    library.tag([c], add=["rl"])
+    library.save_search("LLM papers", "tag:llm")
+    with qtbot.waitSignal(w.counts_loaded, timeout=5000):
+        w.refresh_counts()
+    _palette_line(qtbot, session, "go search:tag:llm")  # what choosing it in the sidebar shows
+    qtbot.waitUntil(lambda: set(w.model.ids) == {a, b})
+    w.table.setFocus()
+    keys(qtbot, w.table, "G")  # on the second paper of the search
+    chosen = w.current_id()
+    assert chosen in (a, b) and w.current_row() == 1
+
+    _palette_line(qtbot, session, "rename and merge tags")
+    qtbot.waitUntil(lambda: manager.isVisible() and manager.list.count() == 2)
+    _current_tag(session, "llm")
+    keys(qtbot, manager.list, "r")
+    qtbot.keyClicks(manager.input, "language models")
+    keys(qtbot, manager.input, "Return")
+    settle(qtbot, session)
+    renamed = 'tag:"language models"'
+    qtbot.waitUntil(lambda: w.view.value == renamed)
+    qtbot.waitUntil(lambda: set(w.model.ids) == {a, b} and w.current_id() == chosen)
+    qtbot.waitUntil(lambda: _saved_row(session, renamed) == 0)
+    assert w.shown_collection() == "LLM papers"
+    keys(qtbot, manager.list, "Escape")
+
+    keys(qtbot, w.table, "u")
+    settle(qtbot, session)
+    qtbot.waitUntil(lambda: w.view.value == "tag:llm")
+    qtbot.waitUntil(lambda: set(w.model.ids) == {a, b} and w.current_id() == chosen)
+    keys(qtbot, w.table, "Ctrl+Shift+Z")
+    settle(qtbot, session)
+    qtbot.waitUntil(lambda: w.view.value == renamed and set(w.model.ids) == {a, b})
+
+    _palette_line(qtbot, session, "rename and merge tags")  # a merge into rl rewrites it again
+    qtbot.waitUntil(lambda: manager.isVisible() and manager.list.count() == 2)
+    _current_tag(session, "language models")
+    keys(qtbot, manager.list, "m")
+    qtbot.keyClicks(manager.input, "rl")
+    if manager.input.completer().popup().isVisible():
+        keys(qtbot, manager.input.completer().popup(), "Return")  # take the completion
+    keys(qtbot, manager.input, "Return")
+    settle(qtbot, session)
+    qtbot.waitUntil(lambda: w.view.value == 'tag:"rl"' and set(w.model.ids) == {a, b, c})
+    assert w.current_id() == chosen
