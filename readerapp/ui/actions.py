@@ -17,7 +17,7 @@ from PySide6.QtGui import QDesktopServices
 from readerapp.paper import Changes, Paper
 from readerapp.records import STATES
 from readerapp.ui.annotate_commands import AnnotationCommands
-from readerapp.ui.commands import MAIN, READER, CommandError, command
+from readerapp.ui.commands import HIGHLIGHT, MAIN, READER, CommandError, command
 from readerapp.ui.help_overlay import HelpOverlay
 from readerapp.ui.history import History
 from readerapp.ui.palette import CommandPalette
@@ -46,7 +46,8 @@ class Actions(AnnotationCommands):
         self.w = window
         self.history: History[Changes] = History()
         self.catalog: list[Entry] = []  # every command, with the keys of its own context
-        self.reader_catalog: list[Entry] = []  # every command, with the keys that reach it in the reader
+        # every command, with the keys that reach it in the reader, or while a highlight is chosen
+        self.context_catalogs: dict[str, list[Entry]] = {READER: [], HIGHLIGHT: []}
         self.reading: Callable[[], bool] = lambda: False
         self.run: Callable[[str], None] = lambda _line: None
         self.palette = CommandPalette(window)
@@ -307,13 +308,16 @@ class Actions(AnnotationCommands):
     # -- help --------------------------------------------------------------------------------------
 
     def _here(self, *, keyed: bool = False) -> list[Entry]:
-        """What can be run where the user is: in the PDF reader, every command with the keys that reach
-        it there, the reader's own first (``keyed``: only the window's that a key reaches there);
-        elsewhere the window's commands, since the reader's need a PDF."""
-        if self.reading():
-            here = sorted(self.reader_catalog, key=lambda entry: entry.context != READER)
-            return [entry for entry in here if entry.keys or entry.context == READER or not keyed]
-        return [entry for entry in self.catalog if entry.context == MAIN]
+        """What can be run where the user is: in the PDF reader or with a highlight chosen in the detail
+        pane, that context's commands and then the window's, with the keys that reach them there
+        (``keyed``: only the window's that a key reaches there); elsewhere the window's commands, since
+        the others need a PDF or a chosen highlight."""
+        context = READER if self.reading() else HIGHLIGHT if self.reader.choosing else MAIN
+        if context == MAIN:
+            return [entry for entry in self.catalog if entry.context == MAIN]
+        here = sorted((entry for entry in self.context_catalogs[context] if entry.context in (MAIN, context)),
+                      key=lambda entry: entry.context != context)
+        return [entry for entry in here if entry.keys or entry.context == context or not keyed]
 
     @command("palette", menu="Help", title="Command palette")
     def open_palette(self) -> None:
@@ -322,5 +326,5 @@ class Actions(AnnotationCommands):
 
     @command("help", menu="Help", title="Keys")
     def help(self) -> None:
-        """Show every key and what it does where you are (in the list, or in a PDF)."""
+        """Show every key and what it does where you are (in the list, in a PDF, on a chosen highlight)."""
         self.help_overlay.show_entries(self._here(keyed=True))

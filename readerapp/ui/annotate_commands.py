@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from readerapp.paper import Call, Changes, HighlightView, Paper
 from readerapp.ui.annotation_html import COLOR_KEYS
-from readerapp.ui.commands import CommandError, command
+from readerapp.ui.commands import HIGHLIGHT, CommandError, command
 from readerapp.ui.highlight_popup import HighlightPopup
 from readerapp.ui.highlights import AbstractReader, Selection
 from readerapp.ui.note_editor import NoteEditor
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from readerapp.api import Library
     from readerapp.ui.history import History
     from readerapp.ui.window import MainWindow
+
+CHOSEN_MENU = "Highlight"  # the commands on the highlight chosen with [ and ] (keys: [keys.highlight])
 
 
 class AnnotationCommands:
@@ -92,7 +94,7 @@ class AnnotationCommands:
         """Choose the previous highlight of the abstract."""
         self.reader.step(-1)
 
-    @command("recolor-highlight", menu="Paper", title="Recolour highlight")
+    @command("recolor-highlight", menu=CHOSEN_MENU, title="Recolour highlight", context=HIGHLIGHT)
     def recolor_highlight(self, number: str) -> None:
         """Give the chosen highlight colour 1-5 (yellow, green, blue, pink, orange)."""
         mark = self._chosen()
@@ -102,12 +104,12 @@ class AnnotationCommands:
         self.reader.after_redraw(lambda _marks: mark.id)
         self.w.write("highlight", self._recorded(lambda: library.edit_highlight(mark.id, color=color)))
 
-    @command("comment-highlight", menu="Paper", title="Comment highlight")
+    @command("comment-highlight", menu=CHOSEN_MENU, title="Comment highlight", context=HIGHLIGHT)
     def comment_highlight(self) -> None:
         """Write or change the chosen highlight's comment (empty removes it)."""
         self._edit_popup(self._chosen(), edit_comment=True)
 
-    @command("delete-highlight", menu="Paper", title="Delete highlight")
+    @command("delete-highlight", menu=CHOSEN_MENU, title="Delete highlight", context=HIGHLIGHT)
     def delete_highlight(self) -> None:
         """Delete the chosen highlight; the next one is chosen, and u brings it back."""
         mark = self._chosen()
@@ -115,7 +117,7 @@ class AnnotationCommands:
         self.reader.after_redraw(lambda marks: marks[min(index, len(marks) - 1)].id if marks else None)
         self.w.write("highlight", self._recorded(lambda: library.delete_highlight(mark.id)))
 
-    @command("unchoose-highlight", menu="Paper", title="Stop choosing highlights")
+    @command("unchoose-highlight", menu=CHOSEN_MENU, title="Stop choosing highlights", context=HIGHLIGHT)
     def unchoose_highlight(self) -> None:
         """Let go of the chosen highlight; the caret stays in the abstract."""
         self.reader.choose(None)

@@ -28,7 +28,7 @@ from readerapp.resources import resources_dir
 from readerapp.ui import theme
 from readerapp.ui.actions import Actions
 from readerapp.ui.catalog import catalog
-from readerapp.ui.commands import READER, CommandRegistry, LineRunner
+from readerapp.ui.commands import HIGHLIGHT, READER, CommandRegistry, LineRunner
 from readerapp.ui.keymap import Keymap, KeyParser
 from readerapp.ui.pdf_actions import PdfActions
 from readerapp.ui.pdf_view import ViewerKeys
@@ -171,10 +171,11 @@ def build_session(config: Config) -> Session:
     dispatcher = KeyDispatcher(KeyParser(keymap.bindings), run_line, window)
     entries = catalog(registry, keymap)
     actions.catalog = entries
-    actions.reader_catalog = catalog(registry, keymap, READER)
+    actions.context_catalogs = {where: catalog(registry, keymap, where) for where in (READER, HIGHLIGHT)}
     actions.reading = lambda: pdf_actions.reading
     actions.run = run_line
     pdf_actions.keys = ViewerKeys(keymap.in_reader(), run_line, window.keys_label.setText)
+    actions.reader.use_keys(keymap.highlight, window.keys_label.setText)
     window.build_menus(entries, run_line)
     dispatcher.watch(*window.watched_widgets())
     dispatcher.pending_changed.connect(window.keys_label.setText)

@@ -4,7 +4,8 @@ One function joins the command registry with the keymap, so the three views of "
 always agree: a command without arguments is one entry; a command that needs arguments appears once
 per bound invocation (``go inbox``, ``toggle-tag 3``), which is how it is reached from a key anyway.
 The window's catalog shows each command with the keys of its own context (the reader's commands with
-the reader's keys); the reader's catalog shows every command with the keys that reach it in the reader.
+the reader's keys); the catalog of another context (the reader, a chosen highlight) shows every command
+with the keys that reach it there.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
-from readerapp.ui.commands import MAIN, READER, CommandRegistry
+from readerapp.ui.commands import HIGHLIGHT, MAIN, READER, CommandRegistry
 from readerapp.ui.keymap import Keymap
 
 
@@ -25,7 +26,7 @@ class Entry:
     title: str
     help: str
     keys: tuple[str, ...]
-    context: str = MAIN  # the command's: the reader's commands need an open PDF
+    context: str = MAIN  # the command's: the reader's need an open PDF, the highlight's a chosen highlight
 
     @property
     def search_text(self) -> str:
@@ -48,14 +49,14 @@ def rank(entry: Entry, words: list[str]) -> int:
 
 def catalog(registry: CommandRegistry, keymap: Keymap, context: str = MAIN) -> list[Entry]:
     """Every entry in registry order; bound invocations follow their command in binding order. Keys
-    are those of ``context`` when it is the reader's, else those of each command's own context."""
-    bound: dict[str, dict[str, list[str]]] = {MAIN: {}, READER: {}}
+    are those of ``context`` when it is not the window's, else those of each command's own context."""
+    bound: dict[str, dict[str, list[str]]] = {MAIN: {}, READER: {}, HIGHLIGHT: {}}
     for where, lines in bound.items():
         for line in keymap.lines(where):
             lines.setdefault(shlex.split(line)[0], []).append(line)
     entries = []
     for cmd in registry:
-        where = READER if context == READER else cmd.context
+        where = cmd.context if context == MAIN else context
         for line in bound[where].get(cmd.name, []) if cmd.takes_arguments else [cmd.name]:
             args = shlex.split(line)[1:]
             title = f"{cmd.title}: {' '.join(args)}" if args else cmd.title

@@ -18,7 +18,8 @@ from readerapp.errors import ReaderappError
 
 F = TypeVar("F", bound=Callable[..., Any])
 _MARK = "__readerapp_command__"
-MAIN, READER = "main", "reader"  # where a command's keys apply: the window, or the PDF reader
+# Where a command's keys apply: the window, the PDF reader, or a highlight chosen in the detail pane.
+MAIN, READER, HIGHLIGHT = "main", "reader", "highlight"
 
 
 class CommandError(ReaderappError):

@@ -21,8 +21,11 @@ from pathlib import Path
 
 from readerapp.config import SETTINGS, load_config
 from readerapp.ui.catalog import Entry
-from readerapp.ui.commands import READER
-from readerapp.ui.highlights import CHOSEN_KEYS
+from readerapp.ui.commands import HIGHLIGHT, READER
+
+# Where the keys of a menu whose commands all belong to another context than the window's apply.
+_WHERE = {READER: "while a PDF has focus; `[keys.reader]`",
+          HIGHLIGHT: "while a highlight is chosen in the detail pane; `[keys.highlight]`"}
 
 
 def _cell(text: str) -> str:
@@ -64,23 +67,21 @@ def _keys(entries: list[Entry]) -> str:
 
 
 def keys_markdown(commands: list[tuple[Entry, str]]) -> str:
-    """One table per menu, in menu order, one row per command (the reader's menu says where its keys
-    apply); then the keys of a chosen highlight."""
+    """One table per menu, in menu order, one row per command (a menu of the reader's or the chosen
+    highlight's commands says where its keys apply)."""
     menus: dict[str, dict[str, list[tuple[Entry, str]]]] = {}
     for entry, help_text in commands:
         menus.setdefault(entry.menu, {}).setdefault(entry.line.split()[0], []).append((entry, help_text))
     parts = []
     for menu, by_name in menus.items():
-        reader = all(entry.context == READER for rows in by_name.values() for entry, _ in rows)
-        heading = f"{menu} (while a PDF has focus; `[keys.reader]`)" if reader else menu
+        contexts = {entry.context for rows in by_name.values() for entry, _ in rows}
+        where = _WHERE.get(contexts.pop()) if len(contexts) == 1 else None
+        heading = f"{menu} ({where})" if where else menu
         lines = [f"#### {heading}", "", "| Keys | Command | What it does |", "|---|---|---|"]
         for name, rows in by_name.items():
             keys = _keys([entry for entry, _ in rows])
             lines.append(f"| {_cell(keys)} | `{name}` | {_cell(rows[0][1])} |")
         parts.append("\n".join(lines))
-    chosen = ["#### A chosen highlight (in the detail pane)", "", "| Key | Command |", "|---|---|"]
-    chosen += [f"| `{key}` | `{line}` |" for key, line in CHOSEN_KEYS.items()]
-    parts.append("\n".join(chosen))
     return "\n\n".join(parts) + "\n"
 
 

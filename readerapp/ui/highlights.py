@@ -5,12 +5,13 @@ The detail pane is redrawn after every write, which resets Qt's text cursor; ``A
 the caret as an offset in the abstract and the chosen highlight by id, and puts both back when the
 pane is redrawn. The pane's key filter runs before the window's keymap (it is reinstalled, so made
 the newest filter, whenever the pane gets focus), taking the arrows for the caret and, while a
-highlight is chosen, 1-5, ``c``, ``x``/Delete and Escape. Every other key goes on to the keymap.
+highlight is chosen, the keys of the "highlight" context (``keymap.HIGHLIGHT_BINDINGS``: 1-5, ``c``,
+``x``/Delete and Escape, remappable in ``[keys.highlight]``). Every other key goes on to the keymap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject
@@ -19,16 +20,14 @@ from PySide6.QtWidgets import QApplication, QTextBrowser, QTextEdit, QWidget
 
 from readerapp.paper import HighlightView, Paper
 from readerapp.ui.annotation_html import ABSTRACT_ANCHOR, COLOR_KEYS, HIGHLIGHT_ANCHOR, in_place, ordered
-from readerapp.ui.qtkeys import token_from_event
+from readerapp.ui.keymap import Keymap, KeyParser, Sequence
+from readerapp.ui.keys import format_sequence
+from readerapp.ui.qtkeys import KeyDispatcher, token_from_event
 
 Move = QTextCursor.MoveOperation
 _MOVES = {"Left": Move.Left, "Right": Move.Right, "Up": Move.Up, "Down": Move.Down,
           "Home": Move.StartOfLine, "End": Move.EndOfLine, "Ctrl+Left": Move.PreviousWord,
           "Ctrl+Right": Move.NextWord, "Ctrl+Home": Move.Start, "Ctrl+End": Move.End}
-# While a highlight is chosen these keys act on it (each a command line, so each is a named command).
-CHOSEN_KEYS = {**{str(n): f"recolor-highlight {n}" for n in range(1, len(COLOR_KEYS) + 1)},
-               "c": "comment-highlight", "x": "delete-highlight", "Delete": "delete-highlight",
-               "Escape": "unchoose-highlight"}
 
 
 def anchor_positions(document: QTextDocument) -> dict[str, int]:
@@ -79,10 +78,39 @@ class AbstractReader(QObject):
         self._anchors: dict[str, int] = {}
         self._caret: int | None = None  # offset in the abstract, kept across redraws
         self._after_redraw: Callable[[list[HighlightView]], int | None] | None = None
+        self.use_keys(Keymap.build().highlight)
         detail.setCursorWidth(2)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         app.focusChanged.connect(self._focus_changed)
+
+    def use_keys(self, bindings: Mapping[Sequence, str],
+                 show_pending: Callable[[str], None] | None = None) -> None:
+        """Read a chosen highlight's keys with ``bindings`` (the user's ``[keys.highlight]`` over the
+        defaults); a half-typed sequence is shown with ``show_pending``."""
+        self._bindings = dict(bindings)
+        self._keys = KeyDispatcher(KeyParser(bindings), lambda line, _count=None: self._run(line), self)
+        if show_pending is not None:
+            self._keys.pending_changed.connect(show_pending)
+
+    @property
+    def choosing(self) -> bool:
+        """Whether the chosen highlight's keys apply: one is chosen and the pane has the window's keyboard
+        (its focus widget, also while a dialog such as the palette is in front)."""
+        return self.chosen is not None and self.detail.window().focusWidget() is self.detail
+
+    def _hint(self) -> str:
+        """What the chosen highlight's keys do, as bound (``1-5 recolour · c comment · x delete ...``)."""
+        keys: dict[str, str] = {}
+        for seq, line in self._bindings.items():
+            if line:
+                keys.setdefault(line, format_sequence(seq))
+        digits = [str(n) for n in range(1, len(COLOR_KEYS) + 1)]
+        colours = [keys[f"recolor-highlight {n}"] for n in digits if f"recolor-highlight {n}" in keys]
+        shown = {"recolour": f"{digits[0]}-{digits[-1]}" if colours == digits else "/".join(colours),
+                 "comment": keys.get("comment-highlight"), "delete": keys.get("delete-highlight"),
+                 "let go": keys.get("unchoose-highlight")}
+        return " · ".join(f"{key} {word}" for word, key in shown.items() if key)
 
     # -- the pane ----------------------------------------------------------------------------------
 
@@ -167,8 +195,7 @@ class AbstractReader(QObject):
         if mark is not None:
             n = [h.id for h in self.highlights()].index(mark.id) + 1
             lost = "" if mark.anchored else " (no longer in the abstract)"
-            self._status(f"Highlight {n} of {len(self.highlights())}, {mark.color}{lost}: "
-                         "1-5 recolour · c comment · x delete · Esc")
+            self._status(f"Highlight {n} of {len(self.highlights())}, {mark.color}{lost}: {self._hint()}")
 
     def after_redraw(self, pick: Callable[[list[HighlightView]], int | None]) -> None:
         """Choose a highlight once the pane is redrawn after a write (the new one, a neighbour)."""
@@ -266,13 +293,12 @@ class AbstractReader(QObject):
         token = token_from_event(event)
         if token is None:
             return False
-        line = CHOSEN_KEYS.get(token) if self.chosen is not None else None
-        if line is None and token.replace("Shift+", "") not in _MOVES:
+        chosen = self.chosen is not None
+        if not chosen and token.replace("Shift+", "") not in _MOVES:
             return False
         if kind == QEvent.Type.ShortcutOverride:
-            event.accept()
+            event.accept()  # claimed (as the window's keymap would) so that no Qt shortcut takes it
             return True
-        if line is not None:
-            self._run(line)
+        if chosen and self._keys.feed(token):
             return True
         return self._move(token)

@@ -1,11 +1,12 @@
 """Which key sequence runs which command line, and the parser that reads keys one at a time.
 
-The defaults live in two tables: the window's, and the PDF reader's, which applies while a PDF viewer
-has focus. The ``[keys]`` table of the library's ``settings.toml`` is layered on top of the window's
-(``"x" = "star"`` rebinds, ``"x" = ""`` unbinds), its ``[keys.reader]`` table on top of the reader's
-(there ``"x" = ""`` makes x do nothing in the reader). In the reader, the window's keys that the reader's
-table leaves free still work, so ``s`` stars the paper you read. Problems in the user's tables never stop
-the app: they are collected as one-line messages that the window reports at start.
+The defaults live in three tables: the window's; the PDF reader's, which applies while a PDF viewer
+has focus; and the chosen highlight's, which applies while a highlight is chosen in the detail pane. The
+``[keys]`` table of the library's ``settings.toml`` is layered on top of the window's (``"x" = "star"``
+rebinds, ``"x" = ""`` unbinds), its ``[keys.reader]`` and ``[keys.highlight]`` tables on top of the
+other two (there ``"x" = ""`` makes x do nothing in that context). In those contexts the window's keys
+that their table leaves free still work, so ``s`` stars the paper you read. Problems in the user's
+tables never stop the app: they are collected as one-line messages that the window reports at start.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from readerapp.ui.commands import MAIN, READER
+from readerapp.ui.annotation_html import COLOR_KEYS
+from readerapp.ui.commands import HIGHLIGHT, MAIN, READER
 from readerapp.ui.keys import KeySyntaxError, format_sequence, parse_sequence
 
 DEFAULT_BINDINGS: dict[str, str] = {
@@ -43,8 +45,15 @@ READER_BINDINGS: dict[str, str] = {
     "g g": "pdf-first-page", "Home": "pdf-first-page", "G": "pdf-last-page", "End": "pdf-last-page",
     "+": "pdf-zoom-in", "-": "pdf-zoom-out", "=": "pdf-actual-size",
     "w": "pdf-fit-width", "f": "pdf-fit-page",
+    "Left": "pdf-scroll-left", "Right": "pdf-scroll-right",
     "/": "pdf-find", "n": "pdf-next-hit", "N": "pdf-previous-hit",
     "Escape": "pdf-back", "q": "close-pdf",
+}
+# The keys of a highlight chosen in the detail pane (with ``[``/``]``); the caret keys stay the pane's.
+HIGHLIGHT_BINDINGS: dict[str, str] = {
+    **{str(n): f"recolor-highlight {n}" for n in range(1, len(COLOR_KEYS) + 1)},
+    "c": "comment-highlight", "x": "delete-highlight", "Delete": "delete-highlight",
+    "Escape": "unchoose-highlight",
 }
 COUNT_DIGITS = frozenset("123456789")  # what starts a count in the reader (0 only continues one)
 
@@ -53,43 +62,65 @@ Sequence = tuple[str, ...]
 
 @dataclass(slots=True)
 class Keymap:
-    """Bindings from canonical key sequences to command lines (the window's, and the reader's own
-    table), plus what was wrong with the overrides."""
+    """Bindings from canonical key sequences to command lines (the window's, and the own tables of the
+    reader and of a chosen highlight), plus what was wrong with the overrides."""
 
     bindings: dict[Sequence, str]
     problems: list[str] = field(default_factory=list)
     reader: dict[Sequence, str] = field(default_factory=dict)
+    highlight: dict[Sequence, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, overrides: Mapping[str, object] | None = None, *,
               check: Callable[[str], object] | None = None,
               defaults: Mapping[str, str] = DEFAULT_BINDINGS,
-              reader_defaults: Mapping[str, str] = READER_BINDINGS) -> Keymap:
+              reader_defaults: Mapping[str, str] = READER_BINDINGS,
+              highlight_defaults: Mapping[str, str] = HIGHLIGHT_BINDINGS) -> Keymap:
         """Defaults with ``overrides`` on top; ``check`` raises on a command line that cannot run. A
-        ``reader`` table inside ``overrides`` (``[keys.reader]``) changes the reader's keys."""
+        ``reader`` or ``highlight`` table inside ``overrides`` (``[keys.reader]``, ``[keys.highlight]``)
+        changes the keys of that context."""
         window = dict(overrides or {})
-        nested = window.get(READER)
-        reader: Mapping[str, object] = nested if isinstance(nested, Mapping) else {}
-        if reader is nested:
-            del window[READER]
-        bindings, problems = _layer(defaults, window, check, "[keys]", reader=False)
-        in_reader, more = _layer(reader_defaults, reader, check, "[keys.reader]", reader=True)
-        return cls(bindings, problems + more, in_reader)
+        nested: dict[str, Mapping[str, object]] = {}
+        for context in (READER, HIGHLIGHT):
+            table = window.get(context)
+            if isinstance(table, Mapping):
+                nested[context] = table
+                del window[context]
+        bindings, problems = _layer(defaults, window, check, "[keys]", keep_empty=False, counts=False)
+        in_reader, more = _layer(reader_defaults, nested.get(READER, {}), check, "[keys.reader]",
+                                 keep_empty=True, counts=True)
+        chosen, rest = _layer(highlight_defaults, nested.get(HIGHLIGHT, {}), check, "[keys.highlight]",
+                              keep_empty=True, counts=False)
+        return cls(bindings, problems + more + rest, in_reader, chosen)
 
     def in_reader(self) -> dict[Sequence, str]:
-        """The keys while a PDF viewer has focus: the reader's table, then every key of the window's
-        that no reader key hides (neither is the start of the other) and that does not start a count."""
-        started = {seq[:n] for seq in self.reader for n in range(1, len(seq) + 1)}
-        merged = dict(self.reader)
+        """The keys while a PDF viewer has focus (digits start a count there)."""
+        return self._over(self.reader, counts=True, first=False)
+
+    def _over(self, own: Mapping[Sequence, str], *, counts: bool, first: bool) -> dict[Sequence, str]:
+        """A context's own table, then every key of the window's that none of its keys hides and, where
+        digits are counts, that does not start with one. One parser reads the reader's merged table, so
+        there a window key is hidden only when one is the start of the other; a chosen highlight's keys
+        are read ``first``, by a parser of their own, which also takes a window key that merely starts
+        like one of them (``g g`` when the user bound ``g c``)."""
+        started = {seq[:n] for seq in own for n in range(1, len(seq) + 1)}
+        merged = dict(own)
         for seq, line in self.bindings.items():
-            hidden = seq in started or any(seq[:n] in self.reader for n in range(1, len(seq)))
-            if not hidden and seq[0] not in COUNT_DIGITS:
+            if first:
+                hidden = any(seq[:n] in started for n in range(1, len(seq) + 1))
+            else:
+                hidden = seq in started or any(seq[:n] in own for n in range(1, len(seq)))
+            if not hidden and not (counts and seq[0] in COUNT_DIGITS):
                 merged[seq] = line
         return merged
 
     def table(self, context: str = MAIN) -> dict[Sequence, str]:
-        """The keys in ``context``: the window's, or the reader's over them."""
-        return self.in_reader() if context == READER else self.bindings
+        """The keys in ``context``: the window's, or the reader's or the chosen highlight's over them."""
+        if context == READER:
+            return self.in_reader()
+        if context == HIGHLIGHT:
+            return self._over(self.highlight, counts=False, first=True)
+        return self.bindings
 
     def keys_for(self, line: str, context: str = MAIN) -> list[str]:
         """Every sequence bound to ``line`` in ``context``, for menus, the palette and the help overlay."""
@@ -102,10 +133,11 @@ class Keymap:
 
 def _layer(defaults: Mapping[str, str], overrides: Mapping[str, object],
            check: Callable[[str], object] | None, table: str, *,
-           reader: bool) -> tuple[dict[Sequence, str], list[str]]:
-    """One table: ``defaults`` with the user's ``overrides`` on top, and what was wrong with them. In the
-    reader's table an empty command stays, so that the key does nothing there (not the window's command),
-    and a key may not start with a digit, which starts a count."""
+           keep_empty: bool, counts: bool) -> tuple[dict[Sequence, str], list[str]]:
+    """One table: ``defaults`` with the user's ``overrides`` on top, and what was wrong with them. With
+    ``keep_empty`` (a context's table over the window's) an empty command stays, so that the key does
+    nothing there (not the window's command); with ``counts`` a key may not start with a digit, which
+    starts a count."""
     bindings = {parse_sequence(keys): line for keys, line in defaults.items()}
     problems: list[str] = []
     user: set[Sequence] = set()
@@ -119,11 +151,11 @@ def _layer(defaults: Mapping[str, str], overrides: Mapping[str, object],
         if not isinstance(line, str):
             problems.append(f"{where}: the command must be a string, not {type(line).__name__}")
             continue
-        if reader and seq[0] in COUNT_DIGITS:
+        if counts and seq[0] in COUNT_DIGITS:
             problems.append(f"{where}: a digit starts a count in the reader (12G is page 12), not a key")
             continue
         line = line.strip()
-        if not line and not reader:
+        if not line and not keep_empty:
             bindings.pop(seq, None)
             user.add(seq)
             continue

@@ -233,6 +233,7 @@ class PdfView(QAbstractScrollArea):
         across = self.horizontalScrollBar()
         across.setRange(0, max(0, self._content_width() - self.viewport().width()))
         across.setPageStep(self.viewport().width())
+        across.setSingleStep(LINE)
         self._scroll_to(keep.page, keep.offset)
         self.viewport().update()
 
@@ -298,6 +299,11 @@ class PdfView(QAbstractScrollArea):
 
     def scroll_by(self, pixels: int) -> None:
         bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + pixels)
+
+    def scroll_across(self, pixels: int) -> None:
+        """Scroll sideways (a page zoomed wider than the view)."""
+        bar = self.horizontalScrollBar()
         bar.setValue(bar.value() + pixels)
 
     def screen_step(self) -> int:
@@ -458,6 +464,16 @@ class ViewerCommands:
     def pdf_scroll_up(self, *, count: int | None = None) -> None:
         """Scroll up a line (3k: three lines)."""
         self._target().scroll_by(-LINE * (count or 1))
+
+    @command("pdf-scroll-left", menu=READER_MENU, title="Scroll left", context=READER)
+    def pdf_scroll_left(self, *, count: int | None = None) -> None:
+        """Scroll left a step, on a page zoomed wider than the view (3 Left: three steps)."""
+        self._target().scroll_across(-LINE * (count or 1))
+
+    @command("pdf-scroll-right", menu=READER_MENU, title="Scroll right", context=READER)
+    def pdf_scroll_right(self, *, count: int | None = None) -> None:
+        """Scroll right a step, on a page zoomed wider than the view."""
+        self._target().scroll_across(LINE * (count or 1))
 
     @command("pdf-screen-down", menu=READER_MENU, title="Screen down", context=READER)
     def pdf_screen_down(self, *, count: int | None = None) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
-from ui_support import keys, settle
+from ui_support import keys, open_window, settle
 
 from readerapp import Library
 from readerapp.paper import HighlightView
@@ -113,3 +116,68 @@ def test_hostile_highlight_text_stays_text(qtbot: QtBot, session: Session, libra
     qtbot.waitUntil(lambda: "<script>alert(1)</script>" in w.detail.toPlainText())
     html = w.detail.toHtml()
     assert "url(x)" not in html and "<script>" not in html
+
+
+def _listed(session: Session) -> list[str]:
+    palette = session.actions.palette
+    return [palette.model.index(row, 0).data() for row in range(palette.model.rowCount())]
+
+
+def test_chosen_highlight_keys_are_commands_of_their_own_context(
+    qtbot: QtBot, qapp: QApplication, library: Library
+) -> None:
+    """[keys.highlight] remaps them (its conflicts are reported), ? lists them first while one is chosen,
+    and the palette offers them only then."""
+    settings = Path(library.path) / "settings.toml"
+    settings.write_text('[keys.highlight]\n"d" = "delete-highlight"\n"x" = ""\n"7" = "recolor-highlight 4"\n'
+                        '"m" = "frobnicate"\n')
+    session = open_window(qtbot, library)
+    try:
+        w, reader, actions = session.window, session.actions.reader, session.actions
+        assert "[keys.highlight] 'm': no such command: frobnicate" in w.messages.label.text()
+        paper_id = shown(qtbot, session)
+        words = library.get(paper_id).abstract.split()
+        library.add_highlight(paper_id, words[0])
+        library.add_highlight(paper_id, words[2], color="blue")
+        keys(qtbot, w.table, "j", "k")
+        qtbot.waitUntil(lambda: len(reader.highlights()) == 2)
+        keys(qtbot, w.table, ":")
+        assert not any("Recolour" in text or "Delete highlight" in text for text in _listed(session))
+        actions.palette.close()
+
+        w.table.setFocus()
+        keys(qtbot, w.table, "]")
+        first = reader.chosen
+        assert first is not None and reader.choosing
+        assert "1-5 recolour · c comment · Delete delete · Escape let go" in w.statusBar().currentMessage()
+        keys(qtbot, w.detail, "x")  # "" in [keys.highlight]: nothing, not the window's mark
+        settle(qtbot, session)
+        assert len(library.get(paper_id).highlights) == 2 and not w.marking
+        keys(qtbot, w.detail, "7")
+        settle(qtbot, session)
+        assert {h.id: h.color for h in library.get(paper_id).highlights}[first] == "pink"
+
+        qtbot.waitUntil(lambda: reader.chosen == first)
+        keys(qtbot, w.detail, "?")
+        overlay = actions.help_overlay
+        assert overlay.isVisible()
+        text = overlay.browser.toPlainText()
+        assert text.startswith("Highlight") and "\nDelete / d\nDelete highlight\n" in text
+        assert "\n4 / 7\nRecolour highlight: 4\n" in text and "Star" in text
+        assert "Toggle tag: 1" not in text and "Back to the list" not in text  # hidden by 1-5 and Escape
+        overlay.close()
+
+        w.detail.setFocus()
+        keys(qtbot, w.detail, ":")
+        assert any("Delete highlight" in text for text in _listed(session))
+        qtbot.keyClicks(actions.palette.input, "delete highlight")
+        keys(qtbot, actions.palette.input, "Return")
+        settle(qtbot, session)
+        assert [h.text for h in library.get(paper_id).highlights] == [words[2]]
+        qtbot.waitUntil(lambda: reader.chosen is not None)  # the neighbour is chosen next
+        keys(qtbot, w.detail, "d")
+        settle(qtbot, session)
+        assert library.get(paper_id).highlights == []
+    finally:
+        session.close()
+

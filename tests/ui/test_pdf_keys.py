@@ -87,6 +87,24 @@ def test_reader_keys_take_counts_and_leave_the_window_keys_it_does_not_use(
     assert paper is not None and paper.starred
 
 
+def test_left_and_right_scroll_a_zoomed_page_sideways_as_reader_commands(
+    session: Session, qtbot: QtBot, httpserver: HTTPServer
+) -> None:
+    view = _read(session, qtbot, httpserver)
+    across = view.horizontalScrollBar()
+    keys(qtbot, view, "3", "+")
+    qtbot.waitUntil(lambda: across.maximum() > 4 * 48)
+    start = across.value()
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert across.value() == start + 48
+    keys(qtbot, view, "2")
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert across.value() == start + 3 * 48
+    qtbot.keyClick(view, Qt.Key.Key_Left)
+    assert across.value() == start + 2 * 48
+    assert session.keymap.keys_for("pdf-scroll-left", READER) == ["Left"]
+
+
 def test_user_reader_keys_remap_and_conflicts_are_reported(
     qtbot: QtBot, qapp: QApplication, library: Library, httpserver: HTTPServer
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from readerapp.ui.commands import READER
+from readerapp.ui.commands import HIGHLIGHT, READER
 from readerapp.ui.keymap import DEFAULT_BINDINGS, Keymap, KeyParser, KeyResult
 from readerapp.ui.keys import KeySyntaxError, normalize_token, parse_sequence
 
@@ -122,6 +122,18 @@ def test_user_reader_keys_rebind_silence_and_report_conflicts() -> None:
     assert "[keys.reader] '3': a digit starts a count" in text
     assert "[keys.reader] 'g' hides 'g g' ('pdf-first-page')" in text
     assert len(keymap.problems) == 3
+
+
+def test_chosen_highlight_keys_lie_over_the_window_keys_and_take_user_overrides() -> None:
+    keymap = Keymap.build({"highlight": {"d": "delete-highlight", "x": "", "g c": "comment-highlight"}})
+    chosen = keymap.table(HIGHLIGHT)
+    assert chosen[("3",)] == "recolor-highlight 3" and chosen[("Escape",)] == "unchoose-highlight"
+    assert chosen[("6",)] == "toggle-tag 6" and chosen[("s",)] == "star"  # the window's keys left free
+    assert chosen[("d",)] == "delete-highlight" and chosen[("x",)] == ""  # x does nothing there
+    assert ("g", "g") not in chosen and chosen[("g", "c")] == "comment-highlight"  # g starts the user's key
+    assert keymap.keys_for("delete-highlight", HIGHLIGHT) == ["Delete", "d"]
+    assert keymap.bindings[("x",)] == "select" and keymap.keys_for("toggle-tag 3") == ["3"]
+    assert keymap.problems == []
 
 
 def test_a_count_before_a_reader_key_goes_with_it() -> None:

@@ -13,8 +13,9 @@ from readerapp import Library
 from readerapp.paper import HighlightView, Paper
 from readerapp.ui.app import Session
 from readerapp.ui.catalog import catalog
+from readerapp.ui.commands import HIGHLIGHT
 from readerapp.ui.detail_html import paper_html, safe_url
-from readerapp.ui.keymap import Keymap
+from readerapp.ui.keymap import HIGHLIGHT_BINDINGS, Keymap
 from readerapp.ui.palette import PaletteModel, WordFilter
 from readerapp.ui.paper_model import ID_ROLE, PaperTableModel
 from readerapp.ui.sidebar import VIEW_ROLE, SidebarModel
@@ -83,7 +84,9 @@ def test_every_default_binding_runs_a_real_command(session: Session) -> None:
     assert {"star", "set-state archived", "go for-you", "toggle-tag 9", "palette", "help"} <= lines
     assert all(e.help for e in entries), "every command has help text"
     menus = [a.text().replace("&", "") for a in session.window.menuBar().actions()]
-    assert menus == ["Go", "Paper", "Edit", "Library", "Help", "Reader"]
+    assert menus == ["Go", "Paper", "Highlight", "Edit", "Library", "Help", "Reader"]
+    chosen = {c.name for c in session.registry if c.context == HIGHLIGHT}
+    assert chosen == {line.split()[0] for line in HIGHLIGHT_BINDINGS.values()}
 
 
 def paper(**fields: object) -> Paper:
