@@ -224,11 +224,10 @@ class MainWindow(QMainWindow):
     def build_menus(self, entries: Sequence[Entry], run: Callable[[str], None]) -> None:
         """The menu bar, generated from the catalog; the keys are shown, the keymap handles them."""
         self.menuBar().clear()
-        menus: dict[str, QMenu] = {}
+        names = sorted(dict.fromkeys(entry.menu for entry in entries), key=lambda name: name == "Help")
+        menus: dict[str, QMenu] = {name: self.menuBar().addMenu(name) for name in names}  # Help last
         for entry in entries:
-            menu = menus.get(entry.menu)
-            if menu is None:
-                menu = menus[entry.menu] = self.menuBar().addMenu(entry.menu)
+            menu = menus[entry.menu]
             keys = f"\t{entry.keys[0]}" if entry.keys else ""
             action = QAction(f"{entry.title}{keys}", self)
             action.setToolTip(entry.help)

@@ -84,7 +84,7 @@ def test_every_default_binding_runs_a_real_command(session: Session) -> None:
     assert {"star", "set-state archived", "go for-you", "toggle-tag 9", "palette", "help"} <= lines
     assert all(e.help for e in entries), "every command has help text"
     menus = [a.text().replace("&", "") for a in session.window.menuBar().actions()]
-    assert menus == ["Go", "Paper", "Highlight", "Edit", "Library", "Help", "Reader"]
+    assert menus == ["Go", "Paper", "Highlight", "Edit", "Library", "Reader", "Help"]
     chosen = {c.name for c in session.registry if c.context == HIGHLIGHT}
     assert chosen == {line.split()[0] for line in HIGHLIGHT_BINDINGS.values()}
 
