@@ -168,7 +168,7 @@ class Actions(AnnotationCommands):
 
     @command("tag", menu="Paper", title="Tag…")
     def tag(self) -> None:
-        """Add or remove tags on the selected papers, with completion (``-name`` removes)."""
+        """Add or remove tags on the selected papers, with completion (-name removes one)."""
         self._tag_targets = self.w.targets()
         if self._tag_targets:
             self.tag_prompt.open_for(len(self._tag_targets), self.w.tag_names)

@@ -62,7 +62,7 @@ class AnnotationCommands:
 
     @command("detail", menu="Go", title="Read in the detail pane")
     def detail(self) -> None:
-        """Move the keyboard into the abstract: arrows move, Shift+arrows select (Ctrl: by word) for ``h``."""
+        """Move the keyboard into the abstract: arrows move, Shift+arrows select text for h to highlight."""
         self.reader.enter()
 
     @command("highlight", menu="Paper", title="Highlight selection")
