@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from readerapp.pdfs.position import PdfPosition
+
 State = Literal["inbox", "reading", "done", "archived"]
 STATES: tuple[State, ...] = ("inbox", "reading", "done", "archived")
 
@@ -37,13 +39,10 @@ class NoteRecord:
     updated: datetime | None = None
 
 
-@dataclass(slots=True)
-class PositionRecord:
-    """Where the user stopped reading the PDF (see ``pdfs.position.PdfPosition``)."""
+@dataclass(frozen=True, slots=True)
+class PositionRecord(PdfPosition):
+    """Where the user stopped reading the PDF (checked as any ``PdfPosition``), and since when."""
 
-    page: int
-    offset: float = 0.0
-    zoom: str = "width"
     updated: datetime | None = None
 
 

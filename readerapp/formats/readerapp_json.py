@@ -32,7 +32,6 @@ from readerapp.errors import FormatError, ReaderappError
 from readerapp.formats.jsonfields import Fields
 from readerapp.ids import parse_arxiv_id
 from readerapp.pdfs.naming import PDF_DIR
-from readerapp.pdfs.position import PdfPosition
 from readerapp.records import (
     STATES,
     Annotations,
@@ -270,12 +269,11 @@ def _annotations_from_json(notes: Fields) -> Annotations:
 
 def _position(item: Fields) -> PositionRecord:
     page, offset = item.number("page"), item.real("offset")
-    zoom = item.text("zoom") or "width"
+    zoom, updated = item.text("zoom") or "width", item.when("updated")
     try:
-        PdfPosition(page or 0, offset or 0.0, zoom)  # the one place positions are checked
+        return PositionRecord(page or 0, offset or 0.0, zoom, updated)  # checked as any PdfPosition
     except ReaderappError as error:
         raise FormatError(f"{item.where}: {error}") from None
-    return PositionRecord(page or 0, offset or 0.0, zoom, item.when("updated"))
 
 
 def _highlight(item: Fields) -> HighlightRecord:
