@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -111,12 +111,34 @@ class Library:
         sort: str = "feed",
     ) -> builtins.list[Paper]:
         """Light views (no abstract, note or highlights) of the papers in a view, in its order."""
+        return builtins.list(self.iter_list(state, tag, starred, collection, feed_day, limit, sort))
+
+    def iter_list(
+        self,
+        state: str | None = None,
+        tag: str | None = None,
+        starred: bool | None = None,
+        collection: str | None = None,
+        feed_day: date | None = None,
+        limit: int | None = None,
+        sort: str = "feed",
+        chunk: int = 2_000,
+    ) -> Iterator[Paper]:
+        """``list``, read ``chunk`` papers at a time: a consumer of 100k papers (``readerapp list``)
+        starts at once and holds one chunk's rows, not every row before the first."""
         query = self._view_query(state, tag, starred, collection, feed_day, sort)
-        with self.db.session() as session:
-            if limit is not None:
-                query = query.limit(limit)
-            ids = list(session.scalars(query))
-            return self._absolute_pdfs(queries.views(session, ids, self.user_id))
+        if limit is not None:
+            query = query.limit(limit)
+        with self.db.session() as session:  # the view's ids now, at the call: its rows as they are read
+            ids = builtins.list(session.scalars(query))
+
+        def chunks() -> Iterator[Paper]:
+            for start in range(0, len(ids), chunk):
+                with self.db.session() as session:
+                    part = queries.views(session, ids[start : start + chunk], self.user_id)
+                yield from self._absolute_pdfs(part)
+
+        return chunks()
 
     def list_ids(
         self,

@@ -19,13 +19,7 @@ from readerapp.store.queries import SORTS
 from readerapp.sync import SOURCES, SyncReport
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from readerapp.paper import Paper
-
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
-
-LISTED_AT_ONCE = 2_000
 
 
 def register(sub: Subparsers) -> None:
@@ -152,7 +146,8 @@ def cmd_add(args: argparse.Namespace, library: Library) -> int:
 
 
 def cmd_list(args: argparse.Namespace, library: Library) -> int:
-    papers = _listed(library, args)
+    papers = library.iter_list(state=args.state, tag=args.tag, starred=True if args.starred else None,
+                               limit=args.limit, sort=args.sort)  # fmt: skip
     if args.json:
         print_json_array(p.summary_dict() for p in papers)
         return 0
@@ -162,17 +157,6 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
         tags = f"  [{', '.join(p.tags)}]" if p.tags else ""
         print(f"{marks} {p.id:<18} {p.title}  ({first}){tags}")
     return 0
-
-
-def _listed(library: Library, args: argparse.Namespace) -> Iterator[Paper]:
-    """The view's papers, read LISTED_AT_ONCE at a time: at 100k papers the output starts at once and
-    memory stays flat, instead of every row being built before the first line."""
-    ids = library.list_ids(state=args.state, tag=args.tag, starred=True if args.starred else None,
-                           sort=args.sort)  # fmt: skip
-    if args.limit is not None:
-        ids = ids[: max(args.limit, 0)]
-    for start in range(0, len(ids), LISTED_AT_ONCE):
-        yield from library.rows(ids[start : start + LISTED_AT_ONCE])
 
 
 def cmd_show(args: argparse.Namespace, library: Library) -> int:
