@@ -93,10 +93,6 @@ class Session:
         if sync_due(library.config.sync_on_start, self.window.state.value("sync/last")):
             task.finished.connect(self.window.start_sync)
 
-    def _upkeep_failed(self, error: object) -> None:
-        if not self.recovery.handle(error):
-            self.window.report_error(error, prefix="Backup or search index: ")
-
     def _warm_up(self) -> None:
         """Today's backup and the search index, on a worker (see ``upkeep``); also after a restore,
         which dropped the index.
@@ -186,7 +182,7 @@ def build_session(config: Config) -> Session:
     window.take_damage = recovery.handle
     session = Session(window, actions, registry, keymap, dispatcher, workers, run_line, config, upkeep,
                       recovery)
-    upkeep.failed.connect(session._upkeep_failed)
+    upkeep.failed.connect(lambda error: window.report_error(error, prefix="Backup or search index: "))
     recovery.restored.connect(session._warm_up)
     return session
 
