@@ -174,7 +174,9 @@ def test_chosen_highlight_keys_are_commands_of_their_own_context(
         keys(qtbot, actions.palette.input, "Return")
         settle(qtbot, session)
         assert [h.text for h in library.get(paper_id).highlights] == [words[2]]
-        qtbot.waitUntil(lambda: reader.chosen is not None)  # the neighbour is chosen next
+        left = library.get(paper_id).highlights[0].id
+        # the neighbour is chosen next, and the pane has the keyboard back from the palette
+        qtbot.waitUntil(lambda: reader.chosen == left and reader.choosing)
         keys(qtbot, w.detail, "d")
         settle(qtbot, session)
         assert library.get(paper_id).highlights == []
