@@ -15,6 +15,8 @@ from readerapp.pdfs.position import PdfPosition
 State = Literal["inbox", "reading", "done", "archived"]
 STATES: tuple[State, ...] = ("inbox", "reading", "done", "archived")
 
+DatePrecision = Literal["year", "month", "day"]
+
 
 @dataclass(slots=True)
 class HighlightRecord:
@@ -109,5 +111,16 @@ class PaperRecord:
     journal_ref: str | None = None
     comment: str | None = None
     withdrawn: bool | None = None
+    # A full reference (issue 11): what reference files (BibTeX, RIS, CSL-JSON) carry beyond a preprint.
+    item_type: str | None = None  # a CSL type: article-journal, paper-conference, chapter, book, article...
+    venue: str | None = None  # journal, proceedings or book title
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    keywords: list[str] = field(default_factory=list)  # the source's keywords, kept apart from user tags
+    editors: list[str] = field(default_factory=list)
+    date_precision: DatePrecision | None = None  # how much of ``published`` the source really said
     annotations: Annotations | None = None
     library: LibraryFields | None = None
