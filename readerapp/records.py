@@ -18,6 +18,15 @@ STATES: tuple[State, ...] = ("inbox", "reading", "done", "archived")
 DatePrecision = Literal["year", "month", "day"]
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """One item of a feed answer or file that could not be read or stored, and why: it is left out and
+    reported, and the rest of the batch goes on (one bad item never sinks a day or a file)."""
+
+    where: str  # what names the item to the user: a paper id, a citation key, "line 120"
+    reason: str
+
+
 @dataclass(slots=True)
 class HighlightRecord:
     """A highlight as carried by the lossless JSON format."""
