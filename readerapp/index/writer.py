@@ -4,12 +4,17 @@ Whoosh's postings writer asks for each posting's field length, and the stock ans
 the segment's length column through a seek and a read every time (a third of a bulk commit). Here
 the lengths are read once per field into a list. Nothing about the files written changes. Indexing
 is pure Python, so a rebuild uses processes, not threads (which would take turns on the GIL with
-the app's own thread).
+the app's own thread). Those processes are spawned, so they re-import the caller's main module: where
+that cannot be done (a script read from standard input) the build stays in this process, and a
+worker that dies for any other reason is an error at once, never a wait for results that cannot come.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import queue
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 from pathlib import Path
@@ -28,6 +33,7 @@ BATCH = 500  # documents per job sent to a build process, and between progress r
 PARALLEL_FROM = 5_000  # fewer documents than this are indexed in this process
 WORKER_LIMIT_MB = 256  # posting-pool memory per writer before it spills a sorted run to disk
 SEGMENT_DOCS = 10_000  # documents per segment a build process writes (fits in the pool above)
+POLL = 0.5  # seconds between checks that the build processes are alive while waiting on them
 
 
 class _Lengths:
@@ -112,7 +118,7 @@ def bulk_build(
     writer = BulkSegmentWriter(ix, limitmb=WORKER_LIMIT_MB)
     stream = iter(docs)
     head = list(islice(stream, PARALLEL_FROM))
-    if len(head) < PARALLEL_FROM or procs < 2:
+    if len(head) < PARALLEL_FROM or procs < 2 or not _spawnable():
         return _build_here(writer, chain(head, stream), on_batch)
     context = multiprocessing.get_context("spawn")
     jobs = context.Queue(maxsize=procs * 2)
@@ -124,14 +130,14 @@ def bulk_build(
     try:
         count = 0
         for batch in _batches(chain(head, stream)):
-            jobs.put(batch)
+            _put(jobs, batch, workers)
             count += len(batch)
             on_batch(count)
         for _ in workers:
-            jobs.put(None)
+            _put(jobs, None, workers)
         segments = []
         for _ in workers:
-            status, value = results.get()
+            status, value = _get(results, workers)
             if status != "ok":
                 raise LibraryError(f"index build failed in a worker: {value}")
             segments.extend(value)
@@ -144,8 +150,49 @@ def bulk_build(
         for worker in workers:
             if worker.is_alive():
                 worker.terminate()
+        jobs.cancel_join_thread()  # batches no worker will read must not hold this process's exit
         writer.cancel()
         raise
+
+
+def _spawnable() -> bool:
+    """Whether a spawned process can re-import this program's main module, as ``spawn`` does before
+    it runs anything: not when that module was read from standard input (``python - <<EOF``), whose
+    "file" ``<stdin>`` a new process cannot read, and dies trying."""
+    main = sys.modules.get("__main__")
+    if getattr(getattr(main, "__spec__", None), "name", None) or getattr(sys, "frozen", False):
+        return True  # ``python -m``, or a bundle (PyInstaller hands its workers over itself)
+    path = getattr(main, "__file__", None)
+    start = getattr(multiprocessing.process, "ORIGINAL_DIR", None) or ""  # where a relative path begins
+    return path is None or os.path.isfile(os.path.join(start, path))
+
+
+def _dead(workers: list[Any]) -> str | None:
+    """Why a build process ended before handing its segments back, if one did."""
+    for worker in workers:
+        if worker.exitcode not in (None, 0):
+            return f"index build failed: a worker process exited with code {worker.exitcode}"
+    return None
+
+
+def _put(jobs: Any, item: Any, workers: list[Any]) -> None:
+    """Queue work for the build processes, failing at once if one dies (the queue would stay full)."""
+    while True:
+        try:
+            return jobs.put(item, timeout=POLL)
+        except queue.Full:
+            if why := _dead(workers):
+                raise LibraryError(why) from None
+
+
+def _get(results: Any, workers: list[Any]) -> Any:
+    """A build process's result, failing at once if one dies before sending it."""
+    while True:
+        try:
+            return results.get(timeout=POLL)
+        except queue.Empty:
+            if why := _dead(workers):
+                raise LibraryError(why) from None
 
 
 def _build_here(
