@@ -3,7 +3,10 @@
 The database is the source of truth and every write appends the changed paper ids to its change
 log. The keeper applies the log from the index's *watermark* (the last log id applied) in batches:
 on demand before each search (so a change made through this process is visible to its next
-search), and in the background on one writer thread that ``notify()`` wakes after a write. A
+search), and in the background on one writer thread that ``notify()`` wakes after a write. Several
+processes (the app, the CLI, scripts) share one index: whoever holds its write lock catches up for
+all of them, since the log is the database's, and a search that finds the lock taken serves the
+newest committed index rather than waiting for, or failing on, the other writer. A
 missing, damaged or outdated index is rebuilt from the database automatically. ``check`` finds
 drift (documents missing from the index, extra ones, stale revisions) and ``repair`` fixes it. Every
 rebuild holds the ``BuildLock`` beside the folder: a second process waits for the build under way (and
@@ -26,11 +29,13 @@ from typing import Protocol
 from readerapp.errors import Cancelled
 from readerapp.index.build_lock import BuildLock, Note
 from readerapp.index.document import IndexDocument
-from readerapp.index.search_index import Hit, IndexUnavailable, SearchIndex, leftovers
+from readerapp.index.search_index import Hit, IndexBusy, IndexUnavailable, SearchIndex, leftovers
 from readerapp.progress import Progress, no_progress
 
 CATCH_UP_BATCH = 500  # paper ids per commit while catching up
 REBUILD_ABOVE = 5_000  # more changes than this (a big import): rebuild in worker processes instead
+SEARCH_WAIT = 0.1  # seconds a search waits for another process's index write before serving what is there
+RETRY_BUSY = 0.25  # seconds the writer thread waits before trying again when another process writes
 
 
 class DocumentSource(Protocol):
@@ -103,11 +108,14 @@ class IndexKeeper:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_error: BaseException | None = None
+        self.behind = False  # the last catch-up found another process writing the index, and left it
 
     # -- the index, always usable ----------------------------------------------------------------
 
     def index(self, progress: Progress = no_progress) -> SearchIndex:
         """The open index, rebuilt from the database first if it was missing or damaged."""
+        if self._index is not None:  # no lock: a search need not wait for this process's writer
+            return self._index
         with self._lock:
             if self._index is None:
                 self._clear_leftovers()
@@ -121,27 +129,44 @@ class IndexKeeper:
                             self._index, _ = self._rebuild(note, progress, None)
             return self._index
 
-    def catch_up(self, progress: Progress = no_progress) -> int:
+    def catch_up(self, progress: Progress = no_progress, wait: float = SEARCH_WAIT) -> int:
         """Apply every change logged since the watermark; returns the number of papers touched.
 
-        ``progress`` reports (and, by raising, cancels) a rebuild: of a missing index, or of a big
-        backlog of changes."""
-        with self._lock:
+        When another thread or process holds the index's write lock for more than ``wait`` seconds,
+        it is writing this index (its catch-up applies the same log): nothing is applied here,
+        ``behind`` is set, and searches serve the newest committed index. ``progress`` reports (and,
+        by raising, cancels) a rebuild: of a missing index, or of a big backlog of changes."""
+        if not self._lock.acquire(timeout=wait):
+            self.behind = True
+            return 0
+        try:
             index = self.index(progress)
-            ids, newest = self.source.changes_since(index.watermark)
+            try:
+                with index.writing(wait):  # the watermark is read under the lock: no change applied twice
+                    ids, newest = self.source.changes_since(index.watermark)
+                    if len(ids) <= REBUILD_ABOVE:
+                        self._apply(index, ids, newest)
+            except IndexBusy:
+                self.behind = True
+                return 0
+            self.behind = False
             if len(ids) > REBUILD_ABOVE:
                 with self._build_lock.building(_waiting(progress)) as note:
                     self._rebuild(note, progress, None)
-                return len(ids)
-            for start in range(0, len(ids), CATCH_UP_BATCH):
-                chunk = ids[start : start + CATCH_UP_BATCH]
-                docs = list(self.source.documents(chunk))
-                present = {d["id"] for d in docs}
-                last = start + CATCH_UP_BATCH >= len(ids)
-                index.apply(docs, [i for i in chunk if i not in present], watermark=newest if last else None)
-            if not ids and newest != index.watermark:
-                index.apply([], watermark=newest)
             return len(ids)
+        finally:
+            self._lock.release()
+
+    def _apply(self, index: SearchIndex, ids: list[str], newest: int) -> None:
+        """Re-index ``ids`` a batch per commit, the watermark moving to ``newest`` with the last one."""
+        for start in range(0, len(ids), CATCH_UP_BATCH):
+            chunk = ids[start : start + CATCH_UP_BATCH]
+            docs = list(self.source.documents(chunk))
+            present = {d["id"] for d in docs}
+            last = start + CATCH_UP_BATCH >= len(ids)
+            index.apply(docs, [i for i in chunk if i not in present], watermark=newest if last else None)
+        if not ids and newest != index.watermark:
+            index.apply([], watermark=newest)
 
     def rebuild(self, progress: Progress = no_progress, cancel: threading.Event | None = None) -> int:
         """Rebuild the whole index from the database (``reindex``, ``doctor --repair``)."""
@@ -274,10 +299,12 @@ class IndexKeeper:
             if self._stop.is_set():
                 return
             try:
-                self.catch_up()
+                self.catch_up(wait=RETRY_BUSY)
                 self.last_error = None
             except Exception as exc:  # kept for the status bar; the next search retries in the foreground
                 self.last_error = exc
+            if self.behind and not self._stop.wait(RETRY_BUSY):
+                self._wake.set()  # another process was writing: try again, our changes may be newer
 
     def close(self) -> None:
         self.stop()

@@ -1,14 +1,15 @@
 """``SearchIndex``: the Whoosh index folder as a rebuildable cache of the library's papers.
 
-It only ever sees ``IndexDocument`` dicts; the database stays the source of truth. One writer at a
-time (a lock), any number of searching threads: searches share one searcher under a read lock, and
-the first search after a commit opens a new one. Queries are parsed (``query_syntax``), compiled
-against the term dictionary (``query_compile``) and evaluated with numpy (``evaluate``); only the
-hits returned load stored text, for phrase checks (``phrases``) and snippets (``snippets``). A small
-JSON file next to the segments holds the schema version and the *watermark*, the last change-log id
-applied; it is replaced atomically after each commit, so a crash leaves the previous watermark and
-the next catch-up simply re-applies a few changes. A new index gets that file only once it is built, so a
-folder without it is an unfinished build (or not an index at all) and is never taken for an empty index.
+It only ever sees ``IndexDocument`` dicts; the database stays the source of truth. One writer at a time
+across threads *and processes* (``writing``: Whoosh's lock file, tried for a bounded time), any number of
+searching threads and processes: searches share one searcher under a read lock, and the first search after
+a commit, ours or another process's, opens a new one. Queries are parsed (``query_syntax``), compiled
+against the term dictionary (``query_compile``) and evaluated with numpy (``evaluate``); only the hits
+returned load stored text, for phrase checks (``phrases``) and snippets (``snippets``). A small JSON file
+next to the segments holds the schema version and the *watermark*, the last change-log id applied; it is
+replaced atomically after each commit, so a crash leaves the previous watermark and the next catch-up
+simply re-applies a few changes. A new index gets that file only once it is built, so a folder without it
+is an unfinished build (or not an index at all) and is never taken for an empty index.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import json
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,7 @@ from readerapp.errors import Cancelled, LibraryError, NotFoundError
 from readerapp.index import query_syntax
 from readerapp.index.document import IndexDocument
 from readerapp.index.evaluate import Evaluator, SegmentCache
+from readerapp.index.merge_policy import bounded_merge
 from readerapp.index.phrases import PhraseCheck
 from readerapp.index.query_compile import CompiledQuery, compile_query, filter_query
 from readerapp.index.schema import build_schema, to_fields
@@ -45,10 +49,17 @@ SORTS = ("relevance", "date", "upvotes")
 MAX_PHRASE_CANDIDATES = 6_400  # a phrase query checks at most this many of its best candidates
 STAGING = ".rebuild"  # suffix of the folder a rebuild writes the new index into
 MOVED_ASIDE = ".old"  # suffix of the folder the previous index is moved to while the new one moves in
+WRITE_LOCK = "WRITELOCK"  # Whoosh's lock file in the folder: every process's writers take it
+WRITE_WAIT = 10.0  # seconds a write waits for another process's write before giving up (IndexBusy)
+LOCK_POLL = 0.01  # seconds between tries of a lock file another process holds
 
 
 class IndexUnavailable(LibraryError):
     """The index folder is missing, corrupt or from another schema version: rebuild it."""
+
+
+class IndexBusy(LibraryError):
+    """Another process holds the index's write lock (it is catching up or repairing the same index)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +88,12 @@ class SearchIndex:
     def __init__(self, folder: Path, ix: whoosh_index.Index) -> None:
         self.folder = folder
         self._ix = ix
-        self._write_lock = threading.Lock()
+        self._write_lock = threading.RLock()
+        self._file_lock: Any = None  # Whoosh's lock on WRITELOCK while ``writing`` holds it
+        self._write_depth = 0
         self._read_lock = threading.RLock()
         self._searcher: Searcher | None = None
-        self._stale = False
+        self._searcher_stamp: tuple[int, int] | None = None
         self._segment_cache = SegmentCache()
         self._evaluation: Evaluator | None = None
 
@@ -153,31 +166,57 @@ class SearchIndex:
 
     # -- writing ---------------------------------------------------------------------------------
 
+    @contextmanager
+    def writing(self, wait: float = WRITE_WAIT) -> Iterator[None]:
+        """Hold the index's write lock: this object's thread lock and Whoosh's lock file, which the
+        writers of every process take. Re-entrant within a thread. Raises ``IndexBusy`` when another
+        process still holds the file after ``wait`` seconds, instead of Whoosh's ``LockError``."""
+        with self._write_lock:
+            if self._write_depth == 0:
+                lock = self._ix.lock(WRITE_LOCK)
+                deadline = time.monotonic() + wait
+                while not lock.acquire():
+                    if time.monotonic() >= deadline:
+                        raise IndexBusy(f"another process is writing the search index in {self.folder}")
+                    time.sleep(LOCK_POLL)
+                self._file_lock = lock
+            self._write_depth += 1
+            try:
+                yield
+            finally:
+                self._write_depth -= 1
+                if self._write_depth == 0:
+                    self._file_lock.release()
+                    self._file_lock = None
+
     def apply(
-        self, docs: Iterable[IndexDocument], delete_ids: Iterable[str] = (), watermark: int | None = None
+        self,
+        docs: Iterable[IndexDocument],
+        delete_ids: Iterable[str] = (),
+        watermark: int | None = None,
+        wait: float = WRITE_WAIT,
     ) -> int:
         """Add or replace ``docs`` and delete ``delete_ids`` in one commit; returns documents written.
 
-        Small segments are merged as usual, but the index is never optimised here: this path runs
+        Only a bounded merge of the smallest segments is done here (``merge_policy``): this path runs
         while the user waits for a change to become searchable.
         """
-        with self._write_lock:
+        with self.writing(wait):
             batch = list(docs)
             gone = {*delete_ids, *(doc["id"] for doc in batch)}
-            writer = self._ix.writer(compound=False)  # see writer.BulkSegmentWriter
+            writer = self._ix.writer(compound=False, _lk=False)  # locked above; see writer.BulkSegmentWriter
             try:
                 if gone:
                     # One query for all deletions: per-term deletes each open a searcher.
                     writer.delete_by_query(Or([Term("id", doc_id) for doc_id in sorted(gone)]))
                 for doc in batch:
                     writer.add_document(**to_fields(doc))
-                writer.commit(optimize=False)
+                writer.commit(mergetype=bounded_merge, optimize=False)
             except BaseException:
                 writer.cancel()
                 raise
             if watermark is not None:
                 _write_meta(self.folder, watermark)
-            self._stale = True
             return len(batch)
 
     def rebuild(
@@ -214,7 +253,7 @@ class SearchIndex:
         return count
 
     def _swap_in(self, staging: Path) -> None:
-        with self._write_lock, self._read_lock:
+        with self.writing(), self._read_lock:
             self.close()
             old = _beside(self.folder, MOVED_ASIDE)
             shutil.rmtree(old, ignore_errors=True)
@@ -223,7 +262,6 @@ class SearchIndex:
             os.replace(staging, self.folder)
             shutil.rmtree(old, ignore_errors=True)
             self._ix = open_index(self.folder)
-            self._stale = False
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -231,16 +269,18 @@ class SearchIndex:
         return _Reading(self)
 
     def _current_searcher(self) -> Searcher:
-        """The shared searcher, reopened if the writer committed since (caller holds the read lock).
+        """The shared searcher, reopened if a writer of any process committed since, or another
+        process's rebuild swapped a new folder in (caller holds the read lock).
 
         Not ``Searcher.refresh()``: Whoosh reuses a segment's reader by segment id, so it keeps
         serving deleted documents (and segments merged away) after a commit.
         """
-        if self._searcher is None or self._stale:
-            self._stale = False
+        stamp = (self._ix.latest_generation(), os.stat(self.folder).st_ino)
+        if self._searcher is None or stamp != self._searcher_stamp:
             if self._searcher is not None:
                 self._searcher.close()
             self._searcher = self._ix.searcher()
+            self._searcher_stamp = stamp
         return self._searcher
 
     def search(self, query: str, limit: int = 50, sort: str = "relevance") -> list[Hit]:
