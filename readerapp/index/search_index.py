@@ -43,7 +43,7 @@ from readerapp.index.storage import open_index
 from readerapp.index.writer import bulk_build
 from readerapp.progress import Progress, no_progress
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: Snowball stems (analysis.stem); an index of another version is rebuilt
 META_FILE = "readerapp-index.json"
 SORTS = ("relevance", "date", "upvotes")
 MAX_PHRASE_CANDIDATES = 6_400  # a phrase query checks at most this many of its best candidates
