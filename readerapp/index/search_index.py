@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -46,7 +47,6 @@ from readerapp.progress import Progress, no_progress
 SCHEMA_VERSION = 2  # 2: Snowball stems (analysis.stem); an index of another version is rebuilt
 META_FILE = "readerapp-index.json"
 SORTS = ("relevance", "date", "upvotes")
-MAX_PHRASE_CANDIDATES = 6_400  # a phrase query checks at most this many of its best candidates
 STAGING = ".rebuild"  # suffix of the folder a rebuild writes the new index into
 MOVED_ASIDE = ".old"  # suffix of the folder the previous index is moved to while the new one moves in
 WRITE_LOCK = "WRITELOCK"  # Whoosh's lock file in the folder: every process's writers take it
@@ -301,7 +301,7 @@ class SearchIndex:
             [filter_query(f) for f in compiled.allow],
             [filter_query(f) for f in compiled.deny],
             key,
-            max(1, limit) if not compiled.phrases else MAX_PHRASE_CANDIDATES,
+            max(1, limit) if not compiled.phrases else sys.maxsize,  # every candidate, best first
         )
         check = PhraseCheck(compiled.phrases) if compiled.phrases else None
         found: list[tuple[_Texts, float]] = []

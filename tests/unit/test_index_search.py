@@ -237,3 +237,19 @@ def test_a_title_only_match_shows_the_abstract_unmarked(tmp_path: Path) -> None:
     doc = changed(fixture_documents()[0], title="Quokka Dynamics", abstract="Nothing else here.")
     hit = build_index(tmp_path / "index", [doc]).search("quokka")[0]
     assert hit.title == "Quokka Dynamics" and hit.snippet == "Nothing else here."
+
+
+def test_a_phrase_finds_every_paper_that_holds_it_however_many_candidates_outrank_them(
+    tmp_path: Path,
+) -> None:
+    """7,000 short papers hold the three words apart and outrank the few long ones that hold them
+    together: every one of those is found (a cap on the candidates checked used to lose them)."""
+    base = fixture_documents()[0]
+    scattered = "gamma lattice beta sparrow alpha"
+    together = "alpha beta gamma " + " ".join(f"filler{n}" for n in range(60))
+    docs = [{**base, "id": f"s{n}", "title": f"paper {n}", "abstract": scattered} for n in range(7_000)]
+    docs += [{**base, "id": f"t{n}", "title": f"long paper {n}", "abstract": together} for n in range(5)]
+    index = build_index(tmp_path / "index", docs)  # type: ignore[arg-type]
+    brute = {d["id"] for d in docs if "alpha beta gamma" in d["abstract"]}
+    assert {h.id for h in index.search('"alpha beta gamma"', limit=50)} == brute
+    assert {h.id for h in index.search('abstract:"alpha beta gamma" paper', limit=50)} == brute
