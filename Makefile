@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck bench bench-import bench-search bench-scaling bench-ui soak bundle bundle-smoke dist clean
+.PHONY: run test lint typecheck bench bench-import bench-search bench-scaling bench-cli bench-ui soak bundle bundle-smoke dist clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ bench-import: $(STAMP)
 
 bench-search: $(STAMP)
 	$(PY) benchmarks/search_bench.py
+
+# Whole CLI commands against a bare Python start (a 100k library built once in bench-data/).
+bench-cli: $(STAMP)
+	$(PY) benchmarks/cli_bench.py
 
 # Search latency against library size (1k-300k papers; indexes cached in bench-data/): the Scaling table
 # of docs/benchmarks.md and docs/plots/search-latency.png. The first run builds 300k papers: minutes.

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from readerapp.choices import DB_FILE
 from readerapp.config import Config, load_config
 from readerapp.errors import Cancelled, ExportError, LibraryError, NotFoundError, ReaderappError
 from readerapp.export.bundle import ExportBundle, ExportResult
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
     from readerapp.pdfs.service import FetchedPdf, PdfFetchReport
     from readerapp.store.backups import Backup
 
-DB_FILE = "library.sqlite3"
 
 
 class Library:

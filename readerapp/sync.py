@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from readerapp.choices import SYNC_SOURCES
 from readerapp.config import Config
 from readerapp.errors import ReaderappError
 from readerapp.feeds.result import FetchResult
@@ -25,7 +26,7 @@ from readerapp.store.database import Database
 from readerapp.store.runs import finish_run, start_run
 from readerapp.store.upsert import MergeReport, upsert_records
 
-SOURCES = ("hf", "arxiv-rss", "arxiv")
+SOURCES = SYNC_SOURCES
 
 
 @dataclass(slots=True)

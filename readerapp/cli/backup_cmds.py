@@ -9,13 +9,14 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readerapp.api import DB_FILE
+from readerapp.choices import DB_FILE
 from readerapp.cli.common import open_library, print_json
 from readerapp.config import load_config
 from readerapp.errors import LibraryError
-from readerapp.store.backups import Backup, restore
 
 if TYPE_CHECKING:
+    from readerapp.store.backups import Backup
+
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
@@ -55,6 +56,8 @@ def _restore(args: argparse.Namespace) -> int:
         raise LibraryError("a shared library is restored by its database server's administrator")
     folder = config.library / "backups"
     source = args.restore if args.restore.exists() or args.restore.is_absolute() else folder / args.restore
+    from readerapp.store.backups import restore
+
     saved = restore(config.library / DB_FILE, source, folder, config.library / "index")
     with open_library(args) as library:  # migrates a backup from an older schema
         papers = library.counts()["all"]

@@ -8,17 +8,21 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from readerapp.api import Library
 from readerapp.config import cli_overrides
 from readerapp.errors import LibraryError
 from readerapp.progress import Progress, no_progress
 
-Handler = Callable[[argparse.Namespace, Library], int]
+if TYPE_CHECKING:
+    from readerapp.api import Library
+
+Handler = Callable[[argparse.Namespace, "Library"], int]
 
 
 def open_library(args: argparse.Namespace) -> Library:
+    from readerapp.api import Library  # the store, imported once a command runs (not for --help)
+
     return Library.open(args.library, **cli_overrides(args))
 
 

@@ -7,14 +7,15 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readerapp.api import Library
+from readerapp.choices import EXPORT_FORMATS as FORMATS
 from readerapp.cli.common import print_json, progress_bar, with_library
 from readerapp.errors import ReaderappError
-from readerapp.export.bundle import FORMATS
 from readerapp.export.scope import Scope
 from readerapp.records import STATES
 
 if TYPE_CHECKING:
+    from readerapp.api import Library
+
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 

@@ -11,14 +11,15 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readerapp.api import Library
+from readerapp.choices import LIST_SORTS, SYNC_SOURCES
 from readerapp.cli.common import parse_date, print_json, print_json_array, progress_bar, with_library
 from readerapp.errors import ReaderappError
 from readerapp.records import STATES
-from readerapp.store.queries import SORTS
-from readerapp.sync import SOURCES, SyncReport
 
 if TYPE_CHECKING:
+    from readerapp.api import Library
+    from readerapp.sync import SyncReport
+
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
@@ -27,7 +28,7 @@ def register(sub: Subparsers) -> None:
     p.set_defaults(handler=cmd_gui)
 
     p = sub.add_parser("sync", help="fetch a feed window into the library")
-    p.add_argument("--source", choices=SOURCES, default="hf")
+    p.add_argument("--source", choices=SYNC_SOURCES, default="hf")
     window = p.add_mutually_exclusive_group()
     window.add_argument("--date", type=parse_date, help="one day, YYYY-MM-DD (default: today)")
     window.add_argument("--week", help="an ISO week, YYYY-Www (Daily Papers)")
@@ -52,7 +53,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--tag")
     p.add_argument("--starred", action="store_true")
     p.add_argument("--limit", type=int)
-    p.add_argument("--sort", choices=tuple(SORTS), default="feed")
+    p.add_argument("--sort", choices=LIST_SORTS, default="feed")
     p.add_argument("--json", action="store_true", help="one JSON array")
     p.set_defaults(handler=with_library(cmd_list))
 

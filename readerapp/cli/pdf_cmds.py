@@ -6,12 +6,13 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from readerapp.api import Library
 from readerapp.cli.common import progress_bar, with_library
 from readerapp.errors import ReaderappError
 from readerapp.records import STATES
 
 if TYPE_CHECKING:
+    from readerapp.api import Library
+
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 

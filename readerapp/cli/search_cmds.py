@@ -6,13 +6,14 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from readerapp.api import Library
+from readerapp.choices import SEARCH_SORTS
 from readerapp.cli.common import print_json, progress_bar, with_library
 from readerapp.index import query_syntax
-from readerapp.index.search_index import SORTS, Hit
-from readerapp.index.snippets import split_marks
 
 if TYPE_CHECKING:
+    from readerapp.api import Library
+    from readerapp.index.search_index import Hit
+
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
@@ -34,7 +35,7 @@ def register(sub: Subparsers) -> None:
     )
     p.add_argument("query", nargs="+", help="the query (several words are joined with spaces)")
     p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--sort", choices=SORTS, default="relevance")
+    p.add_argument("--sort", choices=SEARCH_SORTS, default="relevance")
     p.add_argument("--json", action="store_true", help="one JSON array: the list --json keys, score, snippet")
     p.set_defaults(handler=with_library(cmd_search))
 
@@ -96,6 +97,8 @@ def _render(snippet: str, styled: bool) -> str:
     snippet = _printable(snippet)
     if not styled:
         return snippet
+    from readerapp.index.snippets import split_marks  # Whoosh's analysis: only once there are hits
+
     return "".join(f"\033[1m{text}\033[0m" if marked else text for text, marked in split_marks(snippet))
 
 

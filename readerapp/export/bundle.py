@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from readerapp.choices import EXPORT_FORMATS
 from readerapp.errors import Cancelled
 from readerapp.formats.readerapp_json import CollectionRecord, SavedSearchRecord
 from readerapp.paper import Paper
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from readerapp.store.extras import PaperExtras
 
 # The formats, in the order a menu offers them, and the usual file extension of each.
-FORMATS: tuple[str, ...] = ("markdown", "obsidian", "bibtex", "csl-json", "ris", "html", "json")
+FORMATS = EXPORT_FORMATS
 EXTENSIONS = {
     "markdown": ".md",
     "obsidian": "",

@@ -30,6 +30,7 @@ from whoosh import index as whoosh_index
 from whoosh.query import Or, Query, Term
 from whoosh.searching import Searcher
 
+from readerapp.choices import SEARCH_SORTS
 from readerapp.errors import Cancelled, LibraryError, NotFoundError
 from readerapp.index import query_syntax
 from readerapp.index.document import IndexDocument
@@ -46,7 +47,7 @@ from readerapp.progress import Progress, no_progress
 
 SCHEMA_VERSION = 2  # 2: Snowball stems (analysis.stem); an index of another version is rebuilt
 META_FILE = "readerapp-index.json"
-SORTS = ("relevance", "date", "upvotes")
+SORTS = SEARCH_SORTS
 STAGING = ".rebuild"  # suffix of the folder a rebuild writes the new index into
 MOVED_ASIDE = ".old"  # suffix of the folder the previous index is moved to while the new one moves in
 WRITE_LOCK = "WRITELOCK"  # Whoosh's lock file in the folder: every process's writers take it

@@ -1,0 +1,15 @@
+"""The names of the choices the CLI offers and the core implements: sorts, feed sources, export formats.
+
+They live here, apart from the code behind them, because the command line builds its parser (and answers
+``--help``) from them before anything heavy is imported: SQLAlchemy, Whoosh, numpy and httpx cost most
+of a second, and a CLI command should answer at once.
+"""
+
+from __future__ import annotations
+
+DB_FILE = "library.sqlite3"  # the database in a library folder
+LIST_SORTS = ("feed", "date", "upvotes", "title", "added")  # orders of a list view (store.queries)
+SEARCH_SORTS = ("relevance", "date", "upvotes")  # orders of search results (index.search_index)
+SYNC_SOURCES = ("hf", "arxiv-rss", "arxiv")  # feeds ``sync`` reads (readerapp.sync)
+# Export formats, in the order a menu offers them (export.bundle).
+EXPORT_FORMATS: tuple[str, ...] = ("markdown", "obsidian", "bibtex", "csl-json", "ris", "html", "json")

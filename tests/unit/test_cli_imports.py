@@ -1,0 +1,60 @@
+"""A CLI that answers at once: building the parser (``--help``) imports nothing heavy, and the commands
+that only read or change rows import neither Whoosh nor numpy (benchmarks/cli_bench.py times them)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from readerapp.api import Library
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = {"sqlalchemy", "whoosh", "numpy", "httpx", "pymupdf", "fitz", "PySide6", "markdown", "bibtexparser"}
+PROBE = """
+import json, sys
+from readerapp.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})), file=sys.stderr)
+"""
+
+
+def _imported(*argv: str) -> set[str]:
+    """The top-level packages a fresh interpreter has imported after running ``readerapp ARGV``."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_help_imports_nothing_heavy() -> None:
+    assert _imported("--help") & HEAVY == set()
+    assert _imported("search", "--help") & HEAVY == set()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["show", "2303.11156"],
+        ["state", "2303.11156", "reading"],
+        ["tag", "2303.11156", "+later"],
+        ["list", "--limit", "3"],
+    ],
+)
+def test_row_commands_import_neither_whoosh_nor_numpy(
+    command: list[str], tmp_path: Path, sample_feed: Path
+) -> None:
+    with Library.open(tmp_path / "lib") as library:
+        library.import_file(sample_feed)
+    assert _imported("--library", str(tmp_path / "lib"), *command) & {"whoosh", "numpy"} == set()
