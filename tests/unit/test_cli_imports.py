@@ -58,3 +58,10 @@ def test_row_commands_import_neither_whoosh_nor_numpy(
     with Library.open(tmp_path / "lib") as library:
         library.import_file(sample_feed)
     assert _imported("--library", str(tmp_path / "lib"), *command) & {"whoosh", "numpy"} == set()
+
+
+def test_the_choice_names_are_the_ones_the_core_implements() -> None:
+    from readerapp import choices
+    from readerapp.store.queries import SORTS
+
+    assert tuple(SORTS) == choices.LIST_SORTS
