@@ -23,18 +23,17 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.query import And, AndNot, Every, NumericRange, Or, Query, Term
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
-from whoosh.util.numeric import byte_to_length
 
 from readerapp.errors import QueryError
+from readerapp.index.whoosh_shim import LENGTH_BYTES, fixed_column, length_column, postings_blocks
 
 K1 = 1.2
 B = 0.75
 POSTINGS_CACHE = 8_000_000  # postings kept decoded (about 64 MB), least recently used dropped first
-_LENGTH_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
+_LENGTH_TABLE = np.array(LENGTH_BYTES, dtype=np.float32)
 
 Floats = npt.NDArray[np.float32]
 Mask = npt.NDArray[np.bool_]
@@ -89,23 +88,15 @@ def _segment_id(leaf: IndexReader) -> str:
 
 
 def _decode_postings(leaf: IndexReader, field: str, term: str) -> tuple[Ints, Floats]:
-    """All postings of a term in one segment, block by block (each block is one pickled tuple)."""
-    if (field, term) not in leaf:
+    """All postings of a term in one segment, deleted documents included: they are masked out later,
+    per searcher."""
+    blocks = [
+        (np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32))
+        for ids, weights in postings_blocks(leaf, field, term)
+    ]
+    if not blocks:
         return np.empty(0, np.int64), np.empty(0, np.float32)
-    raw = leaf._text_to_bytes(field, term)
-    # The raw postings, deleted documents included: they are masked out later, per searcher.
-    matcher = leaf._terms.matcher(field, raw, leaf.schema[field].format)
-    ids: list[Ints] = []
-    weights: list[Floats] = []
-    while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        ids.append(np.asarray(matcher._ids, dtype=np.int64))
-        weights.append(np.asarray(matcher._weights, dtype=np.float32))
-        if matcher._lastblock:
-            break
-        matcher._next_block()
-    return np.concatenate(ids), np.concatenate(weights)
+    return np.concatenate([b[0] for b in blocks]), np.concatenate([b[1] for b in blocks])
 
 
 @dataclass(slots=True)
@@ -254,7 +245,8 @@ class Evaluator:
 
     def _lengths(self, field: str) -> Floats:
         def load(seg: _Segment) -> Floats:
-            raw = _numeric_column(seg.leaf, _lenfield(field), LENGTHS_COLUMN, seg.size)
+            name, column = length_column(field)
+            raw = _numeric_column(seg.leaf, name, column, seg.size)
             return _LENGTH_TABLE[raw.astype(np.uint8)]
 
         return self._laid_end_to_end(f"length:{field}", load, np.float32)
@@ -277,11 +269,8 @@ class Evaluator:
 
 def _numeric_column(leaf: IndexReader, name: str, column: Any, size: int) -> npt.NDArray[Any]:
     """A fixed-width numeric column as an array, read in one go (values past the end: default)."""
-    out = np.full(size, column._default, dtype=np.dtype(">" + column._typecode).newbyteorder("="))
-    if not leaf._perdoc.has_column(name):
-        return out
-    reader = leaf._perdoc.column_reader(name, column)
-    raw = reader._dbfile.get(reader._basepos, reader._count * reader._fixedlen)
-    values = np.frombuffer(raw, dtype=np.dtype(">" + column._typecode))
+    raw, typecode, default = fixed_column(leaf, name, column)
+    out = np.full(size, default, dtype=np.dtype(">" + typecode).newbyteorder("="))
+    values = np.frombuffer(raw, dtype=np.dtype(">" + typecode))
     out[: len(values)] = values
     return out

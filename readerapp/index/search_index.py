@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
+import struct
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import StorageError
+from whoosh.filedb.filetables import FileFormatError
 from whoosh.query import Or, Query, Term
 from whoosh.searching import Searcher
 
@@ -79,8 +84,23 @@ class Hit:
     reasons: tuple[str, ...] = ()
 
 
-# Whoosh reports damaged files with whatever the low-level read raised.
-_DAMAGE = (whoosh_index.IndexError, OSError, EOFError, ValueError, KeyError, IndexError, TypeError)
+# Whoosh reports damaged files with whatever the low-level read raised. Anything else (an
+# AttributeError, say) is a fault in our code or in an unexpected Whoosh: an error, never "damage"
+# that would throw the index away and rebuild it.
+_DAMAGE = (
+    whoosh_index.IndexError,
+    OSError,
+    EOFError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+    FileFormatError,
+    StorageError,
+)
 
 
 class SearchIndex:
@@ -113,7 +133,7 @@ class SearchIndex:
                 reader.doc_count()
                 for name in ("id", "title"):
                     next(iter(reader.lexicon(name)), None)
-        except Exception as exc:  # any failure to read it means the same: rebuild
+        except _DAMAGE as exc:  # a file that cannot be read: rebuild
             raise _damaged(folder, exc) from exc
         return cls(folder, ix)
 

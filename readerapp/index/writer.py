@@ -1,12 +1,9 @@
-"""Whoosh segment writing made cheaper for bulk loads, and spread over processes.
-
-Whoosh's postings writer asks for each posting's field length, and the stock answer re-reads it from
-the segment's length column through a seek and a read every time (a third of a bulk commit). Here
-the lengths are read once per field into a list. Nothing about the files written changes. Indexing
-is pure Python, so a rebuild uses processes, not threads (which would take turns on the GIL with
-the app's own thread). Those processes are spawned, so they re-import the caller's main module: where
-that cannot be done (a script read from standard input) the build stays in this process, and a
-worker that dies for any other reason is an error at once, never a wait for results that cannot come.
+"""Whoosh segment writing spread over processes, for bulk loads (the segments themselves are written by
+``whoosh_shim.BulkSegmentWriter``). Indexing is pure Python, so a rebuild uses processes, not threads
+(which would take turns on the GIL with the app's own thread). Those processes are spawned, so they re-
+import the caller's main module: where that cannot be done (a script read from standard input) the build
+stays in this process, and a worker that dies for any other reason is an error at once, never a wait for
+results that cannot come.
 """
 
 from __future__ import annotations
@@ -21,62 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.util.numeric import byte_to_length
-from whoosh.writing import SegmentWriter
 
 from readerapp.errors import LibraryError
 from readerapp.index.document import IndexDocument
 from readerapp.index.schema import to_fields
+from readerapp.index.whoosh_shim import BulkSegmentWriter, finalize_segment, publish_segments
 
 BATCH = 500  # documents per job sent to a build process, and between progress reports
 PARALLEL_FROM = 5_000  # fewer documents than this are indexed in this process
 WORKER_LIMIT_MB = 256  # posting-pool memory per writer before it spills a sorted run to disk
 SEGMENT_DOCS = 10_000  # documents per segment a build process writes (fits in the pool above)
 POLL = 0.5  # seconds between checks that the build processes are alive while waiting on them
-
-
-class _Lengths:
-    """``doc_field_length`` answered from lists loaded once per field."""
-
-    def __init__(self, perdoc: Any) -> None:
-        self._perdoc = perdoc
-        self._by_field: dict[str, list[int]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        lengths = self._by_field.get(fieldname)
-        if lengths is None:
-            lengths = self._load(fieldname)
-        return lengths[docnum]
-
-    def _load(self, fieldname: str) -> list[int]:
-        count = self._perdoc.doc_count_all()
-        name = _lenfield(fieldname)
-        if self._perdoc.has_column(name):
-            column = self._perdoc.column_reader(name, LENGTHS_COLUMN)
-            lengths = [byte_to_length(column[n]) for n in range(count)]
-        else:
-            lengths = [0] * count
-        self._by_field[fieldname] = lengths
-        return lengths
-
-
-class BulkSegmentWriter(SegmentWriter):
-    """A ``SegmentWriter`` whose flush looks field lengths up in memory, writing separate files
-    per segment: Whoosh copies a compound segment's files into memory when it opens them (an
-    opened 100k index went from 440 MB to a fraction of that)."""
-
-    def __init__(self, ix: whoosh_index.Index, **kwargs: Any) -> None:
-        super().__init__(ix, compound=False, **kwargs)
-
-    def _flush_segment(self) -> None:
-        self.perdocwriter.close()
-        perdoc = self.per_document_reader() if self.codec.length_stats else None
-        lengths = _Lengths(perdoc) if perdoc is not None else None
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-        self.fieldwriter.close()
-        if perdoc is not None:
-            perdoc.close()
 
 
 def _worker(folder: str, jobs: Any, results: Any, segment_docs: int) -> None:
@@ -91,10 +43,10 @@ def _worker(folder: str, jobs: Any, results: Any, segment_docs: int) -> None:
             for doc in batch:
                 writer.add_document(**to_fields(doc))
             if writer.docnum >= segment_docs:
-                segments.append(writer._finalize_segment())  # temporary files: the parent's cleanup
+                segments.append(finalize_segment(writer))  # temporary files: the parent's cleanup
                 writer = BulkSegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB)
         if writer.docnum:
-            segments.append(writer._finalize_segment())
+            segments.append(finalize_segment(writer))
         results.put(("ok", segments))
     except BaseException as exc:  # reported to the parent, which raises it
         results.put(("error", f"{exc.__class__.__name__}: {exc}"))
@@ -143,8 +95,7 @@ def bulk_build(
             segments.extend(value)
         for worker in workers:
             worker.join()
-        writer._commit_toc(segments)
-        writer._finish()
+        publish_segments(writer, segments)
         return count
     except BaseException:
         for worker in workers:

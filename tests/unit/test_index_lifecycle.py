@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from index_support import build_index, changed, fixture_documents
 
 from readerapp.errors import Cancelled, QueryError
-from readerapp.index import writer
+from readerapp.index import search_index, writer
 from readerapp.index.search_index import META_FILE, IndexUnavailable, SearchIndex
 
 
@@ -145,3 +145,34 @@ def test_any_query_gives_hits_or_a_query_error(index: SearchIndex, text: str) ->
     except QueryError:
         return
     assert len(hits) <= 5
+
+
+def test_a_fault_in_our_code_while_opening_is_an_error_not_damage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only unreadable files are damage (rebuilt); a bug surfaces as itself and the index is kept."""
+    index = SearchIndex.create(tmp_path / "index")
+    index.rebuild(fixture_documents())
+    meta = (tmp_path / "index" / META_FILE).read_text()
+
+    def broken(folder: Path) -> object:
+        raise AttributeError("'FileIndex' object has no attribute 'renamed_in_a_new_whoosh'")
+
+    monkeypatch.setattr(search_index, "open_index", broken)
+    with pytest.raises(AttributeError, match="renamed_in_a_new_whoosh"):
+        SearchIndex.open(tmp_path / "index")
+    assert (tmp_path / "index" / META_FILE).read_text() == meta
+
+
+def test_the_whoosh_shim_refuses_another_whoosh_version_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+    import sys
+
+    import whoosh
+
+    from readerapp.errors import LibraryError
+
+    monkeypatch.setattr(whoosh, "__version__", (2, 8, 0))
+    monkeypatch.delitem(sys.modules, "readerapp.index.whoosh_shim")
+    with pytest.raises(LibraryError, match=r"needs whoosh-reloaded 2\.7\.5, but .* is installed"):
+        importlib.import_module("readerapp.index.whoosh_shim")
