@@ -253,8 +253,10 @@ class DropTag(Inverse):
 
     def apply(self, session: Session) -> Applied:
         tag = find_tag(session, self.name)
-        if tag is None or session.scalar(select(PaperTag.paper_id).where(PaperTag.tag_id == tag.id).limit(1)):
+        if tag is None:
             return Applied()
+        if session.scalar(select(PaperTag.paper_id).where(PaperTag.tag_id == tag.id).limit(1)) is not None:
+            return Applied()  # carried again (by a paper tagged since): not this undo's to delete
         redo = RestoreTag(tag.name, tag.id)
         session.delete(tag)
         session.flush()
