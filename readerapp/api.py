@@ -1,8 +1,8 @@
 """The Library facade: the one object the CLI, the app and scripts talk to.
 
 Every method opens its own short transaction, so one Library can serve a GUI's worker threads and a
-script alike. Writes return ``Changes`` (the ids touched and the calls that undo them) and append to the
-change log, from which the search index catches up.
+script alike. Writes return ``Changes`` (the ids touched and the typed inverse operations that undo
+them, see ``store.undo``) and append to the change log, from which the search index catches up.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from readerapp.choices import DB_FILE
@@ -24,12 +24,13 @@ from readerapp.config import Config, load_config
 from readerapp.errors import Cancelled, ExportError, LibraryError, NotFoundError, ReaderappError
 from readerapp.export.bundle import ExportBundle, ExportResult
 from readerapp.export.scope import Scope
-from readerapp.paper import Call, Changes, Paper
+from readerapp.paper import Changes, Paper
 from readerapp.progress import Progress, no_progress
 from readerapp.records import STATES, PaperRecord
 from readerapp.store import annotations as notes_and_tags
 from readerapp.store import changes, queries
-from readerapp.store.changes import log_changes
+from readerapp.store import undo as inverses
+from readerapp.store.changes import log_changes, touch
 from readerapp.store.collections import CollectionInfo
 from readerapp.store.database import Database
 from readerapp.store.doctor import DoctorReport, Finding, check_database
@@ -200,55 +201,56 @@ class Library:
         """Move papers to ``inbox``, ``reading``, ``done`` or ``archived``."""
         _check_state(state, required=True)
         with self.db.session() as session:
-            previous: dict[str, list[str]] = {}
-            touched = []
+            touched: builtins.list[PaperRow] = []
+            before = []
             for row in queries.resolve_many(session, list(ids)):
-                before = notes_and_tags.set_state(session, row.id, self.user_id, state, when)
-                if before != state:
-                    previous.setdefault(before, []).append(row.public_id)
+                was = inverses.StateWas.of(notes_and_tags.state_row(session, row.id, self.user_id))
+                if notes_and_tags.set_state(session, row.id, self.user_id, state, when) != state:
                     touched.append(row)
-            return self._changed(
-                session,
-                "set_state",
-                touched,
-                [("set_state", {"ids": ids_, "state": s}) for s, ids_ in previous.items()],
-            )
+                    before.append(was)
+            inverse = [inverses.RestoreStates(self.user_id, tuple(before))] if before else []
+            return self._changed(session, "set_state", touched, inverse)
 
     def star(self, ids: Iterable[str], on: bool = True) -> Changes:
         with self.db.session() as session:
-            touched = [
-                row
-                for row in queries.resolve_many(session, list(ids))
-                if notes_and_tags.set_starred(session, row.id, self.user_id, on) != on
-            ]
-            inverse = [("star", {"ids": [r.public_id for r in touched], "on": not on})] if touched else []
+            touched: builtins.list[PaperRow] = []
+            before = []
+            for row in queries.resolve_many(session, list(ids)):
+                was = inverses.StarWas.of(notes_and_tags.state_row(session, row.id, self.user_id))
+                if notes_and_tags.set_starred(session, row.id, self.user_id, on) != on:
+                    touched.append(row)
+                    before.append(was)
+            inverse = [inverses.RestoreStars(self.user_id, tuple(before))] if before else []
             return self._changed(session, "star", touched, inverse)
 
     def tag(self, ids: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = ()) -> Changes:
-        """Add and remove tags on papers; tags are created on first use."""
+        """Add and remove tags on papers; tags are created on first use (and undo deletes them again)."""
         to_add = [notes_and_tags.normalize_tag(t) for t in add]
         to_remove = [notes_and_tags.normalize_tag(t) for t in remove]
         with self.db.session() as session:
-            touched = []
-            inverse: list[Call] = []
+            new_tags = [t for t in dict.fromkeys(to_add) if notes_and_tags.find_tag(session, t) is None]
+            touched: builtins.list[PaperRow] = []
+            links: builtins.list[inverses.TagLink] = []
             for row in queries.resolve_many(session, list(ids)):
+                before = inverses.RestoreTagLinks.of(session, [(row.id, t) for t in [*to_remove, *to_add]])
                 removed = notes_and_tags.remove_tags(session, row.id, to_remove)
                 added = notes_and_tags.add_tags(session, row.id, to_add)
                 if added or removed:
                     touched.append(row)
-                    inverse.append(("tag", {"ids": [row.public_id], "add": removed, "remove": added}))
-            return self._changed(session, "tag", touched, inverse)
+                    changed = {t.lower() for t in [*removed, *added]}
+                    links.extend(link for link in before.links if link.tag.lower() in changed)
+            undo: list[inverses.Inverse] = [inverses.RestoreTagLinks(tuple(links))] if links else []
+            undo.extend(inverses.DropTag(t) for t in new_tags if touched)  # made by this write
+            return self._changed(session, "tag", touched, undo)
 
     def set_note(self, ident: str, markdown: str) -> Changes:
         """Replace the paper's Markdown note (an empty text deletes it)."""
         with self.db.session() as session:
             row = queries.resolve(session, ident)
-            before = notes_and_tags.set_note(session, row.id, self.user_id, markdown)
-            if before == markdown:
+            was = inverses.RestoreNote.of(session, row.id, self.user_id)
+            if notes_and_tags.set_note(session, row.id, self.user_id, markdown) == markdown:
                 return Changes("set_note", ())
-            return self._changed(
-                session, "set_note", [row], [("set_note", {"ident": row.public_id, "markdown": before})]
-            )
+            return self._changed(session, "set_note", [row], [was])
 
     def add_highlight(
         self,
@@ -269,9 +271,7 @@ class Library:
                 )
             except ValueError as exc:
                 raise ReaderappError(str(exc)) from exc
-            return self._changed(
-                session, "add_highlight", [row], [("delete_highlight", {"highlight_id": highlight.id})]
-            )
+            return self._changed(session, "add_highlight", [row], [inverses.DeleteHighlight(highlight.id)])
 
     def edit_highlight(
         self, highlight_id: int, *, color: str | None = None, comment: str | None = None
@@ -279,10 +279,7 @@ class Library:
         """Recolour a highlight or change its comment (``comment=""`` removes it)."""
         with self.db.session() as session:
             highlight = _highlight(session, highlight_id)
-            inverse = (
-                "edit_highlight",
-                {"highlight_id": highlight_id, "color": highlight.color, "comment": highlight.comment or ""},
-            )
+            inverse = inverses.RestyleHighlight(highlight_id, highlight.color, highlight.comment)
             if color is not None:
                 highlight.color = color
             if comment is not None:
@@ -294,48 +291,41 @@ class Library:
         with self.db.session() as session:
             h = _highlight(session, highlight_id)
             row = session.get_one(PaperRow, h.paper_id)
-            inverse = (
-                "add_highlight",
-                {
-                    "ident": row.public_id,
-                    "text": h.quote,
-                    "comment": h.comment,
-                    "color": h.color,
-                    "field": h.field,
-                    "start": h.start,
-                },
-            )
+            inverse = inverses.RestoreHighlight.of(h)
             session.execute(delete(Highlight).where(Highlight.id == highlight_id))
             return self._changed(session, "delete_highlight", [row], [inverse])
 
     def undo(self, changes: Changes) -> Changes:
-        """Revert exactly ``changes``; the result undoes the undo (that is redo)."""
-        redo: list[Call] = []
-        ids: list[str] = []
-        searches: list[str] = []
-        for method, kwargs in changes.inverse:
-            done: Changes = getattr(self, method)(**kwargs)
-            redo.extend(done.inverse)
-            ids.extend(done.ids)
-            searches.extend(done.searches)
-        return Changes(
-            "undo:" + changes.op, tuple(dict.fromkeys(ids)), tuple(redo), tuple(dict.fromkeys(searches))
-        )
+        """Revert exactly ``changes``, all of it in one transaction or (on any error) nothing, with the
+        times, positions and ids it replaced; the result undoes the undo (that is redo)."""
+        from readerapp.store.collections import public_ids
+
+        with self.db.session() as session:
+            applied = inverses.apply_all(session, changes.inverse)
+            papers = public_ids(session, builtins.list(applied.papers))
+            touch(session, applied.papers, papers)
+            listed = public_ids(session, builtins.list(applied.listed))
+        if applied.papers:
+            self._written()
+        ids = tuple(dict.fromkeys([*papers, *listed]))
+        return Changes("undo:" + changes.op, ids, applied.redo, applied.searches)
 
     def _changed(
-        self, session: Session, op: str, rows: Sequence[PaperRow], inverse: Sequence[Call]
+        self,
+        session: Session,
+        op: str,
+        rows: Sequence[PaperRow],
+        inverse: Sequence[inverses.Inverse],
+        searches: tuple[str, ...] = (),
     ) -> Changes:
         """Bump the revision of changed papers, log them for the index, describe the change."""
-        if not rows:
+        if not rows and not searches and not inverse:
             return Changes(op, ())
-        paper_ids = [r.id for r in rows]
-        session.execute(
-            update(PaperRow).where(PaperRow.id.in_(paper_ids)).values(revision=PaperRow.revision + 1)
-        )
         public = tuple(dict.fromkeys(r.public_id for r in rows))
-        log_changes(session, public)
-        self._written()
-        return Changes(op, public, tuple(inverse))
+        touch(session, [r.id for r in rows], public)
+        if rows:
+            self._written()
+        return Changes(op, public, tuple(inverse), searches)
 
     # -- bringing papers in --------------------------------------------------------------------------
 
@@ -762,31 +752,29 @@ class Library:
         name = store.clean_name(name)
         with self.db.session() as session:
             collection = store.find_collection(session, name)
-            inverse: builtins.list[Call] = []
+            inverse: inverses.Inverse | None = None
             if collection is None:
                 store.check_name_free(session, name)
                 collection = store.collection_for(session, name)
-                inverse.append(("delete_collection", {"name": name}))
+                inverse = inverses.DropCollection(name)
             added = store.append_papers(session, collection, self._paper_ids(session, ids))
             public = store.public_ids(session, added)
-            if public and not inverse:
-                inverse.append(("remove_from_collection", {"name": name, "ids": public}))
-            return Changes("add_to_collection", tuple(public), tuple(inverse))
+            if added and inverse is None:
+                inverse = inverses.RestoreMembers(name, tuple(inverses.Member(pid, None) for pid in added))
+            return Changes("add_to_collection", tuple(public), (inverse,) if inverse else ())
 
     def remove_from_collection(self, name: str, ids: Iterable[str]) -> Changes:
-        """Take papers out of a collection; undo puts them back where they were."""
+        """Take papers out of a collection; undo puts them back at their exact places."""
         from readerapp.store import collections as store
 
         with self.db.session() as session:
             collection = store.require_collection(session, name)
-            before = store.public_ids(session, store.member_ids(session, collection))
-            removed = store.remove_papers(session, collection, self._paper_ids(session, ids))
-            public = tuple(store.public_ids(session, removed))
-            inverse: builtins.list[Call] = [
-                ("add_to_collection", {"name": name, "ids": builtins.list(public)}),
-                ("reorder_collection", {"name": name, "ids": before}),
-            ]
-            return Changes("remove_from_collection", public, tuple(inverse) if public else ())
+            wanted = self._paper_ids(session, ids)
+            before = inverses.RestoreMembers.of(session, collection, wanted)
+            removed = set(store.remove_papers(session, collection, wanted))
+            inverse = inverses.RestoreMembers(name, tuple(m for m in before.members if m.paper_id in removed))
+            public = tuple(store.public_ids(session, [m.paper_id for m in inverse.members]))
+            return Changes("remove_from_collection", public, (inverse,) if public else ())
 
     def reorder_collection(self, name: str, ids: Sequence[str]) -> Changes:
         """Give a collection a new order: ``ids`` lists every one of its papers once."""
@@ -794,14 +782,13 @@ class Library:
 
         with self.db.session() as session:
             collection = store.require_collection(session, name)
-            before = store.public_ids(session, store.member_ids(session, collection))
             internal = _internal_ids(session, ids)
             unknown = [i for i in ids if i not in internal]
             if unknown:
                 raise NotFoundError(f"no paper {unknown[0]!r} in the library")
+            before = inverses.RestoreMembers.of(session, collection, store.member_ids(session, collection))
             store.set_order(session, collection, [internal[i] for i in ids])
-            inverse: Call = ("reorder_collection", {"name": name, "ids": before})
-            return Changes("reorder_collection", tuple(ids), (inverse,))
+            return Changes("reorder_collection", tuple(ids), (before,))
 
     def rename_collection(self, name: str, new_name: str) -> Changes:
         """Rename a collection or a saved search."""
@@ -815,32 +802,27 @@ class Library:
             if new_name != name:
                 store.check_name_free(session, new_name)
                 found.name = new_name
-            inverse: Call = ("rename_collection", {"name": new_name, "new_name": name})
-            return Changes("rename_collection", (), (inverse,))
+            return Changes("rename_collection", (), (inverses.RenameCollection(new_name, name),))
 
     def delete_collection(self, name: str) -> Changes:
-        """Delete a collection (its papers stay in the library) or a saved search; undo restores it."""
+        """Delete a collection (its papers stay in the library) or a saved search; undo brings it back
+        as it was: its id, creation time and (a collection's) papers at their places."""
         from readerapp.store import collections as store
 
         with self.db.session() as session:
-            collection = store.find_collection(session, name)
-            if collection is not None:
-                members = store.public_ids(session, store.member_ids(session, collection))
-                session.delete(collection)
-                restore: Call = ("add_to_collection", {"name": name, "ids": members})
-                return Changes("delete_collection", tuple(members), (restore,))
-            search = store.find_saved_search(session, name)
-            if search is None:
+            if store.find_collection(session, name) is not None:
+                drop: inverses.Inverse = inverses.DropCollection(name)
+            elif store.find_saved_search(session, name) is not None:
+                drop = inverses.DropSavedSearch(name)
+            else:
                 raise NotFoundError(f"no collection or saved search called {name!r}")
-            session.delete(search)
-            back: Call = ("save_search", {"name": name, "query": search.query, "created": search.created})
-            return Changes("delete_collection", (), (back,), (name,))
+            applied = inverses.apply_all(session, [drop])
+            members = tuple(store.public_ids(session, builtins.list(applied.listed)))
+            return Changes("delete_collection", members, applied.redo, applied.searches)
 
     def save_search(self, name: str, query: str, *, created: datetime | None = None) -> Changes:
-        """Save a search as a live collection (or change a saved search's query).
-
-        ``created`` dates a new one: undoing its delete brings a saved search back as it was (the
-        sidebar lists them by name, so the name puts it back in its place)."""
+        """Save a search as a live collection (or change a saved search's query); ``created`` dates a
+        new one (an import keeps its time)."""
         from readerapp.store import collections as store
         from readerapp.store.models import SavedSearch
         from readerapp.store.types import utcnow
@@ -854,8 +836,8 @@ class Library:
             if search is None:
                 store.check_name_free(session, name)
                 session.add(SavedSearch(name=name, query=query, created=created or utcnow()))
-                return Changes("save_search", (), (("delete_collection", {"name": name}),), (name,))
-            inverse: Call = ("save_search", {"name": name, "query": search.query})
+                return Changes("save_search", (), (inverses.DropSavedSearch(name),), (name,))
+            inverse = inverses.SetSearchQuery(name, search.query)
             search.query = query
             return Changes("save_search", (), (inverse,), (name,))
 
@@ -1008,13 +990,12 @@ class Library:
 
     # -- tags --------------------------------------------------------------------------------------
 
-    def rename_tag(self, old: str, new: str, *, follow_searches: bool = True) -> Changes:
+    def rename_tag(self, old: str, new: str) -> Changes:
         """Rename a tag on every paper that carries it (a change of case too); undo renames it back.
 
         Saved searches follow: their ``tag:OLD`` terms become ``tag:NEW`` in the same transaction
-        (``Changes.searches`` names them), and undo puts their queries back exactly as they were, which
-        is why undo's own rename passes ``follow_searches=False``. Renaming onto another existing tag is
-        refused with a pointer to ``merge_tags``."""
+        (``Changes.searches`` names them), and undo puts their queries back exactly as they were.
+        Renaming onto another existing tag is refused with a pointer to ``merge_tags``."""
         name = notes_and_tags.normalize_tag(new)
         with self.db.session() as session:
             try:
@@ -1025,41 +1006,57 @@ class Library:
                 raise ReaderappError(str(exc)) from None
             if previous == name:
                 return self._changed(session, "rename_tag", rows, [])
-            searches, restore = self._follow_tags(session, {previous: name}) if follow_searches else ((), [])
-            back: Call = ("rename_tag", {"old": name, "new": previous, "follow_searches": False})
-            changed = self._changed(session, "rename_tag", rows, [])
-            return Changes("rename_tag", changed.ids, (back, *restore), searches)
+            searches, restore = self._follow_tags(session, {previous: name})
+            back = inverses.RenameTag(name, previous)
+            return self._changed(session, "rename_tag", rows, [back, *restore], searches)
 
     def merge_tags(self, sources: Iterable[str], into: str) -> Changes:
         """Fold tags into one: every paper carrying one of ``sources`` carries ``into`` instead (created
-        when new), and the sources are gone. Undo gives each source back its papers and takes ``into``
-        from the papers that did not carry it before."""
+        when new), and the sources are gone. Undo brings each source back (its id, papers and the time
+        each paper got it) and takes ``into`` from the papers that did not carry it before."""
         target = notes_and_tags.normalize_tag(into)
         names = [notes_and_tags.normalize_tag(s) for s in sources]
         if not names:
             raise ReaderappError("name at least one tag to merge")
         with self.db.session() as session:
+            existed = notes_and_tags.find_tag(session, target) is not None
+            before = self._tag_snapshots(session, names)
             try:
                 moved, gained = notes_and_tags.merge_tags(session, names, target)
             except LookupError as exc:
                 raise NotFoundError(str(exc)) from None
-            inverse: builtins.list[Call] = [
-                ("tag", {"ids": [r.public_id for r in rows], "add": [name]})
-                for name, rows in moved.items()
-                if rows
-            ]
+            undo: builtins.list[inverses.Inverse] = []
             if gained:
-                inverse.append(("tag", {"ids": [r.public_id for r in gained], "remove": [target]}))
+                untag = tuple(inverses.TagLink(r.id, target, None) for r in gained)
+                undo.append(inverses.RestoreTagLinks(untag))
+            if not existed:
+                undo.append(inverses.DropTag(target))
+            for name in moved:
+                undo.extend(before[name])
             searches, restore = self._follow_tags(session, dict.fromkeys(moved, target))
             touched = builtins.list({r.id: r for rows in moved.values() for r in rows}.values())
-            changed = self._changed(session, "merge_tags", touched, [])
-            return Changes("merge_tags", changed.ids, (*inverse, *restore), searches)
+            return self._changed(session, "merge_tags", touched, [*undo, *restore], searches)
+
+    @staticmethod
+    def _tag_snapshots(session: Session, names: Iterable[str]) -> dict[str, tuple[inverses.Inverse, ...]]:
+        """For each existing tag among ``names`` (by its stored name): what brings it back after a
+        merge deletes it, its id and each paper with the time it got the tag."""
+        found: dict[str, tuple[inverses.Inverse, ...]] = {}
+        for name in names:
+            tag = notes_and_tags.find_tag(session, name)
+            if tag is None or tag.name in found:
+                continue
+            papers = [p.id for p in notes_and_tags.papers_tagged(session, tag.id)]
+            links = inverses.RestoreTagLinks.of(session, [(pid, tag.name) for pid in papers])
+            restore = inverses.RestoreTag(tag.name, tag.id)
+            found[tag.name] = (restore, links) if links.links else (restore,)
+        return found
 
     def _follow_tags(
         self, session: Session, renames: dict[str, str]
-    ) -> tuple[tuple[str, ...], builtins.list[Call]]:
+    ) -> tuple[tuple[str, ...], builtins.list[inverses.Inverse]]:
         """Point the saved searches' ``tag:`` terms for the tags renamed (old -> new) at their new
-        names, in the caller's transaction; return the searches' names and the calls that put their
+        names, in the caller's transaction; return the searches' names and the inverses that put their
         queries back. A term names a tag the way a search matches it (case and accents aside); a query
         that no longer parses is left as it is."""
         from readerapp.errors import QueryError
@@ -1076,7 +1073,7 @@ class Library:
                 return query
 
         before = rewrite_saved_searches(session, follow)
-        return tuple(before), [("save_search", {"name": n, "query": q}) for n, q in before.items()]
+        return tuple(before), [inverses.SetSearchQuery(n, q) for n, q in before.items()]
 
 
 def _check_state(state: str | None, required: bool = False) -> None:

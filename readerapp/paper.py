@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from readerapp.store.undo import Inverse
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,22 +135,25 @@ class Paper:
         }
 
 
-Call = tuple[str, dict[str, Any]]
-
-
 @dataclass(frozen=True, slots=True)
 class Changes:
-    """What one write changed: the op's name, the public ids it touched, and the calls that undo it.
+    """What one write changed: the op's name, the public ids it touched, and the typed inverse
+    operations that undo it.
 
-    ``inverse`` is a list of Library method calls; ``Library.undo`` runs them and returns their own
-    Changes, which is the redo. The UI refreshes exactly ``ids``; ``searches`` names the saved searches
-    the write made, changed or deleted (a tag rename rewrites the queries that name the tag).
+    ``Library.undo`` applies ``inverse`` in one transaction and returns its own Changes, which is the
+    redo. The UI refreshes exactly ``ids``; ``searches`` names the saved searches the write made,
+    changed or deleted (a tag rename rewrites the queries that name the tag).
     """
 
     op: str
     ids: tuple[str, ...]
-    inverse: tuple[Call, ...] = ()
+    inverse: tuple[Inverse, ...] = ()
     searches: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """What undoing this does, in a few words: the app's "Undone: ..." line."""
+        said = list(dict.fromkeys(step.describe() for step in self.inverse))
+        return ", ".join(said[:2]) + (f" and {len(said) - 2} more" if len(said) > 2 else "")
 
     @property
     def empty(self) -> bool:

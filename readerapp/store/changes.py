@@ -11,15 +11,15 @@ import contextlib
 import selectors
 import socket
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
 from readerapp.errors import LibraryError
 from readerapp.store.bulk import bulk_insert
-from readerapp.store.models import ChangeLog
+from readerapp.store.models import ChangeLog, Paper
 from readerapp.store.types import utcnow
 
 if TYPE_CHECKING:
@@ -51,6 +51,15 @@ def log_changes(session: Session, public_ids: Iterable[str]) -> None:
     bulk_insert(session, ChangeLog.__table__, [{"public_id": pid, "at": now} for pid in unique])
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
+
+
+def touch(session: Session, paper_ids: Sequence[int], public_ids: Sequence[str]) -> None:
+    """A write changed these papers' own data: bump their revision and log them for the index."""
+    ids = list(dict.fromkeys(paper_ids))
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        session.execute(update(Paper).where(Paper.id.in_(chunk)).values(revision=Paper.revision + 1))
+    log_changes(session, public_ids)
 
 
 def last_change_id(session: Session) -> int:

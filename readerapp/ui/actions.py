@@ -9,7 +9,7 @@ undoes ``r`` even when the write of ``r`` had not finished when ``u`` was presse
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -211,30 +211,34 @@ class Actions(AnnotationCommands):
     @command("undo", menu="Edit", title="Undo")
     def undo(self) -> None:
         """Undo the last change (triage, star, tags, note, highlight, collection, saved search)."""
-        self._replay(self.history.take_undo, self.history.undone, "Nothing to undo.")
+        self._replay("undo")
 
     @command("redo", menu="Edit", title="Redo")
     def redo(self) -> None:
         """Redo what was last undone."""
-        self._replay(self.history.take_redo, self.history.redone, "Nothing to redo.")
+        self._replay("redo")
 
-    def _replay(self, take: Callable[[], Changes | None], keep: Callable[[Changes], None],
-                nothing: str) -> None:
+    def _replay(self, which: Literal["undo", "redo"]) -> None:
+        """Undo or redo on the writer, in one transaction; the status line says what it did. One that
+        fails changed nothing and stays in the history."""
+        history, library = self.history, self.library
+        said: list[str] = []
+
         def job() -> Changes | None:
-            changes = take()
-            if changes is None:
+            done = history.replay(which, library.undo)
+            if done is None:
                 return None
-            inverse = self.library.undo(changes)
-            keep(inverse)
-            return inverse
+            said.append(done[0].describe())
+            return done[1]
 
-        task = self.w.write("undo", job, reload=True,
+        task = self.w.write(which, job, reload=True,
                             select=lambda inverse: inverse.ids[0] if inverse and inverse.ids else None)
-        def report_nothing(inverse: Changes | None) -> None:
-            if inverse is None:
-                self._status(nothing)
 
-        task.done.connect(report_nothing)
+        def report(inverse: Changes | None) -> None:
+            done = "Undone" if which == "undo" else "Redone"
+            self._status(f"{done}: {said[-1]}" if inverse is not None else f"Nothing to {which}.")
+
+        task.done.connect(report)
 
     # -- library -----------------------------------------------------------------------------------
 

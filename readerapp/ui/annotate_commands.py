@@ -4,8 +4,8 @@ merges for the whole library.
 A mixin of ``Actions`` (whose registry collects every ``@command`` along the class's MRO), so these
 writes go through the same undo history: ``_recorded`` puts each change on it, on the writer thread.
 A note is autosaved while it is typed without touching that history; when the editor closes, one
-change that restores the text from before the editing session is recorded, so ``u`` undoes a whole
-session of typing and the editor's own Ctrl+Z undoes keystrokes.
+change that restores the note from before the editing session (its text and the time it was written)
+is recorded, so ``u`` undoes a whole session of typing and the editor's own Ctrl+Z undoes keystrokes.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import shlex
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from readerapp.paper import Call, Changes, HighlightView, Paper
+from readerapp.paper import Changes, HighlightView, Paper
 from readerapp.ui.annotation_html import COLOR_KEYS
 from readerapp.ui.commands import HIGHLIGHT, CommandError, command
 from readerapp.ui.highlight_popup import HighlightPopup
@@ -47,6 +47,9 @@ class AnnotationCommands:
         self.highlight_popup.chosen.connect(self._highlight_chosen)
         self._popup_for: tuple[str, Selection | None, int | None] | None = None
         self.note_editor = NoteEditor(self.w)
+        # The first autosave of each open session, by paper: its inverse restores the note as the session
+        # found it. Touched only on the writer thread, in the order the editor's signals came.
+        self._note_starts: dict[str, Changes] = {}
         self.note_editor.autosave.connect(self._autosave_note)
         self.note_editor.finished_editing.connect(self._note_session_done)
         self.tag_manager = TagManager(self.w)
@@ -166,18 +169,28 @@ class AnnotationCommands:
         task.failed.connect(self.w.report_error)
 
     def _autosave_note(self, paper_id: str, text: str) -> None:
-        library = self._library()
-        task = self.w.write("note", lambda: library.set_note(paper_id, text))
+        library, starts = self._library(), self._note_starts
+
+        def job() -> Changes:
+            changes = library.set_note(paper_id, text)
+            if changes.inverse:
+                starts.setdefault(paper_id, changes)
+            return changes
+
+        task = self.w.write("note", job)
         task.done.connect(lambda _changes: self.note_editor.saved_up_to(paper_id, text))
 
     def _note_session_done(self, paper_id: str, before: str, text: str) -> None:
-        """One undoable change for the whole session: undo restores the note from before it."""
-        library, history = self._library(), self.history
+        """One undoable change for the whole session: undo restores the note from before it, with the
+        time it was written."""
+        library, history, starts = self._library(), self.history, self._note_starts
 
         def job() -> Changes:
-            library.set_note(paper_id, text)  # typed after the last autosave, if anything
-            restore: Call = ("set_note", {"ident": paper_id, "markdown": before})
-            session = Changes("set_note", (paper_id,), (restore,))
+            last = library.set_note(paper_id, text)  # typed after the last autosave, if anything
+            first = starts.pop(paper_id, None) or last
+            if text == before or not first.inverse:
+                return last
+            session = Changes("set_note", (paper_id,), first.inverse)
             history.record(session)
             return session
 

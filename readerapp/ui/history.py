@@ -1,13 +1,15 @@
 """Undo and redo stacks of the library's change records.
 
-``Library.undo(changes)`` reverts exactly one change and returns its inverse, so both stacks hold the
-same kind of record: undoing pops from one stack and the inverse goes on the other. A new action
-clears redo, as everywhere else.
+``Library.undo(changes)`` reverts exactly one change, in one transaction, and returns its inverse, so
+both stacks hold the same kind of record: undoing pops from one stack and the inverse goes on the
+other. An undo that fails changed nothing, so its record goes back where it was and ``u`` can try
+again. A new action clears redo, as everywhere else.
 """
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from collections.abc import Callable
+from typing import Generic, Literal, TypeVar
 
 T = TypeVar("T")
 
@@ -25,19 +27,20 @@ class History(Generic[T]):
         self._push(self._undo, change)
         self._redo.clear()
 
-    def take_undo(self) -> T | None:
-        return self._undo.pop() if self._undo else None
-
-    def take_redo(self) -> T | None:
-        return self._redo.pop() if self._redo else None
-
-    def undone(self, inverse: T) -> None:
-        """The inverse of an undone change: redoing it replays the change."""
-        self._push(self._redo, inverse)
-
-    def redone(self, inverse: T) -> None:
-        """The inverse of a redone change: it can be undone again without clearing redo."""
-        self._push(self._undo, inverse)
+    def replay(self, which: Literal["undo", "redo"], revert: Callable[[T], T]) -> tuple[T, T] | None:
+        """Revert the newest record of one stack and keep its inverse on the other; return both (None
+        when the stack is empty). When ``revert`` raises, the record stays where it was."""
+        taken, other = (self._undo, self._redo) if which == "undo" else (self._redo, self._undo)
+        if not taken:
+            return None
+        change = taken.pop()
+        try:
+            inverse = revert(change)
+        except BaseException:
+            taken.append(change)
+            raise
+        self._push(other, inverse)
+        return change, inverse
 
     @property
     def can_undo(self) -> bool:

@@ -21,7 +21,7 @@ PREVIEW_MS = 120
 
 class NoteEditor(QDialog):
     """``autosave(paper_id, text)`` after a pause in typing; ``finished_editing(paper_id, before, text)``
-    when it closes after a change (``before`` is the note as the session found it)."""
+    when a session closes, changed or not (``before`` is the note as the session found it)."""
 
     autosave = Signal(str, str)
     finished_editing = Signal(str, str, str)
@@ -111,6 +111,6 @@ class NoteEditor(QDialog):
         self._autosave.stop()
         self._render.stop()
         text = self.text.toPlainText()
-        if self._paper_id and text != self._before:
+        if self._paper_id:
             emit(self.finished_editing, self._paper_id, self._before, text)
         self._paper_id = ""

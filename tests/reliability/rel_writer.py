@@ -17,6 +17,7 @@ from typing import Any
 
 from readerapp.api import Library
 from readerapp.records import STATES
+from readerapp.store.undo import DeleteHighlight
 
 
 def _one_write(lib: Library, rng: random.Random, user: str, ids: list[str], own: list[int]) -> dict[str, Any]:
@@ -45,7 +46,9 @@ def _one_write(lib: Library, rng: random.Random, user: str, ids: list[str], own:
     words = lib.get(paper).abstract.split()
     start = rng.randrange(max(len(words) - 4, 1))
     changes = lib.add_highlight(paper, " ".join(words[start : start + 4]))
-    highlight = changes.inverse[0][1]["highlight_id"]
+    (undo,) = changes.inverse
+    assert isinstance(undo, DeleteHighlight)
+    highlight = undo.highlight_id
     own.append(highlight)
     return {"op": "highlight", "id": paper, "value": highlight}
 

@@ -71,3 +71,35 @@ def test_autosave_while_typing_then_one_undo_for_the_session(qtbot: QtBot, sessi
     keys(qtbot, w.table, "Ctrl+Shift+Z")
     settle(qtbot, session)
     assert library.get(paper_id).note == final
+
+
+def _note_row(library: Library) -> list[tuple[object, ...]]:
+    from sqlalchemy import select
+
+    from readerapp.store.models import Note
+
+    with library.db.session() as db:
+        return [tuple(row) for row in db.execute(select(Note.paper_id, Note.markdown, Note.updated))]
+
+
+def test_undoing_a_session_restores_the_note_and_when_it_was_written(qtbot: QtBot, session: Session,
+                                                                     library: Library) -> None:
+    w = session.window
+    paper_id = w.current_id()
+    assert paper_id is not None
+    library.set_note(paper_id, "Kept as it was.")
+    before = _note_row(library)
+    editor = open_editor(qtbot, session)
+    qtbot.waitUntil(lambda: editor.text.toPlainText() == "Kept as it was.")
+    editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor.text, " More.")
+    qtbot.waitUntil(lambda: library.get(paper_id).note == "Kept as it was. More.", timeout=5000)
+    qtbot.keyClicks(editor.text, " Last.")
+    keys(qtbot, editor.text, "Escape")
+    settle(qtbot, session)
+    assert library.get(paper_id).note == "Kept as it was. More. Last."
+
+    keys(qtbot, w.table, "u")
+    settle(qtbot, session)
+    assert _note_row(library) == before, "the text and the time it was written"
+    qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "Undone: restore a note")

@@ -63,16 +63,27 @@ def test_history_undo_redo_and_new_actions_clear_redo() -> None:
     history: History[str] = History(limit=3)
     for change in "abcd":
         history.record(change)
-    assert history.take_undo() == "d"
-    history.undone("-d")
+    assert history.replay("undo", lambda change: "-" + change) == ("d", "-d")
     assert history.can_redo
-    assert history.take_redo() == "-d"
-    history.redone("d")
-    assert history.take_undo() == "d"
-    history.undone("-d")
+    assert history.replay("redo", lambda change: change.lstrip("-")) == ("-d", "d")
+    assert history.replay("undo", lambda change: "-" + change) == ("d", "-d")
     history.record("e")
     assert not history.can_redo
-    assert [history.take_undo() for _ in range(4)] == ["e", "c", "b", None]
+    undone = [history.replay("undo", str.upper) for _ in range(4)]
+    assert undone == [("e", "E"), ("c", "C"), ("b", "B"), None]
+
+
+def test_a_failed_undo_keeps_its_record_to_try_again() -> None:
+    history: History[str] = History()
+    history.record("a")
+
+    def refused(_change: str) -> str:
+        raise RuntimeError("the database refused")
+
+    with pytest.raises(RuntimeError):
+        history.replay("undo", refused)
+    assert history.can_undo and not history.can_redo
+    assert history.replay("undo", str.upper) == ("a", "A")
 
 
 def test_views_round_trip_and_admit_papers() -> None:

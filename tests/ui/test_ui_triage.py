@@ -79,9 +79,11 @@ def test_star_undo_redo(qtbot: QtBot, session: Session, library: Library) -> Non
     keys(qtbot, w.table, "u")
     settle(qtbot, session)
     assert not library.get(first).starred
+    qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "Undone: unstar 1 paper")
     keys(qtbot, w.table, "Ctrl+Shift+Z")
     settle(qtbot, session)
     assert library.get(first).starred
+    qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "Redone: star 1 paper")
     keys(qtbot, w.table, "Ctrl+Z")
     settle(qtbot, session)
     assert not library.get(first).starred
