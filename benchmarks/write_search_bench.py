@@ -28,8 +28,10 @@ from whoosh import index as whoosh_index
 
 from readerapp import Library
 
-WORDS = ("diffusion", "reasoning", "agents", "retrieval", "alignment", "quantization", "video", "robot",
-         "language", "vision", "policy", "graph", "speech", "protein", "benchmark", "sparse", "attention")  # fmt: skip
+WORDS = (
+    *("diffusion", "reasoning", "agents", "retrieval", "alignment", "quantization", "video", "robot"),
+    *("language", "vision", "policy", "graph", "speech", "protein", "benchmark", "sparse", "attention"),
+)
 
 
 def fresh_queries(rng: random.Random, count: int) -> list[str]:
