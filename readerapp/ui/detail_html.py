@@ -22,6 +22,7 @@ def links(paper: Paper) -> list[tuple[str, str]]:
         ("PDF", pdf),
         ("code", paper.code_url),
         ("project", paper.project_url),
+        ("publisher's page" if paper.venue or paper.publisher else "web page", paper.url),
         ("HF page", paper.hf_url),
     ]
     return [(label, url) for label, url in ((lbl, safe_url(u)) for lbl, u in candidates) if url]
@@ -43,11 +44,14 @@ def paper_html(paper: Paper, *, muted: str, highlight: str, me: str | None = Non
     parts = [
         f'<h2 style="margin-bottom:4px">{escape(paper.title)}</h2>',
         f"<p>{escape(authors)}</p>",
+        f"<p><i>{escape(paper.reference_line)}</i></p>" if paper.reference_line else "",
         f'<p style="color:{muted}">{escape(" · ".join(f for f in facts if f))}</p>',
         f"<p>{link_html}</p>" if link_html else "",
     ]
     if paper.tags:
         parts.append(f"<p><b>Tags:</b> {escape(', '.join(paper.tags))}</p>")
+    if paper.keywords:
+        parts.append(f'<p style="color:{muted}"><b>Keywords:</b> {escape(", ".join(paper.keywords))}</p>')
     if paper.ai_summary:
         parts.append(f'<p style="color:{muted}"><i>{escape(paper.ai_summary)}</i></p>')
     marks = [h for h in paper.highlights if h.field == "abstract"]
