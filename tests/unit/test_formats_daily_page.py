@@ -47,7 +47,8 @@ def test_a_date_line_without_a_year_is_the_nearest_day_not_in_the_future(today: 
 
 
 def test_without_a_year_the_page_is_never_dated_in_the_future() -> None:
-    assert parse_daily_page(PAGE)[0].feed_day <= date.today()  # type: ignore[operator]
+    day = parse_daily_page(PAGE)[0].feed_day
+    assert day is not None and day <= date.today() and (day.month, day.day) == (9, 16)
 
 
 def test_feb_29_without_a_year_is_the_last_leap_day() -> None:
