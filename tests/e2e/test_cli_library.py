@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,14 @@ def test_show_gives_the_full_reference(tmp_path: Path) -> None:
     plain = run_cli(folder, "show", listed["id"]).stdout.splitlines()
     assert plain[2] == f"{ARTICLE.venue} 7(3), pp. 117–126 · ACM · 2015-06"
     assert f"url: {ARTICLE.url}" in plain
+
+
+def test_the_copied_pages_day_is_never_ahead_and_the_api_answer_corrects_it(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    run_cli(folder, "import", str(ROOT / "tests" / "fixtures" / "daily_page_2025-09-16.txt"))
+    guessed = {p["feed_day"] for p in cli_json(folder, "list", "--json")}
+    (day,) = guessed
+    assert day.endswith("-09-16") and date.fromisoformat(day) <= date.today()
+    run_cli(folder, "import", str(ROOT / "tests" / "fixtures" / "hf_daily_papers_2025-09-16.json"))
+    papers = cli_json(folder, "list", "--json")
+    assert len(papers) == 43 and {p["feed_day"] for p in papers} == {"2025-09-16"}
