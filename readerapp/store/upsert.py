@@ -5,10 +5,10 @@ A record matches an existing paper by arXiv id, else DOI, else normalised title 
 has a conflicting arXiv id), so a paper first seen without an id gains it when a later source has it.
 Upstream metadata is updated; a less authoritative source only fills what is missing, and no source
 replaces a value with one that knows less (``merge_rules``: a cut author list, a shorter abstract, a
-year for a full date). What a library
-knows of its own papers (``PaperRecord.library``, from our lossless JSON) makes a new paper as it was
-there (its local id, first-seen time, sample flag and PDF path); a stored paper keeps its own, gaining
-only a PDF path when it has none, and stays a sample only if both sides say so. Work is done in
+year for a full date). What a library knows of its own papers (``PaperRecord.library``, from our
+lossless JSON) makes a new paper as it was there (its local id, first-seen time, sample flag and PDF
+path); a stored paper keeps its own, gaining only a PDF path when it has none, and stays a sample only
+if both sides say so. Work is done in
 batches with Core statements (bulk insert, bulk update by primary key) because an import of 100k papers
 must run at thousands of papers a second.
 """
@@ -54,9 +54,8 @@ _METADATA = (
     "keywords",
     "editors",
 )
-# Merged by their own rules: the date with its precision, the feed day only by a better source.
-_DATED = ("published", "date_precision")
-_NOT_METADATA = ("source", "annotations", "library")
+_DATED = ("published", "date_precision")  # merged together (``merge_rules.merged_date``)
+_NOT_UPSTREAM = ("source", "annotations", "library")  # what a record says besides the paper's metadata
 _COLUMNS = [c for c in Paper.__table__.columns]
 BATCH_SIZE = 2000
 
@@ -102,7 +101,7 @@ def _combine(first: PaperRecord, later: PaperRecord) -> PaperRecord:
     betters the first (the same rules as for a stored paper)."""
     stand = standing(later, _priority(later.source), _priority(first.source), first.version)
     merged = PaperRecord(**{f.name: getattr(first, f.name) for f in fields(PaperRecord)})
-    for name in (f.name for f in fields(PaperRecord) if f.name not in (*_NOT_METADATA, *_DATED)):
+    for name in (f.name for f in fields(PaperRecord) if f.name not in (*_NOT_UPSTREAM, *_DATED)):
         setattr(merged, name, merged_value(name, getattr(first, name), getattr(later, name), stand))
     published, precision = merged_date(
         (first.published, first.date_precision), (later.published, later.date_precision), stand

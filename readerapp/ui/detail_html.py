@@ -15,7 +15,8 @@ from readerapp.ui.annotation_html import abstract_html, highlight_list_html, not
 
 
 def links(paper: Paper) -> list[tuple[str, str]]:
-    """(label, URL) for the paper's pages, in the order a reader reaches for them."""
+    """(label, URL) for the paper's pages, in the order a reader reaches for them, each URL once (a
+    BibTeX ``url`` is often the arXiv page again)."""
     pdf = f"https://arxiv.org/pdf/{paper.arxiv_id}" if paper.arxiv_id else None
     candidates = [
         ("abstract", paper.abs_url),
@@ -25,7 +26,11 @@ def links(paper: Paper) -> list[tuple[str, str]]:
         ("publisher's page" if paper.venue or paper.publisher else "web page", paper.url),
         ("HF page", paper.hf_url),
     ]
-    return [(label, url) for label, url in ((lbl, safe_url(u)) for lbl, u in candidates) if url]
+    found: dict[str, str] = {}
+    for label, url in ((lbl, safe_url(u)) for lbl, u in candidates):
+        if url and url not in found:
+            found[url] = label
+    return [(label, url) for url, label in found.items()]
 
 
 def paper_html(paper: Paper, *, muted: str, highlight: str, me: str | None = None) -> str:

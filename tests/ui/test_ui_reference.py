@@ -15,7 +15,7 @@ from readerapp import Library
 from readerapp.paper import Paper
 from readerapp.records import PaperRecord
 from readerapp.ui import theme
-from readerapp.ui.detail_html import paper_html
+from readerapp.ui.detail_html import links, paper_html
 from readerapp.ui.paper_model import COLUMN
 from tests.ui.test_ui_models import paper as paper_view
 from tests.unit.reference_fixtures import ARTICLE, write_article
@@ -78,3 +78,9 @@ def _paper(record: PaperRecord) -> Paper:
         keywords=list(record.keywords),
         date_precision=record.date_precision,
     )
+
+
+def test_a_url_that_is_the_arxiv_page_again_is_one_link() -> None:
+    arxiv = paper_view(url="https://arxiv.org/abs/2509.00001", venue=None)
+    assert [label for label, _ in links(arxiv)] == ["abstract", "PDF", "HF page"]
+    assert ("publisher's page", ARTICLE.url) in links(_paper(ARTICLE))
