@@ -167,8 +167,15 @@ def cmd_show(args: argparse.Namespace, library: Library) -> int:
         return 0
     print(paper.title)
     print(", ".join(paper.authors))
+    if paper.reference_line:
+        print(paper.reference_line)
     print(f"{paper.id}  {paper.state}{'  starred' if paper.starred else ''}  tags: {', '.join(paper.tags)}")
-    for label, url in (("abs", paper.abs_url), ("code", paper.code_url), ("project", paper.project_url)):
+    for label, url in (
+        ("abs", paper.abs_url),
+        ("url", paper.url),
+        ("code", paper.code_url),
+        ("project", paper.project_url),
+    ):
         if url:
             print(f"{label}: {url}")
     print()
