@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -14,10 +12,10 @@ from typing import Any
 from readerapp.api import Library
 from readerapp.config import cli_overrides
 from readerapp.errors import LibraryError
+from readerapp.export.jsontext import dumps
 from readerapp.progress import Progress, no_progress
 from readerapp.text import strip_controls
 
-_C1_RE = re.compile("[\x7f-\x9f]")  # only ever inside a JSON string: json escapes nothing else there
 Handler = Callable[[argparse.Namespace, Library], int]
 
 
@@ -44,13 +42,6 @@ def _daily_backup(library: Library) -> None:
         print(f"readerapp: warning: {exc}", file=sys.stderr)
 
 
-def _json(value: Any, indent: int | None = None) -> str:
-    """JSON as the json module writes it, plus DEL and the C1 controls escaped: it escapes only C0 ones
-    unless told to escape all of non-ASCII, and a terminal obeys C1 ones (``\\x9b`` starts a sequence)."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent, default=str)
-    return _C1_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
 def terminal_text(text: str, *, lines: bool = True) -> str:
     """Library text (titles and abstracts from feeds) as it may be printed: no control characters, so a
     title cannot retitle the terminal or hide what follows; ``lines=False`` keeps it on one line."""
@@ -58,7 +49,7 @@ def terminal_text(text: str, *, lines: bool = True) -> str:
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(_json(value, indent=2) + "\n")
+    sys.stdout.write(dumps(value, indent=2, default=str) + "\n")
 
 
 def print_json_array(items: Iterable[Any]) -> None:
@@ -66,7 +57,7 @@ def print_json_array(items: Iterable[Any]) -> None:
     sys.stdout.write("[")
     for n, item in enumerate(items):
         sys.stdout.write(",\n" if n else "\n")
-        sys.stdout.write(_json(item))
+        sys.stdout.write(dumps(item, default=str))
     sys.stdout.write("\n]\n")
 
 

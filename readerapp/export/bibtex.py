@@ -22,10 +22,10 @@ import bibtexparser
 from bibtexparser import model
 
 from readerapp.export.bundle import ExportBundle
-from readerapp.export.links import paper_url
+from readerapp.export.links import export_doi, paper_url
 from readerapp.export.names import citation_keys, split_name
 from readerapp.export.reference import Reference, reference
-from readerapp.ids import clean_category, clean_doi
+from readerapp.ids import clean_category
 from readerapp.paper import Paper
 from readerapp.progress import Progress, no_progress
 
@@ -205,7 +205,7 @@ def bibtex_fields(paper: Paper) -> tuple[str, list[tuple[str, str]]]:
         ("archivePrefix", "arXiv" if paper.arxiv_id else None),
         ("eprinttype", "arxiv" if paper.arxiv_id else None),
         ("primaryClass", clean_category(paper.primary_category) if paper.arxiv_id else None),
-        ("doi", verbatim(clean_doi(paper.doi_or_arxiv))),
+        ("doi", verbatim(export_doi(paper))),
         ("url", verbatim(paper_url(paper))),
         ("file", verbatim(pdf)),
         ("abstract", latex_escape(paper.abstract, paragraphs=True) or None),

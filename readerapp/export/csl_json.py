@@ -9,10 +9,9 @@ from typing import Any
 
 from readerapp.export.bundle import ExportBundle
 from readerapp.export.jsontext import json_text
-from readerapp.export.links import paper_url
+from readerapp.export.links import export_doi, paper_url
 from readerapp.export.names import citation_keys, split_name
 from readerapp.export.reference import reference
-from readerapp.ids import clean_doi
 from readerapp.paper import Paper
 from readerapp.progress import Progress, no_progress
 
@@ -41,7 +40,7 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
         "issue": ref.issue,
         "page": "-".join(p for p in pages if p) if pages else None,
         "publisher": ref.publisher,
-        "DOI": clean_doi(paper.doi_or_arxiv),
+        "DOI": export_doi(paper),
         "URL": paper_url(paper),
         "abstract": paper.abstract,
         "keyword": ", ".join(dict.fromkeys([*paper.tags, *ref.keywords])),

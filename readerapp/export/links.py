@@ -28,6 +28,11 @@ def doi_url(paper: Paper) -> str | None:
     return safe_url(f"https://doi.org/{doi}") if doi else None
 
 
+def export_doi(paper: Paper) -> str | None:
+    """The DOI a reference carries: the paper's own when it is one, else the one arXiv assigns."""
+    return clean_doi(paper.doi) or (f"10.48550/arXiv.{paper.arxiv_id}" if paper.arxiv_id else None)
+
+
 def paper_url(paper: Paper) -> str | None:
     """The one URL a reference manager keeps: the arXiv page, else the reference's own URL (the
     publisher's page), else the DOI, else the project page."""

@@ -12,10 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from readerapp.export.bundle import ExportBundle
-from readerapp.export.links import paper_url
+from readerapp.export.links import export_doi, paper_url
 from readerapp.export.names import split_name
 from readerapp.export.reference import reference
-from readerapp.ids import clean_doi
 from readerapp.paper import Paper
 from readerapp.progress import Progress, no_progress
 
@@ -79,7 +78,7 @@ def ris_record(paper: Paper) -> list[str]:
     url = paper_url(paper)
     pdf = Path(paper.pdf_path).as_posix() if paper.pdf_path else None
     for tag, value in (
-        ("DO", clean_doi(paper.doi_or_arxiv)),
+        ("DO", export_doi(paper)),
         ("UR", url.replace(";", "%3B") if url else None),  # readers split UR at ";"
         ("L1", pdf if pdf and " ".join(pdf.split()) == pdf else None),  # a path that folding would change
         ("AB", paper.abstract),
