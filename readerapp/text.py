@@ -32,6 +32,11 @@ def strip_controls(text: str, *, lines: bool = True) -> str:
     return _CONTROL_OR_LINE_RE.sub(lambda m: " " if m.group() in "\t\n\r\u2028\u2029" else "", text)
 
 
+def has_controls(text: str) -> bool:
+    """Whether ``strip_controls`` would change ``text`` (a carriage return counts: it becomes a newline)."""
+    return _CONTROL_RE.search(text) is not None
+
+
 def normalize_abstract(text: str | None) -> str:
     """Unwrap a hard-wrapped abstract but keep real paragraph breaks (a blank line)."""
     if not text:

@@ -10,7 +10,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from readerapp.paper import HighlightView, Paper
-from readerapp.text import strip_controls
+from readerapp.text import has_controls, strip_controls
 
 
 def _clean(value: Any) -> Any:
@@ -25,8 +25,27 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _collect(values: list[Any] | tuple[Any, ...], texts: list[str]) -> list[str]:
+    """Every text among the values (strings, lists and tuples of them, highlights), into ``texts``."""
+    for value in values:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, list | tuple):
+            _collect(value, texts)
+        elif isinstance(value, HighlightView):
+            texts += (value.text, value.comment or "")
+    return texts
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def without_controls(paper: Paper) -> Paper:
     """``paper`` with every text field (title, authors, note, highlights...) rid of control characters
-    other than newline and tab."""
-    changes = {f.name: _clean(getattr(paper, f.name)) for f in fields(paper)}
-    return replace(paper, **changes)
+    other than newline and tab; the same object when it has none (almost always, and cheap to tell)."""
+    kind = type(paper)
+    names = _FIELD_NAMES.get(kind) or _FIELD_NAMES.setdefault(kind, tuple(f.name for f in fields(paper)))
+    values = [getattr(paper, name) for name in names]
+    if not has_controls("".join(_collect(values, []))):  # one search: most papers have none
+        return paper
+    return replace(paper, **{name: _clean(value) for name, value in zip(names, values, strict=True)})
