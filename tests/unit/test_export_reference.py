@@ -238,3 +238,25 @@ def test_html_nests_headings_renders_comments_and_draws_each_highlight_in_its_co
     assert "<strong>Bold</strong> idea" in html
     (quote,) = [attrs for tag, attrs in tags if tag == "blockquote"]
     assert "#9be59b" in (quote["style"] or "")  # green, the highlight's own colour
+
+
+def test_bibtex_and_ris_link_the_stored_pdf_by_its_full_path(tmp_path: Path) -> None:
+    from readerapp.api import Library
+    from readerapp.export.scope import Scope
+    from readerapp.formats.readerapp_json import dump_readerapp_json
+    from readerapp.records import LibraryFields, PaperRecord
+
+    record = PaperRecord(
+        source="arxiv", title="T", arxiv_id="2401.00001", library=LibraryFields(pdf_path="pdfs/t.pdf")
+    )
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps(dump_readerapp_json([record], [], [])), encoding="utf-8")
+    with Library.open(tmp_path / "library") as library:
+        library.import_file(seed)
+        pdf = (library.path / "pdfs" / "t.pdf").as_posix()
+        library.export(Scope.all(), "bibtex", tmp_path / "out.bib")
+        library.export(Scope.all(), "ris", tmp_path / "out.ris")
+    (entry,) = bibtexparser.parse_string((tmp_path / "out.bib").read_text(encoding="utf-8")).entries
+    assert entry["file"] == pdf
+    (ris,) = rispy.loads((tmp_path / "out.ris").read_text(encoding="utf-8"))
+    assert ris["file_attachments1"] == pdf
