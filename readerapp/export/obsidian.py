@@ -13,6 +13,7 @@ unchanged file is not rewritten.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -129,14 +130,18 @@ def _block_bounds(lines: list[str]) -> tuple[int, int] | None:
 
 
 def written_tags(rest: str) -> set[str]:
-    """The tags readerapp wrote into the file last time, from its block's tags line."""
+    """The tags readerapp wrote into the file last time, from its block's tags line (``#a #b``; a file
+    from an older readerapp lists the library's tags there as ``a, b``)."""
     lines = rest.split("\n")
     bounds = _block_bounds(lines)
     if bounds is None:
         return set()
     for line in lines[bounds[0] : bounds[1]]:
         if line.startswith(_TAGS_LINE):
-            return set(_WRITTEN_TAG.findall(line))
+            listed = line.removeprefix(_TAGS_LINE)
+            if "#" in listed:
+                return set(_WRITTEN_TAG.findall(listed))
+            return {obsidian_tag(html.unescape(tag).replace("\\", "")) for tag in listed.split(",")}
     return set()
 
 

@@ -93,3 +93,15 @@ def test_a_reexport_keeps_the_users_front_matter_and_merges_tags(tmp_path: Path)
     path.write_text(path.read_text(encoding="utf-8").replace("tags:\n", "tags: [mine, also-mine]\nx:\n", 1))
     _export(vault, changed)
     assert _front(path)["tags"] == ["reading-group", "sparsity", "mine", "also-mine"]
+
+
+def test_a_file_from_an_older_export_drops_a_removed_tag_and_keeps_the_users(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    old = (
+        '---\nid: "p-0001"\ntitle: "T"\ntags:\n  - "pruning"\n  - "reading-group"\n  - "mine"\n---\n'
+        f"{BEGIN}\n\n# T\n\n**Tags:** pruning, reading group\n\n{END}\n"
+    )
+    (vault / "T (p-0001).md").write_text(old, encoding="utf-8")
+    assert _export(vault, make_paper(id="p-0001", title="T", tags=["reading group"])) == (0, 1, 0)
+    assert _front(vault / "T (p-0001).md")["tags"] == ["reading-group", "mine"]
