@@ -160,9 +160,12 @@ def _names(names: list[str] | tuple[str, ...]) -> str | None:
     return " and ".join(bibtex_name(n) for n in names if n.strip()) or None
 
 
-def verbatim(value: str | None) -> str | None:
-    """An identifier as a verbatim field holds it, or None when it holds braces, ``\\`` or whitespace."""
-    return value if value and not _VERBATIM_UNSAFE.search(value) else None
+def verbatim(value: str | None, *, spaces: bool = False) -> str | None:
+    """An identifier as a verbatim field holds it, or None when it holds braces, ``\\`` or whitespace
+    (a space is allowed when ``spaces``: a file's path may have one)."""
+    if not value or _VERBATIM_UNSAFE.search(value.replace(" ", "") if spaces else value):
+        return None
+    return value
 
 
 def _pages(ref: Reference) -> str | None:
@@ -207,7 +210,7 @@ def bibtex_fields(paper: Paper) -> tuple[str, list[tuple[str, str]]]:
         ("primaryClass", clean_category(paper.primary_category) if paper.arxiv_id else None),
         ("doi", verbatim(export_doi(paper))),
         ("url", verbatim(paper_url(paper))),
-        ("file", verbatim(pdf)),
+        ("file", verbatim(pdf, spaces=True)),
         ("abstract", latex_escape(paper.abstract, paragraphs=True) or None),
         ("keywords", ", ".join(_keyword(k) for k in keywords) or None),
         ("annote", latex_escape(paper.note, paragraphs=True) or None),

@@ -154,13 +154,9 @@ def front_matter_tags(front: list[str] | None) -> list[str]:
             except yaml.YAMLError:
                 return []
             found = value.get("tags") if isinstance(value, dict) else None
-            items = (
-                found
-                if isinstance(found, list)
-                else re.split(r"[\s,]+", found)
-                if isinstance(found, str)
-                else []
-            )
+            items = re.split(r"[\s,]+", found) if isinstance(found, str) else found
+            if not isinstance(items, list):
+                return []
             return [str(item).lstrip("#") for item in items if item is not None and str(item).strip("# ")]
     return []
 

@@ -43,7 +43,7 @@ JOURNAL = make_paper(
     date_precision="month",
     doi="10.1234/jmlr.2024.1",
     note=NOTE,
-    pdf_path="/home/ann/library/pdfs/sadasivan2024.pdf",
+    pdf_path="/home/ann/My Library/pdfs/sadasivan2024.pdf",
     tags=["detection"],
     keywords=["LLM"],
     highlights=[
@@ -119,7 +119,7 @@ def test_bibtex_entry_types_and_reference_fields() -> None:
         "pages": "101--145",
         "publisher": "JMLR",
         "url": "https://jmlr.org/papers/v25/x.html",
-        "file": "/home/ann/library/pdfs/sadasivan2024.pdf",
+        "file": "/home/ann/My Library/pdfs/sadasivan2024.pdf",
     }
     assert journal["month"] == "oct" and journal["year"] == "2024"  # a macro, not {10}
     assert re.search(r"^\s*month = oct,$", render(BUNDLE, "bibtex"), re.MULTILINE)
@@ -196,7 +196,7 @@ def test_ris_types_venue_pages_pdf_and_one_note_with_its_lines() -> None:
         "101",
         "145",
     )
-    assert journal["file_attachments1"] == "/home/ann/library/pdfs/sadasivan2024.pdf"
+    assert journal["file_attachments1"] == "/home/ann/My Library/pdfs/sadasivan2024.pdf"
     assert journal["date"] == "2024/10//" and conference["date"] == "2017///"
     assert conference["secondary_title"] == "Advances in Neural Information Processing Systems"
     assert conference["secondary_authors"] == ["Guyon, Isabelle"]
