@@ -886,6 +886,8 @@ class Library:
                 for s in session.scalars(select(SavedSearch).order_by(SavedSearch.id))
             ]
         by_public = {paper.id: extras[internal[paper.id]] for paper in papers if extras}
+        if not lossless:  # the lossless JSON keeps the stored, relative path; other formats link the file
+            papers = self._absolute_pdfs(papers)
         return ExportBundle(scope.describe(), papers, collections, searches, extras=by_public)
 
     def export(

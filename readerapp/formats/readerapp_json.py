@@ -33,7 +33,7 @@ from typing import Any, cast, get_args
 
 from readerapp.errors import FormatError, ReaderappError
 from readerapp.formats.jsonfields import Fields
-from readerapp.ids import parse_arxiv_id
+from readerapp.ids import clean_categories, clean_category, clean_doi, parse_arxiv_id
 from readerapp.pdfs.naming import PDF_DIR
 from readerapp.records import (
     REFERENCE_TEXTS,
@@ -205,10 +205,10 @@ def paper_from_json(obj: object, where: str = "paper") -> PaperRecord:
         abstract=paper.text("abstract"),
         arxiv_id=parsed.base if parsed else None,
         version=version,
-        doi=paper.text("doi"),
+        doi=clean_doi(paper.text("doi")),
         authors=paper.texts("authors"),
-        categories=paper.texts("categories"),
-        primary_category=paper.text("primary_category"),
+        categories=clean_categories(paper.texts("categories")),
+        primary_category=clean_category(paper.text("primary_category")),
         published=paper.when("published"),
         updated=paper.when("updated"),
         feed_day=paper.day("feed_day"),
