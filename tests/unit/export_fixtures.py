@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -125,7 +124,6 @@ def seeded(tmp_path: Path) -> Iterator[Library]:
     library.close()
 
 
-@dataclass(frozen=True, slots=True)
 def make_paper(**values: Any) -> Paper:
     """A full paper view: the given fields over plain defaults (reference fields included)."""
     defaults: dict[str, Any] = dict(
