@@ -20,7 +20,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from readerapp.config import Config, load_config
-from readerapp.errors import Cancelled, ExportError, LibraryError, NotFoundError, ReaderappError
+from readerapp.disk import room_note
+from readerapp.errors import Cancelled, DiskFull, ExportError, LibraryError, NotFoundError, ReaderappError
 from readerapp.export.bundle import ExportBundle, ExportResult
 from readerapp.export.scope import Scope
 from readerapp.paper import Call, Changes, Paper
@@ -515,10 +516,13 @@ class Library:
 
     def doctor(self, repair: bool = False) -> DoctorReport:
         """Check the library's consistency; with ``repair``, fix what can be fixed safely."""
-        report = DoctorReport()
+        report = DoctorReport(room=room_note(self.path))
         try:
             with self.db.session() as session:
                 check_database(session, report, repair)
+        except DiskFull as exc:  # no room to look (SQLite's shared memory cannot grow): not damage
+            report.findings.append(Finding("disk", str(exc)))
+            return report
         except LibraryError as exc:
             report.findings.append(Finding("database", str(exc)))
         if report.damaged:

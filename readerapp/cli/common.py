@@ -12,7 +12,7 @@ from typing import Any
 
 from readerapp.api import Library
 from readerapp.config import cli_overrides
-from readerapp.errors import LibraryError
+from readerapp.errors import DiskFull, LibraryError
 from readerapp.progress import Progress, no_progress
 
 Handler = Callable[[argparse.Namespace, Library], int]
@@ -37,7 +37,7 @@ def _daily_backup(library: Library) -> None:
     """The first command of the day backs the database up; a failed backup warns, the command runs."""
     try:
         library.backup_if_due()
-    except LibraryError as exc:
+    except (LibraryError, DiskFull) as exc:
         print(f"readerapp: warning: {exc}", file=sys.stderr)
 
 

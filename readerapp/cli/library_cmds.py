@@ -235,7 +235,7 @@ def cmd_doctor(args: argparse.Namespace, library: Library) -> int:
     for finding in report.findings:
         status = "repaired" if finding.repaired else "PROBLEM"
         print(f"{status}: {finding.check}: {finding.message}")
-    for note in report.notes:
+    for note in ([report.room] if report.room else []) + report.notes:
         print(f"note: {note}")
     if report.consistent:
         print("library is consistent")

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import DatabaseError, InternalError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, InternalError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from readerapp.disk import no_room
 from readerapp.errors import LibraryError
 from readerapp.store.backups import backup_sqlite, restore_advice
 from readerapp.store.lock import SharedLock
@@ -50,6 +51,23 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def _database_files(engine: Engine) -> tuple[Path, ...]:
+    """A SQLite database's file and the journals beside it (none for a server)."""
+    name = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not name or name == ":memory:":
+        return ()
+    path = Path(name)
+    return path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-journal")
+
+
+def failure(engine: Engine, error: DBAPIError, what: str) -> Exception:
+    """The error to raise for a database that failed: ``DiskFull`` when it found no room (never taken
+    for damage), else a LibraryError saying ``what`` with the driver's one-line reason."""
+    files = _database_files(engine)
+    full = no_room(error, files[0] if files else None, *files)
+    return full or LibraryError(f"{what}: {error.orig}")
+
+
 def current_revision(engine: Engine) -> str | None:
     """The Alembic revision stamped in the database, or None for an empty one."""
     with engine.connect() as conn:
@@ -76,7 +94,7 @@ def migrate(engine: Engine, backup_dir: Path | None = None) -> str | None:
     try:
         revision = current_revision(engine)
     except DatabaseError as exc:
-        raise LibraryError(f"cannot read the library database: {exc.orig}") from exc
+        raise failure(engine, exc, "cannot read the library database") from exc
     if revision == HEAD_REVISION:
         return None
     backup: str | None = None
@@ -86,14 +104,17 @@ def migrate(engine: Engine, backup_dir: Path | None = None) -> str | None:
     from alembic import command
     from alembic.script import ScriptDirectory
 
-    with engine.begin() as conn:
-        cfg = _alembic_config(engine, conn)
-        known = {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
-        if revision is not None and revision not in known:
-            raise LibraryError(
-                f"the library was written by a newer readerapp (schema {revision}); upgrade readerapp"
-            )
-        command.upgrade(cfg, "head")
+    try:
+        with engine.begin() as conn:
+            cfg = _alembic_config(engine, conn)
+            known = {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+            if revision is not None and revision not in known:
+                raise LibraryError(
+                    f"the library was written by a newer readerapp (schema {revision}); upgrade readerapp"
+                )
+            command.upgrade(cfg, "head")
+    except OperationalError as exc:  # a full disk, a lost server: one line, not a traceback
+        raise failure(engine, exc, "cannot update the library database") from exc
     return backup
 
 
@@ -140,7 +161,7 @@ class Database:
             with self._sessions.begin() as session:
                 yield session
         except (OperationalError, InternalError) as exc:
-            raise LibraryError(f"the library database failed: {exc.orig}") from exc
+            raise failure(self.engine, exc, "the library database failed") from exc
         except DatabaseError as exc:
             if type(exc) is not DatabaseError:
                 raise
