@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import DatabaseError, DBAPIError, InternalError, OperationalError
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, InternalError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from readerapp.disk import no_room
@@ -25,6 +25,8 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # library needs no Alembic import at all.
 HEAD_REVISION = "0004"
 BUSY_TIMEOUT_MS = 15_000
+SUPPORTED_DRIVERS = frozenset({"postgresql", "postgresql+psycopg", "sqlite", "sqlite+pysqlite"})
+SUPPORTED_URLS = "postgresql://USER@HOST/DATABASE (or postgresql+psycopg://...) or sqlite:///FILE"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -45,6 +47,18 @@ def create_library_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def check_url(url: str) -> None:
+    """Refuse, in one line naming the URLs that work, a database URL readerapp cannot use (another
+    database, or a driver that is not installed), before SQLAlchemy tries and fails with a traceback."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise LibraryError(f"the database URL is not a URL; use {SUPPORTED_URLS}") from None
+    if parsed.drivername not in SUPPORTED_DRIVERS:
+        shown = parsed.render_as_string(hide_password=True)
+        raise LibraryError(f"unsupported database URL {shown}; use {SUPPORTED_URLS}")
 
 
 def sqlite_url(path: Path) -> str:
@@ -145,6 +159,7 @@ class Database:
 
     @classmethod
     def open_url(cls, url: str) -> Database:
+        check_url(url)
         engine = create_library_engine(url)
         migrate(engine)
         return cls(engine)

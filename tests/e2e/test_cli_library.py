@@ -96,3 +96,22 @@ def test_an_arxiv_resync_the_same_day_is_answered_from_the_cache(
     assert len(httpserver.log) == 1
     run_cli(folder, *sync, "--category", "cs.LG", "--refresh")
     assert len(httpserver.log) == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql+psycopg2://ann:secret@db.example/papers", "postgresql+psycopg2://ann:***@db.example/papers"),
+        ("mysql://ann@db.example/papers", "mysql://ann@db.example/papers"),
+    ],
+    ids=["psycopg2", "mysql"],
+)
+def test_an_unsupported_database_url_is_one_line_naming_the_supported_ones(
+    tmp_path: Path, url: str, shown: str
+) -> None:
+    result = run_cli(tmp_path / "lib", "--database-url", url, "list", check=False)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"readerapp: error: unsupported database URL {shown}; "
+        "use postgresql://USER@HOST/DATABASE (or postgresql+psycopg://...) or sqlite:///FILE"
+    ], result.stderr
