@@ -11,6 +11,7 @@ disk has almost nothing left or the file has reached the process's size limit.
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -104,6 +105,15 @@ def no_room(error: BaseException, path: Path | None, *files: Path) -> DiskFull |
     if why is None and code & 0xFF == SQLITE_FULL:
         why = errno.ENOSPC
     return disk_full(path, why) if why is not None else None
+
+
+def as_disk_full(error: BaseException, folder: Path) -> BaseException:
+    """``error``, or the ``DiskFull`` line for an OSError that found no room and that no layer explained
+    (the search index's files, say): at its file when it names one, else at ``folder``."""
+    if not isinstance(error, OSError):
+        return error
+    where = Path(os.fsdecode(error.filename)) if error.filename else folder
+    return no_room(error, where) or error
 
 
 def disk_full(path: Path, why: int = errno.ENOSPC) -> DiskFull:

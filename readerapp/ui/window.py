@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readerapp.disk import as_disk_full
 from readerapp.paper import Paper
 from readerapp.ui import theme
 from readerapp.ui.catalog import Entry
@@ -783,6 +784,8 @@ class MainWindow(QMainWindow):
     def report_error(self, error: object, prefix: str = "") -> None:
         """Every failure from a worker ends here: one dismissable line, never a crash; a damaged
         database found by any read or write goes to ``take_damage`` (the restore offer) instead."""
+        if isinstance(error, OSError) and self.library is not None:  # a search index write, say
+            error = as_disk_full(error, self.library.path)
         if not self.take_damage(error, lambda sound: self._show_error(sound, prefix)):
             self._show_error(error, prefix)
 

@@ -98,6 +98,12 @@ def test_an_export_past_the_size_limit_leaves_no_temporary_file(library: Path, t
     assert list(out.iterdir()) == []
 
 
+def test_a_search_index_build_past_the_size_limit_says_disk_full(library: Path) -> None:
+    result = _limited(library, 40_000, "search", "model")  # the index of 43 papers is bigger
+
+    _one_disk_full_line(result, library)
+
+
 def test_a_download_past_the_size_limit_removes_its_part(library: Path, httpserver: HTTPServer) -> None:
     pdf_url = _pdf_server(httpserver, 2**20)
     limit = max(p.stat().st_size for p in library.iterdir() if p.is_file()) + 8192

@@ -3,6 +3,7 @@ replaces the user's file, so it comes only when SQLite's quick_check finds the f
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,5 +80,18 @@ def test_an_error_that_reads_like_damage_on_a_sound_file_is_only_a_message(
             assert failed.args[0] == str(looks_damaged)
             settle(qtbot, session)
             assert session.recovery.dialog is None, "quick_check finds the file sound: no restore offered"
+        finally:
+            session.close()
+
+
+def test_an_os_error_for_want_of_room_is_told_as_disk_full_at_the_library(
+        qtbot: QtBot, qapp: QApplication, tmp_path: Path) -> None:
+    with Library.open(tmp_path / "lib", sync_on_start="never") as library:
+        session = open_window(qtbot, library)
+        try:
+            no_room = OSError(errno.ENOSPC, "No space left on device")  # no file named: the library's
+            with qtbot.waitSignal(session.window.failed, timeout=20000) as failed:
+                session.window.report_error(no_room, prefix="Index: ")
+            assert failed.args[0].startswith(f"Index: disk full: cannot write {library.path} (no space left")
         finally:
             session.close()
