@@ -20,7 +20,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from readerapp.config import Config, load_config
-from readerapp.disk import room_note
+from readerapp.disk import as_disk_full, room_note
 from readerapp.errors import Cancelled, DiskFull, ExportError, LibraryError, NotFoundError, ReaderappError
 from readerapp.export.bundle import ExportBundle, ExportResult
 from readerapp.export.scope import Scope
@@ -640,7 +640,7 @@ class Library:
                     report.already.append(job.public_id)
                 elif isinstance(outcome, (ReaderappError, OSError)):
                     report.cancelled |= isinstance(outcome, Cancelled)
-                    report.failed[job.public_id] = str(outcome)
+                    report.failed[job.public_id] = str(as_disk_full(outcome, self.path / "pdfs"))
                 else:
                     raise outcome
                 progress("PDFs", done, len(jobs))

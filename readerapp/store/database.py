@@ -16,7 +16,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, InternalErr
 from sqlalchemy.orm import Session, sessionmaker
 
 from readerapp.disk import no_room
-from readerapp.errors import LibraryError
+from readerapp.errors import DiskFull, LibraryError
 from readerapp.store.backups import backup_sqlite, restore_advice
 from readerapp.store.lock import SharedLock
 
@@ -74,12 +74,16 @@ def _database_files(engine: Engine) -> tuple[Path, ...]:
     return path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-journal")
 
 
+def _no_room(engine: Engine, error: DBAPIError) -> DiskFull | None:
+    """``DiskFull`` when the database failed for want of room (on our disk or the server's), else None."""
+    files = _database_files(engine)
+    return no_room(error, files[0] if files else None, *files)
+
+
 def failure(engine: Engine, error: DBAPIError, what: str) -> Exception:
     """The error to raise for a database that failed: ``DiskFull`` when it found no room (never taken
     for damage), else a LibraryError saying ``what`` with the driver's one-line reason."""
-    files = _database_files(engine)
-    full = no_room(error, files[0] if files else None, *files)
-    return full or LibraryError(f"{what}: {error.orig}")
+    return _no_room(engine, error) or LibraryError(f"{what}: {error.orig}")
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -127,8 +131,11 @@ def migrate(engine: Engine, backup_dir: Path | None = None) -> str | None:
                     f"the library was written by a newer readerapp (schema {revision}); upgrade readerapp"
                 )
             command.upgrade(cfg, "head")
-    except OperationalError as exc:  # a full disk, a lost server: one line, not a traceback
-        raise failure(engine, exc, "cannot update the library database") from exc
+    except OperationalError as exc:  # a full disk is one line; anything else stays what it was
+        full = _no_room(engine, exc)
+        if full is None:
+            raise
+        raise full from exc
     return backup
 
 
