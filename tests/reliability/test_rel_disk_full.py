@@ -60,6 +60,26 @@ def _limited(library: Path, limit: int, *args: str, stdin: str = "", env: dict[s
     )  # fmt: skip
 
 
+def _one_disk_full_line(result: subprocess.CompletedProcess[str], path: Path) -> str:
+    """The run failed with exactly one error line, saying disk full at ``path`` and the room left."""
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1, result.stderr
+    line = errors[0]
+    assert line.startswith("readerapp: error:") and "disk full: cannot write" in line, line
+    assert str(path) in line and " free there)" in line, line
+    assert "damage" not in line and "restore" not in line and "backup" not in line, line
+    return line
+
+
+def _pdf_server(httpserver: HTTPServer, size: int) -> str:
+    """Every PDF URL answers with a ``size``-byte body that starts like a PDF."""
+    body = b"%PDF-1.7\n" + b"0" * (size - 9)
+    httpserver.expect_request(re.compile(r"/pdf/.*")).respond_with_data(body, content_type="application/pdf")
+    return httpserver.url_for("/pdf/{id}").replace("%7B", "{").replace("%7D", "}")
+
+
 @pytest.mark.parametrize("command", ["import", "note", "tag"])
 def test_a_write_past_the_size_limit_fails_cleanly(library: Path, tmp_path: Path, command: str) -> None:
     big = tmp_path / "big.json"
@@ -119,19 +139,6 @@ def test_a_download_past_the_size_limit_removes_its_part(library: Path, httpserv
         assert lib.doctor().consistent
 
 
-def _one_disk_full_line(result: subprocess.CompletedProcess[str], path: Path) -> str:
-    """The run failed with exactly one error line, saying disk full at ``path`` and the room left."""
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(errors) == 1, result.stderr
-    line = errors[0]
-    assert line.startswith("readerapp: error:") and "disk full: cannot write" in line, line
-    assert str(path) in line and " free there)" in line, line
-    assert "damage" not in line and "restore" not in line and "backup" not in line, line
-    return line
-
-
 @pytest.fixture
 def disk(tmp_path: Path) -> Iterator[Path]:
     with small_disk(tmp_path / "disk") as folder:
@@ -163,9 +170,7 @@ def test_tag_on_a_full_disk_says_disk_full_not_damage(library_on_disk: Path, dis
         assert lib.doctor().consistent
 
 
-def test_an_export_that_fills_the_disk_leaves_no_temporary_file(
-    library: Path, disk: Path, tmp_path: Path
-) -> None:
+def test_an_export_that_fills_the_disk_leaves_no_temporary_file(library: Path, disk: Path) -> None:
     filler = fill_disk(disk, leave=8192)
     target = disk / "papers.bib"
 
@@ -173,13 +178,6 @@ def test_an_export_that_fills_the_disk_leaves_no_temporary_file(
 
     _one_disk_full_line(result, target)
     assert sorted(p.name for p in disk.iterdir()) == [filler.name], "no temporary file, no export"
-
-
-def _pdf_server(httpserver: HTTPServer, size: int) -> str:
-    """Every PDF URL answers with a ``size``-byte body that starts like a PDF."""
-    body = b"%PDF-1.7\n" + b"0" * (size - 9)
-    httpserver.expect_request(re.compile(r"/pdf/.*")).respond_with_data(body, content_type="application/pdf")
-    return httpserver.url_for("/pdf/{id}").replace("%7B", "{").replace("%7D", "}")
 
 
 def test_a_download_that_fills_the_disk_removes_its_part(
