@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from readerapp.choices import DB_FILE
 from readerapp.config import Config, load_config
-from readerapp.errors import Cancelled, ExportError, LibraryError, NotFoundError, ReaderappError
+from readerapp.disk import as_disk_full, room_note
+from readerapp.errors import Cancelled, DiskFull, ExportError, LibraryError, NotFoundError, ReaderappError
 from readerapp.export.bundle import ExportBundle, ExportResult
 from readerapp.export.scope import Scope
 from readerapp.paper import Changes, Paper
@@ -505,10 +506,13 @@ class Library:
 
     def doctor(self, repair: bool = False) -> DoctorReport:
         """Check the library's consistency; with ``repair``, fix what can be fixed safely."""
-        report = DoctorReport()
+        report = DoctorReport(room=room_note(self.path))
         try:
             with self.db.session() as session:
                 check_database(session, report, repair)
+        except DiskFull as exc:  # no room to look (SQLite's shared memory cannot grow): not damage
+            report.findings.append(Finding("disk", str(exc)))
+            return report
         except LibraryError as exc:
             report.findings.append(Finding("database", str(exc)))
         if report.damaged:
@@ -626,7 +630,7 @@ class Library:
                     report.already.append(job.public_id)
                 elif isinstance(outcome, (ReaderappError, OSError)):
                     report.cancelled |= isinstance(outcome, Cancelled)
-                    report.failed[job.public_id] = str(outcome)
+                    report.failed[job.public_id] = str(as_disk_full(outcome, self.path / "pdfs"))
                 else:
                     raise outcome
                 progress("PDFs", done, len(jobs))

@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from readerapp.config import cli_overrides
-from readerapp.errors import LibraryError
+from readerapp.errors import DiskFull, LibraryError
 from readerapp.export.jsontext import dumps
 from readerapp.progress import Progress, no_progress
 from readerapp.text import strip_controls
@@ -42,7 +42,7 @@ def _daily_backup(library: Library) -> None:
     """The first command of the day backs the database up; a failed backup warns, the command runs."""
     try:
         library.backup_if_due()
-    except LibraryError as exc:
+    except (LibraryError, DiskFull) as exc:
         print(f"readerapp: warning: {exc}", file=sys.stderr)
 
 

@@ -179,7 +179,8 @@ def cmd_show(args: argparse.Namespace, library: Library) -> int:
     ]
     if paper.reference_line:
         lines.append(terminal_text(paper.reference_line, lines=False))
-    lines.append(terminal_text(f"{paper.id}  {paper.state}{star}  tags: {', '.join(paper.tags)}", lines=False))
+    status = f"{paper.id}  {paper.state}{star}  tags: {', '.join(paper.tags)}"
+    lines.append(terminal_text(status, lines=False))
     for label, url in (
         ("abs", paper.abs_url),
         ("url", paper.url),
@@ -253,7 +254,7 @@ def cmd_doctor(args: argparse.Namespace, library: Library) -> int:
     for finding in report.findings:
         status = "repaired" if finding.repaired else "PROBLEM"
         print(f"{status}: {finding.check}: {finding.message}")
-    for note in report.notes:
+    for note in ([report.room] if report.room else []) + report.notes:
         print(f"note: {note}")
     if report.consistent:
         print("library is consistent")

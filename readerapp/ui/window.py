@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readerapp.disk import as_disk_full
 from readerapp.paper import Paper
 from readerapp.ui import theme
 from readerapp.ui.catalog import Entry
@@ -127,7 +128,8 @@ class MainWindow(QMainWindow):
         self._counts_asked = 0  # reads of the counts asked for so far: only the newest answer is shown
         self._counts_moved = 0  # local count moves (keys): an answer asked before one is stale
         self._shown: tuple[View, Sort] | None = None  # what the model's ids are the answer to
-        self.take_damage: Callable[[object], bool] = lambda _error: False  # the session sets Recovery's
+        # the session sets Recovery's: takes damage (True), or hands a sound file's error to the callable
+        self.take_damage: Callable[[object, Callable[[object], None]], bool] = lambda _error, _shown: False
 
         self.model = PaperTableModel(self._fetch_rows, self)
         self.sidebar_model = SidebarModel()
@@ -782,8 +784,12 @@ class MainWindow(QMainWindow):
     def report_error(self, error: object, prefix: str = "") -> None:
         """Every failure from a worker ends here: one dismissable line, never a crash; a damaged
         database found by any read or write goes to ``take_damage`` (the restore offer) instead."""
-        if self.take_damage(error):
-            return
+        if isinstance(error, OSError) and self.library is not None:  # a search index write, say
+            error = as_disk_full(error, self.library.path)
+        if not self.take_damage(error, lambda sound: self._show_error(sound, prefix)):
+            self._show_error(error, prefix)
+
+    def _show_error(self, error: object, prefix: str) -> None:
         text = f"{prefix}{error}" if str(error) else f"{prefix}{type(error).__name__}"
         self.messages.show_message(text)
         emit(self.failed, text)

@@ -130,3 +130,22 @@ def test_the_copied_pages_day_is_never_ahead_and_the_api_answer_corrects_it(tmp_
     run_cli(folder, "import", str(ROOT / "tests" / "fixtures" / "hf_daily_papers_2025-09-16.json"))
     papers = cli_json(folder, "list", "--json")
     assert len(papers) == 43 and {p["feed_day"] for p in papers} == {"2025-09-16"}
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql+psycopg2://ann:secret@db.example/papers", "postgresql+psycopg2://ann:***@db.example/papers"),
+        ("mysql://ann@db.example/papers", "mysql://ann@db.example/papers"),
+    ],
+    ids=["psycopg2", "mysql"],
+)
+def test_an_unsupported_database_url_is_one_line_naming_the_supported_ones(
+    tmp_path: Path, url: str, shown: str
+) -> None:
+    result = run_cli(tmp_path / "lib", "--database-url", url, "list", check=False)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"readerapp: error: unsupported database URL {shown}; "
+        "use postgresql://USER@HOST/DATABASE (or postgresql+psycopg://...) or sqlite:///FILE"
+    ], result.stderr
