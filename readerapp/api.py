@@ -27,7 +27,7 @@ from readerapp.paper import Call, Changes, Paper
 from readerapp.progress import Progress, no_progress
 from readerapp.records import STATES, PaperRecord
 from readerapp.store import annotations as notes_and_tags
-from readerapp.store import changes, queries
+from readerapp.store import changes, identity, queries
 from readerapp.store.changes import log_changes
 from readerapp.store.collections import CollectionInfo
 from readerapp.store.database import Database
@@ -53,8 +53,7 @@ class Library:
     def __init__(self, config: Config, db: Database) -> None:
         self.config = config
         self.db = db
-        with db.session() as session:
-            self.user_id = notes_and_tags.user_id_for(session, config.user_name)
+        self.user_name, self.user_id = self._identify()
         self._keeper: IndexKeeper | None = None
         self._keeper_lock = threading.Lock()
 
@@ -74,6 +73,12 @@ class Library:
         except BaseException:
             db.close()  # its lock too, or a restore in this process would be refused
             raise
+
+    def _identify(self) -> tuple[str, int]:
+        """Who this library's user is (see ``store.identity``): their name and user id."""
+        with self.db.session() as session:
+            name = identity.library_user(session, self.config.user, self.config.user_name)
+            return name, identity.user_id_for(session, name)
 
     def close(self) -> None:
         if self._keeper is not None:
@@ -1002,8 +1007,7 @@ class Library:
                 self.db = Database.open_sqlite(self._db_file, self.path / "backups")
             raise
         self.db = Database.open_sqlite(self._db_file, self.path / "backups")
-        with self.db.session() as session:
-            self.user_id = notes_and_tags.user_id_for(session, self.config.user_name)
+        self.user_name, self.user_id = self._identify()
         return saved
 
     # -- tags --------------------------------------------------------------------------------------

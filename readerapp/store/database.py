@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import DatabaseError, InternalError, OperationalError
+from sqlalchemy.exc import DatabaseError, InternalError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from readerapp.errors import LibraryError
@@ -22,7 +22,7 @@ from readerapp.store.lock import SharedLock
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest Alembic revision; a test checks it matches the scripts, so opening an up-to-date
 # library needs no Alembic import at all.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0006"
 BUSY_TIMEOUT_MS = 15_000
 
 
@@ -93,8 +93,24 @@ def migrate(engine: Engine, backup_dir: Path | None = None) -> str | None:
             raise LibraryError(
                 f"the library was written by a newer readerapp (schema {revision}); upgrade readerapp"
             )
-        command.upgrade(cfg, "head")
+        try:
+            command.upgrade(cfg, "head")
+        except ProgrammingError as exc:
+            raise _not_the_owner(engine, revision, exc) from exc
     return backup
+
+
+def _not_the_owner(engine: Engine, revision: str | None, exc: ProgrammingError) -> Exception:
+    """On a shared library only the tables' owner makes or upgrades them (every other role is refused
+    by the server): say so, instead of the server's "permission denied for schema public"."""
+    if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+        return exc
+    role = engine.url.username or "this role"
+    has = f"schema {revision}" if revision else "no tables yet"
+    return LibraryError(
+        f"this shared library needs schema {HEAD_REVISION} ({has}), which only its owner can make, "
+        f"not {role}: its owner opens it once with this readerapp first"
+    )
 
 
 class Database:
