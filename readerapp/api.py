@@ -32,7 +32,7 @@ from readerapp.store.changes import log_changes
 from readerapp.store.collections import CollectionInfo
 from readerapp.store.database import Database
 from readerapp.store.doctor import DoctorReport, Finding, check_database
-from readerapp.store.models import Highlight
+from readerapp.store.models import Highlight, User
 from readerapp.store.models import Paper as PaperRow
 from readerapp.sync import SyncReport, describe_window, fetch, run_merge
 
@@ -283,7 +283,7 @@ class Library:
     ) -> Changes:
         """Recolour a highlight or change its comment (``comment=""`` removes it)."""
         with self.db.session() as session:
-            highlight = _highlight(session, highlight_id)
+            highlight = _highlight(session, highlight_id, self.user_id)
             inverse = (
                 "edit_highlight",
                 {"highlight_id": highlight_id, "color": highlight.color, "comment": highlight.comment or ""},
@@ -297,7 +297,7 @@ class Library:
 
     def delete_highlight(self, highlight_id: int) -> Changes:
         with self.db.session() as session:
-            h = _highlight(session, highlight_id)
+            h = _highlight(session, highlight_id, self.user_id)
             row = session.get_one(PaperRow, h.paper_id)
             inverse = (
                 "add_highlight",
@@ -1103,8 +1103,13 @@ def _internal_ids(session: Session, public_ids: Sequence[str]) -> dict[str, int]
     return found
 
 
-def _highlight(session: Session, highlight_id: int) -> Highlight:
+def _highlight(session: Session, highlight_id: int, user_id: int) -> Highlight:
+    """The user's own highlight: a colleague's is theirs to change (on a shared library the server
+    refuses it anyway; this says so in words)."""
     highlight = session.get(Highlight, highlight_id)
     if highlight is None:
         raise NotFoundError(f"no highlight {highlight_id}")
+    if highlight.user_id != user_id:
+        author = session.get_one(User, highlight.user_id).name
+        raise ReaderappError(f"highlight {highlight_id} is {author}'s: only its author changes it")
     return highlight

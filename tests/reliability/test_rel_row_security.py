@@ -18,7 +18,7 @@ import pytest
 from psycopg import errors
 
 from readerapp import Library
-from readerapp.errors import LibraryError
+from readerapp.errors import LibraryError, ReaderappError
 from readerapp.formats.readerapp_json import dump_readerapp_json
 from readerapp.pdfs.position import PdfPosition
 from readerapp.records import Annotations, HighlightRecord, NoteRecord, PaperRecord
@@ -178,6 +178,19 @@ def test_bob_edits_the_shared_papers_tags_and_collections(
     with lab.sql("bob") as raw:
         assert raw.execute("UPDATE tags SET name = 'renamed' WHERE name = 'bob-likes'").rowcount == 1
         assert raw.execute("UPDATE papers SET upvotes = upvotes + 1").rowcount == ann.counts()["all"]
+    _as_she_left_it(ann, paper)
+
+
+def test_bob_is_told_that_anns_highlight_is_hers(
+    lab: Lab, ann_wrote: tuple[Library, str], tmp_path: Path
+) -> None:
+    ann, paper = ann_wrote
+    (highlight,) = ann.get(paper).highlights
+    with Library.open(tmp_path / "bob", database_url=lab.url("bob")) as bob:
+        for attempt in (lambda: bob.delete_highlight(highlight.id),
+                        lambda: bob.edit_highlight(highlight.id, color="red", comment="")):  # fmt: skip
+            with pytest.raises(ReaderappError, match=rf"^highlight {highlight.id} is ann's: only its author"):
+                attempt()
     _as_she_left_it(ann, paper)
 
 
