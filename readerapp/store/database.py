@@ -76,6 +76,8 @@ def migrate(engine: Engine, backup_dir: Path | None = None) -> str | None:
     try:
         revision = current_revision(engine)
     except DatabaseError as exc:
+        if _refused(exc):  # a library from before 0006 opened its tables to no member
+            raise _not_the_owner(engine, "it is not open to members yet") from exc
         raise LibraryError(f"cannot read the library database: {exc.orig}") from exc
     if revision == HEAD_REVISION:
         return None
@@ -96,17 +98,22 @@ def migrate(engine: Engine, backup_dir: Path | None = None) -> str | None:
         try:
             command.upgrade(cfg, "head")
         except ProgrammingError as exc:
-            raise _not_the_owner(engine, revision, exc) from exc
+            if not _refused(exc):
+                raise
+            has = f"it has schema {revision}" if revision else "it has no tables yet"
+            raise _not_the_owner(engine, has) from exc
     return backup
 
 
-def _not_the_owner(engine: Engine, revision: str | None, exc: ProgrammingError) -> Exception:
-    """On a shared library only the tables' owner makes or upgrades them (every other role is refused
-    by the server): say so, instead of the server's "permission denied for schema public"."""
-    if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
-        return exc
+def _refused(exc: DatabaseError) -> bool:
+    """Whether the server refused this role (insufficient_privilege), rather than failed."""
+    return getattr(exc.orig, "sqlstate", None) == "42501"
+
+
+def _not_the_owner(engine: Engine, has: str) -> LibraryError:
+    """On a shared library only the tables' owner makes or upgrades them (the server refuses every
+    other role): say so, instead of the server's "permission denied for schema public"."""
     role = engine.url.username or "this role"
-    has = f"schema {revision}" if revision else "no tables yet"
     return LibraryError(
         f"this shared library needs schema {HEAD_REVISION} ({has}), which only its owner can make, "
         f"not {role}: its owner opens it once with this readerapp first"

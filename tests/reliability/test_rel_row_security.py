@@ -15,6 +15,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from alembic import command
 from psycopg import errors
 
 from readerapp import Library
@@ -22,6 +23,7 @@ from readerapp.errors import LibraryError, ReaderappError
 from readerapp.formats.readerapp_json import dump_readerapp_json
 from readerapp.pdfs.position import PdfPosition
 from readerapp.records import Annotations, HighlightRecord, NoteRecord, PaperRecord
+from readerapp.store.database import HEAD_REVISION, _alembic_config, create_library_engine
 from readerapp.store.models import Base
 from tests.conftest import SAMPLE_FEED
 from tests.e2e.cli_support import run_cli
@@ -289,6 +291,28 @@ def test_a_member_cannot_make_the_tables_of_a_new_library(
     url = as_role(postgres_server.url(_setup_lab(postgres_server)), "ann")
     with pytest.raises(LibraryError, match="only its owner can make, not ann: its owner opens it once"):
         Library.open(tmp_path / "ann", database_url=url)
+
+
+def test_a_member_leaves_an_upgrade_to_the_owner(postgres_server: PostgresServer, tmp_path: Path) -> None:
+    owner = as_role(postgres_server.url(_setup_lab(postgres_server)), "lab_owner")
+    engine = create_library_engine(owner)
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(engine, conn), "0004")  # as an older readerapp left it
+    engine.dispose()
+    told = "which only its owner can make, not ann: its owner opens it once with this readerapp first"
+    with pytest.raises(LibraryError) as refused:
+        Library.open(tmp_path / "ann", database_url=as_role(owner, "ann"))
+    needs = f"this shared library needs schema {HEAD_REVISION}"
+    assert str(refused.value) == f"{needs} (it is not open to members yet), {told}"
+    with psycopg.connect(owner.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute("GRANT SELECT ON alembic_version TO PUBLIC")  # its schema is readable, not changeable
+    with pytest.raises(LibraryError) as refused:
+        Library.open(tmp_path / "ann", database_url=as_role(owner, "ann"))
+    assert str(refused.value) == f"{needs} (it has schema 0004), {told}"
+    with Library.open(tmp_path / "owner", database_url=owner), Library.open(
+        tmp_path / "ann", database_url=as_role(owner, "ann")
+    ) as ann:
+        assert ann.user_name == "ann"
 
 
 def test_every_table_of_what_users_make_is_under_forced_row_security(lab: Lab) -> None:
