@@ -441,9 +441,11 @@ class Library:
         return self.import_file(sample_feed_path(), sample=True)
 
     def remove_sample(self) -> Changes:
-        """Delete the sample papers that nothing but the sample brought in, and the PDFs fetched for them."""
+        """Delete the sample papers that nothing but the sample brought in, and the PDFs fetched for them;
+        on a library shared with colleagues, those a colleague left something on stay."""
         with self.db.session() as session:
-            rows = list(session.scalars(select(PaperRow).where(PaperRow.is_sample.is_(True))))
+            kept = identity.others_work(PaperRow.id, self.user_id)
+            rows = list(session.scalars(select(PaperRow).where(PaperRow.is_sample.is_(True), ~kept)))
             public = tuple(r.public_id for r in rows)
             pdfs = [r.pdf_path for r in rows if r.pdf_path]
             session.execute(delete(PaperRow).where(PaperRow.id.in_([r.id for r in rows])))

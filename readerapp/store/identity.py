@@ -10,13 +10,13 @@ for a member role, and only by a role the server lets write others' rows.
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, exists, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from readerapp.errors import LibraryError, ReaderappError
 from readerapp.records import Skipped
-from readerapp.store.models import Paper, User
+from readerapp.store.models import Highlight, Note, Paper, PaperState, ReadingPosition, User
 
 
 def normalize_user(name: str) -> str:
@@ -60,6 +60,18 @@ def user_id_for(session: Session, name: str) -> int:
         return user.id
     except IntegrityError:
         return session.scalars(select(User.id).where(User.name == name)).one()
+
+
+def others_work(paper_id: ColumnExpressionArgument[int], user_id: int) -> ColumnElement[bool]:
+    """Whether another reader left anything on the paper (state or star, a note, a highlight, a reading
+    position): deleting such a paper would take their work with it, so it is not this user's to delete
+    (on a shared library the server refuses it too)."""
+    return or_(
+        *(
+            exists().where(table.paper_id == paper_id, table.user_id != user_id)
+            for table in (PaperState, Note, Highlight, ReadingPosition)
+        )
+    )
 
 
 _MEMBERS = text(

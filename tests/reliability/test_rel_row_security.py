@@ -107,6 +107,7 @@ def test_bob_cannot_change_anns_rows_even_with_raw_sql(lab: Lab, ann_wrote: tupl
             "DELETE FROM reading_positions WHERE user_id = %(u)s": 0,
             "UPDATE users SET name = 'bob' WHERE id = %(u)s": 0,
             "DELETE FROM users WHERE id = %(u)s": 0,
+            "DELETE FROM papers WHERE id = %(p)s": 0,  # which would take her note, state and highlight
         }
         for statement, rows in changed.items():
             assert bob.execute(statement, mine).rowcount == rows, statement
@@ -180,6 +181,7 @@ def test_bob_edits_the_shared_papers_tags_and_collections(
     with lab.sql("bob") as raw:
         assert raw.execute("UPDATE tags SET name = 'renamed' WHERE name = 'bob-likes'").rowcount == 1
         assert raw.execute("UPDATE papers SET upvotes = upvotes + 1").rowcount == ann.counts()["all"]
+        assert raw.execute("DELETE FROM papers WHERE arxiv_id = %s", (ann.list_ids()[5],)).rowcount == 1
     _as_she_left_it(ann, paper)
 
 
@@ -194,6 +196,24 @@ def test_bob_is_told_that_anns_highlight_is_hers(
             with pytest.raises(ReaderappError, match=rf"^highlight {highlight.id} is ann's: only its author"):
                 attempt()
     _as_she_left_it(ann, paper)
+
+
+def test_bob_removing_the_sample_leaves_the_papers_ann_worked_on(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    lab = Lab(postgres_server, as_role(postgres_server.url(_setup_lab(postgres_server)), "lab_owner"))
+    with (
+        Library.open(tmp_path / "owner", database_url=lab.owner) as owner,
+        Library.open(tmp_path / "ann", database_url=lab.url("ann")) as ann,
+        Library.open(tmp_path / "bob", database_url=lab.url("bob")) as bob,
+    ):
+        owner.import_file(SAMPLE_FEED, sample=True)
+        paper = ann.list_ids()[0]
+        ann.set_note(paper, "ann's note")
+        bob.star([ann.list_ids()[1]])  # his own work does not keep a paper from him
+        removed = bob.remove_sample().ids
+        assert paper not in removed and len(removed) == 42
+        assert ann.list_ids() == [paper] and ann.get(paper).note == "ann's note"
 
 
 def test_a_sync_by_bob_re_anchors_anns_highlight_and_changes_nothing_else_of_hers(
@@ -323,4 +343,4 @@ def test_every_table_of_what_users_make_is_under_forced_row_security(lab: Lab) -
             "SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity AND relkind = 'r'"
             " AND relnamespace = 'public'::regnamespace ORDER BY relname"
         ).fetchall()
-    assert [name for (name,) in secured] == [*per_user, "users"]
+    assert sorted(name for (name,) in secured) == sorted([*per_user, "papers", "users"])

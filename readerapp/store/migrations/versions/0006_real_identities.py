@@ -2,7 +2,8 @@
 
 On PostgreSQL the user is the role the connection logged in as (``current_user``). Every role that may
 connect to the database reads everything and writes the shared tables (papers, tags, collections, saved
-searches, runs, the change log); in the per-user tables (state and star, notes, highlights, reading
+searches, runs, the change log), but deletes a paper only when nobody else left anything on it (deleting
+one cascades to their notes); in the per-user tables (state and star, notes, highlights, reading
 positions) a role inserts, changes and deletes only rows under its own ``users`` row, which only it can
 create. FORCE applies the policies to the tables' owner too (the role that ran this migration), so
 whoever opened the library first is bound like everyone else; only superusers and BYPASSRLS roles are
@@ -50,8 +51,10 @@ def downgrade() -> None:
         return  # folded labels stay folded: there is no telling which spelling each row had
     schema = conn.execute(sa.text("SELECT current_schema()")).scalar_one()
     op.execute(f"DROP TRIGGER IF EXISTS highlights_guard ON highlights; DROP FUNCTION IF EXISTS {GUARD}()")
-    for table in (*PER_USER, "users"):
-        for policy in ("readers_see_all", "own_rows_insert", "own_rows_update", "own_rows_delete"):
+    policies = ("readers_see_all", "own_rows_insert", "own_rows_update", "own_rows_delete", "members_add",
+                "members_change", "nobody_elses_work")  # fmt: skip
+    for table in (*PER_USER, "users", "papers"):
+        for policy in policies:
             op.execute(f"DROP POLICY IF EXISTS {policy} ON {table}")
         op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
         op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
@@ -85,6 +88,19 @@ def _row_security(conn: sa.Connection) -> None:
         op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
         op.execute(f"CREATE POLICY readers_see_all ON {table} FOR SELECT USING (true)")
     op.execute("CREATE POLICY own_rows_insert ON users FOR INSERT WITH CHECK (name = current_user)")
+    # A paper is shared, but deleting one takes everyone's notes on it with it (the foreign keys cascade
+    # whatever the policies say): a role deletes only papers nobody else has left anything on.
+    op.execute("ALTER TABLE papers ENABLE ROW LEVEL SECURITY")
+    op.execute("ALTER TABLE papers FORCE ROW LEVEL SECURITY")
+    op.execute("CREATE POLICY readers_see_all ON papers FOR SELECT USING (true)")
+    op.execute("CREATE POLICY members_add ON papers FOR INSERT WITH CHECK (true)")
+    op.execute("CREATE POLICY members_change ON papers FOR UPDATE USING (true) WITH CHECK (true)")
+    nobody_else = " AND ".join(
+        f"NOT EXISTS (SELECT 1 FROM {table} x WHERE x.paper_id = papers.id AND x.user_id IS DISTINCT FROM"
+        " (SELECT u.id FROM users u WHERE u.name = current_user))"
+        for table in PER_USER
+    )
+    op.execute(f"CREATE POLICY nobody_elses_work ON papers FOR DELETE USING ({nobody_else})")
     for table in PER_USER:
         op.execute(f"CREATE POLICY own_rows_insert ON {table} FOR INSERT WITH CHECK ({MINE})")
         op.execute(f"CREATE POLICY own_rows_delete ON {table} FOR DELETE USING ({MINE})")
