@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from readerapp.errors import LibraryError, ReaderappError
 from readerapp.records import Skipped
-from readerapp.store.models import Highlight, Note, Paper, PaperState, ReadingPosition, User
+from readerapp.store.collections import public_ids
+from readerapp.store.models import Highlight, Note, PaperState, ReadingPosition, User
 
 
 def normalize_user(name: str) -> str:
@@ -94,7 +95,7 @@ class Authors:
         self.session, self.me = session, me
         self.skipped: list[Skipped] = []
         self._role = database_role(session)
-        self._ids: dict[str, int | str] = {}  # by normalised author: a user id, or why it is skipped
+        self._verdicts: dict[str, tuple[bool, str]] = {}  # by normalised author: (kept, user name or why)
         self._members: dict[str, str] | None = None  # on PostgreSQL, read at the first other author
         self._may_write_others = False
 
@@ -104,31 +105,24 @@ class Authors:
         if author is None or not author.strip():
             return self.me
         key = normalize_user(author)
-        if key not in self._ids:
-            self._ids[key] = self._resolve(key)
-        found = self._ids[key]
-        if isinstance(found, str):
-            where = _public_id(self.session, paper_id)
-            self.skipped.append(Skipped(where, f"{what} by {author.strip()} skipped: {found}"))
+        if key not in self._verdicts:
+            self._verdicts[key] = self._verdict(key)
+        kept, name = self._verdicts[key]
+        if not kept:
+            (where,) = public_ids(self.session, [paper_id])
+            self.skipped.append(Skipped(where, f"{what} by {author.strip()} skipped: {name}"))
             return None
-        return found
+        return user_id_for(self.session, name)  # not cached: a rolled-back savepoint may take a new user
 
-    def _resolve(self, key: str) -> int | str:
+    def _verdict(self, key: str) -> tuple[bool, str]:
         if self._role is None:
-            return user_id_for(self.session, key)
+            return True, key
         if self._members is None:
             self._members = {normalize_user(name): name for name in self.session.scalars(_MEMBERS)}
             self._may_write_others = bool(self.session.scalar(_BYPASS))
         role = self._members.get(key)
         if role is None:
-            return "not a member of this library"
+            return False, "not a member of this library"
         if role != self._role and not self._may_write_others:
-            return f"only {role} writes {role}'s notes and highlights"
-        return user_id_for(self.session, role)
-
-
-def _public_id(session: Session, paper_id: int) -> str:
-    arxiv_id, local_id = session.execute(
-        select(Paper.arxiv_id, Paper.local_id).where(Paper.id == paper_id)
-    ).one()
-    return str(arxiv_id or local_id)
+            return False, f"only {role} writes {role}'s notes and highlights"
+        return True, role
