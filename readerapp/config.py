@@ -115,7 +115,7 @@ class Config:
     def user_name(self) -> str:
         """The ``user`` setting, else the login name: a local library's label for the user (the Library
         trims and case-folds it; a shared library goes by the database role instead, see store.identity)."""
-        if self.user:
+        if self.user.strip():
             return self.user
         try:
             return getpass.getuser()

@@ -40,7 +40,7 @@ def library_user(session: Session, claimed: str, fallback: str) -> str:
     name that is another reader is refused), else the ``claimed`` label or the ``fallback`` one."""
     role = database_role(session)
     if role is None:
-        return normalize_user(claimed or fallback)
+        return normalize_user(claimed.strip() or fallback)
     if claimed.strip() and normalize_user(claimed) != normalize_user(role):
         raise LibraryError(
             f"user {claimed.strip()!r} refused: on a shared library you are the database role you log in "

@@ -39,10 +39,12 @@ def test_spaces_and_case_name_one_user(tmp_path: Path) -> None:
     assert _user_names(tmp_path) == ["ann"]
 
 
-def test_a_user_name_is_never_empty() -> None:
+def test_a_user_name_is_never_empty(tmp_path: Path) -> None:
     assert normalize_user("  Ann\tLee ") == "ann lee"
     with pytest.raises(ReaderappError, match="cannot be empty"):
         normalize_user("   ")
+    with Library.open(tmp_path, user="   ") as blank:  # a blank setting is no setting: the login name
+        assert blank.user_name == normalize_user(blank.config.user_name) != ""
 
 
 def test_a_files_authors_are_labels_folded_alike(tmp_path: Path) -> None:
