@@ -29,13 +29,13 @@ from readerapp.paper import Changes, Paper
 from readerapp.progress import Progress, no_progress
 from readerapp.records import STATES, PaperRecord
 from readerapp.store import annotations as notes_and_tags
-from readerapp.store import changes, queries
+from readerapp.store import changes, identity, queries
 from readerapp.store import undo as inverses
 from readerapp.store.changes import log_changes, touch
 from readerapp.store.collections import CollectionInfo
 from readerapp.store.database import Database
 from readerapp.store.doctor import DoctorReport, Finding, check_database
-from readerapp.store.models import Highlight
+from readerapp.store.models import Highlight, User
 from readerapp.store.models import Paper as PaperRow
 from readerapp.sync import SyncReport, describe_window, fetch, run_merge
 
@@ -55,8 +55,7 @@ class Library:
     def __init__(self, config: Config, db: Database) -> None:
         self.config = config
         self.db = db
-        with db.session() as session:
-            self.user_id = notes_and_tags.user_id_for(session, config.user_name)
+        self.user_name, self.user_id = self._identify()
         self._keeper: IndexKeeper | None = None
         self._keeper_lock = threading.Lock()
 
@@ -76,6 +75,12 @@ class Library:
         except BaseException:
             db.close()  # its lock too, or a restore in this process would be refused
             raise
+
+    def _identify(self) -> tuple[str, int]:
+        """Who this library's user is (see ``store.identity``): their name and user id."""
+        with self.db.session() as session:
+            name = identity.library_user(session, self.config.user, self.config.user_name)
+            return name, identity.user_id_for(session, name)
 
     def close(self) -> None:
         if self._keeper is not None:
@@ -279,7 +284,7 @@ class Library:
     ) -> Changes:
         """Recolour a highlight or change its comment (``comment=""`` removes it)."""
         with self.db.session() as session:
-            highlight = _highlight(session, highlight_id)
+            highlight = _highlight(session, highlight_id, self.user_id)
             inverse = inverses.RestyleHighlight(highlight_id, highlight.color, highlight.comment)
             if color is not None:
                 highlight.color = color
@@ -290,7 +295,7 @@ class Library:
 
     def delete_highlight(self, highlight_id: int) -> Changes:
         with self.db.session() as session:
-            h = _highlight(session, highlight_id)
+            h = _highlight(session, highlight_id, self.user_id)
             row = session.get_one(PaperRow, h.paper_id)
             inverse = inverses.RestoreHighlight.of(h)
             session.execute(delete(Highlight).where(Highlight.id == highlight_id))
@@ -427,9 +432,11 @@ class Library:
         return self.import_file(sample_feed_path(), sample=True)
 
     def remove_sample(self) -> Changes:
-        """Delete the sample papers that nothing but the sample brought in, and the PDFs fetched for them."""
+        """Delete the sample papers that nothing but the sample brought in, and the PDFs fetched for them;
+        on a library shared with colleagues, those a colleague left something on stay."""
         with self.db.session() as session:
-            rows = list(session.scalars(select(PaperRow).where(PaperRow.is_sample.is_(True))))
+            kept = identity.others_work(PaperRow.id, self.user_id)
+            rows = list(session.scalars(select(PaperRow).where(PaperRow.is_sample.is_(True), ~kept)))
             public = tuple(r.public_id for r in rows)
             pdfs = [r.pdf_path for r in rows if r.pdf_path]
             session.execute(delete(PaperRow).where(PaperRow.id.in_([r.id for r in rows])))
@@ -990,8 +997,7 @@ class Library:
                 self.db = Database.open_sqlite(self._db_file, self.path / "backups")
             raise
         self.db = Database.open_sqlite(self._db_file, self.path / "backups")
-        with self.db.session() as session:
-            self.user_id = notes_and_tags.user_id_for(session, self.config.user_name)
+        self.user_name, self.user_id = self._identify()
         return saved
 
     # -- tags --------------------------------------------------------------------------------------
@@ -1102,8 +1108,13 @@ def _internal_ids(session: Session, public_ids: Sequence[str]) -> dict[str, int]
     return found
 
 
-def _highlight(session: Session, highlight_id: int) -> Highlight:
+def _highlight(session: Session, highlight_id: int, user_id: int) -> Highlight:
+    """The user's own highlight: a colleague's is theirs to change (on a shared library the server
+    refuses it anyway; this says so in words)."""
     highlight = session.get(Highlight, highlight_id)
     if highlight is None:
         raise NotFoundError(f"no highlight {highlight_id}")
+    if highlight.user_id != user_id:
+        author = session.get_one(User, highlight.user_id).name
+        raise ReaderappError(f"highlight {highlight_id} is {author}'s: only its author changes it")
     return highlight

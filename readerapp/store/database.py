@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
-from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, InternalError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DBAPIError,
+    InternalError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from readerapp.disk import no_room
@@ -23,7 +30,7 @@ from readerapp.store.lock import SharedLock
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest Alembic revision; a test checks it matches the scripts, so opening an up-to-date
 # library needs no Alembic import at all.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 BUSY_TIMEOUT_MS = 15_000
 SUPPORTED_DRIVERS = frozenset({"postgresql", "postgresql+psycopg", "sqlite", "sqlite+pysqlite"})
 SUPPORTED_URLS = "postgresql://USER@HOST/DATABASE (or postgresql+psycopg://...) or sqlite:///FILE"
@@ -112,6 +119,8 @@ def migrate(engine: Engine, backup_dir: Path | None = None) -> str | None:
     try:
         revision = current_revision(engine)
     except DatabaseError as exc:
+        if _refused(exc):  # a library from before 0006 opened its tables to no member
+            raise _not_the_owner(engine, "it is not open to members yet") from exc
         raise failure(engine, exc, "cannot read the library database") from exc
     if revision == HEAD_REVISION:
         return None
@@ -130,13 +139,34 @@ def migrate(engine: Engine, backup_dir: Path | None = None) -> str | None:
                 raise LibraryError(
                     f"the library was written by a newer readerapp (schema {revision}); upgrade readerapp"
                 )
-            command.upgrade(cfg, "head")
+            try:
+                command.upgrade(cfg, "head")
+            except ProgrammingError as exc:
+                if not _refused(exc):
+                    raise
+                has = f"it has schema {revision}" if revision else "it has no tables yet"
+                raise _not_the_owner(engine, has) from exc
     except OperationalError as exc:  # a full disk is one line; anything else stays what it was
         full = _no_room(engine, exc)
         if full is None:
             raise
         raise full from exc
     return backup
+
+
+def _refused(exc: DatabaseError) -> bool:
+    """Whether the server refused this role (insufficient_privilege), rather than failed."""
+    return getattr(exc.orig, "sqlstate", None) == "42501"
+
+
+def _not_the_owner(engine: Engine, has: str) -> LibraryError:
+    """On a shared library only the tables' owner makes or upgrades them (the server refuses every
+    other role): say so, instead of the server's "permission denied for schema public"."""
+    role = engine.url.username or "this role"
+    return LibraryError(
+        f"this shared library needs schema {HEAD_REVISION} ({has}), which only its owner can make, "
+        f"not {role}: its owner opens it once with this readerapp first"
+    )
 
 
 class Database:

@@ -24,11 +24,12 @@ from typing import Any, cast
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from readerapp.records import REFERENCE_TEXTS, Annotations, DatePrecision, LibraryFields, PaperRecord
+from readerapp.records import REFERENCE_TEXTS, Annotations, DatePrecision, LibraryFields, PaperRecord, Skipped
 from readerapp.store.annotations import merge_annotations
 from readerapp.store.bulk import bulk_insert
 from readerapp.store.changes import log_changes
 from readerapp.store.highlights import reanchor_highlights
+from readerapp.store.identity import Authors
 from readerapp.store.merge_rules import Standing, merged_date, merged_value, standing
 from readerapp.store.models import Paper
 from readerapp.store.queries import chunks
@@ -67,6 +68,7 @@ class MergeReport:
     fetched: int = 0
     new: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def unchanged(self) -> int:
@@ -276,23 +278,25 @@ def upsert_records(
 ) -> MergeReport:
     """Merge ``records`` into the library inside the caller's transaction."""
     report = MergeReport()
+    authors = Authors(session, user_id)
+    report.skipped = authors.skipped
     batch: list[PaperRecord] = []
     for record in records:
         batch.append(record)
         if len(batch) >= BATCH_SIZE:
-            _upsert_batch(session, batch, user_id, sample, report)
+            _upsert_batch(session, batch, authors, sample, report)
             batch = []
             if progress:
                 progress(report.fetched)
     if batch:
-        _upsert_batch(session, batch, user_id, sample, report)
+        _upsert_batch(session, batch, authors, sample, report)
         if progress:
             progress(report.fetched)
     return report
 
 
 def _upsert_batch(
-    session: Session, batch: list[PaperRecord], user_id: int, sample: bool, report: MergeReport
+    session: Session, batch: list[PaperRecord], authors: Authors, sample: bool, report: MergeReport
 ) -> None:
     report.fetched += len(batch)
     now = utcnow()
@@ -355,7 +359,7 @@ def _upsert_batch(
     if reanchor:
         reanchor_highlights(session, reanchor)
     for paper_id, annotations in annotated:
-        if merge_annotations(session, paper_id, user_id, annotations):
+        if merge_annotations(session, paper_id, authors, annotations):
             touched.append(_public_id(session, paper_id))
     log_changes(session, touched)
 

@@ -719,7 +719,7 @@ class MainWindow(QMainWindow):
             return  # the user has moved on
         scheme = theme.current_scheme(QApplication.instance())
         accents = theme.ACCENTS[scheme]
-        me = self.library.config.user_name if self.library is not None else None
+        me = self.library.user_name if self.library is not None else None
         html = paper_html(paper, muted=accents["muted"], highlight=accents["highlight"], me=me)
         why = self.why.get(paper.id, ()) if self.view.kind == "for-you" else ()
         if why:  # For you says why it ranked the paper, above the title
