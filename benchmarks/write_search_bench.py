@@ -75,14 +75,16 @@ def main() -> int:
         done = threading.Event()
 
         def writer() -> None:
-            for r in range(args.rounds):
-                tag = f"bench{seed % 10**6}-{r}"
-                begin = time.perf_counter()
-                lib.tag(rng.sample(ids, 100), add=[tag])
-                found = lib.search(f"tag:{tag}", limit=200)
-                visible.append(time.perf_counter() - begin)
-                assert len(found) == 100, len(found)
-            done.set()
+            try:
+                for r in range(args.rounds):
+                    tag = f"bench{seed % 10**6}-{r}"
+                    begin = time.perf_counter()
+                    lib.tag(rng.sample(ids, 100), add=[tag])
+                    found = lib.search(f"tag:{tag}", limit=200)
+                    visible.append(time.perf_counter() - begin)
+                    assert len(found) == 100, len(found)
+            finally:
+                done.set()
 
         thread = threading.Thread(target=writer)
         thread.start()
