@@ -137,6 +137,7 @@ def _records(
                 group.papers.append(key)
         read += 1
         yield record
+    _free_decoder_cycles()
     imported.collections = [CollectionRecord(g.name, list(dict.fromkeys(g.papers))) for g in groups]
     if not read:
         raise nothing_read("BibTeX", imported.skipped)

@@ -12,6 +12,7 @@ braces (``{GAN}s``) only loses them: a 100k-entry file decodes in seconds, not m
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
@@ -44,6 +45,12 @@ def latex_to_text(value: str) -> str:
     """``{\\"U}ber {GAN}s \\& $O(n)$`` -> ``Über GANs & $O(n)$``."""
     if _LATEX_RE.search(value) is None and _balanced(value):
         return _BRACE_RE.sub("", value) if "{" in value or "}" in value else value
+    return _decoded(value)
+
+
+@functools.lru_cache(maxsize=2048)
+def _decoded(value: str) -> str:
+    """Journal, publisher and institution names recur from entry to entry: each is decoded once."""
     return str(_DECODER.latex_to_text(value))
 
 
