@@ -9,6 +9,7 @@ SQLite library, so its peak RSS is the import's alone (interpreter and imports i
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import subprocess
@@ -40,13 +41,16 @@ def child(source: Path) -> int:
 
     folder = DATA / f"memory-bench-{source.stem}-{source.suffix[1:]}"
     shutil.rmtree(folder, ignore_errors=True)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with Library.open(folder) as lib:
         report = lib.import_file(source)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     size = source.stat().st_size / 2**20
-    print(f"{source.name} ({size:.0f} MB): {report.counts('read')}; {wall:.1f} s; peak RSS {peak:.0f} MB")
+    print(
+        f"{source.name} ({size:.0f} MB): {report.counts('read')}; {wall:.1f} s wall, {cpu:.1f} s CPU; "
+        f"peak RSS {peak:.0f} MB"
+    )
     shutil.rmtree(folder, ignore_errors=True)
     return 0
 
@@ -59,7 +63,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.child:
         return child(args.child)
-    print(f"machine: {machine()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    load = os.getloadavg()[0]
+    print(f"machine: {machine()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load {load:.1f}")
     for kind, n in (("bib", args.bib), ("json", args.json)):
         if n:
             source = synthetic(kind, n)
