@@ -18,6 +18,7 @@ import rispy
 
 from readerapp import Library
 from readerapp.formats.bibtex import parse_bibtex
+from readerapp.formats.bibtex_blocks import CHUNK_BLOCKS
 from readerapp.formats.latex import _DECODER, latex_to_text
 from readerapp.formats.sniff import read_import_file, sniff_format
 from readerapp.records import PaperRecord
@@ -274,3 +275,18 @@ def test_reading_bibtex_frees_the_decoders_cycles_while_the_collector_is_paused(
         assert len(records) == 600 and records[0].title == "Café – 0 & Über"
         left = gc.collect()
     assert left < 2_000  # without the fix: 93,000 (pylatexenc leaves ~155 objects in cycles per title)
+
+
+def test_lines_macros_and_parents_carry_across_the_pieces_a_big_file_is_read_in() -> None:
+    good = "@article{{k{n},\n  title = {{Paper {n}}},\n  journal = jn,\n}}\n"
+    entries = [good.format(n=n) for n in range(CHUNK_BLOCKS * 2 + 10)]
+    entries[CHUNK_BLOCKS + 5] = "@article{cut,\n  title = {Never closed,\n"
+    entries.append("@inproceedings{child, title={Child}, crossref={parent}}\n")
+    text = '@string{jn = "Journal of Pieces"}\n' + "".join(entries) + "@proceedings{parent, title={Parent}}\n"
+    imported = parse_bibtex(text)
+    records = list(imported.records)
+    assert len(records) == CHUNK_BLOCKS * 2 + 9 + 2
+    assert {r.venue for r in records if r.title.startswith("Paper")} == {"Journal of Pieces"}
+    assert next(r for r in records if r.title == "Child").venue == "Parent"
+    (skipped,) = imported.skipped
+    assert skipped.where == f"line {2 + 4 * (CHUNK_BLOCKS + 5)}"
