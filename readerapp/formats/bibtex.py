@@ -236,7 +236,7 @@ def _item_type(entry_type: str, found: ArxivId | None, fields: dict[str, str]) -
     if found and entry_type in _PREPRINT_HOSTS and (not venue or _PREPRINT_VENUE_RE.search(venue)):
         return "article"
     item_type = ITEM_TYPES.get(entry_type)
-    if item_type == "document" and (fields.get("url") or fields.get("howpublished", "").find("http") >= 0):
+    if item_type == "document" and (fields.get("url") or "http" in fields.get("howpublished", "")):
         return "webpage"
     return item_type
 
