@@ -27,7 +27,7 @@ from readerapp.export.bundle import ExportBundle, ExportResult
 from readerapp.export.scope import Scope
 from readerapp.paper import Changes, Paper
 from readerapp.progress import Progress, no_progress
-from readerapp.records import STATES, PaperRecord
+from readerapp.records import STATES, PaperRecord, Skipped
 from readerapp.store import annotations as notes_and_tags
 from readerapp.store import changes, identity, queries
 from readerapp.store import undo as inverses
@@ -373,14 +373,18 @@ class Library:
     def import_file(
         self, path: str | Path, *, sample: bool = False, progress: Progress = no_progress
     ) -> SyncReport:
-        """Import a file whose format is sniffed from its content; a malformed file changes nothing."""
+        """Import a file whose format is sniffed from its content; a malformed file changes nothing.
+
+        A reference file (BibTeX, RIS, CSL-JSON) skips an item it cannot read and goes on: the report's
+        ``skipped`` says which and why. PDFs its entries name that exist are attached afterwards
+        (``attached``); one that cannot be is reported in ``skipped`` too, the paper stays imported."""
         from readerapp.formats.sniff import read_import_file
         from readerapp.store.collections import merge_collections
 
         source = Path(path)
         holder: dict[str, Any] = {}
 
-        def produce() -> list[PaperRecord]:
+        def produce() -> Iterable[PaperRecord]:
             holder["file"] = read_import_file(source)
             return holder["file"].records
 
@@ -388,9 +392,50 @@ class Library:
             imported = holder["file"]
             merge_collections(session, imported.collections, imported.saved_searches)
 
-        return self._merge(
+        report = self._merge(
             "import", str(source), produce, sample=sample, progress=progress, after_merge=after_merge
         )
+        imported = holder["file"]
+        report.skipped = [*imported.skipped, *report.skipped]  # what the file lacked, then the merge
+        if imported.attachments:
+            attached = self.attach_pdfs(imported.attachments)
+            report.attached = [f.public_id for f in attached.fetched]
+            report.skipped += [
+                Skipped(f"PDF of {ident}", reason) for ident, reason in attached.failed.items()
+            ]
+        return report
+
+    def attach_pdfs(self, files: Iterable[tuple[str, Path]]) -> PdfFetchReport:
+        """Store PDFs the user already has for these papers (any id ``find_paper`` takes, and a file), as
+        a fetch stores a download: verified, text extracted, named by the ``pdf_name`` template. A paper
+        whose PDF is on disk keeps it (``already``); a file that is no PDF is reported in ``failed``."""
+        from readerapp.pdfs.naming import NameParts, pdf_filename
+        from readerapp.pdfs.service import FetchedPdf, LocalPdf, PdfFetchReport, PdfJob, PdfShelf, fetch_all
+
+        report = PdfFetchReport()
+        jobs = []
+        with self.db.session() as session:
+            for ident, file in files:
+                row = queries.resolve(session, ident)
+                if row.pdf_path and (self.path / row.pdf_path).is_file():
+                    report.already.append(row.public_id)
+                    continue
+                parts = NameParts(row.public_id, row.title, tuple(row.authors), row.published)
+                jobs.append(
+                    PdfJob(row.id, row.public_id, str(file), pdf_filename(parts, self.config.pdf_name))
+                )
+        shelf = PdfShelf(self.path, self._stored_pdf, self._pdf_claimed, self._store_pdf)
+        for job, outcome in fetch_all(LocalPdf(), shelf, jobs, workers=1):
+            if isinstance(outcome, FetchedPdf):
+                report.fetched.append(outcome)
+            elif outcome is None:
+                report.already.append(job.public_id)
+            elif isinstance(outcome, (ReaderappError, OSError)):
+                report.failed[job.public_id] = str(outcome)
+            else:
+                raise outcome
+        report.changes = Changes("attach_pdfs", tuple(f.public_id for f in report.fetched))
+        return report
 
     def add(self, ids_or_urls: Iterable[str], *, progress: Progress = no_progress) -> SyncReport:
         """Add papers by arXiv id or URL, fetching their metadata from the arXiv API."""
@@ -417,7 +462,7 @@ class Library:
         return self._merge("arxiv", "ids=" + ",".join(wanted), produce, progress=progress)
 
     def _merge(
-        self, source: str, window: str, produce: Callable[[], Sequence[PaperRecord]], **options: Any
+        self, source: str, window: str, produce: Callable[[], Iterable[PaperRecord]], **options: Any
     ) -> SyncReport:
         report = run_merge(self.db, self.user_id, source, window, produce, **options)
         self._written()

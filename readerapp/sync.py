@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -31,7 +31,8 @@ SOURCES = SYNC_SOURCES
 
 @dataclass(slots=True)
 class SyncReport:
-    """What one sync or import did: the run's id, what was asked, and what changed."""
+    """What one sync or import did: the run's id, what was asked, and what changed; for a file, the
+    items it left out and why (``skipped``) and the papers whose PDF it brought (``attached``)."""
 
     run_id: int
     source: str
@@ -39,8 +40,9 @@ class SyncReport:
     fetched: int = 0
     new: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
     error: str | None = None
+    skipped: list[Skipped] = field(default_factory=list)
+    attached: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -49,12 +51,14 @@ class SyncReport:
     def summary(self) -> str:
         if self.error:
             return f"{self.source} {self.window}: failed: {self.error}"
-        lines = [
-            f"{self.source} {self.window}: {self.fetched} fetched, {len(self.new)} new, "
-            f"{len(self.updated)} updated",
-            *(f"  {item.where}: {item.reason}" for item in self.skipped),
-        ]
-        return "\n".join(lines)
+        return f"{self.source} {self.window}: {self.counts()}"
+
+    def counts(self, fetched: str = "fetched") -> str:
+        """``12 fetched, 3 new, 1 updated``, with the skipped items and attached PDFs when there are any."""
+        parts = [f"{self.fetched} {fetched}", f"{len(self.new)} new", f"{len(self.updated)} updated"]
+        parts += [f"{len(self.skipped)} skipped"] if self.skipped else []
+        parts += [f"{len(self.attached)} PDFs attached"] if self.attached else []
+        return ", ".join(parts)
 
 
 def hf_windows(
@@ -159,7 +163,7 @@ def run_merge(
     user_id: int,
     source: str,
     window: str,
-    produce: Callable[[], Sequence[PaperRecord]],
+    produce: Callable[[], Iterable[PaperRecord]],
     *,
     sample: bool = False,
     progress: Progress = no_progress,
@@ -167,8 +171,9 @@ def run_merge(
 ) -> SyncReport:
     """Record a run, produce the records (fetch or parse), merge them in one transaction, close the run.
 
-    A failure while producing or merging leaves the library untouched and the run marked failed with
-    the error; the error is raised again for the caller to show.
+    ``produce`` may return an iterator (a big file read as it is merged): the merge is one transaction,
+    so a failure while producing or merging leaves the library untouched all the same, and the run
+    marked failed with the error; the error is raised again for the caller to show.
     """
     with db.session() as session:
         run_id = start_run(session, source, window)
@@ -176,7 +181,7 @@ def run_merge(
     try:
         with gc_paused():
             records = produce()
-            total = len(records)
+            total = len(records) if isinstance(records, Sized) else None
             with db.session() as session:
                 merged = upsert_records(
                     session,

@@ -144,7 +144,9 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
             print(f"readerapp: error: {path}: {exc}", file=sys.stderr)
             failed += 1
             continue
-        print(f"{path}: {report.fetched} read, {len(report.new)} new, {len(report.updated)} updated")
+        print(f"{path}: {report.counts('read')}")
+        for skipped in report.skipped:  # the rest of the file is in: a warning, not an error
+            print(f"readerapp: skipped: {path}: {skipped.where}: {skipped.reason}", file=sys.stderr)
     return 1 if failed else 0
 
 

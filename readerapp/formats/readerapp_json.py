@@ -26,9 +26,10 @@ Reading is strict: a wrong shape is a FormatError, never a half-read library.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, cast, get_args
 
 from readerapp.errors import FormatError, ReaderappError
@@ -45,6 +46,7 @@ from readerapp.records import (
     NoteRecord,
     PaperRecord,
     PositionRecord,
+    Skipped,
     State,
 )
 from readerapp.text import title_key
@@ -76,12 +78,17 @@ class SavedSearchRecord:
 
 @dataclass(slots=True)
 class ImportedFile:
-    """Everything one imported file holds; only our own format fills collections and searches."""
+    """Everything one imported file holds. ``records`` may be read as they are iterated (a big BibTeX
+    file); what depends on all of them (``skipped``, ``collections``, ``attachments``) is complete once
+    they are. Collections and searches come from our own format and JabRef groups; ``skipped`` lists
+    the items left out and why; ``attachments`` pairs paper keys with PDF files to store."""
 
     format: str
-    records: list[PaperRecord]
+    records: Iterable[PaperRecord]
     collections: list[CollectionRecord] = field(default_factory=list)
     saved_searches: list[SavedSearchRecord] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    attachments: list[tuple[str, Path]] = field(default_factory=list)
 
 
 def paper_key(record: PaperRecord) -> str:

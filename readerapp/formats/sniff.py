@@ -1,8 +1,9 @@
 """Which format a file is, judged by its content (never its name), and reading it whole.
 
 Users drop whatever they have onto the app: a saved API answer, a BibTeX export, a pasted page. The
-extension is often wrong or missing, so the first bytes decide; and a file that fails to parse is
-refused whole, never imported in part.
+extension is often wrong or missing, so the first bytes decide. A feed answer that fails to parse is
+refused whole; the reference formats (BibTeX, RIS, CSL-JSON) skip and report an item they cannot read,
+as reference managers do, and are refused only when nothing in them can be read.
 """
 
 from __future__ import annotations
@@ -15,21 +16,36 @@ from readerapp.errors import FeedError, FormatError
 from readerapp.formats.arxiv_atom import parse_atom
 from readerapp.formats.arxiv_rss import parse_rss
 from readerapp.formats.bibtex import parse_bibtex
+from readerapp.formats.csl_json import is_csl_item, parse_csl_json
 from readerapp.formats.daily_page import DATE_LINE_RE, parse_daily_page
 from readerapp.formats.decoding import decode_text, looks_binary
 from readerapp.formats.hf_json import is_hf_item, is_hf_paper, parse_hf_json
 from readerapp.formats.jsonfields import load_json
 from readerapp.formats.jsonl import parse_jsonl
 from readerapp.formats.readerapp_json import ImportedFile, is_readerapp_json, parse_readerapp_json
+from readerapp.formats.reference import CSL_TYPES
+from readerapp.formats.ris import parse_ris
 
 HEAD_BYTES = 64 * 1024
 _PRETTY_FIRST_LINE = 200
-FORMATS = ("hf-json", "arxiv-atom", "arxiv-rss", "bibtex", "jsonl", "readerapp-json", "daily-page")
+FORMATS = (
+    "hf-json",
+    "arxiv-atom",
+    "arxiv-rss",
+    "bibtex",
+    "ris",
+    "csl-json",
+    "jsonl",
+    "readerapp-json",
+    "daily-page",
+)
 
 _XML_PROLOG_RE = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>|\s)*", re.DOTALL | re.IGNORECASE)
 _XML_ROOT_RE = re.compile(r"<(?:[\w.-]+:)?([\w.-]+)")
 _READERAPP_RE = re.compile(r'^\s*\{\s*"format"\s*:\s*"readerapp"')
 _BIBTEX_RE = re.compile(r"^\s*@\s*[a-zA-Z]+\s*[{(]", re.MULTILINE)
+_RIS_RE = re.compile(r"^TY  -", re.MULTILINE)
+_FIRST_TYPE_RE = re.compile(r'"(paper|type)"\s*:\s*"?([\w-]*)')
 
 
 def sniff_format(head: bytes) -> str:
@@ -43,14 +59,18 @@ def sniff_format(head: bytes) -> str:
     if start.startswith("<"):
         return _sniff_xml(text)
     if start.startswith("["):
-        return "hf-json"
+        return "csl-json" if _csl_array(start) else "hf-json"
     if start.startswith("{"):
         return _sniff_json_object(start)
+    if _RIS_RE.search(text):
+        return "ris"
     if _BIBTEX_RE.search(text):
         return "bibtex"
     if DATE_LINE_RE.search(text):
         return "daily-page"
-    raise FormatError("not a format readerapp reads (JSON, arXiv Atom/RSS, BibTeX, a copied papers page)")
+    raise FormatError(
+        "not a format readerapp reads (JSON, CSL-JSON, arXiv Atom/RSS, BibTeX, RIS, a copied papers page)"
+    )
 
 
 def _decode_head(head: bytes) -> str:
@@ -69,6 +89,19 @@ def _sniff_xml(text: str) -> str:
     if name == "rss":
         return "arxiv-rss"
     raise FormatError(f"XML that is neither an Atom feed nor an RSS listing (root {name or '?'!r})")
+
+
+def _csl_array(text: str) -> bool:
+    """Is this array CSL-JSON (Zotero's, Pandoc's, ours) rather than a Daily Papers answer? The first
+    item decides; one longer than the head is judged by the first of its keys ``type`` (a CSL type)
+    and ``paper`` (a Daily Papers item) that the head shows."""
+    body = text[1:].lstrip()
+    try:
+        first, _end = json.JSONDecoder().raw_decode(body)
+    except json.JSONDecodeError:
+        found = _FIRST_TYPE_RE.search(body)
+        return found is not None and found.group(1) == "type" and found.group(2) in CSL_TYPES
+    return is_csl_item(first)
 
 
 def _sniff_json_object(text: str) -> str:
@@ -97,13 +130,15 @@ def read_import_file(path: Path) -> ImportedFile:
     except OSError as error:
         raise FormatError(f"{name}: cannot read ({error.strerror or error})") from None
     try:
-        return _parse(sniff_format(content[:HEAD_BYTES]), content, name)
+        return _parse(sniff_format(content[:HEAD_BYTES]), content, path)
     except FeedError as error:
         message = str(error)
         raise type(error)(message if message.startswith(name) else f"{name}: {message}") from None
 
 
-def _parse(kind: str, content: bytes, name: str) -> ImportedFile:
+def _parse(kind: str, content: bytes, path: Path) -> ImportedFile:
+    """The file's content read as ``kind``; the reference formats look for attached PDFs next to it."""
+    name = str(path)
     if kind == "arxiv-atom":
         return ImportedFile(kind, parse_atom(content, name).records)
     if kind == "arxiv-rss":
@@ -115,6 +150,10 @@ def _parse(kind: str, content: bytes, name: str) -> ImportedFile:
         return parse_readerapp_json(load_json(text, name))
     if kind == "jsonl":
         return ImportedFile(kind, parse_jsonl(text))
+    if kind == "csl-json":
+        return parse_csl_json(load_json(text, name))
+    if kind == "ris":
+        return parse_ris(text, path.parent)
     if kind == "bibtex":
-        return ImportedFile(kind, parse_bibtex(text))
+        return parse_bibtex(text, path.parent)
     return ImportedFile(kind, parse_daily_page(text))  # "daily-page", the last one sniffed

@@ -10,16 +10,19 @@ download is in flight anywhere.
 from __future__ import annotations
 
 import os
+import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from readerapp.config import Config
 from readerapp.errors import Cancelled, PdfError, ReaderappError
 from readerapp.paper import Changes
-from readerapp.pdfs.download import PdfClient, check_url
+from readerapp.pdfs.download import check_url
 from readerapp.pdfs.extract import extract_text
 from readerapp.pdfs.naming import (
     DOWNLOADS_LOCK,
@@ -93,6 +96,30 @@ class PdfShelf:
     keep: Callable[[FetchedPdf], None]  # record the PDF, now in place (and drop the file it replaced)
 
 
+class PdfSource(Protocol):
+    """Where ``fetch_one`` gets a PDF's bytes: the web (``PdfClient``) or a file the user has."""
+
+    cancel_event: threading.Event
+
+    def download(self, url: str, part: Path) -> None: ...
+
+    def pause(self, seconds: float) -> None: ...
+
+
+class LocalPdf:
+    """A PDF the user already has (an imported BibTeX or RIS file names it): copied to where a download
+    would write, then verified, extracted, named and recorded as a fetched one (``Library.attach_pdfs``)."""
+
+    def __init__(self) -> None:
+        self.cancel_event = threading.Event()  # never set: a copy is quick and is not cancelled
+
+    def download(self, url: str, part: Path) -> None:
+        shutil.copyfile(url, part)
+
+    def pause(self, seconds: float) -> None:
+        time.sleep(seconds)  # another process is storing this paper's PDF: wait for its lock
+
+
 def pdf_url(config: Config, arxiv_id: str | None) -> str | None:
     """The PDF URL from the ``pdf_url`` template, or None for a paper without an arXiv id."""
     if not arxiv_id:
@@ -117,7 +144,7 @@ def make_job(
     return PdfJob(key, parts.id, url, pdf_filename(parts, template), stored)
 
 
-def fetch_one(client: PdfClient, shelf: PdfShelf, job: PdfJob) -> FetchedPdf | None:
+def fetch_one(client: PdfSource, shelf: PdfShelf, job: PdfJob) -> FetchedPdf | None:
     """Download (resuming), verify, extract the text, move the file into place and record it.
 
     None when another fetch stored the paper's PDF while this one waited for it. A download that is not a
@@ -202,12 +229,12 @@ Outcome = FetchedPdf | None | BaseException
 
 
 def fetch_all(
-    client: PdfClient,
+    client: PdfSource,
     shelf: PdfShelf,
     jobs: Sequence[PdfJob],
     *,
     workers: int = DEFAULT_WORKERS,
-    fetch: Callable[[PdfClient, PdfShelf, PdfJob], FetchedPdf | None] = fetch_one,
+    fetch: Callable[[PdfSource, PdfShelf, PdfJob], FetchedPdf | None] = fetch_one,
 ) -> Iterator[tuple[PdfJob, Outcome]]:
     """Run ``jobs`` ``workers`` at a time and yield each with its outcome as it finishes.
 
@@ -236,8 +263,8 @@ def fetch_all(
 
 def _unless_cancelled(
     cancel: threading.Event,
-    fetch: Callable[[PdfClient, PdfShelf, PdfJob], FetchedPdf | None],
-    client: PdfClient,
+    fetch: Callable[[PdfSource, PdfShelf, PdfJob], FetchedPdf | None],
+    client: PdfSource,
     shelf: PdfShelf,
     job: PdfJob,
 ) -> FetchedPdf | None:

@@ -21,8 +21,12 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLE = (FIXTURES / "bibtex_sample.bib").read_text("utf-8")
 
 
+def read(text: str) -> list[PaperRecord]:
+    return list(parse_bibtex(text).records)
+
+
 def one(body: str) -> dict[str, object]:
-    (record,) = parse_bibtex("@article{key,\n" + body + "\n}\n")
+    (record,) = read("@article{key,\n" + body + "\n}\n")
     return {
         "id": record.arxiv_id,
         "version": record.version,
@@ -36,7 +40,7 @@ def one(body: str) -> dict[str, object]:
 
 
 def test_sample_file() -> None:
-    records = parse_bibtex(SAMPLE)
+    records = read(SAMPLE)
     assert [(r.arxiv_id, r.version) for r in records] == [
         ("1803.03635", None),
         ("2202.09778", None),
@@ -51,22 +55,30 @@ def test_sample_file() -> None:
     assert lottery.title == "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks"
     assert lottery.authors == ["Jonathan Frankle", "Michael Carbin"]
     assert lottery.published == datetime(2019, 5, 1, tzinfo=UTC)
-    assert lottery.journal_ref == "International Conference on Learning Representations"  # @string resolved
+    assert lottery.venue == "International Conference on Learning Representations"  # @string resolved
+    assert (lottery.item_type, lottery.date_precision) == ("paper-conference", "month")
+    assert lottery.keywords == ["pruning", "lottery tickets"]  # the source's, not the user's tags
     assert (lottery.primary_category, lottery.categories) == ("cs.LG", ["cs.LG"])
     assert lottery.abstract is not None and "over 90%, decreasing" in lottery.abstract
     assert "\n" not in lottery.abstract
 
 
-def test_dois_and_venues() -> None:
-    records = {r.arxiv_id: r for r in parse_bibtex(SAMPLE)}
+def test_dois_venues_and_types() -> None:
+    records = {r.arxiv_id: r for r in read(SAMPLE)}
     assert records["1411.2664"].doi == "10.1145/2746539.2746580"
+    assert records["1411.2664"].pages == "117-126"  # CSL's range, not BibTeX's "--"
     assert records["2404.02151"].doi is None  # arXiv's own DOI is only the id again
-    assert records["2202.09778"].journal_ref is None  # "arXiv preprint ..." is not a venue
-    assert records["2509.09488"].journal_ref is None  # CoRR is arXiv
+    # the journal is kept as written (what Zotero imports), but the paper is a preprint
+    assert (records["2202.09778"].venue, records["2202.09778"].item_type) == (
+        "arXiv preprint arXiv:2202.09778",
+        "article",
+    )
+    assert records["2509.09488"].item_type == "article"  # CoRR is arXiv
+    assert records["2404.02151"].item_type == "article"  # @misc with an arXiv eprint
 
 
 def test_latex_accents_and_others() -> None:
-    records = parse_bibtex(SAMPLE)
+    records = read(SAMPLE)
     assert records[4].authors[0] == "Felix Mächtle" and records[4].authors[4] == "Sören Pirk"
     assert records[6].authors == ["Ian Goodfellow", "Yoshua Bengio", "Aaron Courville"]
 
@@ -139,7 +151,7 @@ def test_title_abstract_and_code_link() -> None:
 
 def test_duplicate_keys_keep_both_papers() -> None:
     text = "@misc{a, title={First}}\n@misc{a, title={Caf{\\'e} second}, eprint={2401.01234}}\n"
-    records = parse_bibtex(text)
+    records = read(text)
     assert [(r.title, r.arxiv_id) for r in records] == [("First", None), ("Café second", "2401.01234")]
 
 
@@ -149,14 +161,28 @@ def test_duplicate_keys_keep_both_papers() -> None:
         ("", "no BibTeX entries found"),
         ("% only a comment\n@string{x = {y}}\n", "no BibTeX entries found"),
         ("just prose, no entries", "no BibTeX entries found"),
-        (SAMPLE[: SAMPLE.index("@book") + 40], r"entry at line \d+ is malformed \(.*cut off\)"),
-        (SAMPLE.replace("@article{liu2022pseudo,", "@article{liu2022pseudo"), "malformed"),
-        ("@misc{a, author={X}}", "entry 'a' \\(line 1\\) has no title"),
+        ("@misc{a, author={X}}", r"no BibTeX entry could be read: line 1 \(a\): no title"),
+        (
+            "@misc{a, title={Cut\n@misc{b, author={X}}\n@misc{c, title={}}",
+            r"line 1: unbalanced braces.*\(and 2 more\)",
+        ),
     ],
 )
-def test_malformed_bibtex_is_refused_whole(text: str, message: str) -> None:
+def test_a_file_with_nothing_readable_is_refused_in_one_line(text: str, message: str) -> None:
     with pytest.raises(FormatError, match=message):
-        parse_bibtex(text)
+        read(text)
+
+
+def test_bad_entries_are_skipped_with_their_line_and_the_rest_is_read() -> None:
+    cut = SAMPLE.replace("@article{liu2022pseudo,", "@article{liu2022pseudo")  # no comma after the key
+    imported = parse_bibtex(cut)
+    records = list(imported.records)
+    assert len(records) == 6 and "2202.09778" not in {r.arxiv_id for r in records}
+    (skipped,) = imported.skipped
+    assert skipped.where == f"line {SAMPLE[: SAMPLE.index('@article{liu2022pseudo')].count(chr(10)) + 1}"
+    truncated = parse_bibtex(SAMPLE[: SAMPLE.index("@book") + 40])  # the file is cut off in its last entry
+    assert len(list(truncated.records)) == 6
+    assert [s.reason for s in truncated.skipped] == ["unbalanced braces or quotes, or the file is cut off"]
 
 
 HOSTILE_TITLES = [

@@ -33,7 +33,7 @@ def test_fixtures_are_recognised_and_read_whole(name: str, kind: str, count: int
     disguised = tmp_path / "download.txt"
     disguised.write_bytes(content)
     imported = read_import_file(disguised)
-    assert (imported.format, len(imported.records)) == (kind, count)
+    assert (imported.format, len(list(imported.records))) == (kind, count)
 
 
 def test_rss_file_import_keeps_every_announce_type(tmp_path: Path) -> None:
