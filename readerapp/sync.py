@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -20,7 +21,7 @@ from readerapp.config import Config
 from readerapp.errors import ReaderappError
 from readerapp.feeds.result import FetchResult
 from readerapp.progress import Progress, no_progress
-from readerapp.records import PaperRecord
+from readerapp.records import PaperRecord, Skipped
 from readerapp.store.database import Database
 from readerapp.store.runs import finish_run, start_run
 from readerapp.store.upsert import MergeReport, upsert_records
@@ -38,6 +39,7 @@ class SyncReport:
     fetched: int = 0
     new: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # left out (unreadable, refused), the rest merged
     error: str | None = None
 
     @property
@@ -47,10 +49,25 @@ class SyncReport:
     def summary(self) -> str:
         if self.error:
             return f"{self.source} {self.window}: failed: {self.error}"
+        skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
         return (
             f"{self.source} {self.window}: {self.fetched} fetched, {len(self.new)} new, "
-            f"{len(self.updated)} updated"
+            f"{len(self.updated)} updated{skipped}"
         )
+
+    def skipped_lines(self) -> list[str]:
+        """One line per item left out: ``skipped 2509.00001: 'title' is missing``."""
+        return [f"skipped {item.where}: {item.reason}" for item in self.skipped]
+
+
+class Batch(Protocol):
+    """What a sync or an import hands to the merge: the records read, and the items that could not be."""
+
+    @property
+    def records(self) -> Sequence[PaperRecord]: ...
+
+    @property
+    def skipped(self) -> Sequence[Skipped]: ...
 
 
 def hf_windows(
@@ -127,7 +144,8 @@ def merge_results(results: Sequence[FetchResult], source: str) -> FetchResult:
     for result in results:
         add_new(seen, result.records)
     window = "; ".join(r.window for r in results)
-    return FetchResult(list(seen.values()), source, window, sum(r.pages for r in results))
+    skipped = [item for r in results for item in r.skipped]
+    return FetchResult(list(seen.values()), source, window, sum(r.pages for r in results), skipped)
 
 
 @contextmanager
@@ -155,7 +173,7 @@ def run_merge(
     user_id: int,
     source: str,
     window: str,
-    produce: Callable[[], Sequence[PaperRecord]],
+    produce: Callable[[], Batch],
     *,
     sample: bool = False,
     progress: Progress = no_progress,
@@ -164,25 +182,28 @@ def run_merge(
     """Record a run, produce the records (fetch or parse), merge them in one transaction, close the run.
 
     A failure while producing or merging leaves the library untouched and the run marked failed with
-    the error; the error is raised again for the caller to show.
+    the error; the error is raised again for the caller to show. Single items that could not be read or
+    stored are not failures: they are left out and listed in the report's ``skipped``.
     """
     with db.session() as session:
         run_id = start_run(session, source, window)
     report = SyncReport(run_id=run_id, source=source, window=window)
     try:
         with gc_paused():
-            records = produce()
-            total = len(records)
+            batch = produce()
+            total = len(batch.records)
             with db.session() as session:
                 merged = upsert_records(
                     session,
-                    records,
+                    batch.records,
                     user_id=user_id,
                     sample=sample,
                     progress=lambda done: progress("Merging", done, total),
                 )
                 if after_merge is not None:
                     after_merge(session, merged)
+                merged.fetched += len(batch.skipped)  # every item that came counts, read or not
+                merged.skipped[:0] = batch.skipped
                 finish_run(
                     session, run_id, fetched=merged.fetched, new=len(merged.new), updated=len(merged.updated)
                 )
@@ -192,4 +213,5 @@ def run_merge(
             finish_run(session, run_id, fetched=0, new=0, updated=0, error=message or type(exc).__name__)
         raise
     report.fetched, report.new, report.updated = merged.fetched, merged.new, merged.updated
+    report.skipped = merged.skipped
     return report

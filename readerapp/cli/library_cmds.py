@@ -97,8 +97,11 @@ def register(sub: Subparsers) -> None:
     p.set_defaults(handler=with_library(cmd_sample))
 
 
-def _print_report(report: SyncReport) -> None:
-    print(report.summary())
+def _print_report(report: SyncReport, summary: str | None = None) -> None:
+    """The summary on stdout; each item left out on stderr, one ``skipped ID: reason`` line each."""
+    print(summary or report.summary())
+    for line in report.skipped_lines():
+        print(line, file=sys.stderr)
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -136,7 +139,9 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
             print(f"readerapp: error: {path}: {exc}", file=sys.stderr)
             failed += 1
             continue
-        print(f"{path}: {report.fetched} read, {len(report.new)} new, {len(report.updated)} updated")
+        skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+        counts = f"{report.fetched} read, {len(report.new)} new, {len(report.updated)} updated{skipped}"
+        _print_report(report, f"{path}: {counts}")
     return 1 if failed else 0
 
 

@@ -40,6 +40,7 @@ from readerapp.records import (
     NoteRecord,
     PaperRecord,
     PositionRecord,
+    Skipped,
     State,
 )
 from readerapp.text import title_key
@@ -75,6 +76,7 @@ class ImportedFile:
     records: list[PaperRecord]
     collections: list[CollectionRecord] = field(default_factory=list)
     saved_searches: list[SavedSearchRecord] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # items that could not be read, left out
 
 
 def paper_key(record: PaperRecord) -> str:

@@ -2,7 +2,8 @@
 
 Users drop whatever they have onto the app: a saved API answer, a BibTeX export, a pasted page. The
 extension is often wrong or missing, so the first bytes decide; and a file that fails to parse is
-refused whole, never imported in part.
+refused whole. Within a file that parses, one paper that cannot be read is skipped and reported, not
+a reason to refuse the others.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from readerapp.formats.hf_json import is_hf_item, is_hf_paper, parse_hf_json
 from readerapp.formats.jsonfields import load_json
 from readerapp.formats.jsonl import parse_jsonl
 from readerapp.formats.readerapp_json import ImportedFile, is_readerapp_json, parse_readerapp_json
+from readerapp.records import Skipped
 
 HEAD_BYTES = 64 * 1024
 _PRETTY_FIRST_LINE = 200
@@ -104,17 +106,20 @@ def read_import_file(path: Path) -> ImportedFile:
 
 
 def _parse(kind: str, content: bytes, name: str) -> ImportedFile:
+    """The file's papers; an item of a feed or JSON file that cannot be read is left out and listed in
+    ``skipped``, unless the file has no readable item at all."""
+    skipped: list[Skipped] = []
     if kind == "arxiv-atom":
-        return ImportedFile(kind, parse_atom(content, name).records)
+        return ImportedFile(kind, parse_atom(content, name, skipped).records, skipped=skipped)
     if kind == "arxiv-rss":
-        return ImportedFile(kind, parse_rss(content, None, name))
+        return ImportedFile(kind, parse_rss(content, None, name, skipped), skipped=skipped)
     text = decode_text(content, name)
     if kind == "hf-json":
-        return ImportedFile(kind, parse_hf_json(load_json(text, name)))
+        return ImportedFile(kind, parse_hf_json(load_json(text, name), skipped), skipped=skipped)
     if kind == "readerapp-json":
         return parse_readerapp_json(load_json(text, name))
     if kind == "jsonl":
-        return ImportedFile(kind, parse_jsonl(text))
+        return ImportedFile(kind, parse_jsonl(text, skipped), skipped=skipped)
     if kind == "bibtex":
         return ImportedFile(kind, parse_bibtex(text))
     return ImportedFile(kind, parse_daily_page(text))  # "daily-page", the last one sniffed

@@ -20,15 +20,18 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from readerapp.records import Annotations, LibraryFields, PaperRecord
+from readerapp.cleaning import clean_record
+from readerapp.records import Annotations, LibraryFields, PaperRecord, Skipped, record_name
 from readerapp.store.annotations import merge_annotations
 from readerapp.store.bulk import bulk_insert
 from readerapp.store.changes import log_changes
 from readerapp.store.highlights import reanchor_highlights
 from readerapp.store.models import Paper
 from readerapp.store.queries import chunks
+from readerapp.store.transactions import begin_write
 from readerapp.store.types import utcnow
 from readerapp.text import title_key
 
@@ -60,6 +63,7 @@ class MergeReport:
     fetched: int = 0
     new: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def unchanged(self) -> int:
@@ -257,10 +261,21 @@ def upsert_records(
     sample: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> MergeReport:
-    """Merge ``records`` into the library inside the caller's transaction."""
+    """Merge ``records`` into the library inside the caller's transaction.
+
+    Every record is cleaned and capped first (``readerapp.cleaning``), whatever its source. A paper
+    whose write fails (a value the database refuses) is rolled back alone and reported in ``skipped``;
+    the rest of its batch is written in the same transaction.
+    """
     report = MergeReport()
+    begin_write(session)
     batch: list[PaperRecord] = []
     for record in records:
+        clean_record(record)
+        if not record.title.strip():  # it had nothing but control characters
+            report.fetched += 1
+            report.skipped.append(Skipped(record_name(record), "no title left once cleaned"))
+            continue
         batch.append(record)
         if len(batch) >= BATCH_SIZE:
             _upsert_batch(session, batch, user_id, sample, report)
@@ -274,12 +289,49 @@ def upsert_records(
     return report
 
 
+# What a database raises for one paper's values (out of range, too long, a clash, text it cannot
+# encode): that paper is skipped. Anything else (a full disk, a lost server) still fails the whole merge.
+_ITEM_ERRORS = (DataError, IntegrityError, ValueError, OverflowError)
+
+
 def _upsert_batch(
     session: Session, batch: list[PaperRecord], user_id: int, sample: bool, report: MergeReport
 ) -> None:
+    """Write the batch in one savepoint; if the database refuses a value, write its papers one savepoint
+    each, so only the papers it refuses are left out (one bad paper never sinks a day)."""
     report.fetched += len(batch)
-    now = utcnow()
     groups = dedupe_batch(batch)
+    try:
+        with session.begin_nested():
+            done = _upsert_groups(session, groups, user_id, sample)
+    except _ITEM_ERRORS:
+        done = MergeReport()
+        for group in groups:
+            try:
+                with session.begin_nested():
+                    one = _upsert_groups(session, [group], user_id, sample)
+            except _ITEM_ERRORS as exc:
+                done.skipped.append(Skipped(record_name(group[0]), _reason(exc)))
+            else:
+                done.new += one.new
+                done.updated += one.updated
+    report.new += done.new
+    report.updated += done.updated
+    report.skipped += done.skipped
+
+
+def _reason(exc: Exception) -> str:
+    """The database's own one-line reason, without SQLAlchemy's statement and parameters."""
+    cause = getattr(exc, "orig", None) or exc
+    lines = str(cause).strip().splitlines()
+    return f"the database refused it: {lines[0][:200] if lines else type(cause).__name__}"
+
+
+def _upsert_groups(
+    session: Session, groups: list[tuple[PaperRecord, set[str]]], user_id: int, sample: bool
+) -> MergeReport:
+    report = MergeReport()
+    now = utcnow()
     index = _index_rows(_load_candidates(session, [g[0] for g in groups]))
     inserts: list[dict[str, Any]] = []
     insert_annotations: list[Annotations | None] = []
@@ -341,6 +393,7 @@ def _upsert_batch(
         if merge_annotations(session, paper_id, user_id, annotations):
             touched.append(_public_id(session, paper_id))
     log_changes(session, touched)
+    return report
 
 
 def _assign_local_ids(session: Session, inserts: list[dict[str, Any]]) -> None:
