@@ -62,7 +62,7 @@ def parse_atom(
 
 def _entry_id(entry: ET.Element) -> str | None:
     parsed = parse_arxiv_id(normalize_space(child_text(entry, f"{ATOM}id")))
-    return str(parsed) if parsed else None
+    return parsed.base if parsed else None
 
 
 def _record(entry: ET.Element, where: str) -> PaperRecord:

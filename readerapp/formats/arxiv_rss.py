@@ -50,7 +50,7 @@ def parse_rss(
 
 def _guid(item: ET.Element) -> str | None:
     found = _item_id(item, None)
-    return str(found) if found else None
+    return found.base if found else None
 
 
 def _record(item: ET.Element, where: str) -> tuple[str | None, PaperRecord]:
