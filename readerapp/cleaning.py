@@ -69,8 +69,15 @@ def _plan(cls: type) -> _Plan:
     return _PLANS[cls]
 
 
+# What a cut note calls a field's text when its name alone would not do (one item of a list, say).
+_LABELS = {"ai_summary": "AI summary", "ai_keywords": "AI keyword", "authors": "author name",
+           "editors": "editor name", "categories": "category", "keywords": "keyword", "tags": "tag",
+           "sources": "source", "text": "highlighted text", "markdown": "note"}  # fmt: skip
+
+
 def _clean(value: str, name: str) -> str:
-    return cap_text(clean_text(value), CAPS.get(name, NAME_CAP), name.replace("_", " "))
+    label = _LABELS.get(name) or name.replace("_", " ")
+    return cap_text(clean_text(value), CAPS.get(name, NAME_CAP), label)
 
 
 def _clean_fields(obj: PaperRecord | Annotations | LibraryFields | HighlightRecord | NoteRecord) -> None:
