@@ -87,7 +87,7 @@ def search(
         page, requests = _page(client, {**params, "sortBy": sort_by, "sortOrder": sort_order})
         pages += requests
         skipped += page.skipped
-        if not page.records:
+        if not page.records and not page.skipped:
             break
         add_new(seen, page.records)
         offset += len(page.records) + len(page.skipped)

@@ -27,21 +27,16 @@ def read_each(
 ) -> list[Read]:
     """``read(item, where)`` for every ``(where, item)``. With a ``skipped`` list, an item whose reading
     raises FormatError is added to it, named by ``name(item)`` (its id, when it shows one) or else by its
-    place, and left out; without one, the error is raised. An answer with items, none of them readable,
-    is refused with the first item's error: that is a wrong file, not a bad item."""
+    place, and left out; without one, the error is raised."""
     found: list[Read] = []
-    first: FormatError | None = None
     for where, item in items:
         try:
             found.append(read(item, where))
         except FormatError as error:
             if skipped is None:
                 raise
-            first = first or error
             reason = clean_text(_reason(str(error), where))
             skipped.append(Skipped(clean_text(_name(name, item) or where), reason))
-    if first is not None and not found:
-        raise first
     return found
 
 

@@ -107,7 +107,15 @@ def read_import_file(path: Path) -> ImportedFile:
 
 def _parse(kind: str, content: bytes, name: str) -> ImportedFile:
     """The file's papers; an item of a feed or JSON file that cannot be read is left out and listed in
-    ``skipped``, unless the file has no readable item at all."""
+    ``skipped``. A file with items but none readable is refused: that is a wrong file, not a bad item."""
+    imported = _parse_items(kind, content, name)
+    if imported.skipped and not imported.records:
+        first = imported.skipped[0]
+        raise FormatError(f"{name}: no paper could be read ({first.where}: {first.reason})")
+    return imported
+
+
+def _parse_items(kind: str, content: bytes, name: str) -> ImportedFile:
     skipped: list[Skipped] = []
     if kind == "arxiv-atom":
         return ImportedFile(kind, parse_atom(content, name, skipped).records, skipped=skipped)

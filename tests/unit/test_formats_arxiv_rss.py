@@ -9,6 +9,7 @@ import pytest
 
 from readerapp.errors import FormatError
 from readerapp.formats.arxiv_rss import parse_rss, split_authors
+from readerapp.formats.sniff import read_import_file
 from readerapp.records import Skipped
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -143,6 +144,8 @@ def test_an_item_that_cannot_be_read_is_skipped_and_named() -> None:
     assert skipped == [Skipped("2509.12002", "no title")]
 
 
-def test_a_listing_with_no_readable_item_is_refused() -> None:
-    with pytest.raises(FormatError, match="item 0: no title"):
-        parse_rss(listing(item(title=" ")), skipped=[])
+def test_a_file_with_no_readable_item_is_refused_whole(tmp_path: Path) -> None:
+    path = tmp_path / "listing.xml"
+    path.write_bytes(listing(item(title=" ")))
+    with pytest.raises(FormatError, match=r"listing.xml: no paper could be read \(2509.12001: no title\)"):
+        read_import_file(path)

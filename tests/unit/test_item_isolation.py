@@ -56,6 +56,14 @@ def test_a_lone_surrogate_and_nul_in_one_item_no_longer_sink_the_day(lib: Librar
         assert (run.status, run.fetched, run.new) == ("ok", 6, 4)
 
 
+def test_a_bad_item_alone_on_the_last_page_of_a_day_is_skipped(lib: Library, httpserver) -> None:
+    items = hf_items(51)
+    del items[50]["paper"]["title"], items[50]["title"]  # page 2 (50 a page) holds only this one
+    httpserver.expect_request("/api/daily_papers").respond_with_handler(paged_handler(items))
+    report = lib.sync("hf", date=DAY)
+    assert (len(report.new), report.skipped_lines()) == (50, ["skipped 2509.00050: 'title' is missing"])
+
+
 def test_an_import_file_keeps_its_good_lines_and_names_the_bad_ones(lib: Library, tmp_path: Path) -> None:
     good = [json.dumps(item) for item in hf_items(3)]
     bad = ["{not json", json.dumps({"hello": "world"}), json.dumps({"paper": {"id": "x"}})]
