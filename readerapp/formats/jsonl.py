@@ -8,6 +8,7 @@ concatenate whatever they collected. A line that is not a paper is skipped and r
 from __future__ import annotations
 
 from readerapp.errors import FormatError
+from readerapp.formats.decoding import bad_byte
 from readerapp.formats.hf_json import hf_object_to_record, is_hf_item, is_hf_paper
 from readerapp.formats.items import read_each
 from readerapp.formats.jsonfields import load_json
@@ -25,6 +26,9 @@ def parse_jsonl(text: str, skipped: list[Skipped] | None = None) -> list[PaperRe
 
 
 def _line_record(line: str, where: str) -> PaperRecord:
+    column = bad_byte(line)
+    if column is not None:
+        raise FormatError(f"{where}: not UTF-8 (a bad byte at column {column + 1})")
     obj = load_json(line, where)
     if is_readerapp_paper(obj):
         return paper_from_json(obj, where)

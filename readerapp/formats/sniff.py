@@ -17,7 +17,7 @@ from readerapp.formats.arxiv_atom import parse_atom
 from readerapp.formats.arxiv_rss import parse_rss
 from readerapp.formats.bibtex import parse_bibtex
 from readerapp.formats.daily_page import DATE_LINE_RE, parse_daily_page
-from readerapp.formats.decoding import decode_text, looks_binary
+from readerapp.formats.decoding import decode_lines, decode_text, looks_binary
 from readerapp.formats.hf_json import is_hf_item, is_hf_paper, parse_hf_json
 from readerapp.formats.jsonfields import load_json
 from readerapp.formats.jsonl import parse_jsonl
@@ -121,13 +121,13 @@ def _parse_items(kind: str, content: bytes, name: str) -> ImportedFile:
         return ImportedFile(kind, parse_atom(content, name, skipped).records, skipped=skipped)
     if kind == "arxiv-rss":
         return ImportedFile(kind, parse_rss(content, None, name, skipped), skipped=skipped)
+    if kind == "jsonl":
+        return ImportedFile(kind, parse_jsonl(decode_lines(content, name), skipped), skipped=skipped)
     text = decode_text(content, name)
     if kind == "hf-json":
         return ImportedFile(kind, parse_hf_json(load_json(text, name), skipped), skipped=skipped)
     if kind == "readerapp-json":
         return parse_readerapp_json(load_json(text, name))
-    if kind == "jsonl":
-        return ImportedFile(kind, parse_jsonl(text, skipped), skipped=skipped)
     if kind == "bibtex":
         return ImportedFile(kind, parse_bibtex(text))
     return ImportedFile(kind, parse_daily_page(text))  # "daily-page", the last one sniffed

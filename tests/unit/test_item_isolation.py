@@ -82,6 +82,23 @@ def test_an_import_file_keeps_its_good_lines_and_names_the_bad_ones(lib: Library
     assert report.fetched == 6
 
 
+def test_a_line_that_is_not_utf8_is_skipped_and_the_others_keep_their_accents(
+    lib: Library, tmp_path: Path
+) -> None:
+    items = hf_items(2)
+    items[0]["paper"]["title"] = items[0]["title"] = "Zoë Ångström's naïve café"
+    latin1 = b'{"paper": {"id": "2509.00009", "title": "Caf\xe9"}}'  # one line from an old tool
+    path = tmp_path / "mixed.jsonl"
+    lines = [json.dumps(items[0], ensure_ascii=False).encode(), latin1, json.dumps(items[1]).encode()]
+    path.write_bytes(b"\n".join(lines))
+
+    report = lib.import_file(path)
+
+    assert report.skipped == [Skipped("line 2", "not UTF-8 (a bad byte at column 45)")]
+    assert lib.get("2509.00000").title == "Zoë Ångström's naïve café"  # not read as Windows-1252
+    assert sorted(report.new) == ["2509.00000", "2509.00001"]
+
+
 def test_a_failed_write_rolls_back_one_paper_and_the_rest_commits_in_one_transaction(lib: Library) -> None:
     records = [PaperRecord(source="hf", title=f"Paper {n}", arxiv_id=f"2401.0000{n}") for n in range(5)]
     records[2].upvotes = 10**20
