@@ -415,7 +415,8 @@ class Library:
             with make_client(self.config) as client:
                 result = arxiv_api.fetch_ids(client, wanted)
             result.records = [r for r in result.records if r.arxiv_id in wanted]
-            missing = set(wanted) - {r.arxiv_id for r in result.records}
+            found = {r.arxiv_id for r in result.records} | {s.where for s in result.skipped}
+            missing = set(wanted) - found  # an entry arXiv sent but we could not read is skipped, not missing
             if missing:
                 raise NotFoundError(f"arXiv has no paper {', '.join(sorted(missing))}")
             return result

@@ -19,7 +19,7 @@ from readerapp.records import PaperRecord, Skipped
 from readerapp.store.models import Paper, SyncRun
 from readerapp.store.upsert import upsert_records
 from readerapp.sync import run_merge
-from tests.unit.feeds_support import hf_items, loopback_library, paged_handler
+from tests.unit.feeds_support import atom_feed, hf_items, loopback_library, paged_handler
 
 DAY = date(2025, 9, 16)
 
@@ -62,6 +62,15 @@ def test_a_bad_item_alone_on_the_last_page_of_a_day_is_skipped(lib: Library, htt
     httpserver.expect_request("/api/daily_papers").respond_with_handler(paged_handler(items))
     report = lib.sync("hf", date=DAY)
     assert (len(report.new), report.skipped_lines()) == (50, ["skipped 2509.00050: 'title' is missing"])
+
+
+def test_add_by_id_brings_the_readable_papers_and_names_the_unreadable_one(lib: Library, httpserver) -> None:
+    answer = atom_feed(["2509.00001", "2509.00002"])
+    answer = answer.replace("<published>2025-09-15T17:59:00Z", "<published>soon", 1)  # the first entry's
+    httpserver.expect_request("/api/query").respond_with_data(answer, content_type="application/atom+xml")
+    report = lib.add(["2509.00001", "2509.00002"])
+    assert report.new == ["2509.00002"]
+    assert [s.where for s in report.skipped] == ["2509.00001"]
 
 
 def test_an_import_file_keeps_its_good_lines_and_names_the_bad_ones(lib: Library, tmp_path: Path) -> None:
