@@ -27,7 +27,7 @@ from readerapp.export.bundle import ExportBundle, ExportResult
 from readerapp.export.scope import Scope
 from readerapp.paper import Changes, Paper
 from readerapp.progress import Progress, no_progress
-from readerapp.records import STATES, PaperRecord, Skipped
+from readerapp.records import STATES, Skipped
 from readerapp.store import annotations as notes_and_tags
 from readerapp.store import changes, identity, queries
 from readerapp.store import undo as inverses
@@ -37,9 +37,11 @@ from readerapp.store.database import Database
 from readerapp.store.doctor import DoctorReport, Finding, check_database
 from readerapp.store.models import Highlight, User
 from readerapp.store.models import Paper as PaperRow
-from readerapp.sync import SyncReport, describe_window, fetch, run_merge
+from readerapp.sync import Batch, SyncReport, describe_window, fetch, run_merge
 
 if TYPE_CHECKING:
+    from readerapp.feeds.result import FetchResult
+    from readerapp.formats.readerapp_json import ImportedFile
     from readerapp.index.keeper import IndexKeeper
     from readerapp.index.search_index import Hit
     from readerapp.pdfs.download import PdfClient
@@ -354,7 +356,7 @@ class Library:
         nothing; ``refresh=True`` asks again anyway."""
         window = describe_window(source, date=date, week=week, month=month, since=since, category=category)
 
-        def produce() -> list[PaperRecord]:
+        def produce() -> FetchResult:
             return fetch(
                 self.config,
                 source,
@@ -366,7 +368,7 @@ class Library:
                 refresh=refresh,
                 cancel=cancel,
                 progress=progress,
-            ).records
+            )
 
         return self._merge(source, window, produce, progress=progress)
 
@@ -384,9 +386,9 @@ class Library:
         source = Path(path)
         holder: dict[str, Any] = {}
 
-        def produce() -> Iterable[PaperRecord]:
+        def produce() -> ImportedFile:
             holder["file"] = read_import_file(source)
-            return holder["file"].records
+            return holder["file"]
 
         def after_merge(session: Session, _merged: object) -> None:
             imported = holder["file"]
@@ -396,7 +398,6 @@ class Library:
             "import", str(source), produce, sample=sample, progress=progress, after_merge=after_merge
         )
         imported = holder["file"]
-        report.skipped = [*imported.skipped, *report.skipped]  # what the file lacked, then the merge
         if imported.attachments:
             attached = self.attach_pdfs(imported.attachments)
             report.attached = [f.public_id for f in attached.fetched]
@@ -450,19 +451,20 @@ class Library:
                 raise ReaderappError(f"not an arXiv id or URL: {item!r}")
             wanted.append(parsed.base)
 
-        def produce() -> list[PaperRecord]:
+        def produce() -> FetchResult:
             with make_client(self.config) as client:
                 result = arxiv_api.fetch_ids(client, wanted)
-            records = [r for r in result.records if r.arxiv_id in wanted]
-            missing = set(wanted) - {r.arxiv_id for r in records}
+            result.records = [r for r in result.records if r.arxiv_id in wanted]
+            found = {r.arxiv_id for r in result.records} | {s.where for s in result.skipped}
+            missing = set(wanted) - found  # an entry arXiv sent but we could not read is skipped, not missing
             if missing:
                 raise NotFoundError(f"arXiv has no paper {', '.join(sorted(missing))}")
-            return records
+            return result
 
         return self._merge("arxiv", "ids=" + ",".join(wanted), produce, progress=progress)
 
     def _merge(
-        self, source: str, window: str, produce: Callable[[], Iterable[PaperRecord]], **options: Any
+        self, source: str, window: str, produce: Callable[[], Batch], **options: Any
     ) -> SyncReport:
         report = run_merge(self.db, self.user_id, source, window, produce, **options)
         self._written()

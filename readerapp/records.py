@@ -135,3 +135,13 @@ class PaperRecord:
     date_precision: DatePrecision | None = None  # how much of ``published`` the source really said
     annotations: Annotations | None = None
     library: LibraryFields | None = None
+
+
+def record_name(record: PaperRecord) -> str:
+    """How a report names a paper to the user: its arXiv id, else its DOI, else its title, shortened."""
+    if record.arxiv_id:
+        return record.arxiv_id
+    if record.doi:
+        return f"doi:{record.doi}"
+    title = " ".join(record.title.split())
+    return f'"{title[:60]}…"' if len(title) > 60 else f'"{title}"'

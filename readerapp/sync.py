@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -40,8 +41,8 @@ class SyncReport:
     fetched: int = 0
     new: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # left out (unreadable, refused), the rest merged
     error: str | None = None
-    skipped: list[Skipped] = field(default_factory=list)
     attached: list[str] = field(default_factory=list)
 
     @property
@@ -59,6 +60,20 @@ class SyncReport:
         parts += [f"{len(self.skipped)} skipped"] if self.skipped else []
         parts += [f"{len(self.attached)} PDFs attached"] if self.attached else []
         return ", ".join(parts)
+
+    def skipped_lines(self) -> list[str]:
+        """One line per item left out: ``skipped 2509.00001: 'title' is missing``."""
+        return [f"skipped {item.where}: {item.reason}" for item in self.skipped]
+
+
+class Batch(Protocol):
+    """What a sync or an import hands to the merge: the records read, and the items that could not be."""
+
+    @property
+    def records(self) -> Iterable[PaperRecord]: ...  # a list, or an iterator read as it is merged
+
+    @property
+    def skipped(self) -> Sequence[Skipped]: ...
 
 
 def hf_windows(
@@ -135,7 +150,8 @@ def merge_results(results: Sequence[FetchResult], source: str) -> FetchResult:
     for result in results:
         add_new(seen, result.records)
     window = "; ".join(r.window for r in results)
-    return FetchResult(list(seen.values()), source, window, sum(r.pages for r in results))
+    skipped = [item for r in results for item in r.skipped]
+    return FetchResult(list(seen.values()), source, window, sum(r.pages for r in results), skipped)
 
 
 @contextmanager
@@ -163,7 +179,7 @@ def run_merge(
     user_id: int,
     source: str,
     window: str,
-    produce: Callable[[], Iterable[PaperRecord]],
+    produce: Callable[[], Batch],
     *,
     sample: bool = False,
     progress: Progress = no_progress,
@@ -171,27 +187,30 @@ def run_merge(
 ) -> SyncReport:
     """Record a run, produce the records (fetch or parse), merge them in one transaction, close the run.
 
-    ``produce`` may return an iterator (a big file read as it is merged): the merge is one transaction,
-    so a failure while producing or merging leaves the library untouched all the same, and the run
-    marked failed with the error; the error is raised again for the caller to show.
+    A failure while producing or merging leaves the library untouched and the run marked failed with
+    the error; the error is raised again for the caller to show. Single items that could not be read or
+    stored are not failures: they are left out and listed in the report's ``skipped``. The records may
+    come as an iterator (a big file read as it is merged): the merge is one transaction all the same.
     """
     with db.session() as session:
         run_id = start_run(session, source, window)
     report = SyncReport(run_id=run_id, source=source, window=window)
     try:
         with gc_paused():
-            records = produce()
-            total = len(records) if isinstance(records, Sized) else None
+            batch = produce()
+            total = len(batch.records) if isinstance(batch.records, Sized) else None
             with db.session() as session:
                 merged = upsert_records(
                     session,
-                    records,
+                    batch.records,
                     user_id=user_id,
                     sample=sample,
                     progress=lambda done: progress("Merging", done, total),
                 )
                 if after_merge is not None:
                     after_merge(session, merged)
+                merged.fetched += len(batch.skipped)  # every item that came counts, read or not
+                merged.skipped[:0] = batch.skipped
                 finish_run(
                     session, run_id, fetched=merged.fetched, new=len(merged.new), updated=len(merged.updated)
                 )

@@ -66,3 +66,53 @@ def find_code_link(text: str | None) -> str | None:
         return None
     url = match.group(0).rstrip(_TRAILING)
     return url.removesuffix(".git") if url.count("/") >= 4 else None
+
+
+# C0 and C1 controls except tab and newline, DEL, and surrogates (a lone one cannot be encoded at all).
+_UNWANTED_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n", "\x85": "\n"})
+
+
+_ASCII_CONTROLS = bytes([*range(9), *range(11, 32), 127])
+
+
+def is_clean(text: str) -> bool:
+    """Whether ``clean_text`` would leave ``text`` as it is (fast for ASCII: one C pass, no regex)."""
+    if text.isascii():
+        data = text.encode("ascii")
+        return len(data.translate(None, _ASCII_CONTROLS)) == len(data)
+    return _UNWANTED_RE.search(text) is None
+
+
+def clean_text(text: str) -> str:
+    """Text safe to store in SQLite and PostgreSQL alike: control characters other than newline and tab
+    removed (line breaks among them become newlines), NUL removed, lone surrogates replaced with U+FFFD
+    (a pair of surrogates becomes the character it encodes)."""
+    if is_clean(text):
+        return text  # the fast path: nearly every text
+    if _SURROGATE_RE.search(text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return _CONTROL_RE.sub("", text.replace("\r\n", "\n").translate(_LINE_BREAKS))
+
+
+def size_label(size: int) -> str:
+    """A byte count the way the cut notes say it: ``900 bytes``, ``64 KB``, ``10 MB`` (KB = 1024)."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size // 1024} KB"
+    return f"{size / (1024 * 1024):.3g} MB"
+
+
+def cap_text(text: str, limit: int, what: str) -> str:
+    """``text`` cut to at most ``limit`` bytes of UTF-8 (at a character boundary), with a note at the cut
+    saying what was cut and from what size, so nobody mistakes the rest for the whole."""
+    if len(text) * 4 <= limit:  # even four bytes a character fit
+        return text
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        return text
+    kept = encoded[:limit].decode("utf-8", "ignore")
+    return f"{kept} [... cut: {size_label(len(encoded))} {what}, first {size_label(limit)} kept]"

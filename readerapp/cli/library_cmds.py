@@ -105,8 +105,11 @@ def register(sub: Subparsers) -> None:
     p.set_defaults(handler=with_library(cmd_sample))
 
 
-def _print_report(report: SyncReport) -> None:
-    print(report.summary())
+def _print_report(report: SyncReport, summary: str | None = None) -> None:
+    """The summary on stdout; each item left out on stderr, one ``skipped ID: reason`` line each."""
+    print(summary or report.summary())
+    for line in report.skipped_lines():
+        print(line, file=sys.stderr)
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -144,9 +147,7 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
             print(f"readerapp: error: {path}: {exc}", file=sys.stderr)
             failed += 1
             continue
-        print(f"{path}: {report.counts('read')}")
-        for skipped in report.skipped:  # the rest of the file is in: a warning, not an error
-            print(f"readerapp: skipped: {path}: {skipped.where}: {skipped.reason}", file=sys.stderr)
+        _print_report(report, f"{path}: {report.counts('read')}")
     return 1 if failed else 0
 
 

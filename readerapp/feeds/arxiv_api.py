@@ -18,7 +18,7 @@ from readerapp.feeds.http import Answer, FeedClient, Params, endpoint, parsing
 from readerapp.feeds.result import FetchResult, add_new
 from readerapp.formats.arxiv_atom import AtomPage, parse_atom
 from readerapp.ids import parse_arxiv_id
-from readerapp.records import PaperRecord
+from readerapp.records import PaperRecord, Skipped
 
 SOURCE = "arxiv"
 NAME = "arXiv API"
@@ -45,14 +45,16 @@ def fetch_ids(client: FeedClient, ids: Sequence[str], *, batch_size: int = IDS_P
         raise QueryError(f"batch_size must be between 1 and {MAX_PER_CALL}, not {batch_size}")
     wanted = list(dict.fromkeys(wanted))
     seen: dict[str, PaperRecord] = {}
+    skipped: list[Skipped] = []
     pages = 0
     for first in range(0, len(wanted), batch_size):
         batch = wanted[first : first + batch_size]
         page, requests = _page(client, {"id_list": ",".join(batch), "start": 0, "max_results": len(batch)})
         pages += requests
         add_new(seen, page.records)
+        skipped += page.skipped
     window = f"id_list={','.join(wanted)}" if len(wanted) <= 5 else f"id_list ({len(wanted)} ids)"
-    return FetchResult(list(seen.values()), SOURCE, window, pages)
+    return FetchResult(list(seen.values()), SOURCE, window, pages, skipped)
 
 
 def search(
@@ -76,6 +78,7 @@ def search(
     if start < 0 or max_results < 0 or not 1 <= page_size <= MAX_PER_CALL:
         raise QueryError(f"start and max_results must be >= 0 and page_size 1..{MAX_PER_CALL}")
     seen: dict[str, PaperRecord] = {}
+    skipped: list[Skipped] = []
     pages = 0
     offset = start
     while offset - start < max_results:
@@ -83,13 +86,14 @@ def search(
         params: dict[str, str | int] = {"search_query": query, "start": offset, "max_results": size}
         page, requests = _page(client, {**params, "sortBy": sort_by, "sortOrder": sort_order})
         pages += requests
-        if not page.records:
+        skipped += page.skipped
+        if not page.records and not page.skipped:
             break
         add_new(seen, page.records)
-        offset += len(page.records)
+        offset += len(page.records) + len(page.skipped)
         if page.total_results is not None and offset >= page.total_results:
             break
-    return FetchResult(list(seen.values()), SOURCE, query, pages)
+    return FetchResult(list(seen.values()), SOURCE, query, pages, skipped)
 
 
 def since_query(categories: Sequence[str] | str, since: dt.date, until: dt.date | None = None) -> str:
@@ -131,4 +135,4 @@ def _get_page(client: FeedClient, params: Params, keep: Callable[[AtomPage], boo
 
 def _parse_page(answer: Answer) -> AtomPage:
     with parsing(NAME, answer.url):
-        return parse_atom(answer.content)
+        return parse_atom(answer.content, skipped=[])

@@ -13,7 +13,7 @@ from readerapp.feeds.categories import parse_categories
 from readerapp.feeds.http import Answer, FeedClient, endpoint, parsing
 from readerapp.feeds.result import FetchResult, add_new
 from readerapp.formats.arxiv_rss import DAILY_TYPES, parse_rss
-from readerapp.records import PaperRecord
+from readerapp.records import PaperRecord, Skipped
 
 SOURCE = "arxiv-rss"
 NAME = "arXiv RSS"
@@ -29,11 +29,12 @@ def fetch_listing(
     joined = "+".join(parse_categories(categories))
     url = endpoint(client.config.arxiv_rss_url, f"/rss/{joined}")
 
-    def parse(answer: Answer) -> list[PaperRecord]:
+    def parse(answer: Answer) -> tuple[list[PaperRecord], list[Skipped]]:
+        skipped: list[Skipped] = []
         with parsing(NAME, url):
-            return parse_rss(answer.content, announce_types)
+            return parse_rss(answer.content, announce_types, skipped=skipped), skipped
 
-    records = client.get_cached(url, parse, source=NAME)
+    records, skipped = client.get_cached(url, parse, source=NAME)
     seen: dict[str, PaperRecord] = {}
     add_new(seen, records)
-    return FetchResult(list(seen.values()), SOURCE, joined, 1)
+    return FetchResult(list(seen.values()), SOURCE, joined, 1, skipped)

@@ -15,7 +15,7 @@ from readerapp.feeds.http import FeedClient, Params, endpoint, parsing
 from readerapp.feeds.result import FetchResult, add_new
 from readerapp.formats.hf_json import parse_hf_json
 from readerapp.ids import parse_arxiv_id
-from readerapp.records import PaperRecord
+from readerapp.records import PaperRecord, Skipped
 
 SOURCE = "hf"
 NAME = "HF Daily Papers"
@@ -87,6 +87,7 @@ def fetch_daily(
         params["sort"] = sort
     url = endpoint(client.config.hf_url, "/api/daily_papers")
     seen: dict[str, PaperRecord] = {}
+    skipped: list[Skipped] = []
     pages = 0
     for page in range(MAX_PAGES):
         items = _get_json(client, url, {**params, "p": page})
@@ -96,7 +97,7 @@ def fetch_daily(
                 f"{NAME}: expected a list of papers from {url}, got a JSON {type(items).__name__}"
             )
         with parsing(NAME, url):
-            records = parse_hf_json(items)
+            records = parse_hf_json(items, skipped)
         added = add_new(seen, records)
         if len(items) < limit or added == 0:
             break
@@ -105,7 +106,7 @@ def fetch_daily(
         day = dt.date.fromisoformat(window[1])
         for record in records:  # older answers lack submittedOnDailyAt; we know the day we asked for
             record.feed_day = record.feed_day or day
-    return FetchResult(records, SOURCE, "=".join(window) if window else "latest", pages)
+    return FetchResult(records, SOURCE, "=".join(window) if window else "latest", pages, skipped)
 
 
 def fetch_paper(client: FeedClient, arxiv_id: str) -> PaperRecord:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from readerapp.records import PaperRecord
+from readerapp.records import PaperRecord, Skipped
 from readerapp.text import title_key
 
 
@@ -14,13 +14,15 @@ class FetchResult:
     """The records one fetch produced, deduplicated, with where they came from for the sync report.
 
     ``source`` is the CLI's source name (``hf``, ``arxiv``, ``arxiv-rss``); ``window`` says what was
-    asked (``date=2025-09-16``, ``cs.LG+cs.CL``, a query); ``pages`` counts the answers read.
+    asked (``date=2025-09-16``, ``cs.LG+cs.CL``, a query); ``pages`` counts the answers read;
+    ``skipped`` lists the items of the answers that could not be read (the rest still count).
     """
 
     records: list[PaperRecord]
     source: str
     window: str
     pages: int
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def paper_key(record: PaperRecord) -> str:

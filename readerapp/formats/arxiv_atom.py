@@ -7,14 +7,15 @@ turned into ``FeedError`` here: callers never mistake an error for an empty resu
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from readerapp.errors import FeedError, FormatError
 from readerapp.formats.dates import parse_iso_datetime
+from readerapp.formats.items import read_each
 from readerapp.formats.xmltree import child_text, parse_xml
 from readerapp.ids import clean_categories, clean_category, clean_doi, parse_arxiv_id
-from readerapp.records import PaperRecord
+from readerapp.records import PaperRecord, Skipped
 from readerapp.text import find_code_link, normalize_abstract, normalize_space
 
 SOURCE = "arxiv"
@@ -31,10 +32,15 @@ class AtomPage:
     records: list[PaperRecord]
     total_results: int | None
     start_index: int | None
+    skipped: list[Skipped] = field(default_factory=list)
 
 
-def parse_atom(content: bytes | str, name: str = "arXiv Atom feed") -> AtomPage:
-    """Parse one answer; raise FeedError for arXiv's error feed, FormatError for anything malformed."""
+def parse_atom(
+    content: bytes | str, name: str = "arXiv Atom feed", skipped: list[Skipped] | None = None
+) -> AtomPage:
+    """Parse one answer; raise FeedError for arXiv's error feed, FormatError for anything malformed.
+    With a ``skipped`` list, an entry that cannot be read goes there (and in the page's ``skipped``)
+    and the others are kept."""
     root = parse_xml(content, name)
     if root.tag != f"{ATOM}feed":
         raise FormatError(f"{name}: not an Atom feed (root element {_local(root.tag)!r})")
@@ -43,11 +49,20 @@ def parse_atom(content: bytes | str, name: str = "arXiv Atom feed") -> AtomPage:
         if (child_text(entry, f"{ATOM}id") or "").strip().startswith(_ERROR_IDS):
             message = normalize_space(child_text(entry, f"{ATOM}summary")) or "unknown error"
             raise FeedError(f"arXiv API error: {message}")
+    records = read_each(
+        ((f"{name}: entry {i}", entry) for i, entry in enumerate(entries)), _record, _entry_id, skipped
+    )
     return AtomPage(
-        records=[_record(entry, f"{name}: entry {i}") for i, entry in enumerate(entries)],
+        records=records,
         total_results=_count(root, f"{OPENSEARCH}totalResults", name),
         start_index=_count(root, f"{OPENSEARCH}startIndex", name),
+        skipped=skipped if skipped is not None else [],
     )
+
+
+def _entry_id(entry: ET.Element) -> str | None:
+    parsed = parse_arxiv_id(normalize_space(child_text(entry, f"{ATOM}id")))
+    return parsed.base if parsed else None
 
 
 def _record(entry: ET.Element, where: str) -> PaperRecord:

@@ -13,9 +13,10 @@ from collections.abc import Collection
 
 from readerapp.errors import FormatError
 from readerapp.formats.dates import parse_rfc822_datetime
+from readerapp.formats.items import read_each
 from readerapp.formats.xmltree import child_text, parse_xml
 from readerapp.ids import ArxivId, clean_categories, clean_doi, parse_arxiv_id
-from readerapp.records import PaperRecord
+from readerapp.records import PaperRecord, Skipped
 from readerapp.text import find_code_link, normalize_abstract, normalize_space
 
 SOURCE = "arxiv-rss"
@@ -34,18 +35,22 @@ def parse_rss(
     content: bytes | str,
     announce_types: Collection[str] | None = DAILY_TYPES,
     name: str = "arXiv RSS listing",
+    skipped: list[Skipped] | None = None,
 ) -> list[PaperRecord]:
-    """Records for the items whose announce type is wanted (None keeps all); an empty channel is []."""
+    """Records for the items whose announce type is wanted (None keeps all); an empty channel is [].
+    With a ``skipped`` list, an item that cannot be read goes there and the others are kept."""
     root = parse_xml(content, name)
     channel = root.find("channel")
     if root.tag != "rss" or channel is None:
         raise FormatError(f"{name}: not an RSS 2.0 listing (root element {root.tag!r})")
-    records = []
-    for i, item in enumerate(channel.findall("item")):
-        kind, record = _record(item, f"{name}: item {i}")
-        if announce_types is None or kind in announce_types:
-            records.append(record)
-    return records
+    items = ((f"{name}: item {i}", item) for i, item in enumerate(channel.findall("item")))
+    read = read_each(items, _record, _guid, skipped)
+    return [record for kind, record in read if announce_types is None or kind in announce_types]
+
+
+def _guid(item: ET.Element) -> str | None:
+    found = _item_id(item, None)
+    return found.base if found else None
 
 
 def _record(item: ET.Element, where: str) -> tuple[str | None, PaperRecord]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 
 from readerapp.errors import FormatError
 
@@ -15,6 +16,7 @@ log = logging.getLogger(__name__)
 
 _FALLBACK = "cp1252"
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\v")
+_ESCAPED_BYTE_RE = re.compile("[\udc80-\udcff]")
 
 
 def looks_binary(head: bytes) -> bool:
@@ -44,3 +46,19 @@ def decode_text(content: bytes, name: str) -> str:
         raise FormatError(f"{name}: not UTF-8 (bad byte at {position}) nor Windows-1252 text") from None
     log.warning("%s is not UTF-8 (bad byte at %d); read as Windows-1252", name, position)
     return text
+
+
+def decode_lines(content: bytes, name: str) -> str:
+    """Text for a format read line by line (JSON Lines): UTF-8, as JSON must be, with each byte that is
+    not UTF-8 kept as a lone surrogate (U+DC80-U+DCFF), so the reader skips just the lines that carry
+    one instead of reading the whole file as Windows-1252. UTF-16 with a BOM is read as ``decode_text``
+    reads it."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or looks_binary(content[:4096]):
+        return decode_text(content, name)
+    return content.decode("utf-8-sig", "surrogateescape")
+
+
+def bad_byte(line: str) -> int | None:
+    """Where in a line from ``decode_lines`` its first byte that is not UTF-8 is, if it has one."""
+    found = _ESCAPED_BYTE_RE.search(line)
+    return found.start() if found else None

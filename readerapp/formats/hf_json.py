@@ -10,9 +10,10 @@ wrapper's ``publishedAt`` (``paper.publishedAt`` is the arXiv date, never the fe
 from __future__ import annotations
 
 from readerapp.errors import FormatError
+from readerapp.formats.items import read_each
 from readerapp.formats.jsonfields import Fields
 from readerapp.ids import parse_arxiv_id
-from readerapp.records import PaperRecord
+from readerapp.records import PaperRecord, Skipped
 from readerapp.text import find_code_link, normalize_abstract, normalize_space
 
 SOURCE = "hf"
@@ -38,13 +39,25 @@ def _has_author_objects(obj: dict[str, object]) -> bool:
     return isinstance(authors, list) and bool(authors) and isinstance(authors[0], dict)
 
 
-def parse_hf_json(data: object) -> list[PaperRecord]:
-    """Records from a decoded answer: a list of items, one item, or one bare paper object."""
+def parse_hf_json(data: object, skipped: list[Skipped] | None = None) -> list[PaperRecord]:
+    """Records from a decoded answer: a list of items, one item, or one bare paper object. With a
+    ``skipped`` list, an item of a list that cannot be read goes there and the others are kept."""
     if isinstance(data, list):
-        return [hf_object_to_record(item, f"item {i}") for i, item in enumerate(data)]
+        return read_each(
+            ((f"item {i}", item) for i, item in enumerate(data)), hf_object_to_record, hf_id, skipped
+        )
     if is_hf_item(data) or is_hf_paper(data):
         return [hf_object_to_record(data, "paper")]
     raise FormatError("not a Hugging Face papers answer: expected a list of items or one paper object")
+
+
+def hf_id(obj: object) -> str | None:
+    """The paper id an item or paper object shows, if any (to name an item that cannot be read)."""
+    if not isinstance(obj, dict):
+        return None
+    inner = obj.get("paper")
+    found = (inner if isinstance(inner, dict) else obj).get("id")
+    return found if isinstance(found, str) else None
 
 
 def hf_object_to_record(obj: object, where: str) -> PaperRecord:

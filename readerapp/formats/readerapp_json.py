@@ -87,7 +87,7 @@ class ImportedFile:
     records: Iterable[PaperRecord]
     collections: list[CollectionRecord] = field(default_factory=list)
     saved_searches: list[SavedSearchRecord] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # items that could not be read, left out
     attachments: list[tuple[str, Path]] = field(default_factory=list)
 
 

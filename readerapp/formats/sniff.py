@@ -1,9 +1,10 @@
 """Which format a file is, judged by its content (never its name), and reading it whole.
 
 Users drop whatever they have onto the app: a saved API answer, a BibTeX export, a pasted page. The
-extension is often wrong or missing, so the first bytes decide. A feed answer that fails to parse is
-refused whole; the reference formats (BibTeX, RIS, CSL-JSON) skip and report an item they cannot read,
-as reference managers do, and are refused only when nothing in them can be read.
+extension is often wrong or missing, so the first bytes decide; and a file that fails to parse is
+refused whole. Within a file that parses, one paper that cannot be read is skipped and reported, not
+a reason to refuse the others, as reference managers do (BibTeX, RIS, CSL-JSON and the feed formats
+alike); a file is refused only when nothing in it can be read.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from readerapp.formats.arxiv_rss import parse_rss
 from readerapp.formats.bibtex import parse_bibtex
 from readerapp.formats.csl_json import is_csl_item, parse_csl_json
 from readerapp.formats.daily_page import DATE_LINE_RE, parse_daily_page
-from readerapp.formats.decoding import decode_text, looks_binary
+from readerapp.formats.decoding import decode_lines, decode_text, looks_binary
 from readerapp.formats.hf_json import is_hf_item, is_hf_paper, parse_hf_json
 from readerapp.formats.jsonfields import load_json
 from readerapp.formats.jsonl import parse_jsonl
 from readerapp.formats.readerapp_json import ImportedFile, is_readerapp_json, parse_readerapp_json
 from readerapp.formats.reference import CSL_TYPES
 from readerapp.formats.ris import parse_ris
+from readerapp.records import Skipped
 
 HEAD_BYTES = 64 * 1024
 _PRETTY_FIRST_LINE = 200
@@ -137,19 +139,30 @@ def read_import_file(path: Path) -> ImportedFile:
 
 
 def _parse(kind: str, content: bytes, path: Path) -> ImportedFile:
-    """The file's content read as ``kind``; the reference formats look for attached PDFs next to it."""
+    """The file's papers; an item of a feed or JSON file that cannot be read is left out and listed in
+    ``skipped``. A file with items but none readable is refused: that is a wrong file, not a bad item.
+    The reference formats look for attached PDFs next to the file."""
+    imported = _parse_items(kind, content, path)
+    if imported.skipped and not imported.records:
+        first = imported.skipped[0]
+        raise FormatError(f"{path}: no paper could be read ({first.where}: {first.reason})")
+    return imported
+
+
+def _parse_items(kind: str, content: bytes, path: Path) -> ImportedFile:
     name = str(path)
+    skipped: list[Skipped] = []
     if kind == "arxiv-atom":
-        return ImportedFile(kind, parse_atom(content, name).records)
+        return ImportedFile(kind, parse_atom(content, name, skipped).records, skipped=skipped)
     if kind == "arxiv-rss":
-        return ImportedFile(kind, parse_rss(content, None, name))
+        return ImportedFile(kind, parse_rss(content, None, name, skipped), skipped=skipped)
+    if kind == "jsonl":
+        return ImportedFile(kind, parse_jsonl(decode_lines(content, name), skipped), skipped=skipped)
     text = decode_text(content, name)
     if kind == "hf-json":
-        return ImportedFile(kind, parse_hf_json(load_json(text, name)))
+        return ImportedFile(kind, parse_hf_json(load_json(text, name), skipped), skipped=skipped)
     if kind == "readerapp-json":
         return parse_readerapp_json(load_json(text, name))
-    if kind == "jsonl":
-        return ImportedFile(kind, parse_jsonl(text))
     if kind == "csl-json":
         return parse_csl_json(load_json(text, name))
     if kind == "ris":

@@ -22,9 +22,19 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from readerapp.records import REFERENCE_TEXTS, Annotations, DatePrecision, LibraryFields, PaperRecord, Skipped
+from readerapp.cleaning import clean_record
+from readerapp.records import (
+    REFERENCE_TEXTS,
+    Annotations,
+    DatePrecision,
+    LibraryFields,
+    PaperRecord,
+    Skipped,
+    record_name,
+)
 from readerapp.store.annotations import merge_annotations
 from readerapp.store.bulk import bulk_insert
 from readerapp.store.changes import log_changes
@@ -33,6 +43,7 @@ from readerapp.store.identity import Authors
 from readerapp.store.merge_rules import Standing, merged_date, merged_value, standing
 from readerapp.store.models import Paper
 from readerapp.store.queries import chunks
+from readerapp.store.transactions import begin_write
 from readerapp.store.types import utcnow
 from readerapp.text import title_key
 
@@ -276,12 +287,23 @@ def upsert_records(
     sample: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> MergeReport:
-    """Merge ``records`` into the library inside the caller's transaction."""
+    """Merge ``records`` into the library inside the caller's transaction.
+
+    Every record is cleaned and capped first (``readerapp.cleaning``), whatever its source. A paper
+    whose write fails (a value the database refuses) is rolled back alone and reported in ``skipped``;
+    the rest of its batch is written in the same transaction.
+    """
     report = MergeReport()
+    begin_write(session)
     authors = Authors(session, user_id)
-    report.skipped = authors.skipped
+    report.skipped = authors.skipped  # a note by someone who is no member is reported as it is met
     batch: list[PaperRecord] = []
     for record in records:
+        clean_record(record)
+        if not record.title.strip():  # it had nothing but control characters
+            report.fetched += 1
+            report.skipped.append(Skipped(record_name(record), "no title left once cleaned"))
+            continue
         batch.append(record)
         if len(batch) >= BATCH_SIZE:
             _upsert_batch(session, batch, authors, sample, report)
@@ -295,12 +317,49 @@ def upsert_records(
     return report
 
 
+# What a database raises for one paper's values (out of range, too long, a clash, text it cannot
+# encode): that paper is skipped. Anything else (a full disk, a lost server) still fails the whole merge.
+_ITEM_ERRORS = (DataError, IntegrityError, ValueError, OverflowError)
+
+
 def _upsert_batch(
     session: Session, batch: list[PaperRecord], authors: Authors, sample: bool, report: MergeReport
 ) -> None:
+    """Write the batch in one savepoint; if the database refuses a value, write its papers one savepoint
+    each, so only the papers it refuses are left out (one bad paper never sinks a day)."""
     report.fetched += len(batch)
-    now = utcnow()
     groups = dedupe_batch(batch)
+    try:
+        with session.begin_nested():
+            done = _upsert_groups(session, groups, authors, sample)
+    except _ITEM_ERRORS:
+        done = MergeReport()
+        for group in groups:
+            try:
+                with session.begin_nested():
+                    one = _upsert_groups(session, [group], authors, sample)
+            except _ITEM_ERRORS as exc:
+                done.skipped.append(Skipped(record_name(group[0]), _reason(exc)))
+            else:
+                done.new += one.new
+                done.updated += one.updated
+    report.new += done.new
+    report.updated += done.updated
+    report.skipped += done.skipped
+
+
+def _reason(exc: Exception) -> str:
+    """The database's own one-line reason, without SQLAlchemy's statement and parameters."""
+    cause = getattr(exc, "orig", None) or exc
+    lines = str(cause).strip().splitlines()
+    return f"the database refused it: {lines[0][:200] if lines else type(cause).__name__}"
+
+
+def _upsert_groups(
+    session: Session, groups: list[tuple[PaperRecord, set[str]]], authors: Authors, sample: bool
+) -> MergeReport:
+    report = MergeReport()
+    now = utcnow()
     index = _index_rows(_load_candidates(session, [g[0] for g in groups]))
     inserts: list[dict[str, Any]] = []
     insert_annotations: list[Annotations | None] = []
@@ -362,6 +421,7 @@ def _upsert_batch(
         if merge_annotations(session, paper_id, authors, annotations):
             touched.append(_public_id(session, paper_id))
     log_changes(session, touched)
+    return report
 
 
 def _assign_local_ids(session: Session, inserts: list[dict[str, Any]]) -> None:

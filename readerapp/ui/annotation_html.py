@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from readerapp.highlight_colors import HIGHLIGHT_COLORS, color_value
 from readerapp.paper import HighlightView
+from readerapp.text import size_label
 
 if TYPE_CHECKING:
     from readerapp.export.note_html import NoteRenderer
@@ -26,6 +27,11 @@ COLOR_KEYS = tuple(HIGHLIGHT_COLORS)
 ABSTRACT_ANCHOR = "abstract-start"
 HIGHLIGHT_ANCHOR = "highlight-"
 QUOTE_LIMIT = 90
+# The most of an abstract the pane lays out: Qt takes about 6 ms of CPU for 6,000 characters even without a
+# space among them, against seconds for the 64 KB an abstract may hold (docs/benchmarks.md, UI).
+SHOWN_CHARS = 6000
+
+
 def in_place(text: str, highlights: Sequence[HighlightView]) -> list[HighlightView]:
     """The highlights drawn in ``text``: anchored, inside it, not overlapping an earlier one."""
     spans = sorted((h for h in highlights if h.anchored and 0 <= h.start < h.end <= len(text)),
@@ -57,10 +63,24 @@ def highlighted(text: str, highlights: Sequence[HighlightView], default_color: s
     return "".join(out)
 
 
-def abstract_html(text: str, highlights: Sequence[HighlightView], default_color: str) -> str:
-    """The abstract paragraph: exact whitespace, an anchor at its first character, highlights drawn."""
-    return (f'<p style="white-space:pre-wrap"><a name="{ABSTRACT_ANCHOR}"></a>'
-            f"{highlighted(text, highlights, default_color)}</p>")
+def laid_out(text: str) -> str:
+    """The part of a long text (the abstract, the AI summary) the pane lays out: its first
+    ``SHOWN_CHARS`` characters. Qt lays out a paragraph on the GUI thread, and a long one without
+    spaces takes seconds (1 MB: minutes); a prefix keeps every shown character at its offset."""
+    return text[:SHOWN_CHARS]
+
+
+def abstract_html(text: str, highlights: Sequence[HighlightView], default_color: str, muted: str = "") -> str:
+    """The abstract paragraph: exact whitespace, an anchor at its first character, highlights drawn;
+    an abstract longer than the pane lays out ends with a line saying how much is not shown."""
+    shown = laid_out(text)
+    paragraph = (f'<p style="white-space:pre-wrap"><a name="{ABSTRACT_ANCHOR}"></a>'
+                 f"{highlighted(shown, highlights, default_color)}</p>")  # fmt: skip
+    if len(shown) == len(text):
+        return paragraph
+    rest = size_label(len(text[len(shown) :].encode("utf-8")))
+    return (f'{paragraph}<p style="color:{muted}">… {rest} more of this abstract is not shown here; '
+            "<code>readerapp show</code> and every export have all of it.</p>")  # fmt: skip
 
 
 def _short(quote: str) -> str:

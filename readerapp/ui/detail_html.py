@@ -11,7 +11,13 @@ from html import escape
 
 from readerapp.export.links import safe_url
 from readerapp.paper import Paper
-from readerapp.ui.annotation_html import abstract_html, highlight_list_html, note_html, other_notes_html
+from readerapp.ui.annotation_html import (
+    abstract_html,
+    highlight_list_html,
+    laid_out,
+    note_html,
+    other_notes_html,
+)
 
 
 def links(paper: Paper) -> list[tuple[str, str]]:
@@ -58,9 +64,11 @@ def paper_html(paper: Paper, *, muted: str, highlight: str, me: str | None = Non
     if paper.keywords:
         parts.append(f'<p style="color:{muted}"><b>Keywords:</b> {escape(", ".join(paper.keywords))}</p>')
     if paper.ai_summary:
-        parts.append(f'<p style="color:{muted}"><i>{escape(paper.ai_summary)}</i></p>')
+        summary = laid_out(paper.ai_summary)
+        more = "…" if len(summary) < len(paper.ai_summary) else ""
+        parts.append(f'<p style="color:{muted}"><i>{escape(summary)}{more}</i></p>')
     marks = [h for h in paper.highlights if h.field == "abstract"]
-    parts.append(f"<h4>Abstract</h4>{abstract_html(paper.abstract, marks, highlight)}")
+    parts.append(f"<h4>Abstract</h4>{abstract_html(paper.abstract, marks, highlight, muted)}")
     parts.append(highlight_list_html(paper.abstract, marks, highlight, muted, me))
     if paper.note:
         parts.append(f"<h4>Note</h4>{note_html(paper.note)}")

@@ -19,7 +19,14 @@ from PySide6.QtGui import QFont, QKeyEvent, QPalette, QTextCharFormat, QTextCurs
 from PySide6.QtWidgets import QApplication, QTextBrowser, QTextEdit, QWidget
 
 from readerapp.paper import HighlightView, Paper
-from readerapp.ui.annotation_html import ABSTRACT_ANCHOR, COLOR_KEYS, HIGHLIGHT_ANCHOR, in_place, ordered
+from readerapp.ui.annotation_html import (
+    ABSTRACT_ANCHOR,
+    COLOR_KEYS,
+    HIGHLIGHT_ANCHOR,
+    in_place,
+    laid_out,
+    ordered,
+)
 from readerapp.ui.keymap import Keymap, KeyParser, Sequence
 from readerapp.ui.keys import format_sequence
 from readerapp.ui.qtkeys import KeyDispatcher, token_from_event
@@ -127,12 +134,16 @@ class AbstractReader(QObject):
         if self.chosen is not None and self.chosen not in {h.id for h in self.highlights()}:
             self.chosen = None
         if self._caret is not None and self.abstract_start is not None:
-            self._place(self.abstract_start + min(self._caret, len(paper.abstract)))
+            self._place(self.abstract_start + min(self._caret, len(self._shown())))
         self._mark()
 
     @property
     def abstract_start(self) -> int | None:
         return self._anchors.get(ABSTRACT_ANCHOR)
+
+    def _shown(self) -> str:
+        """The part of the abstract the pane shows (a prefix: offsets in it are offsets in the abstract)."""
+        return laid_out(self.paper.abstract) if self.paper is not None else ""
 
     def highlights(self) -> list[HighlightView]:
         """The shown paper's abstract highlights in reading order (the order ``[``/``]`` walk)."""
@@ -147,7 +158,7 @@ class AbstractReader(QObject):
         start = self.abstract_start
         if start is not None and self.paper is not None:
             position = self.detail.textCursor().position()
-            if not start <= position <= start + len(self.paper.abstract):
+            if not start <= position <= start + len(self._shown()):
                 self._place(start)
         self._status("Shift+arrows select (Ctrl: by word) · h highlights · [ ] choose a highlight · "
                      "Esc back to the list")
@@ -158,7 +169,7 @@ class AbstractReader(QObject):
         start = self.abstract_start
         if self.paper is None or start is None or not cursor.hasSelection():
             return None
-        return trimmed(self.paper.abstract, cursor.selectionStart() - start, cursor.selectionEnd() - start)
+        return trimmed(self._shown(), cursor.selectionStart() - start, cursor.selectionEnd() - start)
 
     def chosen_highlight(self) -> HighlightView | None:
         return next((h for h in self.highlights() if h.id == self.chosen), None)
@@ -204,7 +215,7 @@ class AbstractReader(QObject):
     def _position_of(self, mark: HighlightView) -> int | None:
         start = self.abstract_start
         if self.paper is not None and start is not None and mark.id in {
-                h.id for h in in_place(self.paper.abstract, self.paper.highlights)}:  # fmt: skip
+                h.id for h in in_place(self._shown(), self.paper.highlights)}:  # fmt: skip
             return start + mark.start
         return self._anchors.get(f"{HIGHLIGHT_ANCHOR}{mark.id}")
 
@@ -231,7 +242,7 @@ class AbstractReader(QObject):
         ranges = []
         start = self.abstract_start
         if self.paper is not None and start is not None and mark.id in {
-                h.id for h in in_place(self.paper.abstract, self.paper.highlights)}:  # fmt: skip
+                h.id for h in in_place(self._shown(), self.paper.highlights)}:  # fmt: skip
             ranges.append((start + mark.start, start + mark.end))
         entry = self._anchors.get(f"{HIGHLIGHT_ANCHOR}{mark.id}")
         if entry is not None:

@@ -67,6 +67,9 @@ PAINT_WAIT = 0.1  # seconds a write waits for the list to paint the key's result
 NATURALLY_DESCENDING = {"feed", "date", "upvotes"}
 
 
+SKIPPED_SHOWN = 3  # items left out of a sync named in the message bar (the CLI lists them all)
+
+
 class MessageBar(QFrame):
     """A dismissable one-line message above the list (a failed sync, keymap conflicts)."""
 
@@ -770,6 +773,12 @@ class MainWindow(QMainWindow):
         self.state.setValue("sync/last", date.today().isoformat())
         if getattr(report, "error", None):
             self.messages.show_message(f"Sync failed: {report.error}")
+        elif report.skipped:  # merged, but some items were left out: say which, until dismissed
+            shown = "; ".join(f"{item.where}: {item.reason}" for item in report.skipped[:SKIPPED_SHOWN])
+            more = len(report.skipped) - SKIPPED_SHOWN
+            self.messages.show_message(
+                f"{report.summary()}. Skipped {shown}" + (f"; and {more} more" if more > 0 else "")
+            )
         else:
             self.statusBar().showMessage(report.summary(), 8000)
         self.reload()

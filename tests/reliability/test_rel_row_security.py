@@ -284,7 +284,7 @@ def test_a_file_note_by_someone_who_is_no_member_makes_no_user(
         (paper, "highlight by dave skipped: not a member of this library"),
         (paper, "highlight by Bob skipped: only bob writes bob's notes and highlights"),
     ]
-    assert "  " + paper + ": note by carol skipped: not a member of this library" in report.summary()
+    assert f"skipped {paper}: note by carol skipped: not a member of this library" in report.skipped_lines()
     assert _user_names(lab) == ["ann", "lab_owner"]
     assert ann.get(paper).other_notes == [] and len(ann.get(paper).highlights) == 1
     _as_she_left_it(ann, paper)

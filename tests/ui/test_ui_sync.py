@@ -94,3 +94,24 @@ def test_an_offline_feed_shows_a_dismissable_message(qtbot: QtBot, tmp_path: Pat
     assert not w.progress.isVisible()
     session.close()
     library.close()
+
+
+def test_a_sync_that_left_items_out_names_them_in_the_message_bar(
+    qtbot: QtBot, tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    items = fresh_items(5)
+    del items[1]["paper"]["title"], items[1]["title"]  # this one cannot be read
+    items[3]["paper"]["title"] = items[3]["title"] = "A lone \ud800 surrogate"  # this one is cleaned
+    httpserver.expect_request("/api/daily_papers").respond_with_json(items)
+    url = httpserver.url_for("/").rstrip("/")
+    library = Library.open(tmp_path / "lib", sync_on_start="never", hf_url=url, retries=0)
+    session = open_window(qtbot, library)
+    w = session.window
+    qtbot.keyClick(w.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.messages.isVisible(), timeout=20000)
+    text = w.messages.label.text()
+    assert "4 new" in text and "1 skipped" in text and "Skipped 2509.90001: 'title' is missing" in text
+    qtbot.waitUntil(lambda: {"2509.90000", "2509.90003"} <= set(w.model.ids))
+    assert "2509.90001" not in w.model.ids
+    session.close()
+    library.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from readerapp import Library
 from readerapp.config import load_config
 from readerapp.feeds.cache import AnswerCache
 from readerapp.feeds.http import FeedClient, HostThrottle, Notice
@@ -51,6 +54,15 @@ def loopback_client(
     config = load_config(tmp_path / "library", hf_url=url, arxiv_api_url=url, arxiv_rss_url=url, **settings)
     throttle = HostThrottle(fake.clock)
     return FeedClient(config, sleep=fake.sleep, throttle=throttle, cache=cache, notice=notice)
+
+
+@contextmanager
+def loopback_library(server: HTTPServer, folder: Path, database_url: str = "") -> Iterator[Library]:
+    """A library whose every feed is ``server`` (on SQLite, or on ``database_url``)."""
+    url = base_url(server)
+    settings = {"hf_url": url, "arxiv_api_url": url, "arxiv_rss_url": url, "database_url": database_url}
+    with Library.open(folder, **settings) as library:
+        yield library
 
 
 def lying_length(body: bytes, declared: int) -> Response:

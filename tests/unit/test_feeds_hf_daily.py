@@ -18,9 +18,10 @@ from feeds_support import (
 from pytest_httpserver import HTTPServer
 
 from readerapp.config import load_config
-from readerapp.errors import Cancelled, FeedError, FormatError, NotFoundError, QueryError
+from readerapp.errors import Cancelled, FormatError, NotFoundError, QueryError
 from readerapp.feeds.hf_daily import fetch_daily, fetch_paper, window_param
 from readerapp.feeds.http import FeedClient, make_client
+from readerapp.records import Skipped
 
 pytest_plugins = ["feeds_fixtures"]  # its fixtures: feed_client, fake_time
 
@@ -148,10 +149,11 @@ def test_an_object_instead_of_a_list_is_a_format_error(
         fetch_daily(feed_client, date="2025-09-16")
 
 
-def test_a_broken_item_names_the_feed(feed_client: FeedClient, httpserver: HTTPServer) -> None:
-    httpserver.expect_request(DAILY).respond_with_json([{"paper": {"title": "no id"}}])
-    with pytest.raises(FeedError, match=r"^HF Daily Papers: .*\(from http://"):
-        fetch_daily(feed_client, date="2025-09-16")
+def test_a_broken_item_is_skipped_and_named(feed_client: FeedClient, httpserver: HTTPServer) -> None:
+    httpserver.expect_request(DAILY).respond_with_json([{"paper": {"title": "no id"}}, *hf_items(2)])
+    result = fetch_daily(feed_client, date="2025-09-16")
+    assert [r.arxiv_id for r in result.records] == ["2509.00000", "2509.00001"]
+    assert result.skipped == [Skipped("item 0", "'paper': 'id' is missing")]
 
 
 def test_a_page_dropped_mid_body_is_fetched_again(feed_client: FeedClient, httpserver: HTTPServer) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from readerapp.errors import FeedError, FormatError
 from readerapp.formats.arxiv_atom import parse_atom
+from readerapp.records import Skipped
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLE = (FIXTURES / "arxiv_atom_sample.xml").read_bytes()
@@ -153,3 +154,17 @@ def test_bom_and_utf16_are_read() -> None:
     assert parse_atom(b"\xef\xbb\xbf" + text.encode()).records[0].title == "Ångström café"
     utf16 = text.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
     assert parse_atom(utf16).records[0].title == "Ångström café"
+
+
+def test_an_entry_that_cannot_be_read_is_skipped_and_named() -> None:
+    skipped: list[Skipped] = []
+    bad_date = entry("http://arxiv.org/abs/2401.00002v1", extra="<published>someday</published>")
+    content = feed(entry(), entry("http://arxiv.org/abs/2401.00001v1", title=" "), bad_date)
+    page = parse_atom(content, skipped=skipped)
+    assert [r.arxiv_id for r in page.records] == ["2401.01234"]
+    assert page.skipped is skipped
+    assert [s.where for s in skipped] == ["2401.00001", "2401.00002"]
+    assert skipped[0].reason == "no title"
+    assert "not an ISO 8601" in skipped[1].reason
+    with pytest.raises(FormatError, match="no title"):
+        parse_atom(content)  # without a list: all or nothing, as for one paper asked for by id

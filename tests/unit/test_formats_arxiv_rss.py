@@ -9,6 +9,8 @@ import pytest
 
 from readerapp.errors import FormatError
 from readerapp.formats.arxiv_rss import parse_rss, split_authors
+from readerapp.formats.sniff import read_import_file
+from readerapp.records import Skipped
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 LISTING = (FIXTURES / "arxiv_rss_cs.LG.xml").read_bytes()
@@ -132,3 +134,18 @@ def test_hostile_text_stays_literal() -> None:
 def test_malformed_input_raises_a_clear_error(content: bytes, message: str) -> None:
     with pytest.raises(FormatError, match=message):
         parse_rss(content)
+
+
+def test_an_item_that_cannot_be_read_is_skipped_and_named() -> None:
+    skipped: list[Skipped] = []
+    bad = item(title=" ", extra="<guid>oai:arXiv.org:2509.12002v1</guid>")
+    records = parse_rss(listing(item(), bad), skipped=skipped)
+    assert [r.arxiv_id for r in records] == ["2509.12001"]
+    assert skipped == [Skipped("2509.12002", "no title")]
+
+
+def test_a_file_with_no_readable_item_is_refused_whole(tmp_path: Path) -> None:
+    path = tmp_path / "listing.xml"
+    path.write_bytes(listing(item(title=" ")))
+    with pytest.raises(FormatError, match=r"listing.xml: no paper could be read \(2509.12001: no title\)"):
+        read_import_file(path)

@@ -12,6 +12,7 @@ import pytest
 
 from readerapp.errors import FormatError
 from readerapp.formats.hf_json import parse_hf_json
+from readerapp.records import Skipped
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -176,3 +177,15 @@ def test_wrong_shapes_raise_a_clear_error(data: object, message: str) -> None:
 
 def test_empty_day_is_empty() -> None:
     assert parse_hf_json([]) == []
+
+
+def test_an_item_that_cannot_be_read_is_skipped_by_id_and_the_others_kept(item_2026: dict[str, Any]) -> None:
+    skipped: list[Skipped] = []
+    wrong_type = {"paper": {"id": "2401.05678", "title": "T", "upvotes": "many"}}
+    records = parse_hf_json([{"paper": {"id": "2401.01234"}}, item_2026, 7, wrong_type], skipped)
+    assert [r.arxiv_id for r in records] == ["2602.23229"]
+    assert skipped == [
+        Skipped("2401.01234", "'title' is missing"),
+        Skipped("item 2", "expected an object, found a number"),
+        Skipped("2401.05678", "'upvotes' is a string, expected a number"),
+    ]

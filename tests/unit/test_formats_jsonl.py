@@ -9,6 +9,7 @@ import pytest
 
 from readerapp.errors import FormatError
 from readerapp.formats.jsonl import parse_jsonl
+from readerapp.records import Skipped
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TEXT = (FIXTURES / "jsonl_papers.jsonl").read_text("utf-8")
@@ -50,3 +51,16 @@ def test_empty_text_is_empty() -> None:
 def test_bad_line_is_named(text: str, message: str) -> None:
     with pytest.raises(FormatError, match=message):
         parse_jsonl(text)
+
+
+def test_a_bad_line_is_skipped_by_number_and_the_others_kept() -> None:
+    skipped: list[Skipped] = []
+    records = parse_jsonl(TEXT.replace("\n\n", "\n{oops}\n[1, 2]\n"), skipped)
+    assert len(records) == 3
+    assert [s.where for s in skipped] == ["line 3", "line 4"]
+    assert skipped[1].reason == "not a paper (an HF item, an HF paper or a readerapp paper object)"
+
+
+def test_a_file_cut_off_inside_its_last_line_is_refused_whole() -> None:
+    with pytest.raises(FormatError, match="line 5: JSON cut off before the end"):
+        parse_jsonl(TEXT + '{"paper": {"id": "2401.01234", "title": "T"', [])

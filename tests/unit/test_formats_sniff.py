@@ -120,9 +120,9 @@ def test_truncated_files_are_refused_whole(tmp_path: Path, name: str, cut: float
     [
         (b"", "empty file"),
         (bytes(range(256)) * 4, "binary data"),
-        (b'[{"paper": {"id": "2401.01234", "title": 5}}]', r"item 0 \(2401.01234\): 'title' is a number"),
+        (b'[{"paper": {"id": "2401.01234", "title": 5}}]', r"read \(2401.01234: 'title' is a number"),
         (b'{"format": "readerapp", "version": 9, "papers": []}', "newer readerapp"),
-        (b"[1, 2, 3]", "item 0: expected an object"),
+        (b"[1, 2, 3]", r"no paper could be read \(item 0: expected an object"),
         ('[{"paper": {}}]'.encode("utf-16") + b"\x00", "not valid UTF-16"),
     ],
 )

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from readerapp import Library
+from readerapp.feeds.result import FetchResult
 from readerapp.formats.daily_page import parse_daily_page
 from readerapp.formats.hf_json import parse_hf_json
 from readerapp.records import PaperRecord
@@ -17,7 +18,7 @@ from tests.conftest import FIXTURES, SAMPLE_FEED
 
 
 def merge(lib: Library, records: list[PaperRecord], source: str = "test"):
-    return run_merge(lib.db, lib.user_id, source, "window", lambda: records)
+    return run_merge(lib.db, lib.user_id, source, "window", lambda: FetchResult(records, source, "window", 1))
 
 
 @pytest.fixture
@@ -109,7 +110,7 @@ def test_changed_abstract_reanchors_highlights_or_flags_them(lib: Library) -> No
 def test_failed_produce_leaves_library_as_before_and_records_the_run(lib: Library, day) -> None:
     merge(lib, day[:5])
 
-    def explode() -> list[PaperRecord]:
+    def explode() -> FetchResult:
         raise ValueError("malformed feed")
 
     with pytest.raises(ValueError):

@@ -17,16 +17,14 @@ from werkzeug import Request, Response
 from readerapp import Library
 from readerapp.errors import FeedError
 from readerapp.store.models import SyncRun
-from tests.unit.feeds_support import arxiv_handler, hf_items, lying_length, paged_handler
+from tests.unit.feeds_support import arxiv_handler, hf_items, loopback_library, lying_length, paged_handler
 
 DAY = date(2025, 9, 16)
 
 
 @pytest.fixture
 def lib(httpserver: HTTPServer, tmp_path: Path, database_url: str) -> Iterator[Library]:
-    url = httpserver.url_for("/").rstrip("/")
-    settings = {"hf_url": url, "arxiv_api_url": url, "arxiv_rss_url": url, "database_url": database_url}
-    with Library.open(tmp_path / "lib", **settings) as library:
+    with loopback_library(httpserver, tmp_path / "lib", database_url) as library:
         yield library
 
 
