@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
 from readerapp.choices import DB_FILE
@@ -331,8 +331,8 @@ class Library:
             return Changes(op, ())
         public = tuple(dict.fromkeys(r.public_id for r in rows))
         touch(session, [r.id for r in rows], public)
-        if rows:
-            self._written()
+        if rows:  # once committed: a search that counts this write must find it in the change log
+            event.listen(session, "after_commit", lambda _session: self._written(), once=True)
         return Changes(op, public, tuple(inverse), searches)
 
     # -- bringing papers in --------------------------------------------------------------------------

@@ -7,8 +7,10 @@ import json
 import re
 from pathlib import Path
 
+from readerapp.api import Library
 from readerapp.formats.readerapp_json import dump_readerapp_json
 from readerapp.records import Annotations, HighlightRecord, PaperRecord
+from readerapp.text import clean_text
 from tests.e2e.cli_support import run_cli
 
 TITLE = "Evil\x1b]0;pwned\x07 title\x1b[2J\x00 with\x9b31m C1\x7f"
@@ -55,4 +57,10 @@ def test_json_output_escapes_control_characters_and_reads_back_exactly(tmp_path:
         assert not CONTROLS.search(out)
         value = json.loads(out)
         paper = value[0] if isinstance(value, list) else value
-        assert paper["title"] == TITLE  # the data is exact; only its spelling is escaped
+        assert paper["title"] == clean_text(TITLE)  # cleaned on the way in (issue 12, finding 3)
+    note = "typed\x1b[5m through the API\x9b, which stores it as given\x7f"
+    with Library.open(library) as opened:
+        opened.set_note("2401.00001", note)
+    out = run_cli(library, "show", "2401.00001", "--json").stdout
+    assert not CONTROLS.search(out)
+    assert json.loads(out)["note"] == note  # the data is exact; only its spelling is escaped
