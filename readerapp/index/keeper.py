@@ -22,6 +22,7 @@ import contextlib
 import itertools
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,6 +142,13 @@ class IndexKeeper:
         it is writing this index (its catch-up applies the same log): nothing is applied here,
         ``behind`` is set, and searches serve the newest committed index. ``progress`` reports (and,
         by raising, cancels) a rebuild: of a missing index, or of a big backlog of changes."""
+        writes = self._writes  # counted before the log is read: every one of them is in it
+        index = self._index
+        if index is not None and self.source.changes_since(index.watermark)[1] == index.watermark:
+            # Nothing to apply: no lock taken, so searching threads never starve a writing one.
+            self._applied = max(self._applied, writes)
+            self.behind = False
+            return 0
         if not self._lock.acquire(timeout=wait):
             self.behind = True
             return 0
@@ -148,7 +156,7 @@ class IndexKeeper:
             index = self.index(progress)
             try:
                 with index.writing(wait):  # the watermark is read under the lock: no change applied twice
-                    writes = self._writes  # every write counted so far is in the log read next
+                    writes = self._writes
                     ids, newest = self.source.changes_since(index.watermark)
                     if len(ids) <= REBUILD_ABOVE:
                         self._apply(index, ids, newest)
@@ -225,8 +233,9 @@ class IndexKeeper:
         changed a paper finds the change, unless that catch-up takes over ``OWN_WRITE_WAIT``."""
         owed = self._writes
         self.catch_up()
-        if self._applied < owed:  # busy: another thread's catch-up may not hold this write
-            self.catch_up(wait=OWN_WRITE_WAIT)
+        deadline = time.monotonic() + OWN_WRITE_WAIT
+        while self._applied < owed and time.monotonic() < deadline:  # another writer is under way
+            self.catch_up()
         try:
             return run(self.index())
         except IndexUnavailable:
