@@ -89,8 +89,17 @@ def _no_room(engine: Engine, error: DBAPIError) -> DiskFull | None:
 
 def failure(engine: Engine, error: DBAPIError, what: str) -> Exception:
     """The error to raise for a database that failed: ``DiskFull`` when it found no room (never taken
-    for damage), else a LibraryError saying ``what`` with the driver's one-line reason."""
-    return _no_room(engine, error) or LibraryError(f"{what}: {error.orig}")
+    for damage), else a LibraryError saying ``what`` with the driver's one-line reason. The want of room
+    may be the error's context: SQLite rolls a full transaction back itself, so the savepoint being
+    rolled back next is gone ("no such savepoint"), and that is the error that surfaces."""
+    cause: BaseException | None = error
+    seen: set[int] = set()
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, DBAPIError) and (full := _no_room(engine, cause)) is not None:
+            return full
+        cause = cause.__cause__ or cause.__context__
+    return LibraryError(f"{what}: {error.orig}")
 
 
 def current_revision(engine: Engine) -> str | None:
