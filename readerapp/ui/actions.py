@@ -109,16 +109,25 @@ class Actions(AnnotationCommands):
 
     @command("search", menu="Go", title="Search")
     def search(self) -> None:
-        """Type a search; results replace the list as you type, Escape returns to the list."""
+        """Type a search; results replace the list as you type, Enter goes to them, Escape goes back."""
         self.w.search.setFocus()
         self.w.search.selectAll()
 
     @command("focus-list", menu="Go", title="Back to the list")
     def focus_list(self) -> None:
-        """Leave the search field or the detail pane; in the list, clear the marked selection."""
-        if self.w.table.hasFocus() and self.w.marking:
-            self.w.clear_marks()
-        self.w.focus_list()
+        """Leave a search for the view it started from, or the detail pane; in the list, clear the marks."""
+        w = self.w
+        if w.table.hasFocus() and w.marking:
+            w.clear_marks()
+        elif w.search.hasFocus() or (w.table.hasFocus() and w.view.kind == "search"):
+            w.search.clear()
+            w.leave_search()
+        w.table.setFocus()
+
+    @command("dismiss-message", menu="Go", title="Dismiss message")
+    def dismiss_message(self) -> None:
+        """Hide the message above the list (a failed query or sync, key settings)."""
+        self.w.messages.hide()
 
     # -- triage ------------------------------------------------------------------------------------
 
@@ -246,6 +255,12 @@ class Actions(AnnotationCommands):
     def sync(self) -> None:
         """Fetch today's Daily Papers on a worker; progress shows in the status bar."""
         self.w.start_sync()
+
+    @command("cancel-sync", menu="Library", title="Cancel sync")
+    def cancel_sync(self) -> None:
+        """Stop the running sync; what it stored so far stays."""
+        if not self.w.cancel_sync():
+            self._status("No sync is running.")
 
     @command("export", menu="Library", title="Export…")
     def export(self) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -90,6 +90,16 @@ class MessageBar(QFrame):
         self.show()
 
 
+class SearchField(QLineEdit):
+    """The search field keeps the Enter that takes the user to the results: passed on to the window,
+    the key would also run the list's Return binding and move the keyboard into the detail pane."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+
+
 class MainWindow(QMainWindow):
     """The library window over one open ``Library``."""
 
@@ -127,6 +137,8 @@ class MainWindow(QMainWindow):
         self._counts_asked = 0  # reads of the counts asked for so far: only the newest answer is shown
         self._counts_moved = 0  # local count moves (keys): an answer asked before one is stale
         self._shown: tuple[View, Sort] | None = None  # what the model's ids are the answer to
+        self._before_search: tuple[View, str | None] | None = None  # the view a search left, its selection
+        self._search_error = ""  # the banner's text while it says why a query could not be read
         self.take_damage: Callable[[object], bool] = lambda _error: False  # the session sets Recovery's
 
         self.model = PaperTableModel(self._fetch_rows, self)
@@ -180,7 +192,7 @@ class MainWindow(QMainWindow):
         self.detail.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextBrowserInteraction | Qt.TextInteractionFlag.TextSelectableByKeyboard)
 
-        self.search = QLineEdit(self)
+        self.search = SearchField(self)
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Search  ( / )   words, \"phrases\", author:, tag:, is:starred …")
         self.search.setClearButtonEnabled(True)
@@ -234,6 +246,9 @@ class MainWindow(QMainWindow):
             action.setStatusTip(entry.help)
             action.triggered.connect(lambda _=False, line=entry.line: run(line))
             menu.addAction(action)
+            if entry.line in ("dismiss-message", "cancel-sync") and entry.keys:  # the buttons name their key
+                button = self.messages.close_button if entry.line == "dismiss-message" else self.cancel_button
+                button.setText(f"{button.text().split('  ')[0]}  {entry.keys[0]}")
 
     def watched_widgets(self) -> list[QWidget]:
         """Where triage keys are read: the list, the sidebar, the detail pane, the search field, and
@@ -273,6 +288,11 @@ class MainWindow(QMainWindow):
         (read again behind it when stale), else a new query; the model resets either way."""
         if self._shown is not None and self._shown[0].kind != "search":
             self._views.put(*self._shown, self.model.ids, fresh=self._shown_fresh)
+        if view.kind == "search" and self.view.kind != "search":
+            self._before_search = (self.view, self.current_id())
+        elif view.kind != "search":
+            self._before_search = None
+            self.clear_search_error()
         self.view = view
         self.marking = False
         self._select_after_load = select
@@ -321,7 +341,7 @@ class MainWindow(QMainWindow):
             task = self.workers.read("list", self._ids_and_plan, self.view, self._sort, before)
             task.done.connect(lambda answer: self._ids_arrived(generation, epoch, answer[0], reset,
                                                                plan=answer[1], version=version))
-        task.failed.connect(self.report_error)
+        task.failed.connect(self._search_failed if self.view.kind == "search" else self.report_error)
 
     def _ids_and_plan(self, view: View, sort: Sort, before: list[str]) -> tuple[list[str], MergePlan | None]:
         """Runs on a worker: the view's ids and how the list (``before``) becomes them."""
@@ -368,6 +388,8 @@ class MainWindow(QMainWindow):
                      plan: MergePlan | None = None, version: int = -1) -> None:
         if generation != self._generation:
             return  # a newer query is on its way: this answer is stale
+        if self.view.kind == "search":
+            self.clear_search_error()  # this query could be read: the last one's error is past
         self._shown_fresh = epoch == self._views.epoch
         self._show_ids(ids, reset=reset, plan=plan, version=version)
         if not self._shown_fresh:
@@ -508,7 +530,28 @@ class MainWindow(QMainWindow):
         if text:
             self.show_view(View("search", text))
         elif self.view.kind == "search":
-            self.show_view(View("inbox"))
+            self.leave_search()
+
+    def leave_search(self) -> bool:
+        """Back from search results to the view the search started from, with the paper selected
+        there (the inbox when the window opened on a search); False when no search is shown."""
+        self._search_timer.stop()
+        if self.view.kind != "search":
+            return False
+        back, selected = self._before_search or (View("inbox"), None)
+        self.show_view(back, select=selected)
+        return True
+
+    def _search_failed(self, error: object) -> None:
+        """A query that cannot be read (``(foo``) says why in the banner until a query that can be read,
+        or another view, takes its place."""
+        self.report_error(error)
+        self._search_error = self.messages.label.text() if not self.messages.isHidden() else ""
+
+    def clear_search_error(self) -> None:
+        if self._search_error and self.messages.label.text() == self._search_error:
+            self.messages.hide()
+        self._search_error = ""
 
     def focus_list(self) -> None:
         self._search_timer.stop()
@@ -752,9 +795,12 @@ class MainWindow(QMainWindow):
         task.finished.connect(self._sync_finished)
         return task
 
-    def cancel_sync(self) -> None:
-        if self._sync_task is not None:
-            self._sync_task.cancel()
+    def cancel_sync(self) -> bool:
+        """Ask the running sync to stop; False when none runs."""
+        if self._sync_task is None:
+            return False
+        self._sync_task.cancel()
+        return True
 
     def _sync_progress(self, done: int, total: int, what: str) -> None:
         self.progress.setRange(0, total)
