@@ -64,6 +64,7 @@ FOR_YOU_LIMIT = 200
 PREFETCHED = ("inbox", "reading", "done", "archived", "starred")
 PAINT_WAIT = 0.1  # seconds a write waits for the list to paint the key's result (hidden window: none)
 NATURALLY_DESCENDING = {"feed", "date", "upvotes"}
+SYNC_FAILED = "Sync failed (the message above the list says why)."  # what replaces "Syncing…"
 
 
 class MessageBar(QFrame):
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
         self._shown: tuple[View, Sort] | None = None  # what the model's ids are the answer to
         self._before_search: tuple[View, str | None] | None = None  # the view a search left, its selection
         self._search_error = ""  # the banner's text while it says why a query could not be read
+        self._reading: str | None = None  # the title of the paper whose PDF is read (the title names it)
         self.take_damage: Callable[[object], bool] = lambda _error: False  # the session sets Recovery's
 
         self.model = PaperTableModel(self._fetch_rows, self)
@@ -503,7 +505,15 @@ class MainWindow(QMainWindow):
             return next((c.name for c in self._sidebar_rest[1] if c.query == self.view.value), "")
         return ""
 
+    def show_reading(self, title: str | None) -> None:
+        """While a PDF is read the window's title names its paper, not the hidden list."""
+        self._reading = title
+        self._update_title()
+
     def _update_title(self) -> None:
+        if self._reading is not None:
+            self.setWindowTitle(f"{self._reading} — readerapp")
+            return
         count = self.counts.get(self.view.kind)
         suffix = f" ({count})" if count is not None else ""
         self.setWindowTitle(f"{self.view.title}{suffix} — readerapp")
@@ -791,7 +801,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Syncing Daily Papers…")
         task.progress.connect(self._sync_progress)
         task.done.connect(self._sync_done)
-        task.failed.connect(lambda exc: self.report_error(exc, prefix="Sync failed: "))
+        task.failed.connect(self._sync_failed)
         task.finished.connect(self._sync_finished)
         return task
 
@@ -810,16 +820,23 @@ class MainWindow(QMainWindow):
         count = f" {done}/{total}" if total else f" {done}" if done else ""
         self.statusBar().showMessage(f"Syncing: {what}{count}")
 
+    def _sync_failed(self, error: object) -> None:
+        self.report_error(error, prefix="Sync failed: ")
+        self.statusBar().showMessage(SYNC_FAILED, 8000)
+
     def _sync_done(self, report: Any) -> None:
         self.state.setValue("sync/last", date.today().isoformat())
         if getattr(report, "error", None):
             self.messages.show_message(f"Sync failed: {report.error}")
+            self.statusBar().showMessage(SYNC_FAILED, 8000)
         else:
             self.statusBar().showMessage(report.summary(), 8000)
         self.reload()
 
     def _sync_finished(self) -> None:
         self._sync_task = None
+        if self.statusBar().currentMessage().startswith("Syncing"):  # a cancelled sync: nothing to say
+            self.statusBar().clearMessage()
         self.progress.hide()
         self.cancel_button.hide()
 

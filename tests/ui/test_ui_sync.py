@@ -94,3 +94,18 @@ def test_an_offline_feed_shows_a_dismissable_message(qtbot: QtBot, tmp_path: Pat
     assert not w.progress.isVisible()
     session.close()
     library.close()
+
+
+def test_a_failed_sync_leaves_no_syncing_status(qtbot: QtBot, tmp_path: Path) -> None:
+    library = Library.open(tmp_path / "lib", sync_on_start="never", retries=0)
+    session = open_window(qtbot, library)
+    w = session.window
+    try:
+        qtbot.keyClick(w.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+        assert w.statusBar().currentMessage().startswith("Syncing")
+        qtbot.waitUntil(lambda: w._sync_task is None, timeout=20000)
+        assert not w.statusBar().currentMessage().startswith("Syncing")
+        assert "Sync failed" in w.statusBar().currentMessage()
+    finally:
+        session.close()
+        library.close()
