@@ -12,6 +12,7 @@ that the window did not do itself (a sync, an undo, another reader).
 from __future__ import annotations
 
 import dataclasses
+import shlex
 from collections.abc import Callable, Sequence
 from datetime import date
 from html import escape
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readerapp.errors import Cancelled
 from readerapp.paper import Paper
 from readerapp.ui import theme
 from readerapp.ui.catalog import Entry
@@ -246,7 +248,9 @@ class MainWindow(QMainWindow):
             action = QAction(f"{entry.title}{keys}", self)
             action.setToolTip(entry.help)
             action.setStatusTip(entry.help)
-            action.triggered.connect(lambda _=False, line=entry.line: run(line))
+            line = f"palette {shlex.quote(entry.line + ' ')}" if entry.asks else entry.line
+            action.setData(entry.line)
+            action.triggered.connect(lambda _=False, line=line: run(line))
             menu.addAction(action)
             if entry.line in ("dismiss-message", "cancel-sync") and entry.keys:  # the buttons name their key
                 button = self.messages.close_button if entry.line == "dismiss-message" else self.cancel_button
@@ -821,6 +825,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Syncing: {what}{count}")
 
     def _sync_failed(self, error: object) -> None:
+        if isinstance(error, Cancelled):  # the user asked for it: a status line, not an error banner
+            self.statusBar().showMessage("Sync cancelled.", 8000)
+            return
         self.report_error(error, prefix="Sync failed: ")
         self.statusBar().showMessage(SYNC_FAILED, 8000)
 
