@@ -525,7 +525,13 @@ class MainWindow(QMainWindow):
     def _sync_sidebar_selection(self) -> None:
         index = self.sidebar_model.index_of(self.view.key)
         selection = self.sidebar.selectionModel()
-        if index.isValid() and selection.currentIndex() != index:
+        if not index.isValid() and selection.currentIndex().isValid():
+            # A view the sidebar does not list (a search): no entry stays lit as if it were shown.
+            selection.blockSignals(True)
+            selection.clear()
+            selection.blockSignals(False)
+            self.sidebar.viewport().update()
+        elif index.isValid() and selection.currentIndex() != index:
             selection.blockSignals(True)
             selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
                                       | QItemSelectionModel.SelectionFlag.Rows)  # fmt: skip

@@ -28,12 +28,14 @@ def test_escape_in_the_results_returns_to_the_view_and_paper_the_search_left(
     chosen = w.current_id()
     _search(qtbot, session, QUERY)
     qtbot.waitUntil(lambda: w.windowTitle().startswith(f"Search: {QUERY}"))
+    assert not w.sidebar.selectionModel().currentIndex().isValid(), "no sidebar entry claims the results"
     keys(qtbot, w.search, "Return")
     assert w.table.hasFocus() and w.view.kind == "search", "Enter goes to the results"
     keys(qtbot, w.table, "Escape")
     qtbot.waitUntil(lambda: w.view.kind == "inbox" and w.current_id() == chosen)
     assert w.windowTitle().startswith("Inbox") and w.search.text() == ""
     assert w.table.hasFocus()
+    assert w.sidebar.selectionModel().currentIndex().data() == "Inbox"
 
 
 def test_escape_in_the_search_field_goes_back_too(qtbot: QtBot, session: Session) -> None:
