@@ -21,20 +21,21 @@ from sqlalchemy.orm import Session
 
 from readerapp.choices import DB_FILE
 from readerapp.config import Config, load_config
-from readerapp.errors import Cancelled, ExportError, LibraryError, NotFoundError, ReaderappError
+from readerapp.disk import as_disk_full, room_note
+from readerapp.errors import Cancelled, DiskFull, ExportError, LibraryError, NotFoundError, ReaderappError
 from readerapp.export.bundle import ExportBundle, ExportResult
 from readerapp.export.scope import Scope
 from readerapp.paper import Changes, Paper
 from readerapp.progress import Progress, no_progress
 from readerapp.records import STATES, PaperRecord
 from readerapp.store import annotations as notes_and_tags
-from readerapp.store import changes, queries
+from readerapp.store import changes, identity, queries
 from readerapp.store import undo as inverses
 from readerapp.store.changes import log_changes, touch
 from readerapp.store.collections import CollectionInfo
 from readerapp.store.database import Database
 from readerapp.store.doctor import DoctorReport, Finding, check_database
-from readerapp.store.models import Highlight
+from readerapp.store.models import Highlight, User
 from readerapp.store.models import Paper as PaperRow
 from readerapp.sync import SyncReport, describe_window, fetch, run_merge
 
@@ -54,8 +55,7 @@ class Library:
     def __init__(self, config: Config, db: Database) -> None:
         self.config = config
         self.db = db
-        with db.session() as session:
-            self.user_id = notes_and_tags.user_id_for(session, config.user_name)
+        self.user_name, self.user_id = self._identify()
         self._keeper: IndexKeeper | None = None
         self._keeper_lock = threading.Lock()
 
@@ -75,6 +75,12 @@ class Library:
         except BaseException:
             db.close()  # its lock too, or a restore in this process would be refused
             raise
+
+    def _identify(self) -> tuple[str, int]:
+        """Who this library's user is (see ``store.identity``): their name and user id."""
+        with self.db.session() as session:
+            name = identity.library_user(session, self.config.user, self.config.user_name)
+            return name, identity.user_id_for(session, name)
 
     def close(self) -> None:
         if self._keeper is not None:
@@ -278,7 +284,7 @@ class Library:
     ) -> Changes:
         """Recolour a highlight or change its comment (``comment=""`` removes it)."""
         with self.db.session() as session:
-            highlight = _highlight(session, highlight_id)
+            highlight = _highlight(session, highlight_id, self.user_id)
             inverse = inverses.RestyleHighlight(highlight_id, highlight.color, highlight.comment)
             if color is not None:
                 highlight.color = color
@@ -289,7 +295,7 @@ class Library:
 
     def delete_highlight(self, highlight_id: int) -> Changes:
         with self.db.session() as session:
-            h = _highlight(session, highlight_id)
+            h = _highlight(session, highlight_id, self.user_id)
             row = session.get_one(PaperRow, h.paper_id)
             inverse = inverses.RestoreHighlight.of(h)
             session.execute(delete(Highlight).where(Highlight.id == highlight_id))
@@ -426,9 +432,11 @@ class Library:
         return self.import_file(sample_feed_path(), sample=True)
 
     def remove_sample(self) -> Changes:
-        """Delete the sample papers that nothing but the sample brought in, and the PDFs fetched for them."""
+        """Delete the sample papers that nothing but the sample brought in, and the PDFs fetched for them;
+        on a library shared with colleagues, those a colleague left something on stay."""
         with self.db.session() as session:
-            rows = list(session.scalars(select(PaperRow).where(PaperRow.is_sample.is_(True))))
+            kept = identity.others_work(PaperRow.id, self.user_id)
+            rows = list(session.scalars(select(PaperRow).where(PaperRow.is_sample.is_(True), ~kept)))
             public = tuple(r.public_id for r in rows)
             pdfs = [r.pdf_path for r in rows if r.pdf_path]
             session.execute(delete(PaperRow).where(PaperRow.id.in_([r.id for r in rows])))
@@ -505,10 +513,13 @@ class Library:
 
     def doctor(self, repair: bool = False) -> DoctorReport:
         """Check the library's consistency; with ``repair``, fix what can be fixed safely."""
-        report = DoctorReport()
+        report = DoctorReport(room=room_note(self.path))
         try:
             with self.db.session() as session:
                 check_database(session, report, repair)
+        except DiskFull as exc:  # no room to look (SQLite's shared memory cannot grow): not damage
+            report.findings.append(Finding("disk", str(exc)))
+            return report
         except LibraryError as exc:
             report.findings.append(Finding("database", str(exc)))
         if report.damaged:
@@ -626,7 +637,7 @@ class Library:
                     report.already.append(job.public_id)
                 elif isinstance(outcome, (ReaderappError, OSError)):
                     report.cancelled |= isinstance(outcome, Cancelled)
-                    report.failed[job.public_id] = str(outcome)
+                    report.failed[job.public_id] = str(as_disk_full(outcome, self.path / "pdfs"))
                 else:
                     raise outcome
                 progress("PDFs", done, len(jobs))
@@ -886,6 +897,8 @@ class Library:
                 for s in session.scalars(select(SavedSearch).order_by(SavedSearch.id))
             ]
         by_public = {paper.id: extras[internal[paper.id]] for paper in papers if extras}
+        if not lossless:  # the lossless JSON keeps the stored, relative path; other formats link the file
+            papers = self._absolute_pdfs(papers)
         return ExportBundle(scope.describe(), papers, collections, searches, extras=by_public)
 
     def export(
@@ -984,8 +997,7 @@ class Library:
                 self.db = Database.open_sqlite(self._db_file, self.path / "backups")
             raise
         self.db = Database.open_sqlite(self._db_file, self.path / "backups")
-        with self.db.session() as session:
-            self.user_id = notes_and_tags.user_id_for(session, self.config.user_name)
+        self.user_name, self.user_id = self._identify()
         return saved
 
     # -- tags --------------------------------------------------------------------------------------
@@ -1096,8 +1108,13 @@ def _internal_ids(session: Session, public_ids: Sequence[str]) -> dict[str, int]
     return found
 
 
-def _highlight(session: Session, highlight_id: int) -> Highlight:
+def _highlight(session: Session, highlight_id: int, user_id: int) -> Highlight:
+    """The user's own highlight: a colleague's is theirs to change (on a shared library the server
+    refuses it anyway; this says so in words)."""
     highlight = session.get(Highlight, highlight_id)
     if highlight is None:
         raise NotFoundError(f"no highlight {highlight_id}")
+    if highlight.user_id != user_id:
+        author = session.get_one(User, highlight.user_id).name
+        raise ReaderappError(f"highlight {highlight_id} is {author}'s: only its author changes it")
     return highlight

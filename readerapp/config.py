@@ -49,7 +49,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("retries", 4, "How many times a failed request (429, 5xx, dropped) is retried."),
     Setting("contact", "", "Optional e-mail sent in the User-Agent so feed services can reach you."),
     Setting("categories", "cs.LG cs.CL cs.AI cs.CV", "arXiv categories for the RSS daily sync."),
-    Setting("user", "", "User name for notes, highlights, state and star (default: the login name)."),
+    Setting(
+        "user",
+        "",
+        "User name for notes, highlights, state and star (default: the login name); on a shared"
+        " library you are the database role you log in as, and another name is refused.",
+    ),
     Setting("sync_on_start", "daily", "Sync when the app starts: 'daily', 'always' or 'never'."),
     Setting("database_url", "", "SQLAlchemy URL of a shared database instead of the local file."),
     Setting("theme", "system", "Colour theme of the app: 'system' (follow the desktop), 'light' or 'dark'."),
@@ -108,7 +113,9 @@ class Config:
 
     @property
     def user_name(self) -> str:
-        if self.user:
+        """The ``user`` setting, else the login name: a local library's label for the user (the Library
+        trims and case-folds it; a shared library goes by the database role instead, see store.identity)."""
+        if self.user.strip():
             return self.user
         try:
             return getpass.getuser()

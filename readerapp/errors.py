@@ -37,3 +37,8 @@ class Cancelled(ReaderappError):
 
 class ExportError(ReaderappError):
     """An export could not be written (an unwritable or missing destination, an empty scope)."""
+
+
+class DiskFull(ReaderappError):
+    """A write found no room (a full disk, a used-up quota, the file size limit): the message names the
+    path and the space left. Nothing on disk is damaged: freeing space and trying again is the cure."""

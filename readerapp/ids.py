@@ -1,5 +1,7 @@
 """arXiv identifiers: recognise them anywhere (URLs, ``arXiv:`` prefixes, OAI guids), split off the
-version, and turn any id into a file-name-safe string.
+version, and turn any id into a file-name-safe string. DOIs and arXiv categories are checked here too,
+on their way in from a feed or file: every exporter writes them into links and fields, so a value that
+is not a DOI or a category is dropped rather than stored.
 
 New style ``YYMM.NNNN[N]`` and old style ``archive[.SC]/YYMMNNN`` (which keeps its slash and drops
 the subject class) are both recognised; the base id is the library key and the version is stored apart.
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 _NEW = r"(?P<new>\d{4}\.\d{4,5})"
@@ -20,6 +23,10 @@ _PREFIX_RE = re.compile(
     r"|(?:https?://)?huggingface\.co/papers/|10\.48550/arxiv\.)",
     re.IGNORECASE,
 )
+_DOI_PREFIX_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+# A DOI: the "10." directory, a registrant code of digits, a slash, then no whitespace or control character.
+_DOI_RE = re.compile(r"10\.\d{4,9}(?:\.\d+)*/[^\s\x00-\x1f\x7f-\x9f]+")
+_CATEGORY_RE = re.compile(r"[a-z-]+(?:\.[A-Za-z-]+)?")
 _OLD_ARCHIVES = frozenset(
     [
         "acc-phys",
@@ -101,6 +108,23 @@ def _from_match(match: re.Match[str]) -> ArxivId | None:
     # ``math/0611800`` and redirects the longer form there, so both must be one paper here.
     base = f"{name}/{number}"
     return ArxivId(base, version)
+
+
+def clean_doi(text: str | None) -> str | None:
+    """The DOI in ``text`` (a bare DOI, ``doi:`` or a doi.org URL), or None when it is not one."""
+    doi = _DOI_PREFIX_RE.sub("", (text or "").strip(), count=1)
+    return doi if _DOI_RE.fullmatch(doi) else None
+
+
+def clean_category(text: str | None) -> str | None:
+    """``text`` when it is an arXiv category (``cs.LG``, ``hep-th``), else None."""
+    category = (text or "").strip()
+    return category if _CATEGORY_RE.fullmatch(category) else None
+
+
+def clean_categories(texts: Iterable[str | None]) -> list[str]:
+    """The arXiv categories among ``texts``, once each, in order; anything else is dropped."""
+    return list(dict.fromkeys(c for c in map(clean_category, texts) if c))
 
 
 _UNSAFE_RE = re.compile(r'[\x00-\x1f<>:"/\\|?*\x7f]')

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from readerapp.store.undo import Inverse
 
+from readerapp.records import DatePrecision
+
 
 @dataclass(frozen=True, slots=True)
 class HighlightView:
@@ -66,6 +68,18 @@ class Paper:
     pdf_path: str | None = None
     comment: str | None = None
     withdrawn: bool = False
+    # A full reference, under the names ``records.PaperRecord`` gives them. Light rows carry all but the
+    # two lists, which only full views fill.
+    item_type: str | None = None
+    venue: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+    date_precision: DatePrecision | None = None  # None: ``published`` is a full date
 
     @property
     def abs_url(self) -> str | None:
@@ -74,6 +88,22 @@ class Paper:
     @property
     def hf_url(self) -> str | None:
         return f"https://huggingface.co/papers/{self.arxiv_id}" if self.arxiv_id else None
+
+    @property
+    def published_text(self) -> str:
+        """The publication date as precisely as a source gave it: ``2019``, ``2019-05`` or ``2019-05-06``."""
+        if self.published is None:
+            return ""
+        day = self.published.date().isoformat()
+        return {"year": day[:4], "month": day[:7]}.get(self.date_precision or "day", day)
+
+    @property
+    def reference_line(self) -> str:
+        """Where and when the paper appeared: ``Journal 12(3), pp. 117-126 · Publisher · 2019-05``."""
+        issue = f"({self.issue})" if self.issue else ""
+        venue = " ".join(p for p in (self.venue, self.volume) if p) + issue
+        place = ", ".join(p for p in (venue, f"pp. {self.pages}" if self.pages else "") if p)
+        return " · ".join(p for p in (place, self.publisher, self.published_text) if p)
 
     @property
     def doi_or_arxiv(self) -> str | None:
@@ -132,6 +162,17 @@ class Paper:
                 for h in self.highlights
             ],
             "pdf_path": self.pdf_path,
+            "type": self.item_type,
+            "venue": self.venue,
+            "volume": self.volume,
+            "issue": self.issue,
+            "pages": self.pages,
+            "publisher": self.publisher,
+            "url": self.url,
+            "keywords": list(self.keywords),
+            "editors": list(self.editors),
+            "date": self.published_text or None,
+            "date_precision": self.date_precision or ("day" if self.published else None),
         }
 
 

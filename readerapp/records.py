@@ -16,6 +16,8 @@ State = Literal["inbox", "reading", "done", "archived"]
 STATES: tuple[State, ...] = ("inbox", "reading", "done", "archived")
 
 DatePrecision = Literal["year", "month", "day"]
+# The full reference's plain-text fields (issue 11), as every layer that stores or carries them lists them.
+REFERENCE_TEXTS = ("item_type", "venue", "volume", "issue", "pages", "publisher", "url")
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from readerapp.config import Config
 from readerapp.errors import ReaderappError
 from readerapp.feeds.result import FetchResult
 from readerapp.progress import Progress, no_progress
-from readerapp.records import PaperRecord
+from readerapp.records import PaperRecord, Skipped
 from readerapp.store.database import Database
 from readerapp.store.runs import finish_run, start_run
 from readerapp.store.upsert import MergeReport, upsert_records
@@ -39,6 +39,7 @@ class SyncReport:
     fetched: int = 0
     new: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
     error: str | None = None
 
     @property
@@ -48,10 +49,12 @@ class SyncReport:
     def summary(self) -> str:
         if self.error:
             return f"{self.source} {self.window}: failed: {self.error}"
-        return (
+        lines = [
             f"{self.source} {self.window}: {self.fetched} fetched, {len(self.new)} new, "
-            f"{len(self.updated)} updated"
-        )
+            f"{len(self.updated)} updated",
+            *(f"  {item.where}: {item.reason}" for item in self.skipped),
+        ]
+        return "\n".join(lines)
 
 
 def hf_windows(
@@ -193,4 +196,5 @@ def run_merge(
             finish_run(session, run_id, fetched=0, new=0, updated=0, error=message or type(exc).__name__)
         raise
     report.fetched, report.new, report.updated = merged.fetched, merged.new, merged.updated
+    report.skipped = merged.skipped
     return report

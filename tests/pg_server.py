@@ -85,20 +85,51 @@ class PostgresServer:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
     def new_database(self) -> str:
-        import psycopg
-
         name = "t" + uuid.uuid4().hex[:12]
-        with psycopg.connect(
-            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
-        ) as conn:
+        with self.admin() as conn:
             conn.execute(f"CREATE DATABASE {name}")
         return self.url(name)
+
+    def admin(self) -> Any:
+        """An autocommit connection as the cluster's superuser, for setting up roles and databases."""
+        import psycopg
+
+        return psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
+                               autocommit=True)  # fmt: skip
+
+    def role(self, name: str, *, login: bool = True, member_of: str | None = None) -> None:
+        """Create the role ``name`` unless it exists (roles belong to the whole cluster, so every test
+        of the session shares them), a member of ``member_of`` if given."""
+        with self.admin() as conn:
+            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
+            if not exists:
+                conn.execute(f"CREATE ROLE {name} {'LOGIN' if login else 'NOLOGIN'}")
+            if member_of is not None:
+                conn.execute(f"GRANT {member_of} TO {name}")
+
+    def shared_library(self, *members: str) -> dict[str, str]:
+        """A fresh database whose tables the superuser made (as a lab's owner opens it first), and a URL
+        for each member: a login role of that name, as each reader logs in on a shared library."""
+        from readerapp.store.database import Database
+
+        url = self.new_database()
+        Database.open_url(url).close()
+        for member in members:
+            self.role(member)
+        return {member: as_role(url, member) for member in members}
 
     def stop(self) -> None:
         subprocess.run(
             _as_postgres([str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]),
             capture_output=True,
         )
+
+
+def as_role(url: str, role: str) -> str:
+    """``url`` logged in as ``role`` (the throwaway server trusts every local login)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(username=role).render_as_string(hide_password=False)
 
 
 def backend_pids(url: str, application_name: str) -> list[int]:

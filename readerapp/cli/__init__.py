@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from readerapp import __version__
-from readerapp.config import CLI_SETTINGS, LIBRARY_ENV, SETTINGS, cli_overrides
+from readerapp.config import CLI_SETTINGS, LIBRARY_ENV, SETTINGS, cli_overrides, resolve_library_dir
+from readerapp.disk import as_disk_full
 from readerapp.errors import ReaderappError
 
 if TYPE_CHECKING:
@@ -101,5 +102,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ReaderappError, OSError, ValueError) as exc:
         if args.debug:
             raise
-        print(f"readerapp: error: {exc}", file=sys.stderr)
+        print(f"readerapp: error: {as_disk_full(exc, resolve_library_dir(args.library))}", file=sys.stderr)
         return 1

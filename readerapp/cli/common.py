@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -11,8 +10,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from readerapp.config import cli_overrides
-from readerapp.errors import LibraryError
+from readerapp.errors import DiskFull, LibraryError
+from readerapp.export.jsontext import dumps
 from readerapp.progress import Progress, no_progress
+from readerapp.text import strip_controls
 
 if TYPE_CHECKING:
     from readerapp.api import Library
@@ -41,13 +42,18 @@ def _daily_backup(library: Library) -> None:
     """The first command of the day backs the database up; a failed backup warns, the command runs."""
     try:
         library.backup_if_due()
-    except LibraryError as exc:
+    except (LibraryError, DiskFull) as exc:
         print(f"readerapp: warning: {exc}", file=sys.stderr)
 
 
+def terminal_text(text: str, *, lines: bool = True) -> str:
+    """Library text (titles and abstracts from feeds) as it may be printed: no control characters, so a
+    title cannot retitle the terminal or hide what follows; ``lines=False`` keeps it on one line."""
+    return strip_controls(text, lines=lines)
+
+
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
+    sys.stdout.write(dumps(value, indent=2, default=str) + "\n")
 
 
 def print_json_array(items: Iterable[Any]) -> None:
@@ -55,7 +61,7 @@ def print_json_array(items: Iterable[Any]) -> None:
     sys.stdout.write("[")
     for n, item in enumerate(items):
         sys.stdout.write(",\n" if n else "\n")
-        sys.stdout.write(json.dumps(item, ensure_ascii=False, default=str))
+        sys.stdout.write(dumps(item, default=str))
     sys.stdout.write("\n]\n")
 
 

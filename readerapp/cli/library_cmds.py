@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readerapp.choices import LIST_SORTS, SYNC_SOURCES
-from readerapp.cli.common import parse_date, print_json, print_json_array, progress_bar, with_library
+from readerapp.cli.common import (
+    parse_date,
+    print_json,
+    print_json_array,
+    progress_bar,
+    terminal_text,
+    with_library,
+)
 from readerapp.errors import ReaderappError
 from readerapp.records import STATES
 
@@ -158,7 +165,7 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
         marks = ("*" if p.starred else " ") + p.state[0].upper()
         first = p.authors[0] if p.authors else ""
         tags = f"  [{', '.join(p.tags)}]" if p.tags else ""
-        print(f"{marks} {p.id:<18} {p.title}  ({first}){tags}")
+        print(terminal_text(f"{marks} {p.id:<18} {p.title}  ({first}){tags}", lines=False))
     return 0
 
 
@@ -167,18 +174,29 @@ def cmd_show(args: argparse.Namespace, library: Library) -> int:
     if args.json:
         print_json(paper.detail_dict())
         return 0
-    print(paper.title)
-    print(", ".join(paper.authors))
-    print(f"{paper.id}  {paper.state}{'  starred' if paper.starred else ''}  tags: {', '.join(paper.tags)}")
-    for label, url in (("abs", paper.abs_url), ("code", paper.code_url), ("project", paper.project_url)):
+    star = "  starred" if paper.starred else ""
+    lines = [
+        terminal_text(paper.title, lines=False),
+        terminal_text(", ".join(paper.authors), lines=False),
+    ]
+    if paper.reference_line:
+        lines.append(terminal_text(paper.reference_line, lines=False))
+    status = f"{paper.id}  {paper.state}{star}  tags: {', '.join(paper.tags)}"
+    lines.append(terminal_text(status, lines=False))
+    for label, url in (
+        ("abs", paper.abs_url),
+        ("url", paper.url),
+        ("code", paper.code_url),
+        ("project", paper.project_url),
+    ):
         if url:
-            print(f"{label}: {url}")
-    print()
-    print(paper.abstract)
+            lines.append(terminal_text(f"{label}: {url}", lines=False))
+    lines += ["", terminal_text(paper.abstract)]
     for h in paper.highlights:
-        print(f"\n> {h.text}" + (f"\n  ({h.comment})" if h.comment else ""))
+        lines.append(terminal_text(f"\n> {h.text}" + (f"\n  ({h.comment})" if h.comment else "")))
     if paper.note:
-        print("\nNote:\n" + paper.note)
+        lines.append(terminal_text("\nNote:\n" + paper.note))
+    print("\n".join(lines))
     return 0
 
 
@@ -238,7 +256,7 @@ def cmd_doctor(args: argparse.Namespace, library: Library) -> int:
     for finding in report.findings:
         status = "repaired" if finding.repaired else "PROBLEM"
         print(f"{status}: {finding.check}: {finding.message}")
-    for note in report.notes:
+    for note in ([report.room] if report.room else []) + report.notes:
         print(f"note: {note}")
     if report.consistent:
         print("library is consistent")

@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 from types import TracebackType
 
+from readerapp.disk import no_room
 from readerapp.errors import ExportError
 
 NEW_FILE_MODE = 0o644  # a temporary file is private (0600); the export is an ordinary document
@@ -51,7 +52,7 @@ def _write_temp(path: Path, text: str, *, durable: bool) -> Path:
         prefix = f".{path.name}.readerapp-{os.getpid()}-"
         fd, temp_name = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
-        raise ExportError(f"cannot write to {folder}: {exc.strerror or exc}") from exc
+        raise no_room(exc, folder) or ExportError(f"cannot write to {folder}: {exc.strerror or exc}") from exc
     temp = Path(temp_name)
     try:
         os.chmod(temp, path.stat().st_mode & 0o7777 if path.exists() else NEW_FILE_MODE)
@@ -61,8 +62,8 @@ def _write_temp(path: Path, text: str, *, durable: bool) -> Path:
             if durable:
                 os.fsync(out.fileno())
     except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        temp.unlink(missing_ok=True)  # on a full disk too: a temp file would hold the space it took
+        raise no_room(exc, path) or ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

@@ -1,8 +1,10 @@
 """One self-contained HTML page, readable offline: the same content as the Markdown export.
 
-Everything from a feed is escaped with ``html.escape``; the note is rendered from Markdown with raw HTML
-escaped (see ``note_html``). The page has its style inline and a Content-Security-Policy that forbids
-loading anything, so even a link someone slipped past the escaping could not fetch or run code.
+Everything from a feed is escaped with ``html.escape``; the note and the highlights' comments are
+rendered from Markdown with raw HTML escaped and their headings under the paper's (see ``note_html``);
+each highlight is drawn in its own colour. The page has its style inline and a Content-Security-Policy
+that forbids loading anything, so even a link someone slipped past the escaping could not fetch or run
+code.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from html import escape
 from readerapp.export.bundle import ExportBundle
 from readerapp.export.links import paper_links
 from readerapp.export.note_html import NoteRenderer
+from readerapp.highlight_colors import HIGHLIGHT_COLORS, color_value
 from readerapp.paper import HighlightView, Paper
 from readerapp.progress import Progress, no_progress
 
@@ -33,9 +36,12 @@ blockquote { border-left: 4px solid #e0b300; margin: .5rem 0; padding: .1rem .75
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
 
-def _highlight(h: HighlightView) -> str:
-    comment = f'<p class="comment">{escape(h.comment)}</p>' if h.comment else ""
-    return f"<blockquote>{escape(h.text)}</blockquote>{comment}"
+def _highlight(h: HighlightView, note_html: NoteRenderer) -> str:
+    """The quote drawn in the highlight's own colour, its comment rendered from Markdown."""
+    comment = f'<div class="comment">{note_html(h.comment)}</div>' if h.comment and h.comment.strip() else ""
+    color = color_value(h.color, HIGHLIGHT_COLORS["yellow"])
+    style = f"border-left-color: {color}; background: {color}; color: #000"
+    return f'<blockquote style="{style}">{escape(h.text)}</blockquote>{comment}'
 
 
 def paper_html(paper: Paper, number: int, note_html: NoteRenderer) -> str:
@@ -53,7 +59,7 @@ def paper_html(paper: Paper, number: int, note_html: NoteRenderer) -> str:
         parts.append(f'<p class="tags">{tags}</p>')
     if paper.highlights:
         parts.append("<h3>Highlights</h3>")
-        parts.extend(_highlight(h) for h in paper.highlights)
+        parts.extend(_highlight(h, note_html) for h in paper.highlights)
     if paper.note.strip():
         parts.append(f'<h3>Note</h3><div class="note">{note_html(paper.note)}</div>')
     parts.append("</article>")
@@ -63,7 +69,7 @@ def paper_html(paper: Paper, number: int, note_html: NoteRenderer) -> str:
 def render_html(bundle: ExportBundle, progress: Progress = no_progress) -> str:
     """The whole page."""
     count = len(bundle.papers)
-    note_html = NoteRenderer()
+    note_html = NoteRenderer(heading_shift=2)  # under each paper's <h2>
     articles = [paper_html(paper, n, note_html) for n, paper in enumerate(bundle.each(progress), 1)]
     head = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'

@@ -3,8 +3,10 @@ and note, in the scope's order.
 
 Text from feeds is escaped so it shows as written in any CommonMark renderer, Python-Markdown and
 Obsidian alike: Markdown punctuation gets a backslash; ``& < > $ | ~`` become character references,
-because not every renderer honours a backslash before them (and ``$`` would start math in Obsidian).
-The note is the user's own Markdown and is kept as written.
+because not every renderer honours a backslash before them (``$`` would start math in Obsidian, and
+``%%`` a comment).
+The note and the highlights' comments are the user's own Markdown, kept as written but for their
+headings, which move under the paper's (see ``note_markdown``).
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ import re
 
 from readerapp.export.bundle import ExportBundle
 from readerapp.export.links import paper_links
+from readerapp.export.note_markdown import nest_headings
 from readerapp.paper import HighlightView, Paper
 from readerapp.progress import Progress, no_progress
 
 _BACKSLASHED = re.compile(r"([\\`*_\[\]#])")
-_REFERENCES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "$": "&#36;", "|": "&#124;", "~": "&#126;"}
-_REFERENCED = re.compile("[&<>$|~]")
+_REFERENCES = {
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", "$": "&#36;", "|": "&#124;", "~": "&#126;", "%": "&#37;",
+}  # fmt: skip
+_REFERENCED = re.compile("[&<>$|~%]")
 _NUMBERED = re.compile(r"^(\d+)([.)])")
 
 
@@ -31,15 +36,16 @@ def escape_md(text: str) -> str:
     return "\\" + escaped if escaped.startswith(("+", "-")) else escaped
 
 
-def _quote(highlight: HighlightView) -> str:
+def _quote(highlight: HighlightView, level: int) -> str:
     lines = [f"> {escape_md(highlight.text)}"]
-    if highlight.comment:
-        lines += ["", escape_md(highlight.comment)]
+    if highlight.comment and highlight.comment.strip():
+        lines += ["", nest_headings(highlight.comment.strip(), level)]
     return "\n".join(lines)
 
 
-def paper_body(paper: Paper) -> list[str]:
-    """Everything but the title, as Markdown blocks; shared with the Obsidian writer."""
+def paper_body(paper: Paper, level: int, tags: str | None = None) -> list[str]:
+    """Everything but the title, as Markdown blocks under the paper's heading of ``level`` (1 for
+    ``#``); shared with the Obsidian writer, which writes its own ``tags`` line."""
     blocks = []
     if paper.authors:
         blocks.append("**Authors:** " + escape_md(", ".join(paper.authors)))
@@ -48,14 +54,16 @@ def paper_body(paper: Paper) -> list[str]:
         blocks.append("**Links:** " + " · ".join(f"[{label}](<{url}>)" for label, url in links))
     facts = [f"`{paper.id}`", paper.state, "starred" if paper.starred else ""]
     blocks.append("**Status:** " + ", ".join(fact for fact in facts if fact))
-    if paper.tags:
+    if tags is not None:
+        blocks.append(tags)
+    elif paper.tags:
         blocks.append("**Tags:** " + ", ".join(escape_md(tag) for tag in paper.tags))
     if paper.highlights:
         blocks.append("**Highlights:**")
-        blocks.extend(_quote(h) for h in paper.highlights)
+        blocks.extend(_quote(h, level) for h in paper.highlights)
     if paper.note.strip():
         blocks.append("**Note:**")
-        blocks.append(paper.note.strip())
+        blocks.append(nest_headings(paper.note.strip(), level))
     return blocks
 
 
@@ -68,5 +76,5 @@ def render_markdown(bundle: ExportBundle, progress: Progress = no_progress) -> s
     ]
     for n, paper in enumerate(bundle.each(progress), 1):
         parts.append(f"## {n}. {escape_md(paper.title)}")
-        parts.extend(paper_body(paper))
+        parts.extend(paper_body(paper, 2))
     return "\n\n".join(parts) + "\n"

@@ -1,5 +1,6 @@
 """A user's Markdown note as HTML that is safe to put in a page: raw HTML in the note shows as text,
-only http(s) and mailto links survive, and images become links (an export page loads nothing)."""
+only http(s) and mailto links survive, and images become links (an export page loads nothing).
+Its headings can be moved down under the page's own (``h1`` under an ``h2`` becomes ``h3``)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,19 @@ from markdown.treeprocessors import Treeprocessor
 
 from readerapp.export.links import safe_url
 
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+
 
 class _SafeLinks(Treeprocessor):
-    """Drop unsafe link targets and turn images into plain links to them."""
+    """Drop unsafe link targets, turn images into plain links to them, and nest the headings."""
+
+    heading_shift = 0
 
     def run(self, root: ET.Element) -> None:
         for element in root.iter():
-            if element.tag == "img":
+            if element.tag in _HEADINGS:
+                element.tag = f"h{min(6, _HEADINGS[element.tag] + self.heading_shift)}"
+            elif element.tag == "img":
                 target = safe_url(element.get("src"))
                 alt = element.get("alt") or target or ""
                 element.attrib.clear()
@@ -39,11 +46,14 @@ class NoteRenderer:
     not shared between threads, as Python-Markdown instances are not thread-safe.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, heading_shift: int = 0) -> None:
+        """``heading_shift``: how many levels the note's headings move down (the page's heading level)."""
         self._md = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists"])
         self._md.preprocessors.deregister("html_block")
         self._md.inlinePatterns.deregister("html")
-        self._md.treeprocessors.register(_SafeLinks(self._md), "safe_links", 0)
+        safe = _SafeLinks(self._md)
+        safe.heading_shift = heading_shift
+        self._md.treeprocessors.register(safe, "safe_links", 0)
 
     def __call__(self, note: str) -> str:
         return str(self._md.reset().convert(note))

@@ -3,16 +3,23 @@
 A re-export finds each paper's file by the ``id`` in its front matter (so a file the user renamed or
 moved into a subfolder is still the one updated), rewrites only the front matter keys readerapp owns
 and the block between its two markers, and keeps everything else: the user's own keys, text and files.
+The markers are lines of their own (the end is the first such line after the start), and a line of the
+user's note that reads like a marker is escaped inside the block, so no title or note can move them.
+Tags merge: the front matter keeps the tags the user added in Obsidian (those readerapp did not write
+last time, which the block's ``#tag`` line records) beside the paper's tags in the library.
 Nothing is ever deleted; the files are written atomically, all or none (see ``StagedWrites``), and an
 unchanged file is not rewritten.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from readerapp.errors import ExportError
 from readerapp.export.atomic import StagedWrites, check_folder
@@ -28,6 +35,9 @@ BEGIN = _BEGIN_TAG + " (a re-export replaces this block; write your own text out
 END = "%% readerapp:end %%"
 OWNED_KEYS = ("id", "title", "authors", "year", "tags", "url", "state", "starred")
 _TITLE_CHARS = 80
+_NAME_BYTES = 200  # a file name's length in UTF-8, ".md" aside: far below every filesystem's 255
+_TAGS_LINE = "**Tags:**"
+_WRITTEN_TAG = re.compile(r"#([\w\-/]+)")
 _LINK_UNSAFE = re.compile(r"[#^\[\]|]")  # break [[wiki links]] in Obsidian
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 _TOP_LEVEL_KEY = re.compile(r"^([^\s#\-][^:]*):")
@@ -54,14 +64,21 @@ def obsidian_tag(tag: str) -> str:
 
 
 def file_name(paper: Paper) -> str:
-    """``{title} ({id}).md``: readable, and unique through the id."""
-    title = _LINK_UNSAFE.sub(" ", paper.title)[:_TITLE_CHARS].strip()
-    return safe_filename(f"{title} ({paper.id})", max_len=200) + ".md"
+    """``{title} ({id}).md``: readable, and unique through the id, which no title's length or script
+    can cut off (the title is shortened to leave it room)."""
+    ident = safe_filename(paper.id)
+    room = _NAME_BYTES - len(f" ({ident})".encode())
+    title = safe_filename(_LINK_UNSAFE.sub(" ", paper.title)[:_TITLE_CHARS], max_len=room)
+    return f"{title} ({ident}).md"
 
 
-def front_matter_blocks(paper: Paper) -> dict[str, str]:
-    """Each owned key's YAML lines."""
-    tags = [t for t in (obsidian_tag(tag) for tag in paper.tags) if t]
+def library_tags(paper: Paper) -> list[str]:
+    """The paper's tags in the library, as Obsidian tags."""
+    return list(dict.fromkeys(t for t in (obsidian_tag(tag) for tag in paper.tags) if t))
+
+
+def front_matter_blocks(paper: Paper, tags: list[str]) -> dict[str, str]:
+    """Each owned key's YAML lines; ``tags`` is the merged list."""
     when = year(paper)
     url = paper_url(paper)
     return {
@@ -82,8 +99,66 @@ def _yaml_list(key: str, values: list[str]) -> str:
     return "\n".join([f"{key}:", *(f"  - {yaml_string(v)}" for v in values)])
 
 
+def _is_begin(line: str) -> bool:
+    return line.startswith(_BEGIN_TAG)
+
+
+def _is_end(line: str) -> bool:
+    return line.strip() == END
+
+
 def generated_block(paper: Paper) -> str:
-    return "\n\n".join([BEGIN, f"# {escape_md(paper.title)}", *paper_body(paper), END])
+    """The block between the markers; a line inside it that reads as a marker gets a backslash (shown
+    as written by Markdown and Obsidian, never taken for a marker)."""
+    tags = library_tags(paper)
+    tags_line = f"{_TAGS_LINE} " + " ".join(f"#{tag}" for tag in tags) if tags else None
+    body = "\n\n".join([f"# {escape_md(paper.title)}", *paper_body(paper, 1, tags_line)])
+    lines = [
+        "\\" + line.lstrip() if _is_begin(line.lstrip()) or _is_end(line) else line
+        for line in body.split("\n")
+    ]
+    return "\n\n".join([BEGIN, "\n".join(lines), END])
+
+
+def _block_bounds(lines: list[str]) -> tuple[int, int] | None:
+    """The line numbers of the start and end markers: lines of their own, the end after the start."""
+    start = next((n for n, line in enumerate(lines) if _is_begin(line)), None)
+    if start is None:
+        return None
+    end = next((n for n in range(start + 1, len(lines)) if _is_end(lines[n])), None)
+    return None if end is None else (start, end)
+
+
+def written_tags(rest: str) -> set[str]:
+    """The tags readerapp wrote into the file last time, from its block's tags line (``#a #b``; a file
+    from an older readerapp lists the library's tags there as ``a, b``)."""
+    lines = rest.split("\n")
+    bounds = _block_bounds(lines)
+    if bounds is None:
+        return set()
+    for line in lines[bounds[0] : bounds[1]]:
+        if line.startswith(_TAGS_LINE):
+            listed = line.removeprefix(_TAGS_LINE)
+            if "#" in listed:
+                return set(_WRITTEN_TAG.findall(listed))
+            return {obsidian_tag(html.unescape(tag).replace("\\", "")) for tag in listed.split(",")}
+    return set()
+
+
+def front_matter_tags(front: list[str] | None) -> list[str]:
+    """The tags the file's front matter lists (a YAML list, or one string of them), without ``#``."""
+    for key, lines in _key_blocks(front or []):
+        if key == "tags":
+            try:
+                value = yaml.safe_load("\n".join(lines))
+            except yaml.YAMLError:
+                return []
+            found = value.get("tags") if isinstance(value, dict) else None
+            items = re.split(r"[\s,]+", found) if isinstance(found, str) else found
+            if not isinstance(items, list):
+                return []
+            return [str(item).lstrip("#") for item in items if item is not None and str(item).strip("# ")]
+    return []
 
 
 def _split_front_matter(text: str) -> tuple[list[str] | None, str]:
@@ -127,17 +202,21 @@ def merge_front_matter(existing: list[str] | None, owned: dict[str, str]) -> str
 
 def merge_body(rest: str, block: str) -> str:
     """Replace the generated block in the body; a body without one gets it appended."""
-    start = rest.find(_BEGIN_TAG)
-    end = rest.find(END, start) if start != -1 else -1
-    if start == -1 or end == -1:
+    lines = rest.split("\n")
+    bounds = _block_bounds(lines)
+    if bounds is None:
         return (rest.rstrip("\n") + "\n\n" if rest.strip() else "") + block + "\n"
-    return rest[:start] + block + rest[end + len(END) :]
+    start, end = bounds
+    return "\n".join([*lines[:start], block, *lines[end + 1 :]])
 
 
 def render_file(paper: Paper, existing: str | None) -> str:
     """A paper's file: new, or ``existing`` with readerapp's parts brought up to date."""
     front, rest = _split_front_matter((existing or "").replace("\r\n", "\n"))  # a Windows editor's lines
-    return merge_front_matter(front, front_matter_blocks(paper)) + merge_body(rest, generated_block(paper))
+    ours, before = library_tags(paper), written_tags(rest)
+    users = [tag for tag in front_matter_tags(front) if tag not in before and tag not in ours]
+    owned = front_matter_blocks(paper, ours + list(dict.fromkeys(users)))
+    return merge_front_matter(front, owned) + merge_body(rest, generated_block(paper))
 
 
 def _front_matter_id(text: str) -> str | None:

@@ -30,6 +30,7 @@ from readerapp.config import Config, load_config
 from readerapp.errors import Cancelled, FeedError, NotFoundError
 from readerapp.feeds.cache import CACHE_DIR, AnswerCache
 from readerapp.feeds.ratelimit import rate_limit_wait
+from readerapp.feeds.spacing import SharedSpacing
 from readerapp.text import normalize_space
 
 PROJECT_URL = "https://github.com/readerapp/readerapp"
@@ -72,15 +73,19 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
 
 
 class HostThrottle:
-    """Keeps requests to one host at least ``interval`` seconds apart, across every thread, and holds a
-    host whose rate-limit budget is spent until it comes back.
+    """Keeps requests to one host at least ``interval`` seconds apart, across every thread (and, with
+    ``shared``, every process of the user), and holds a host whose rate-limit budget is spent until it
+    comes back.
 
     Each caller books the next free slot under a lock and then sleeps outside it, so concurrent
     callers queue up one interval apart instead of all waking at once.
     """
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, shared: SharedSpacing | None = None
+    ) -> None:
         self._clock = clock
+        self._shared = shared
         self._lock = threading.Lock()
         self._next_slot: dict[str, float] = {}
         self._held_until: dict[str, float] = {}
@@ -91,7 +96,10 @@ class HostThrottle:
             now = self._clock()
             slot = max(now, self._next_slot.get(host, now))
             self._next_slot[host] = slot + max(interval, 0.0)
-        return slot - now
+        wait = slot - now
+        if self._shared is not None and interval > 0:  # other processes' requests count too
+            wait = max(wait, self._shared.reserve(host, interval, earliest=wait))
+        return wait
 
     def hold(self, host: str, seconds: float) -> None:
         """No request to ``host`` before ``seconds`` from now: its answer said the budget is spent."""
@@ -106,8 +114,9 @@ class HostThrottle:
             return max(self._held_until.get(host, 0.0) - self._clock(), 0.0)
 
 
-PROCESS_THROTTLE = HostThrottle()
-"""Shared by every client in the process, so two syncs never hit arXiv faster than its etiquette."""
+PROCESS_THROTTLE = HostThrottle(shared=SharedSpacing())
+"""Shared by every client in the process, and through its files with the user's other processes, so
+two syncs never hit arXiv faster than its etiquette."""
 
 
 def endpoint(base_url: str, path: str) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime
 from readerapp.errors import FeedError, FormatError
 from readerapp.formats.dates import parse_iso_datetime
 from readerapp.formats.xmltree import child_text, parse_xml
-from readerapp.ids import parse_arxiv_id
+from readerapp.ids import clean_categories, clean_category, clean_doi, parse_arxiv_id
 from readerapp.records import PaperRecord
 from readerapp.text import find_code_link, normalize_abstract, normalize_space
 
@@ -58,7 +58,6 @@ def _record(entry: ET.Element, where: str) -> PaperRecord:
         raise FormatError(f"{where} ({raw_id[:60]}): no title")
     abstract = normalize_abstract(child_text(entry, f"{ATOM}summary"))
     comment = normalize_space(child_text(entry, f"{ARXIV}comment"))
-    categories = [c.get("term", "").strip() for c in entry.findall(f"{ATOM}category")]
     primary = entry.find(f"{ARXIV}primary_category")
     return PaperRecord(
         source=SOURCE,
@@ -66,10 +65,10 @@ def _record(entry: ET.Element, where: str) -> PaperRecord:
         abstract=abstract or None,
         arxiv_id=parsed.base if parsed else None,
         version=parsed.version if parsed else None,
-        doi=normalize_space(child_text(entry, f"{ARXIV}doi")) or None,
+        doi=clean_doi(child_text(entry, f"{ARXIV}doi")),
         authors=_authors(entry),
-        categories=list(dict.fromkeys(c for c in categories if c)),
-        primary_category=normalize_space(primary.get("term")) or None if primary is not None else None,
+        categories=clean_categories(c.get("term") for c in entry.findall(f"{ATOM}category")),
+        primary_category=clean_category(primary.get("term")) if primary is not None else None,
         published=_when(entry, f"{ATOM}published", where),
         updated=_when(entry, f"{ATOM}updated", where),
         code_url=find_code_link(abstract) or find_code_link(comment),

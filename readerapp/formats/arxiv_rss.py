@@ -14,7 +14,7 @@ from collections.abc import Collection
 from readerapp.errors import FormatError
 from readerapp.formats.dates import parse_rfc822_datetime
 from readerapp.formats.xmltree import child_text, parse_xml
-from readerapp.ids import ArxivId, parse_arxiv_id
+from readerapp.ids import ArxivId, clean_categories, clean_doi, parse_arxiv_id
 from readerapp.records import PaperRecord
 from readerapp.text import find_code_link, normalize_abstract, normalize_space
 
@@ -58,16 +58,15 @@ def _record(item: ET.Element, where: str) -> tuple[str | None, PaperRecord]:
     kind = normalize_space(child_text(item, f"{ARXIV}announce_type")) or (preamble and preamble["type"])
     found = _item_id(item, preamble["id"] if preamble else None)
     published = normalize_space(child_text(item, "pubDate"))
-    categories = (normalize_space(c.text) for c in item.findall("category"))
     return (kind.lower() if kind else None), PaperRecord(
         source=SOURCE,
         title=title,
         abstract=abstract or None,
         arxiv_id=found.base if found else None,
         version=found.version if found else None,
-        doi=_doi(child_text(item, f"{ARXIV}DOI")),
+        doi=clean_doi(child_text(item, f"{ARXIV}DOI")),
         authors=split_authors(child_text(item, f"{DC}creator")),
-        categories=list(dict.fromkeys(c for c in categories if c)),
+        categories=clean_categories(c.text for c in item.findall("category")),
         feed_day=parse_rfc822_datetime(published, f"{where}: pubDate").date() if published else None,
         code_url=find_code_link(abstract),
         journal_ref=normalize_space(child_text(item, f"{ARXIV}journal_reference")) or None,
@@ -81,11 +80,6 @@ def _item_id(item: ET.Element, preamble_id: str | None) -> ArxivId | None:
         if found:
             return found
     return None
-
-
-def _doi(text: str | None) -> str | None:
-    doi = normalize_space(text)
-    return re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", doi, flags=re.IGNORECASE) or None
 
 
 def split_authors(text: str | None) -> list[str]:

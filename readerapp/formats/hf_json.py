@@ -2,7 +2,9 @@
 
 The answer changed shape over time (see docs/feeds.md): ``null`` and missing mean the same, the
 top-level ``summary`` is absent in older answers, counts may be floats. Only the ``paper`` object is
-trusted for paper facts; the item wrapper adds the comment count and fills gaps in older answers.
+trusted for paper facts; the item wrapper adds the comment count and fills gaps in older answers: the
+day a paper was on Daily Papers is ``paper.submittedOnDailyAt``, and in older answers, which lack it, the
+wrapper's ``publishedAt`` (``paper.publishedAt`` is the arXiv date, never the feed day).
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ def _record(raw_id: str, paper: Fields, wrapper: Fields | None) -> PaperRecord:
         raise FormatError(f"{paper.where}: 'title' is missing")
     abstract = normalize_abstract(paper.text("summary") or (wrapper.text("summary") if wrapper else None))
     comments = wrapper.number("numComments") if wrapper and wrapper.has("numComments") else None
+    feed_day = paper.day("submittedOnDailyAt") or (wrapper.day("publishedAt") if wrapper else None)
     return PaperRecord(
         source=SOURCE,
         title=normalize_space(title),
@@ -70,7 +73,7 @@ def _record(raw_id: str, paper: Fields, wrapper: Fields | None) -> PaperRecord:
         version=parsed.version if parsed else None,
         authors=_authors(paper),
         published=paper.when("publishedAt"),
-        feed_day=paper.day("submittedOnDailyAt"),
+        feed_day=feed_day,
         upvotes=paper.number("upvotes"),
         comments=comments if comments is not None else paper.number("numComments"),
         code_url=normalize_space(paper.text("githubRepo")) or find_code_link(abstract),

@@ -1,9 +1,12 @@
 """readerapp's own lossless JSON: every paper field, the user's annotations, collections, searches.
 
-Layout (version 2; version 1 lacked the keys marked *, and is still read)::
+Layout (version 3; version 2 lacked the keys marked **, version 1 also those marked *; both are still
+read)::
 
-    {"format": "readerapp", "version": 2, "exported": ISO, "pdf_files_included": false*,
+    {"format": "readerapp", "version": 3, "exported": ISO, "pdf_files_included": false*,
      "papers": [{...every PaperRecord field...,
+                 "item_type", "venue", "volume", "issue", "pages", "publisher", "url", "keywords",
+                 "editors", "date_precision"**,
                  "library": {"local_id", "sources", "is_sample", "first_seen", "pdf_path",
                              "pdf_sha256"}*,
                  "annotations": {"state", "state_changed", "starred", "starred_at"*, "tags",
@@ -26,15 +29,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import PurePosixPath
-from typing import Any, cast
+from typing import Any, cast, get_args
 
 from readerapp.errors import FormatError, ReaderappError
 from readerapp.formats.jsonfields import Fields
-from readerapp.ids import parse_arxiv_id
+from readerapp.ids import clean_categories, clean_category, clean_doi, parse_arxiv_id
 from readerapp.pdfs.naming import PDF_DIR
 from readerapp.records import (
+    REFERENCE_TEXTS,
     STATES,
     Annotations,
+    DatePrecision,
     HighlightRecord,
     LibraryFields,
     NoteRecord,
@@ -45,8 +50,10 @@ from readerapp.records import (
 from readerapp.text import title_key
 
 FORMAT = "readerapp"
-VERSION = 2  # 2 added the "library" part, the annotations' timestamps, other readers' notes, the
-# reading position, saved searches' "created" and "pdf_files_included"; version 1 files still import
+VERSION = 3  # 2 added the "library" part, the annotations' timestamps, other readers' notes, the
+# reading position, saved searches' "created" and "pdf_files_included"; 3 the full reference (item type,
+# venue ... date precision), which an older readerapp would drop unread. Versions 1 and 2 still import.
+_PRECISIONS: tuple[str, ...] = get_args(DatePrecision)
 _LOCAL_ID_RE = re.compile(r"L[0-9a-f]{12}")  # what store.upsert.new_local_ids makes
 _SHA256_RE = re.compile(r"[0-9a-f]{64}")
 
@@ -114,6 +121,10 @@ def paper_to_json(record: PaperRecord) -> dict[str, Any]:
         "journal_ref": record.journal_ref,
         "comment": record.comment,
         "withdrawn": record.withdrawn,
+        **{name: getattr(record, name) for name in REFERENCE_TEXTS},
+        "keywords": list(record.keywords),
+        "editors": list(record.editors),
+        "date_precision": record.date_precision,
     }
     if record.library is not None:
         obj["library"] = _library_to_json(record.library)
@@ -194,10 +205,10 @@ def paper_from_json(obj: object, where: str = "paper") -> PaperRecord:
         abstract=paper.text("abstract"),
         arxiv_id=parsed.base if parsed else None,
         version=version,
-        doi=paper.text("doi"),
+        doi=clean_doi(paper.text("doi")),
         authors=paper.texts("authors"),
-        categories=paper.texts("categories"),
-        primary_category=paper.text("primary_category"),
+        categories=clean_categories(paper.texts("categories")),
+        primary_category=clean_category(paper.text("primary_category")),
         published=paper.when("published"),
         updated=paper.when("updated"),
         feed_day=paper.day("feed_day"),
@@ -210,9 +221,21 @@ def paper_from_json(obj: object, where: str = "paper") -> PaperRecord:
         journal_ref=paper.text("journal_ref"),
         comment=paper.text("comment"),
         withdrawn=paper.flag("withdrawn"),
+        **{name: paper.text(name) for name in REFERENCE_TEXTS},
+        keywords=paper.texts("keywords"),
+        editors=paper.texts("editors"),
+        date_precision=_precision(paper),
         annotations=_annotations_from_json(annotations) if annotations is not None else None,
         library=_library_from_json(kept) if kept is not None else None,
     )
+
+
+def _precision(paper: Fields) -> DatePrecision | None:
+    value = paper.text("date_precision")
+    if value is not None and value not in _PRECISIONS:
+        choices = ", ".join(_PRECISIONS)
+        raise FormatError(f"{paper.where}: 'date_precision' {value[:20]!r} is not one of {choices}")
+    return cast(DatePrecision | None, value)
 
 
 def _library_from_json(kept: Fields) -> LibraryFields:

@@ -19,6 +19,7 @@ package never imports the store.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,6 +36,7 @@ from readerapp.progress import Progress, no_progress
 CATCH_UP_BATCH = 500  # paper ids per commit while catching up
 REBUILD_ABOVE = 5_000  # more changes than this (a big import): rebuild in worker processes instead
 SEARCH_WAIT = 0.1  # seconds a search waits for another process's index write before serving what is there
+OWN_WRITE_WAIT = 10.0  # seconds a search waits for a catch-up under way that holds its own writes
 RETRY_BUSY = 0.25  # seconds the writer thread waits before trying again when another process writes
 
 
@@ -109,6 +111,9 @@ class IndexKeeper:
         self._thread: threading.Thread | None = None
         self.last_error: BaseException | None = None
         self.behind = False  # the last catch-up found another process writing the index, and left it
+        self._counter = itertools.count(1)  # next() is atomic: writes come from any thread
+        self._writes = 0  # writes this process made (``notify``); a search must see all of them
+        self._applied = 0  # how many of those the index holds
 
     # -- the index, always usable ----------------------------------------------------------------
 
@@ -143,6 +148,7 @@ class IndexKeeper:
             index = self.index(progress)
             try:
                 with index.writing(wait):  # the watermark is read under the lock: no change applied twice
+                    writes = self._writes  # every write counted so far is in the log read next
                     ids, newest = self.source.changes_since(index.watermark)
                     if len(ids) <= REBUILD_ABOVE:
                         self._apply(index, ids, newest)
@@ -153,6 +159,7 @@ class IndexKeeper:
             if len(ids) > REBUILD_ABOVE:
                 with self._build_lock.building(_waiting(progress)) as note:
                     self._rebuild(note, progress, None)
+            self._applied = max(self._applied, writes)
             return len(ids)
         finally:
             self._lock.release()
@@ -213,7 +220,13 @@ class IndexKeeper:
         return self._read(lambda index: index.for_you(seeds, candidate_filter, limit))
 
     def _read(self, run: _Run) -> list[Hit]:
+        """Run a search on the caught-up index. Writes of other processes the search does not wait for
+        (the index's writer applies them); this process's own it does, so a script or the app that
+        changed a paper finds the change, unless that catch-up takes over ``OWN_WRITE_WAIT``."""
+        owed = self._writes
         self.catch_up()
+        if self._applied < owed:  # busy: another thread's catch-up may not hold this write
+            self.catch_up(wait=OWN_WRITE_WAIT)
         try:
             return run(self.index())
         except IndexUnavailable:
@@ -282,7 +295,9 @@ class IndexKeeper:
             self._thread.start()
 
     def notify(self) -> None:
-        """The database changed: let the writer thread catch up."""
+        """This process changed the database: its next search must see it, and the writer thread (if
+        started) catches up now."""
+        self._writes = next(self._counter)
         self._wake.set()
 
     def stop(self) -> None:

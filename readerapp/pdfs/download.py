@@ -16,11 +16,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from readerapp.disk import no_room
 from readerapp.errors import Cancelled, NotFoundError, PdfError
 from readerapp.feeds.http import FeedClient, retry_after_seconds
+from readerapp.pdfs.naming import MAX_PDF
 from readerapp.pdfs.verify import describe_non_pdf
 
-MAX_PDF = 256 * 2**20  # bytes; arXiv caps submissions far below this
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
 
 BytesProgress = Callable[[int, int | None], None]
@@ -108,6 +109,35 @@ class PdfClient(FeedClient):
             head = next(response.iter_bytes(), b"")
             raise PdfError(f"{url[:160]} sent {describe_non_pdf(head or b'<html')}")
         start, total = self._span(response, have, part)
+        if total is not None and total > MAX_PDF:  # refused before a byte of the body is read
+            part.unlink(missing_ok=True)
+            cap = f"more than the {MAX_PDF:,} bytes a PDF may have"
+            raise PdfError(f"{url[:160]} announces {total:,} bytes, {cap}")
+        try:
+            received = self._write(response, url, part, start, total, on_bytes)
+        except PdfError:  # more than it announced, past MAX_PDF: nothing worth resuming
+            part.unlink(missing_ok=True)
+            raise
+        except OSError as exc:
+            full = no_room(exc, part)
+            if full is None:
+                raise
+            part.unlink(missing_ok=True)  # a part that filled the disk would fill it again on resume
+            raise full from exc
+        if total is not None and received < total:
+            raise _Retry(f"truncated answer ({received:,} of {total:,} bytes)")
+
+    def _write(
+        self,
+        response: httpx.Response,
+        url: str,
+        part: Path,
+        start: int,
+        total: int | None,
+        on_bytes: BytesProgress | None,
+    ) -> int:
+        """Append the body to ``part`` from ``start``; the bytes the file then holds. ``PdfError`` past
+        ``MAX_PDF`` (a server may send more than it announced)."""
         received = start  # a 200 to a Range request is the whole file again: written from the start
         with part.open("ab" if start else "wb") as fh:
             for chunk in response.iter_raw():
@@ -115,13 +145,11 @@ class PdfClient(FeedClient):
                     raise Cancelled("cancelled")
                 received += len(chunk)
                 if received > MAX_PDF:
-                    part.unlink(missing_ok=True)
                     raise PdfError(f"{url[:160]} is larger than {MAX_PDF:,} bytes")
                 fh.write(chunk)
                 if on_bytes:
                     on_bytes(received, total)
-        if total is not None and received < total:
-            raise _Retry(f"truncated answer ({received:,} of {total:,} bytes)")
+        return received
 
     @staticmethod
     def _span(response: httpx.Response, have: int, part: Path) -> tuple[int, int | None]:

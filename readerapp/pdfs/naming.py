@@ -21,6 +21,7 @@ from readerapp.ids import safe_filename
 
 PDF_DIR = "pdfs"
 DOWNLOADS_LOCK = "pdfs.lock"  # in the library folder: held shared by every fetch, exclusively by doctor
+MAX_PDF = 256 * 2**20  # bytes; arXiv caps submissions far below this, so a bigger download is refused
 FIELDS = ("year", "first_author", "authors", "title", "id")
 _MAX_NAME = 180  # bytes, below every common file system's 255 with room for ".part"
 _MAX_TITLE = 120

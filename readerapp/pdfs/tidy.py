@@ -3,6 +3,7 @@
 A download killed mid-way leaves its ``.part`` (the next fetch of the paper resumes it) and its lock file
 (which locks nothing once its process is gone). A ``.part`` is worth keeping only while its paper has no
 PDF: once the paper has one (an interrupted ``--force``) or is gone from the library, nothing resumes it.
+A ``.part`` bigger than ``MAX_PDF`` is never resumed (the download would be refused), whatever its paper.
 A PDF no paper points to is a leftover as well. Files that are not ours (no ``.pdf``, ``.part`` or
 ``.lock`` name) are the user's and are left alone.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from readerapp.errors import ReaderappError
-from readerapp.pdfs.naming import absolute_in_library, part_path, pdf_dir
+from readerapp.pdfs.naming import MAX_PDF, absolute_in_library, part_path, pdf_dir
 
 Papers = Callable[[], Iterable[tuple[str, str | None]]]  # every paper's public id and stored pdf_path
 
@@ -23,11 +24,12 @@ Papers = Callable[[], Iterable[tuple[str, str | None]]]  # every paper's public 
 class Leftovers:
     pdfs: list[Path] = field(default_factory=list)  # PDFs no paper points to
     parts: list[Path] = field(default_factory=list)  # unfinished downloads nothing will resume
+    oversized: list[Path] = field(default_factory=list)  # unfinished downloads past MAX_PDF
     locks: list[Path] = field(default_factory=list)  # lock files of downloads whose process was killed
     resumable: list[Path] = field(default_factory=list)  # resumed by the next fetch of their paper
 
     def remove(self) -> None:
-        for path in (*self.pdfs, *self.parts, *self.locks):
+        for path in (*self.pdfs, *self.parts, *self.oversized, *self.locks):
             path.unlink(missing_ok=True)
 
     def problems(self) -> list[str]:
@@ -39,6 +41,11 @@ class Leftovers:
             found.append(
                 f"{_count(self.parts, 'unfinished download')} nothing will resume (the paper was removed, "
                 f"or has its PDF since): {_names(self.parts)}"
+            )
+        if self.oversized:
+            found.append(
+                f"{_count(self.oversized, 'unfinished download')} larger than the {MAX_PDF:,} bytes a PDF "
+                f"may have, never resumed: {_names(self.oversized)}"
             )
         return found
 
@@ -67,6 +74,8 @@ def find_leftovers(library: Path, papers: Papers) -> Leftovers:
     found = Leftovers(locks=[p for p in files if p.suffix == ".lock"])
     pdfs = [p for p in files if p.suffix == ".pdf"]
     parts = [p for p in files if p.suffix == ".part"]
+    found.oversized = [p for p in parts if p.stat().st_size > MAX_PDF]
+    parts = [p for p in parts if p not in found.oversized]
     if not pdfs and not parts:
         return found
     pointed: set[str] = set()

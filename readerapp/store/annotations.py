@@ -10,27 +10,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from readerapp.records import Annotations, HighlightRecord, PositionRecord
 from readerapp.store.highlights import field_text, locate
-from readerapp.store.models import Highlight, Note, Paper, PaperState, PaperTag, ReadingPosition, Tag, User
+from readerapp.store.identity import Authors
+from readerapp.store.models import Highlight, Note, Paper, PaperState, PaperTag, ReadingPosition, Tag
 from readerapp.store.types import utcnow
-
-
-def user_id_for(session: Session, name: str) -> int:
-    """The id of the user called ``name``, created on first use."""
-    found = session.scalar(select(User.id).where(User.name == name))
-    if found is not None:
-        return found
-    try:
-        with session.begin_nested():  # two processes may create the same new user at once
-            user = User(name=name)
-            session.add(user)
-        return user.id
-    except IntegrityError:
-        return session.scalars(select(User.id).where(User.name == name)).one()
 
 
 def state_row(session: Session, paper_id: int, user_id: int) -> PaperState:
@@ -194,7 +180,7 @@ def _merge_note(
 
 
 def _merge_highlights(
-    session: Session, paper_id: int, user_id: int, incoming: Sequence[HighlightRecord]
+    session: Session, paper_id: int, authors: Authors, incoming: Sequence[HighlightRecord]
 ) -> bool:
     """Add the highlights the paper does not have: one its author made of the same quote already is
     skipped (its place may have moved with the text), so two readers' highlights of it both stay."""
@@ -206,7 +192,9 @@ def _merge_highlights(
     paper = session.get_one(Paper, paper_id)
     changed = False
     for record in incoming:
-        author = user_id_for(session, record.author) if record.author else user_id
+        author = authors.id_for(record.author, paper_id, "highlight")
+        if author is None:
+            continue
         mark = (author, record.field, record.text, record.start)
         if mark[:3] in existing or mark in added:
             continue
@@ -243,11 +231,13 @@ def _merge_position(session: Session, paper_id: int, user_id: int, incoming: Pos
     return True
 
 
-def merge_annotations(session: Session, paper_id: int, user_id: int, incoming: Annotations) -> bool:
+def merge_annotations(session: Session, paper_id: int, authors: Authors, incoming: Annotations) -> bool:
     """Merge annotations carried by an import without losing either side's: tags and highlights are
     united, a different note (each reader's own) is appended, a star is kept, the later-changed state
-    wins, and a reading position is taken only where there is none. What is new keeps its own time."""
+    wins, and a reading position is taken only where there is none. What is new keeps its own time.
+    Other readers' notes and highlights go under their authors as ``authors`` allows."""
     changed = False
+    user_id = authors.me
     row = state_row(session, paper_id, user_id)
     if incoming.state and incoming.state != row.state:
         theirs, ours = incoming.state_changed, row.state_changed
@@ -263,9 +253,10 @@ def merge_annotations(session: Session, paper_id: int, user_id: int, incoming: A
     if incoming.note and _merge_note(session, paper_id, user_id, incoming.note, incoming.note_updated):
         changed = True
     for other in incoming.other_notes:
-        author = user_id_for(session, other.author)
-        changed |= _merge_note(session, paper_id, author, other.markdown, other.updated)
-    if incoming.highlights and _merge_highlights(session, paper_id, user_id, incoming.highlights):
+        author = authors.id_for(other.author, paper_id, "note")
+        if author is not None:
+            changed |= _merge_note(session, paper_id, author, other.markdown, other.updated)
+    if incoming.highlights and _merge_highlights(session, paper_id, authors, incoming.highlights):
         changed = True
     if incoming.position is not None and _merge_position(session, paper_id, user_id, incoming.position):
         changed = True

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from readerapp.disk import no_room
 from readerapp.errors import LibraryError
 from readerapp.store.lock import exclusive
 from readerapp.store.types import utcnow
@@ -82,13 +83,29 @@ def restore_advice(folder: Path) -> str:
 def quick_check(path: Path) -> str | None:
     """None when SQLite finds the file sound, else what is wrong (one line)."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            rows = [row[0] for row in conn.execute("PRAGMA quick_check")]
-        finally:
-            conn.close()
+        return _quick_check(path)
     except sqlite3.DatabaseError as exc:
         return str(exc)
+
+
+def damage_found(path: Path) -> str | None:
+    """What ``PRAGMA quick_check`` finds wrong with the file; None when it is sound or cannot be looked
+    at (locked, missing, no room for its shared memory on a full disk): only damage SQLite sees is worth
+    replacing the user's file by a backup."""
+    try:
+        return _quick_check(path)
+    except sqlite3.OperationalError:
+        return None
+    except sqlite3.DatabaseError as exc:  # not a database, malformed: damage
+        return str(exc)
+
+
+def _quick_check(path: Path) -> str | None:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    finally:
+        conn.close()
     return None if rows == ["ok"] else "; ".join(rows[:3])
 
 
@@ -116,6 +133,9 @@ def take_backup(db_path: Path, folder: Path, label: str) -> Backup:
     try:
         path = backup_sqlite(db_path, folder, label)
     except (sqlite3.Error, OSError) as exc:
+        full = no_room(exc, folder)
+        if full is not None:  # no room for the copy says nothing about the database
+            raise full from exc
         advice = restore_advice(folder)
         raise LibraryError(f"could not back up the library database: {exc}; {advice}") from exc
     problem = quick_check(path)

@@ -11,19 +11,29 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import DatabaseError, InternalError, OperationalError
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DBAPIError,
+    InternalError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
-from readerapp.errors import LibraryError
+from readerapp.disk import no_room
+from readerapp.errors import DiskFull, LibraryError
 from readerapp.store.backups import backup_sqlite, restore_advice
 from readerapp.store.lock import SharedLock
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest Alembic revision; a test checks it matches the scripts, so opening an up-to-date
 # library needs no Alembic import at all.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0006"
 BUSY_TIMEOUT_MS = 15_000
+SUPPORTED_DRIVERS = frozenset({"postgresql", "postgresql+psycopg", "sqlite", "sqlite+pysqlite"})
+SUPPORTED_URLS = "postgresql://USER@HOST/DATABASE (or postgresql+psycopg://...) or sqlite:///FILE"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -46,8 +56,41 @@ def create_library_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def check_url(url: str) -> None:
+    """Refuse, in one line naming the URLs that work, a database URL readerapp cannot use (another
+    database, or a driver that is not installed), before SQLAlchemy tries and fails with a traceback."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise LibraryError(f"the database URL is not a URL; use {SUPPORTED_URLS}") from None
+    if parsed.drivername not in SUPPORTED_DRIVERS:
+        shown = parsed.render_as_string(hide_password=True)
+        raise LibraryError(f"unsupported database URL {shown}; use {SUPPORTED_URLS}")
+
+
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
+
+
+def _database_files(engine: Engine) -> tuple[Path, ...]:
+    """A SQLite database's file and the journals beside it (none for a server)."""
+    name = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not name or name == ":memory:":
+        return ()
+    path = Path(name)
+    return path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-journal")
+
+
+def _no_room(engine: Engine, error: DBAPIError) -> DiskFull | None:
+    """``DiskFull`` when the database failed for want of room (on our disk or the server's), else None."""
+    files = _database_files(engine)
+    return no_room(error, files[0] if files else None, *files)
+
+
+def failure(engine: Engine, error: DBAPIError, what: str) -> Exception:
+    """The error to raise for a database that failed: ``DiskFull`` when it found no room (never taken
+    for damage), else a LibraryError saying ``what`` with the driver's one-line reason."""
+    return _no_room(engine, error) or LibraryError(f"{what}: {error.orig}")
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -76,7 +119,9 @@ def migrate(engine: Engine, backup_dir: Path | None = None) -> str | None:
     try:
         revision = current_revision(engine)
     except DatabaseError as exc:
-        raise LibraryError(f"cannot read the library database: {exc.orig}") from exc
+        if _refused(exc):  # a library from before 0006 opened its tables to no member
+            raise _not_the_owner(engine, "it is not open to members yet") from exc
+        raise failure(engine, exc, "cannot read the library database") from exc
     if revision == HEAD_REVISION:
         return None
     backup: str | None = None
@@ -86,15 +131,42 @@ def migrate(engine: Engine, backup_dir: Path | None = None) -> str | None:
     from alembic import command
     from alembic.script import ScriptDirectory
 
-    with engine.begin() as conn:
-        cfg = _alembic_config(engine, conn)
-        known = {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
-        if revision is not None and revision not in known:
-            raise LibraryError(
-                f"the library was written by a newer readerapp (schema {revision}); upgrade readerapp"
-            )
-        command.upgrade(cfg, "head")
+    try:
+        with engine.begin() as conn:
+            cfg = _alembic_config(engine, conn)
+            known = {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+            if revision is not None and revision not in known:
+                raise LibraryError(
+                    f"the library was written by a newer readerapp (schema {revision}); upgrade readerapp"
+                )
+            try:
+                command.upgrade(cfg, "head")
+            except ProgrammingError as exc:
+                if not _refused(exc):
+                    raise
+                has = f"it has schema {revision}" if revision else "it has no tables yet"
+                raise _not_the_owner(engine, has) from exc
+    except OperationalError as exc:  # a full disk is one line; anything else stays what it was
+        full = _no_room(engine, exc)
+        if full is None:
+            raise
+        raise full from exc
     return backup
+
+
+def _refused(exc: DatabaseError) -> bool:
+    """Whether the server refused this role (insufficient_privilege), rather than failed."""
+    return getattr(exc.orig, "sqlstate", None) == "42501"
+
+
+def _not_the_owner(engine: Engine, has: str) -> LibraryError:
+    """On a shared library only the tables' owner makes or upgrades them (the server refuses every
+    other role): say so, instead of the server's "permission denied for schema public"."""
+    role = engine.url.username or "this role"
+    return LibraryError(
+        f"this shared library needs schema {HEAD_REVISION} ({has}), which only its owner can make, "
+        f"not {role}: its owner opens it once with this readerapp first"
+    )
 
 
 class Database:
@@ -124,6 +196,7 @@ class Database:
 
     @classmethod
     def open_url(cls, url: str) -> Database:
+        check_url(url)
         engine = create_library_engine(url)
         migrate(engine)
         return cls(engine)
@@ -140,7 +213,7 @@ class Database:
             with self._sessions.begin() as session:
                 yield session
         except (OperationalError, InternalError) as exc:
-            raise LibraryError(f"the library database failed: {exc.orig}") from exc
+            raise failure(self.engine, exc, "the library database failed") from exc
         except DatabaseError as exc:
             if type(exc) is not DatabaseError:
                 raise

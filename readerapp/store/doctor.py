@@ -25,6 +25,7 @@ class Finding:
 class DoctorReport:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    room: str = ""  # the free space where the library lives: a full disk fails every write
 
     @property
     def consistent(self) -> bool:

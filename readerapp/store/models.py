@@ -58,6 +58,17 @@ class Paper(Base):
     journal_ref: Mapped[str | None] = mapped_column(Text)
     comment: Mapped[str | None] = mapped_column(Text)
     withdrawn: Mapped[bool] = mapped_column(default=False)
+    # A full reference (as records.PaperRecord names the fields; see there).
+    item_type: Mapped[str | None] = mapped_column(String(32))
+    venue: Mapped[str | None] = mapped_column(Text)
+    volume: Mapped[str | None] = mapped_column(Text)
+    issue: Mapped[str | None] = mapped_column(Text)
+    pages: Mapped[str | None] = mapped_column(Text)
+    publisher: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    keywords: Mapped[list[str]] = mapped_column(default=list)
+    editors: Mapped[list[str]] = mapped_column(default=list)
+    date_precision: Mapped[str | None] = mapped_column(String(8))  # None: a full date, as before 0005
     sources: Mapped[list[str]] = mapped_column(default=list)
     is_sample: Mapped[bool] = mapped_column(default=False)
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)

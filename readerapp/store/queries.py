@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from readerapp.errors import NotFoundError
 from readerapp.ids import parse_arxiv_id
 from readerapp.paper import HighlightView, Paper
+from readerapp.records import REFERENCE_TEXTS
 from readerapp.store.models import (
     Collection,
     CollectionItem,
@@ -66,8 +67,12 @@ _VIEW_COLUMNS = [
         "pdf_path",
         "comment",
         "withdrawn",
+        *REFERENCE_TEXTS,
+        "date_precision",
     )
 ]
+# What only a full view reads: long text, and lists no list row shows.
+_FULL_COLUMNS = [PaperRow.__table__.c[name] for name in ("abstract", "keywords", "editors")]
 
 
 def chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
@@ -161,7 +166,7 @@ def views(session: Session, paper_ids: Sequence[int], user_id: int, *, full: boo
     """Detached views of these papers, in the given order."""
     if not paper_ids:
         return []
-    columns = [*_VIEW_COLUMNS, PaperRow.abstract] if full else _VIEW_COLUMNS
+    columns = [*_VIEW_COLUMNS, *_FULL_COLUMNS] if full else _VIEW_COLUMNS
     rows: dict[int, Any] = {}
     tags: dict[int, list[str]] = {}
     notes: dict[int, str] = {}
@@ -271,6 +276,10 @@ def _view(
         pdf_path=paper.pdf_path,
         comment=paper.comment,
         withdrawn=paper.withdrawn,
+        **{name: getattr(paper, name) for name in REFERENCE_TEXTS},
+        keywords=list(paper.keywords) if full else [],
+        editors=list(paper.editors) if full else [],
+        date_precision=paper.date_precision,
     )
 
 

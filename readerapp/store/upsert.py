@@ -3,10 +3,12 @@ a change to what the user made.
 
 A record matches an existing paper by arXiv id, else DOI, else normalised title (only when neither side
 has a conflicting arXiv id), so a paper first seen without an id gains it when a later source has it.
-Upstream metadata is updated; a less authoritative source only fills what is missing. What a library
-knows of its own papers (``PaperRecord.library``, from our lossless JSON) makes a new paper as it was
-there (its local id, first-seen time, sample flag and PDF path); a stored paper keeps its own, gaining
-only a PDF path when it has none, and stays a sample only if both sides say so. Work is done in
+Upstream metadata is updated; a less authoritative source only fills what is missing, and no source
+replaces a value with one that knows less (``merge_rules``: a cut author list, a shorter abstract, a
+year for a full date). What a library knows of its own papers (``PaperRecord.library``, from our
+lossless JSON) makes a new paper as it was there (its local id, first-seen time, sample flag and PDF
+path); a stored paper keeps its own, gaining only a PDF path when it has none, and stays a sample only
+if both sides say so. Work is done in
 batches with Core statements (bulk insert, bulk update by primary key) because an import of 100k papers
 must run at thousands of papers a second.
 """
@@ -17,16 +19,18 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from readerapp.records import Annotations, LibraryFields, PaperRecord
+from readerapp.records import REFERENCE_TEXTS, Annotations, DatePrecision, LibraryFields, PaperRecord, Skipped
 from readerapp.store.annotations import merge_annotations
 from readerapp.store.bulk import bulk_insert
 from readerapp.store.changes import log_changes
 from readerapp.store.highlights import reanchor_highlights
+from readerapp.store.identity import Authors
+from readerapp.store.merge_rules import Standing, merged_date, merged_value, standing
 from readerapp.store.models import Paper
 from readerapp.store.queries import chunks
 from readerapp.store.types import utcnow
@@ -42,13 +46,17 @@ _METADATA = (
     "authors",
     "categories",
     "primary_category",
-    "published",
     "updated",
     "code_url",
     "project_url",
     "journal_ref",
     "comment",
+    *REFERENCE_TEXTS,
+    "keywords",
+    "editors",
 )
+_DATED = ("published", "date_precision")  # merged together (``merge_rules.merged_date``)
+_NOT_UPSTREAM = ("source", "annotations", "library")  # what a record says besides the paper's metadata
 _COLUMNS = [c for c in Paper.__table__.columns]
 BATCH_SIZE = 2000
 
@@ -60,6 +68,7 @@ class MergeReport:
     fetched: int = 0
     new: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def unchanged(self) -> int:
@@ -91,15 +100,15 @@ def _identity_keys(record: PaperRecord) -> list[str]:
 
 def _combine(first: PaperRecord, later: PaperRecord) -> PaperRecord:
     """Two records of one paper inside one batch: the later fills or, if at least as authoritative,
-    overrides the first (the same rule as for a stored paper)."""
-    overrides = _priority(later.source) >= _priority(first.source)
+    betters the first (the same rules as for a stored paper)."""
+    stand = standing(later, _priority(later.source), _priority(first.source), first.version)
     merged = PaperRecord(**{f.name: getattr(first, f.name) for f in fields(PaperRecord)})
-    for f in fields(PaperRecord):
-        new = getattr(later, f.name)
-        if new in (None, "", []) or f.name in ("source", "annotations", "library"):
-            continue
-        if overrides or getattr(merged, f.name) in (None, "", []):
-            setattr(merged, f.name, new)
+    for name in (f.name for f in fields(PaperRecord) if f.name not in (*_NOT_UPSTREAM, *_DATED)):
+        setattr(merged, name, merged_value(name, getattr(first, name), getattr(later, name), stand))
+    published, precision = merged_date(
+        (first.published, first.date_precision), (later.published, later.date_precision), stand
+    )
+    merged.published, merged.date_precision = published, cast(DatePrecision | None, precision)
     if later.annotations is not None:
         merged.annotations = later.annotations
     if later.library is not None:
@@ -182,13 +191,12 @@ def _changes_for(row: dict[str, Any], record: PaperRecord, sources: set[str], sa
     """The column updates a record brings to a stored paper (empty: nothing new)."""
     changes: dict[str, Any] = {}
     best_stored = max((_priority(s) for s in row["sources"]), default=0)
-    overrides = max(_priority(s) for s in sources) >= best_stored
-    for name in _METADATA:
-        new = _value(record, name)
-        if new in (None, "", []):
-            continue
-        if (overrides or row[name] in (None, "", [])) and new != row[name]:
-            changes[name] = new
+    stand = standing(record, max(_priority(s) for s in sources), best_stored, row["version"])
+    for name in (*_METADATA, "feed_day"):
+        kept = merged_value(name, row[name], getattr(record, name), stand)
+        if kept != row[name]:
+            changes[name] = kept
+    _date_changes(row, record, stand, changes)
     for name in _ALWAYS_FRESH:
         new = _value(record, name)
         if getattr(record, name) is not None and new != row[name]:
@@ -199,8 +207,6 @@ def _changes_for(row: dict[str, Any], record: PaperRecord, sources: set[str], sa
         changes["version"] = record.version
     if record.doi and not row["doi"]:
         changes["doi"] = record.doi.lower()
-    if record.feed_day and not row["feed_day"]:
-        changes["feed_day"] = record.feed_day
     if "title" in changes:
         changes["title_key"] = title_key(changes["title"])
     merged_sources = sorted(set(row["sources"]) | sources)
@@ -212,6 +218,15 @@ def _changes_for(row: dict[str, Any], record: PaperRecord, sources: set[str], sa
     if kept is not None and kept.pdf_path and not row["pdf_path"]:
         changes["pdf_path"], changes["pdf_sha256"] = kept.pdf_path, kept.pdf_sha256
     return changes
+
+
+def _date_changes(row: dict[str, Any], record: PaperRecord, stand: Standing, changes: dict[str, Any]) -> None:
+    """The publication date and its precision change together, or not at all."""
+    published, precision = merged_date(
+        (row["published"], row["date_precision"]), (record.published, record.date_precision), stand
+    )
+    if (published, precision) != (row["published"], row["date_precision"]):
+        changes["published"], changes["date_precision"] = published, precision
 
 
 def _new_row(record: PaperRecord, sources: set[str], sample: bool, now: datetime) -> dict[str, Any]:
@@ -239,6 +254,10 @@ def _new_row(record: PaperRecord, sources: set[str], sample: bool, now: datetime
         "journal_ref": record.journal_ref,
         "comment": record.comment,
         "withdrawn": bool(record.withdrawn),
+        **{name: getattr(record, name) for name in REFERENCE_TEXTS},
+        "keywords": list(record.keywords),
+        "editors": list(record.editors),
+        "date_precision": record.date_precision,
         "sources": sorted(sources),
         "is_sample": _is_sample(record, sample),
         "first_seen": kept.first_seen or now,
@@ -259,23 +278,25 @@ def upsert_records(
 ) -> MergeReport:
     """Merge ``records`` into the library inside the caller's transaction."""
     report = MergeReport()
+    authors = Authors(session, user_id)
+    report.skipped = authors.skipped
     batch: list[PaperRecord] = []
     for record in records:
         batch.append(record)
         if len(batch) >= BATCH_SIZE:
-            _upsert_batch(session, batch, user_id, sample, report)
+            _upsert_batch(session, batch, authors, sample, report)
             batch = []
             if progress:
                 progress(report.fetched)
     if batch:
-        _upsert_batch(session, batch, user_id, sample, report)
+        _upsert_batch(session, batch, authors, sample, report)
         if progress:
             progress(report.fetched)
     return report
 
 
 def _upsert_batch(
-    session: Session, batch: list[PaperRecord], user_id: int, sample: bool, report: MergeReport
+    session: Session, batch: list[PaperRecord], authors: Authors, sample: bool, report: MergeReport
 ) -> None:
     report.fetched += len(batch)
     now = utcnow()
@@ -338,7 +359,7 @@ def _upsert_batch(
     if reanchor:
         reanchor_highlights(session, reanchor)
     for paper_id, annotations in annotated:
-        if merge_annotations(session, paper_id, user_id, annotations):
+        if merge_annotations(session, paper_id, authors, annotations):
             touched.append(_public_id(session, paper_id))
     log_changes(session, touched)
 

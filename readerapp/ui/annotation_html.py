@@ -11,34 +11,21 @@ name or a hex colour; the notes' own HTML shows as text (see ``readerapp.export.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import cache
 from html import escape
 from typing import TYPE_CHECKING
 
+from readerapp.highlight_colors import HIGHLIGHT_COLORS, color_value
 from readerapp.paper import HighlightView
 
 if TYPE_CHECKING:
     from readerapp.export.note_html import NoteRenderer
 
-# The colours keys 1-5 pick, in that order.
-HIGHLIGHT_COLORS = {"yellow": "#ffe066", "green": "#9be59b", "blue": "#9cc9ff", "pink": "#ffadd2",
-                    "orange": "#ffc078"}
 COLOR_KEYS = tuple(HIGHLIGHT_COLORS)
 ABSTRACT_ANCHOR = "abstract-start"
 HIGHLIGHT_ANCHOR = "highlight-"
 QUOTE_LIMIT = 90
-_HEX = re.compile(r"#[0-9a-fA-F]{6}")
-
-
-def color_value(name: str | None, default: str) -> str:
-    """The CSS colour for a stored colour name: known names and ``#rrggbb`` only, else ``default``."""
-    if name and _HEX.fullmatch(name):
-        return name
-    return HIGHLIGHT_COLORS.get((name or "").lower(), default)
-
-
 def in_place(text: str, highlights: Sequence[HighlightView]) -> list[HighlightView]:
     """The highlights drawn in ``text``: anchored, inside it, not overlapping an earlier one."""
     spans = sorted((h for h in highlights if h.anchored and 0 <= h.start < h.end <= len(text)),

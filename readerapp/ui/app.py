@@ -68,7 +68,7 @@ class Session:
         to ``recovery`` (which asks for this again once it restored a backup), other errors to ``refuse``."""
         task = self.workers.read("open", _open_library, self.config.library, settings, self.opened)
         task.done.connect(self._attach)
-        task.failed.connect(lambda error: self.recovery.handle(error) or refuse(error))
+        task.failed.connect(lambda error: self.recovery.handle(error, refuse) or refuse(error))
 
     def _attach(self, library: Library) -> None:
         if not self.workers.closed:

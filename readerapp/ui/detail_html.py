@@ -15,16 +15,22 @@ from readerapp.ui.annotation_html import abstract_html, highlight_list_html, not
 
 
 def links(paper: Paper) -> list[tuple[str, str]]:
-    """(label, URL) for the paper's pages, in the order a reader reaches for them."""
+    """(label, URL) for the paper's pages, in the order a reader reaches for them, each URL once (a
+    BibTeX ``url`` is often the arXiv page again)."""
     pdf = f"https://arxiv.org/pdf/{paper.arxiv_id}" if paper.arxiv_id else None
     candidates = [
         ("abstract", paper.abs_url),
         ("PDF", pdf),
         ("code", paper.code_url),
         ("project", paper.project_url),
+        ("publisher's page" if paper.venue or paper.publisher else "web page", paper.url),
         ("HF page", paper.hf_url),
     ]
-    return [(label, url) for label, url in ((lbl, safe_url(u)) for lbl, u in candidates) if url]
+    found: dict[str, str] = {}
+    for label, url in ((lbl, safe_url(u)) for lbl, u in candidates):
+        if url and url not in found:
+            found[url] = label
+    return [(label, url) for url, label in found.items()]
 
 
 def paper_html(paper: Paper, *, muted: str, highlight: str, me: str | None = None) -> str:
@@ -43,11 +49,14 @@ def paper_html(paper: Paper, *, muted: str, highlight: str, me: str | None = Non
     parts = [
         f'<h2 style="margin-bottom:4px">{escape(paper.title)}</h2>',
         f"<p>{escape(authors)}</p>",
+        f"<p><i>{escape(paper.reference_line)}</i></p>" if paper.reference_line else "",
         f'<p style="color:{muted}">{escape(" · ".join(f for f in facts if f))}</p>',
         f"<p>{link_html}</p>" if link_html else "",
     ]
     if paper.tags:
         parts.append(f"<p><b>Tags:</b> {escape(', '.join(paper.tags))}</p>")
+    if paper.keywords:
+        parts.append(f'<p style="color:{muted}"><b>Keywords:</b> {escape(", ".join(paper.keywords))}</p>')
     if paper.ai_summary:
         parts.append(f'<p style="color:{muted}"><i>{escape(paper.ai_summary)}</i></p>')
     marks = [h for h in paper.highlights if h.field == "abstract"]

@@ -13,7 +13,8 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from readerapp.ui.annotation_html import COLOR_KEYS, HIGHLIGHT_COLORS
+from readerapp.highlight_colors import HIGHLIGHT_COLORS
+from readerapp.ui.annotation_html import COLOR_KEYS
 from readerapp.ui.signals import emit
 
 QUOTE_SHOWN = 120

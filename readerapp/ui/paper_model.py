@@ -34,6 +34,10 @@ def _date(paper: Paper) -> str:
     return day.isoformat() if day else ""
 
 
+def _year(paper: Paper) -> str:
+    return str(paper.published.year) if paper.published else ""
+
+
 def _marks(paper: Paper) -> str:
     """One glyph per fact, always in the same place so the column reads at a glance."""
     state = {"inbox": "", "reading": "◔", "done": "✓", "archived": "▣"}.get(paper.state, "")
@@ -59,6 +63,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("marks", "", _marks, None, Qt.AlignmentFlag.AlignCenter),
     Column("title", "Title", lambda p: p.title, "title"),
     Column("author", "First author", lambda p: p.authors[0] if p.authors else "", None),
+    Column("year", "Year", _year, None),
+    Column("venue", "Venue", lambda p: p.venue or "", None),
     Column("date", "Date", _date, "date"),
     Column("upvotes", "▲", lambda p: p.upvotes, "upvotes",
            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
@@ -137,7 +143,7 @@ class PaperTableModel(QAbstractTableModel):
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.show(paper)
-        if role == Qt.ItemDataRole.ToolTipRole and column.key in ("title", "author", "tags"):
+        if role == Qt.ItemDataRole.ToolTipRole and column.key in ("title", "author", "venue", "tags"):
             return column.show(paper) if column.key != "author" else ", ".join(paper.authors[:12])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.align.value)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from readerapp.ui.paper_delegate import PaperDelegate
 from readerapp.ui.paper_model import COLUMN, PaperTableModel
 
-WIDTHS = {"marks": 64, "author": 130, "date": 86, "upvotes": 44, "tags": 96}
+WIDTHS = {"marks": 64, "author": 130, "year": 48, "venue": 140, "date": 86, "upvotes": 44, "tags": 96}
 
 
 class PaperTable(QTableView):

@@ -150,7 +150,7 @@ class ReadingPane(QSplitter):
             return
         accents = theme.ACCENTS[theme.current_scheme(QApplication.instance())]
         self.paper.setHtml(paper_html(paper, muted=accents["muted"], highlight=accents["highlight"],
-                                      me=self.library.config.user_name))
+                                      me=self.library.user_name))
 
     def toggle_layout(self) -> None:
         """Side by side (paper text and PDF) <-> PDF only."""

@@ -1,7 +1,9 @@
 """A damaged library: offer the newest backup, restore it on a worker, reopen, reload the window.
 
 The store says a database is damaged in one way (a ``LibraryError`` naming the backup to restore, or
-saying there is none), whether the open, the daily backup or ``doctor`` found it. The dialog offers
+saying there is none), whether the open, the daily backup or ``doctor`` found it. A full disk is never
+damage (``DiskFull``), and a restore replaces the user's file, so before the offer SQLite's
+``PRAGMA quick_check`` must find the file damaged; a sound file gets the error as a message. The dialog offers
 exactly one way forward, "Restore the backup of <date>" (the default button), or Quit; the replaced
 file is kept by the store as a ``damaged`` backup, never offered again. Nothing here imports the store
 on the GUI thread: finding and restoring the backup happen on workers.
@@ -9,13 +11,14 @@ on the GUI thread: finding and restoring the backup happen on workers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QAbstractButton, QMessageBox
 
-from readerapp.errors import LibraryError
+from readerapp.errors import DiskFull, LibraryError
 from readerapp.ui.signals import emit
 from readerapp.ui.workers import Workers
 
@@ -27,7 +30,10 @@ DAMAGE_MARKS = ("restore the newest backup", "is damaged", "no backup to restore
 
 
 def is_damage(error: object) -> bool:
-    """True for the store's damaged-database errors (the ones a backup can cure)."""
+    """True for the store's damaged-database errors (the ones a backup may cure, once ``quick_check``
+    agrees); never for a full disk."""
+    if isinstance(error, DiskFull):
+        return False
     return isinstance(error, LibraryError) and any(mark in str(error) for mark in DAMAGE_MARKS)
 
 
@@ -35,11 +41,14 @@ def backup_label(backup: Backup) -> str:
     return backup.taken.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def newest_backup(library_dir: Path) -> Backup | None:
-    """Runs on a worker (it imports the store)."""
-    from readerapp.store.backups import newest_restorable
+def damage_and_backup(library_dir: Path) -> tuple[str | None, Backup | None]:
+    """Runs on a worker (it imports the store): what ``quick_check`` finds wrong with the library's
+    database (None: it is sound, or cannot be looked at, so no backup is offered) and the newest backup."""
+    from readerapp.api import DB_FILE
+    from readerapp.store.backups import damage_found, newest_restorable
 
-    return newest_restorable(library_dir / "backups")
+    problem = damage_found(library_dir / DB_FILE)
+    return problem, newest_restorable(library_dir / "backups") if problem is not None else None
 
 
 def restore_file(library_dir: Path, source: Path) -> Path:
@@ -83,18 +92,28 @@ class Recovery(QObject):
         self.dialog: RestoreOffer | None = None
         self._handling = False  # from the first damage until the restore is done (or the app quits)
 
-    def handle(self, error: object) -> bool:
-        """Take over ``error`` if it is damage (True); anything else is the caller's to report. Damage
-        usually fails several reads at once (the view, the counts, the detail): one offer for all."""
+    def handle(self, error: object, otherwise: Callable[[object], None]) -> bool:
+        """Take over ``error`` if it looks like damage (True); anything else is the caller's to report.
+        Damage usually fails several reads at once (the view, the counts, the detail): one offer for all.
+        When ``quick_check`` finds the file sound after all, ``error`` goes to ``otherwise`` instead."""
         if not is_damage(error):
             return False
         if self._handling:
             return True
         self._handling = True
-        task = self.workers.read("backups", newest_backup, self.library_dir)
-        task.done.connect(lambda backup: self._offer(str(error), backup))
+        task = self.workers.read("damage", damage_and_backup, self.library_dir)
+        task.done.connect(lambda found: self._checked(error, otherwise, *found))
         task.failed.connect(lambda exc: self._give_up(f"{error}\n\n{exc}"))
         return True
+
+    def _checked(
+        self, error: object, otherwise: Callable[[object], None], problem: str | None, backup: Backup | None
+    ) -> None:
+        if problem is None:  # sound: the error was something else (a lock, a lost file), not for a restore
+            self._handling = False
+            otherwise(error)
+            return
+        self._offer(str(error), backup)
 
     def _offer(self, problem: str, backup: Backup | None, failed: str = "") -> None:
         """The dialog; ``failed`` says why the last restore did not happen (offered again: another

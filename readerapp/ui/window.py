@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readerapp.disk import as_disk_full
 from readerapp.errors import Cancelled
 from readerapp.paper import Paper
 from readerapp.ui import theme
@@ -143,7 +144,8 @@ class MainWindow(QMainWindow):
         self._before_search: tuple[View, str | None] | None = None  # the view a search left, its selection
         self._search_error = ""  # the banner's text while it says why a query could not be read
         self._reading: str | None = None  # the title of the paper whose PDF is read (the title names it)
-        self.take_damage: Callable[[object], bool] = lambda _error: False  # the session sets Recovery's
+        # the session sets Recovery's: takes damage (True), or hands a sound file's error to the callable
+        self.take_damage: Callable[[object, Callable[[object], None]], bool] = lambda _error, _shown: False
 
         self.model = PaperTableModel(self._fetch_rows, self)
         self.sidebar_model = SidebarModel()
@@ -566,7 +568,8 @@ class MainWindow(QMainWindow):
         """A query that cannot be read (``(foo``) says why in the banner until a query that can be read,
         or another view, takes its place."""
         self.report_error(error)
-        self._search_error = self.messages.label.text() if not self.messages.isHidden() else ""
+        text = self.messages.label.text()  # (a damaged file instead goes to the restore offer)
+        self._search_error = text if not self.messages.isHidden() and str(error) in text else ""
 
     def clear_search_error(self) -> None:
         if self._search_error and self.messages.label.text() == self._search_error:
@@ -780,7 +783,7 @@ class MainWindow(QMainWindow):
             return  # the user has moved on
         scheme = theme.current_scheme(QApplication.instance())
         accents = theme.ACCENTS[scheme]
-        me = self.library.config.user_name if self.library is not None else None
+        me = self.library.user_name if self.library is not None else None
         html = paper_html(paper, muted=accents["muted"], highlight=accents["highlight"], me=me)
         why = self.why.get(paper.id, ()) if self.view.kind == "for-you" else ()
         if why:  # For you says why it ranked the paper, above the title
@@ -858,8 +861,12 @@ class MainWindow(QMainWindow):
     def report_error(self, error: object, prefix: str = "") -> None:
         """Every failure from a worker ends here: one dismissable line, never a crash; a damaged
         database found by any read or write goes to ``take_damage`` (the restore offer) instead."""
-        if self.take_damage(error):
-            return
+        if isinstance(error, OSError) and self.library is not None:  # a search index write, say
+            error = as_disk_full(error, self.library.path)
+        if not self.take_damage(error, lambda sound: self._show_error(sound, prefix)):
+            self._show_error(error, prefix)
+
+    def _show_error(self, error: object, prefix: str) -> None:
         text = f"{prefix}{error}" if str(error) else f"{prefix}{type(error).__name__}"
         self.messages.show_message(text)
         emit(self.failed, text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from pytest_httpserver import HTTPServer
 
 from tests.e2e.cli_support import ROOT, cli_json, run_cli
 from tests.unit.feeds_support import hf_items, paged_handler
+from tests.unit.reference_fixtures import ARTICLE, write_article
 
 SAMPLE = ROOT / "resources" / "sample_feed.json"
 
@@ -96,3 +98,54 @@ def test_an_arxiv_resync_the_same_day_is_answered_from_the_cache(
     assert len(httpserver.log) == 1
     run_cli(folder, *sync, "--category", "cs.LG", "--refresh")
     assert len(httpserver.log) == 2
+
+
+def test_show_gives_the_full_reference(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    run_cli(folder, "import", str(write_article(tmp_path / "article.json")))
+    (listed,) = cli_json(folder, "list", "--json")
+    shown = cli_json(folder, "show", listed["id"], "--json")
+    assert {key: shown[key] for key in ("type", "venue", "volume", "issue", "pages", "publisher", "url")} == {
+        "type": "article-journal",
+        "venue": ARTICLE.venue,
+        "volume": "7",
+        "issue": "3",
+        "pages": "117–126",
+        "publisher": "ACM",
+        "url": ARTICLE.url,
+    }
+    assert (shown["keywords"], shown["editors"]) == (ARTICLE.keywords, ARTICLE.editors)
+    assert (shown["date"], shown["date_precision"]) == ("2015-06", "month")
+    plain = run_cli(folder, "show", listed["id"]).stdout.splitlines()
+    assert plain[2] == f"{ARTICLE.venue} 7(3), pp. 117–126 · ACM · 2015-06"
+    assert f"url: {ARTICLE.url}" in plain
+
+
+def test_the_copied_pages_day_is_never_ahead_and_the_api_answer_corrects_it(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    run_cli(folder, "import", str(ROOT / "tests" / "fixtures" / "daily_page_2025-09-16.txt"))
+    guessed = {p["feed_day"] for p in cli_json(folder, "list", "--json")}
+    (day,) = guessed
+    assert day.endswith("-09-16") and date.fromisoformat(day) <= date.today()
+    run_cli(folder, "import", str(ROOT / "tests" / "fixtures" / "hf_daily_papers_2025-09-16.json"))
+    papers = cli_json(folder, "list", "--json")
+    assert len(papers) == 43 and {p["feed_day"] for p in papers} == {"2025-09-16"}
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql+psycopg2://ann:secret@db.example/papers", "postgresql+psycopg2://ann:***@db.example/papers"),
+        ("mysql://ann@db.example/papers", "mysql://ann@db.example/papers"),
+    ],
+    ids=["psycopg2", "mysql"],
+)
+def test_an_unsupported_database_url_is_one_line_naming_the_supported_ones(
+    tmp_path: Path, url: str, shown: str
+) -> None:
+    result = run_cli(tmp_path / "lib", "--database-url", url, "list", check=False)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"readerapp: error: unsupported database URL {shown}; "
+        "use postgresql://USER@HOST/DATABASE (or postgresql+psycopg://...) or sqlite:///FILE"
+    ], result.stderr

@@ -82,7 +82,7 @@ def test_a_json_export_imported_and_exported_again_is_the_same_file(tmp_path: Pa
     first, second = tmp_path / "first.json", tmp_path / "second.json"
     run_cli(library, "export", "--all", "--format", "json", "-o", str(first))
     written = json.loads(first.read_text(encoding="utf-8"))
-    assert (written["version"], written["pdf_files_included"]) == (2, False)
+    assert (written["version"], written["pdf_files_included"]) == (3, False)
 
     restored = tmp_path / "restored"
     assert "4 new" in run_cli(restored, "import", str(first)).stdout

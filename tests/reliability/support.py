@@ -7,11 +7,14 @@ suite's autouse fixture clears every ``READERAPP_*`` variable.
 
 from __future__ import annotations
 
+import errno
 import importlib.util
 import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -73,3 +76,38 @@ def overwrite_pages(db_path: Path, first_page: int, pages: int, fill: bytes = b"
 
 def middle_page(db_path: Path) -> int:
     return db_path.stat().st_size // 4096 // 2
+
+
+@contextmanager
+def small_disk(folder: Path, size: str = "4m") -> Iterator[Path]:
+    """A real file system of ``size`` mounted at ``folder`` (tmpfs), for as long as the block runs;
+    the test is skipped, saying why, where mounting is not permitted (not root, a container without
+    the capability): the RLIMIT_FSIZE tests cover a full disk there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True, text=True
+    )
+    if mounted.returncode != 0:
+        why = mounted.stderr.strip() or f"mount exited {mounted.returncode}"
+        pytest.skip(f"cannot mount a {size} tmpfs to fill ({why}); the RLIMIT_FSIZE tests still run")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill_disk(folder: Path, leave: int = 0) -> Path:
+    """Write a file into ``folder`` until its file system is full (a short write takes the last bytes),
+    then give ``leave`` bytes back."""
+    filler = folder / "filler.bin"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    try:
+        while True:
+            os.write(fd, b"\0" * 65536)
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC, exc
+    finally:
+        os.close(fd)
+    if leave:
+        os.truncate(filler, filler.stat().st_size - leave)
+    return filler

@@ -198,7 +198,7 @@ def test_restoring_something_that_is_no_backup_changes_nothing(library: Library,
 
 
 def test_a_shared_library_has_no_file_backups(tmp_path: Path, postgres_server: PostgresServer) -> None:
-    with Library.open(tmp_path / "lib", database_url=postgres_server.new_database(), user="ann") as lib:
+    with Library.open(tmp_path / "lib", database_url=postgres_server.new_database()) as lib:
         assert lib.backup_if_due() is None and lib.backups() == []
         with pytest.raises(LibraryError, match="administrator"):
             lib.restore_backup(tmp_path / "x.sqlite3")

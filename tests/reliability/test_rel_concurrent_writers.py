@@ -16,7 +16,7 @@ import pytest
 
 from readerapp.api import Library
 from tests.e2e.cli_support import ROOT
-from tests.pg_server import PostgresServer
+from tests.pg_server import PostgresServer, as_role
 from tests.reliability.support import cli_command, cli_env, durations, run
 
 WRITERS = ("ann", "bob")
@@ -90,6 +90,12 @@ def _cli_loop(library: Path, ids: list[str], seconds: float, env: dict[str, str]
         n += 1
 
 
+def _as(user: str, env: dict[str, str]) -> dict[str, str]:
+    """``env`` for ``user``: on a shared library each user logs in as their own database role."""
+    url = env.get("READERAPP_DATABASE_URL")
+    return dict(env, READERAPP_USER=user, **({"READERAPP_DATABASE_URL": as_role(url, user)} if url else {}))
+
+
 def _run_writers(library: Path, seconds: float, env: dict[str, str], tmp_path: Path) -> list[str]:
     with Library.open(
         library,
@@ -113,7 +119,7 @@ def _run_writers(library: Path, seconds: float, env: dict[str, str], tmp_path: P
                 *ids,
             ],
             cwd=ROOT,
-            env=env,
+            env=_as(user, env),
             stderr=subprocess.PIPE,
             text=True,
         )
@@ -121,7 +127,7 @@ def _run_writers(library: Path, seconds: float, env: dict[str, str], tmp_path: P
     ]
     cli_done: list[str] = []
     cli = threading.Thread(
-        target=_cli_loop, args=(library, ids, seconds, dict(env, READERAPP_USER="cli"), cli_done)
+        target=_cli_loop, args=(library, ids, seconds, _as("cli", env), cli_done)
     )
     cli.start()
     for proc in procs:
@@ -159,6 +165,8 @@ def test_two_users_on_one_postgresql_library(
     tmp_path: Path, sample_feed: Path, seconds: float, postgres_server: PostgresServer
 ) -> None:
     url = postgres_server.new_database()
+    for user in (*WRITERS, "cli"):
+        postgres_server.role(user)
     library = tmp_path / "lib"
     with Library.open(library, database_url=url) as lib:
         lib.import_file(sample_feed)
@@ -167,5 +175,5 @@ def test_two_users_on_one_postgresql_library(
     for user in WRITERS:
         expected = _read_log(tmp_path / f"{user}.jsonl")
         assert expected.writes > 10
-        with Library.open(library, database_url=url, user=user) as lib:
+        with Library.open(library, database_url=as_role(url, user)) as lib:
             _check(lib, user, expected, f"{user}-")

@@ -44,6 +44,7 @@ def test_cells_look_as_qt_draws_them(qtbot: QtBot, qapp: QApplication, library: 
     theme.apply(qapp, name)
     rows = library.rows(library.list_ids())
     rows[0] = dataclasses.replace(rows[0], title=HOSTILE, starred=True, tags=["<i>tag</i>", "llm"])
+    rows[0] = dataclasses.replace(rows[0], venue=HOSTILE)  # markup in a venue shows as typed too
     rows[1] = dataclasses.replace(rows[1], title="A very long title " * 20, state="reading", upvotes=12345)
     model = PaperTableModel(lambda ids: None)
     model.deliver(rows)

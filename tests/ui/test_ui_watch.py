@@ -58,10 +58,10 @@ def test_the_watcher_ignores_the_windows_own_writes_and_stops(qtbot: QtBot, sess
 
 def test_on_a_shared_postgresql_library_a_star_and_a_tag_from_other_apps_show_within_five_seconds(
         qtbot: QtBot, tmp_path: Path, sample_feed: Path, postgres_server: PostgresServer) -> None:
-    url = postgres_server.new_database()
-    with (Library.open(tmp_path / "a", database_url=url, user="ada", sync_on_start="never") as mine,
-          Library.open(tmp_path / "b", database_url=url, user="ada") as my_laptop,
-          Library.open(tmp_path / "c", database_url=url, user="bob") as colleague):  # fmt: skip
+    lab = postgres_server.shared_library("ada", "bob")
+    with (Library.open(tmp_path / "a", database_url=lab["ada"], sync_on_start="never") as mine,
+          Library.open(tmp_path / "b", database_url=lab["ada"]) as my_laptop,
+          Library.open(tmp_path / "c", database_url=lab["bob"]) as colleague):  # fmt: skip
         mine.import_file(sample_feed)
         session = open_window(qtbot, mine)
         w = session.window
@@ -104,9 +104,10 @@ class Watched:
 def watched(
     qtbot: QtBot, tmp_path: Path, sample_feed: Path, postgres_server: PostgresServer
 ) -> Iterator[Watched]:
-    url = postgres_server.new_database()
-    with (Library.open(tmp_path / "a", database_url=url, user="ada") as mine,
-          Library.open(tmp_path / "b", database_url=url, user="bob") as colleague):  # fmt: skip
+    lab = postgres_server.shared_library("ada", "bob")
+    url = lab["ada"]
+    with (Library.open(tmp_path / "a", database_url=url) as mine,
+          Library.open(tmp_path / "b", database_url=lab["bob"]) as colleague):  # fmt: skip
         colleague.import_file(sample_feed)
         watched = Watched(url, ChangeWatcher(mine), colleague)
         watched.watcher.changed.connect(watched.seen.extend)

@@ -6,11 +6,13 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from readerapp.api import Library
 from readerapp.formats.readerapp_json import CollectionRecord, SavedSearchRecord, dump_readerapp_json
+from readerapp.paper import Paper
 from readerapp.records import Annotations, HighlightRecord, PaperRecord
 
 HOSTILE_TITLE = (
@@ -120,3 +122,16 @@ def seeded(tmp_path: Path) -> Iterator[Library]:
     library.import_file(write_seed(tmp_path / "seed.json"))
     yield library
     library.close()
+
+
+def make_paper(**values: Any) -> Paper:
+    """A full paper view: the given fields over plain defaults (reference fields included)."""
+    defaults: dict[str, Any] = dict(
+        id=values.get("arxiv_id") or "p-0001", arxiv_id=None, version=None, doi=None, title="A title",
+        abstract="", authors=[], categories=[], primary_category=None, published=None, updated=None,
+        feed_day=None, upvotes=0, comments=0, code_url=None, project_url=None, ai_summary=None,
+        ai_keywords=[], journal_ref=None, sources=["bibtex"], is_sample=False,
+        first_seen=datetime(2024, 1, 1, tzinfo=UTC), state="inbox", state_changed=None, starred=False,
+        tags=[], has_note=bool(values.get("note")),
+    )  # fmt: skip
+    return Paper(**{**defaults, **values})

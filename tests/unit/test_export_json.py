@@ -27,6 +27,7 @@ from readerapp.store.models import SavedSearch
 from tests.conftest import SAMPLE_FEED
 from tests.pdfs_samples import make_pdf
 from tests.unit.export_fixtures import seeded, write_seed
+from tests.unit.reference_fixtures import ARTICLE, write_article
 
 __all__ = ["seeded"]
 pytest_plugins = ["feeds_fixtures"]  # fake_time
@@ -111,7 +112,7 @@ def _export(library: Library, path: Path) -> dict[str, Any]:
 
 def test_export_import_export_gives_the_same_file(full: Library, tmp_path: Path) -> None:
     first = _export(full, tmp_path / "first.json")
-    assert (first["version"], first["pdf_files_included"]) == (2, False)
+    assert (first["version"], first["pdf_files_included"]) == (3, False)
     stored = Path(full.get(PDF_ID).pdf_path or "").relative_to(full.path).as_posix()
     kept = next(p["library"] for p in first["papers"] if p["arxiv_id"] == PDF_ID)
     assert kept["pdf_path"] == stored and stored.startswith("pdfs/")  # relative, as the library keeps it
@@ -210,3 +211,31 @@ def test_a_scoped_json_export_keeps_only_collections_of_its_papers(seeded: Libra
     parsed = parse_readerapp_json(json.loads(out.read_text(encoding="utf-8")))
     assert [r.arxiv_id for r in parsed.records] == ["1812.00001"]
     assert [c.name for c in parsed.collections] == ["Empty one"]
+
+
+def test_a_full_reference_survives_export_import_export(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "lib") as library:
+        library.import_file(write_article(tmp_path / "article.json"))
+        first = _export(library, tmp_path / "first.json")
+    (paper,) = first["papers"]
+    assert {
+        key: paper[key] for key in ("item_type", "venue", "volume", "issue", "pages", "date_precision")
+    } == {
+        "item_type": "article-journal",
+        "venue": ARTICLE.venue,
+        "volume": "7",
+        "issue": "3",
+        "pages": "117–126",
+        "date_precision": "month",
+    }
+    assert (paper["publisher"], paper["url"], paper["keywords"], paper["editors"]) == (
+        "ACM",
+        ARTICLE.url,
+        ARTICLE.keywords,
+        ARTICLE.editors,
+    )
+    with Library.open(tmp_path / "restored") as restored:
+        restored.import_file(tmp_path / "first.json")
+        second = _export(restored, tmp_path / "second.json")
+    text = (tmp_path / "second.json").read_text("utf-8").replace(second["exported"], first["exported"])
+    assert text == (tmp_path / "first.json").read_text("utf-8")

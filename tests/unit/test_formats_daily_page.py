@@ -33,13 +33,35 @@ def test_code_links_from_abstracts_without_trailing_punctuation() -> None:
     assert records["Can AI-Generated Text be Reliably Detected?"].code_url is None
 
 
-def test_year_defaults_to_the_current_one() -> None:
-    assert parse_daily_page(PAGE)[0].feed_day == date(date.today().year, 9, 16)
+@pytest.mark.parametrize(
+    ("today", "day"),
+    [
+        (date(2026, 3, 1), date(2025, 9, 16)),  # the case: never 2026-09-16, a day to come
+        (date(2025, 9, 16), date(2025, 9, 16)),  # copied on the day itself
+        (date(2025, 9, 15), date(2024, 9, 16)),
+        (date(2025, 12, 31), date(2025, 9, 16)),
+    ],
+)
+def test_a_date_line_without_a_year_is_the_nearest_day_not_in_the_future(today: date, day: date) -> None:
+    assert parse_daily_page(PAGE, today=today)[0].feed_day == day
+
+
+def test_without_a_year_the_page_is_never_dated_in_the_future() -> None:
+    day = parse_daily_page(PAGE)[0].feed_day
+    assert day is not None and day <= date.today() and (day.month, day.day) == (9, 16)
+
+
+def test_feb_29_without_a_year_is_the_last_leap_day() -> None:
+    assert parse_daily_page("Feb 29\n\nT\n\nA.", today=date(2026, 3, 1))[0].feed_day == date(2024, 2, 29)
+    with pytest.raises(FormatError, match="'Feb 30' is not a real day"):
+        parse_daily_page("Feb 30\n\nT\n\nA.", today=date(2026, 3, 1))
 
 
 def test_year_on_the_date_line_wins() -> None:
     page = "Daily Papers\n\nSeptember 3, 2024\n\nA title\n\nAn abstract."
     assert parse_daily_page(page, year=2025)[0].feed_day == date(2024, 9, 3)
+    later = page.replace("2024", "2027")
+    assert parse_daily_page(later, today=date(2025, 1, 1))[0].feed_day == date(2027, 9, 3)
 
 
 def test_loose_layouts() -> None:

@@ -75,7 +75,7 @@ def test_null_means_missing_and_floats_are_counts(item_2026: dict[str, Any]) -> 
     item["numComments"] = 3.0
     (record,) = parse_hf_json([item])
     assert record.code_url is None and record.project_url is None and record.ai_summary is None
-    assert record.ai_keywords == [] and record.feed_day is None
+    assert record.ai_keywords == [] and record.feed_day == date(2026, 2, 26)  # as if missing: the item's day
     assert record.upvotes == 12 and isinstance(record.upvotes, int) and record.comments == 3
 
 
@@ -84,6 +84,20 @@ def test_older_answer_without_top_level_summary(day: list[dict[str, Any]]) -> No
     (record,) = parse_hf_json([item])
     assert record.abstract == " ".join(day[1]["paper"]["summary"].split())
     assert record.title.startswith("Just One Byte")
+
+
+def test_an_older_answer_without_submitted_on_daily_at_takes_the_feed_day_from_published_at(
+    day: list[dict[str, Any]],
+) -> None:
+    older = copy.deepcopy(day)
+    for item in older:
+        del item["paper"]["submittedOnDailyAt"]
+    records = parse_hf_json(older)
+    assert [r.feed_day for r in records] == [date(2025, 9, 16)] * 43
+    assert records[0].published == datetime(2023, 3, 1, tzinfo=UTC)  # the paper's own date stays its own
+    bare = copy.deepcopy(day[0]["paper"])
+    del bare["submittedOnDailyAt"]
+    assert parse_hf_json(bare)[0].feed_day is None  # a bare paper's publishedAt is its arXiv date
 
 
 def test_wrapper_fills_a_missing_paper_abstract(day: list[dict[str, Any]]) -> None:

@@ -84,14 +84,17 @@ def test_sample_export_reads_papers_annotations_collections_and_searches(export:
 def test_round_trip_is_lossless(export: dict[str, Any]) -> None:
     imported = parse_readerapp_json(export)
     again = dump_readerapp_json(imported.records, imported.collections, imported.saved_searches)
-    assert again["version"] == 2 and again["pdf_files_included"] is False
+    assert again["version"] == 3 and again["pdf_files_included"] is False
     reread = parse_readerapp_json(json.loads(json.dumps(again)))
     assert [asdict(r) for r in reread.records] == [asdict(r) for r in imported.records]
     assert reread.collections == imported.collections and reread.saved_searches == imported.saved_searches
     for written, original in zip(again["papers"], export["papers"], strict=True):
-        # version 2 writes every version 1 key as it was, and adds its own to the annotations
+        # later versions write every version 1 key as it was, and add their own (a version 1 paper
+        # has none of the full reference's fields: they come back empty)
         assert {k: v for k, v in written.items() if k != "annotations"} == {
-            k: v for k, v in original.items() if k != "annotations"
+            **dict.fromkeys(("item_type", "venue", "volume", "issue", "pages", "publisher", "url")),
+            **{"keywords": [], "editors": [], "date_precision": None},
+            **{k: v for k, v in original.items() if k != "annotations"},
         }
         if "annotations" in original:
             assert written["annotations"].items() >= original["annotations"].items()
@@ -152,9 +155,9 @@ def test_paper_key_prefers_arxiv_then_doi_then_title() -> None:
 
 
 def test_newer_version_is_refused_clearly(export: dict[str, Any]) -> None:
-    export["version"] = 3
+    export["version"] = 4
     with pytest.raises(
-        FormatError, match="format version 3 was written by a newer readerapp; this one reads version 2"
+        FormatError, match="format version 4 was written by a newer readerapp; this one reads version 3"
     ):
         parse_readerapp_json(export)
 
@@ -263,7 +266,7 @@ def test_dump_writes_the_documented_layout() -> None:
         "collections",
         "saved_searches",
     ]
-    assert (dumped["version"], dumped["exported"]) == (2, "2025-01-01T00:00:00+00:00")
+    assert (dumped["version"], dumped["exported"]) == (3, "2025-01-01T00:00:00+00:00")
     assert dumped["pdf_files_included"] is False
     paper = dumped["papers"][0]
     assert paper["feed_day"] == "2025-09-16" and "annotations" not in paper and "library" not in paper

@@ -83,3 +83,26 @@ def test_a_search_does_not_wait_for_this_process_s_writer(tmp_path: Path) -> Non
         finally:
             source.release.set()
             keeper.close()
+
+
+def test_a_thread_finds_its_own_write_while_another_thread_keeps_searching(tmp_path: Path) -> None:
+    """Read your writes: a search waits for a catch-up under way when it holds this process's write."""
+    with Library.open(tmp_path / "lib") as library:
+        library.import_file(FIXTURE_DAY)
+        library.search("detected")
+        ids = library.list_ids()
+        done = threading.Event()
+
+        def searcher() -> None:
+            while not done.is_set():
+                library.search("language model")
+
+        other = threading.Thread(target=searcher)
+        other.start()
+        try:
+            for n in range(15):
+                library.tag(ids[n : n + 3], add=[f"round{n}"])
+                assert {h.id for h in library.search(f"tag:round{n}")} == set(ids[n : n + 3])
+        finally:
+            done.set()
+            other.join(60)

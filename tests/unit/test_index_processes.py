@@ -90,7 +90,8 @@ def test_a_search_serves_the_committed_index_while_another_process_holds_the_wri
     held = FcntlLock(str(library.path / "index" / f"MAIN_{WRITE_LOCK}"))
     assert held.acquire()
     try:
-        library.tag([DETECTED], add=["while-locked"])
+        tagged = _python("-m", "readerapp", "--library", str(library.path), "tag", DETECTED, "+while-locked")
+        assert tagged.returncode == 0, tagged.stderr
         assert [h.id for h in library.search("reliably detected")][:1] == [DETECTED]  # no LockError
         assert library.search("tag:while-locked") == []  # not caught up: the lock holder would do it
         assert library.keeper.behind

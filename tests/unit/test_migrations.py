@@ -16,6 +16,7 @@ from readerapp.errors import LibraryError
 from readerapp.store.database import HEAD_REVISION, _alembic_config, create_library_engine, sqlite_url
 from readerapp.store.models import Base
 from tests.conftest import SAMPLE_FEED
+from tests.unit.reference_fixtures import ARTICLE, write_article
 
 
 def _engine(path: Path):
@@ -67,3 +68,44 @@ def test_library_from_a_newer_readerapp_is_refused(tmp_path: Path) -> None:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
     with pytest.raises(LibraryError, match="newer readerapp"):
         Library.open(tmp_path / "lib")
+
+
+def test_a_0004_library_keeps_its_papers_and_gains_the_full_reference(
+    tmp_path: Path, database_url: str
+) -> None:
+    """Revision 0005 adds the full reference's columns to a filled library, on SQLite and PostgreSQL."""
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    engine = create_library_engine(database_url or sqlite_url(folder / "library.sqlite3"))
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(engine, conn), "0004")
+        conn.exec_driver_sql(
+            "INSERT INTO papers (local_id, title, title_key, abstract, authors, categories, upvotes,"
+            " comments, ai_keywords, withdrawn, sources, is_sample, first_seen, metadata_updated, revision)"
+            " VALUES ('Lold', 'Preserving statistical validity in adaptive data analysis',"
+            " 'preserving statistical validity in adaptive data analysis', '', '[\"C. Dwork\"]', '[]', 0, 0,"
+            " '[]', false, '[\"page\"]', false, '2024-01-01 00:00:00', '2024-01-01 00:00:00', 1)"
+        )
+    engine.dispose()
+
+    with Library.open(folder, database_url=database_url) as lib:
+        old = lib.get("Lold")
+        assert (old.authors, old.venue, old.keywords, old.editors, old.date_precision) == (
+            ["C. Dwork"],
+            None,
+            [],
+            [],
+            None,
+        )
+        lib.import_file(write_article(tmp_path / "article.json"))
+        (paper,) = lib.list()
+        full = lib.get(paper.id)
+        assert full.id == "Lold" and full.authors == ARTICLE.authors
+        assert (full.venue, full.volume, full.issue, full.pages) == (ARTICLE.venue, "7", "3", "117–126")
+        assert (full.item_type, full.publisher, full.url) == ("article-journal", "ACM", ARTICLE.url)
+        assert (full.keywords, full.editors, full.published_text) == (
+            ARTICLE.keywords,
+            ARTICLE.editors,
+            "2015-06",
+        )
+        assert paper.venue == ARTICLE.venue and paper.keywords == []  # light rows leave the lists out

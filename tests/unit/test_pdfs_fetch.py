@@ -3,6 +3,7 @@ refused (HTML, 404, truncated), slow, polite, and hostile ids and titles that mu
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from sqlalchemy import update
 from werkzeug import Request, Response
 
 from readerapp import Library
-from readerapp.pdfs.naming import part_path
+from readerapp.pdfs.naming import MAX_PDF, part_path
 from readerapp.pdfs.service import PdfFetchReport
 from readerapp.store.models import Paper as PaperRow
 from readerapp.store.models import ReadingPosition
@@ -323,3 +324,48 @@ def test_a_second_fetch_of_a_pdf_being_downloaded_waits_for_it_and_finds_it_stor
     assert report.ok and report.already == [ID] and not report.fetched
     assert held.ranges == [None]  # downloaded once
     assert _files(library.path / "pdfs") == [Path(library.get(ID).pdf_path or "").name]
+
+
+class Endless:
+    """Announces ``announced`` bytes (Content-Length, or Content-Range's total for a Range request) and
+    would stream zeros for ever; ``sent`` counts what it got to send before the client hung up."""
+
+    def __init__(self, announced: int) -> None:
+        self.announced = announced
+        self.sent = 0
+
+    def __call__(self, request: Request) -> Response:
+        def body() -> Iterator[bytes]:
+            chunk = b"%PDF-1.7\n" + b"0" * (2**16 - 9)
+            while True:
+                self.sent += len(chunk)
+                yield chunk
+
+        have = re.fullmatch(r"bytes=(\d+)-", request.headers.get("Range", ""))
+        if have:
+            start = int(have[1])
+            headers = {"Content-Range": f"bytes {start}-{self.announced - 1}/{self.announced}",
+                       "Content-Length": str(self.announced - start)}  # fmt: skip
+            return Response(body(), 206, headers, content_type="application/pdf", direct_passthrough=True)
+        headers = {"Content-Length": str(self.announced)}
+        return Response(body(), 200, headers, content_type="application/pdf", direct_passthrough=True)
+
+
+@pytest.mark.parametrize("resuming", [False, True], ids=["fresh", "resuming"])
+def test_a_pdf_announced_above_the_cap_is_refused_before_its_body_is_read(
+    library: Library, httpserver: HTTPServer, fake_time: FakeTime, resuming: bool
+) -> None:
+    server = Endless(5 * 10**9)
+    httpserver.expect_request(f"/pdf/{ID}").respond_with_handler(server)
+    part = part_path(library.path, ID)
+    if resuming:
+        part.parent.mkdir(parents=True, exist_ok=True)
+        part.write_bytes(b"%PDF-1.7\n" + b"0" * 1000)
+    with recording_client(library, fake_time) as client:
+        report = library.fetch_pdfs([ID], client=client)
+    cap = f"more than the {MAX_PDF:,} bytes a PDF may have"
+    assert f"announces 5,000,000,000 bytes, {cap}" in report.failed[ID]
+    assert fake_time.sleeps == []  # refused, not retried
+    assert server.sent < 2**24, "the body was not read (only what the server got into its socket)"
+    assert _files(library.path / "pdfs") == []
+    assert not part.exists()

@@ -18,7 +18,7 @@ from werkzeug import Request, Response
 
 from readerapp import Library
 from readerapp.cli import main
-from readerapp.pdfs.naming import DOWNLOADS_LOCK, part_path
+from readerapp.pdfs.naming import DOWNLOADS_LOCK, MAX_PDF, part_path
 from readerapp.pdfs.service import PdfFetchReport
 from readerapp.store.lock import SharedLock
 from readerapp.store.models import Paper as PaperRow
@@ -220,3 +220,21 @@ def test_doctor_leaves_pdfs_alone_while_a_download_runs(two: Library) -> None:
     assert "PDFs are being downloaded: the pdfs folder is checked once no download runs" in report.notes
     assert not [f for f in report.findings if f.check == "pdfs"]
     assert all(path.exists() for path in files.values())
+
+
+def test_a_part_above_the_cap_is_no_resumable_download_and_repair_removes_it(two: Library) -> None:
+    big = part_path(two.path, A)  # A has no PDF: a .part of its size would have been "resumable"
+    big.parent.mkdir(parents=True, exist_ok=True)
+    with big.open("wb") as fh:
+        fh.truncate(MAX_PDF + 1)  # sparse: 256 MB and a byte, no disk space taken
+    report = two.doctor()
+    assert not report.consistent
+    assert [(f.check, f.message) for f in report.findings] == [
+        ("pdfs", f"1 unfinished download larger than the {MAX_PDF:,} bytes a PDF may have, never resumed: "
+                 f"{A}.part"),
+    ]  # fmt: skip
+    assert not [note for note in report.notes if "resumed by the next fetch" in note]
+    assert big.exists()
+
+    assert two.doctor(repair=True).consistent
+    assert not big.exists() and two.doctor().consistent

@@ -20,10 +20,13 @@ def shared_url(postgres_server: PostgresServer) -> str:
     return postgres_server.new_database()
 
 
-def test_state_and_star_are_per_user_papers_and_tags_are_shared(tmp_path: Path, shared_url: str) -> None:
+def test_state_and_star_are_per_user_papers_and_tags_are_shared(
+    tmp_path: Path, postgres_server: PostgresServer
+) -> None:
+    lab = postgres_server.shared_library("ada", "bob")
     with (
-        Library.open(tmp_path / "a", database_url=shared_url, user="ada") as ada,
-        Library.open(tmp_path / "b", database_url=shared_url, user="bob") as bob,
+        Library.open(tmp_path / "a", database_url=lab["ada"]) as ada,
+        Library.open(tmp_path / "b", database_url=lab["bob"]) as bob,
     ):
         ada.import_file(SAMPLE_FEED)
         paper = ada.list_ids()[0]
@@ -48,8 +51,8 @@ def test_a_change_in_one_instance_reaches_another_within_5_s(
 ) -> None:
     url = postgres_server.new_database() if backend_kind == "postgresql" else ""
     with (
-        Library.open(tmp_path / "lib", database_url=url, user="ada") as first,
-        Library.open(tmp_path / "lib", database_url=url, user="ada") as second,
+        Library.open(tmp_path / "lib", database_url=url) as first,
+        Library.open(tmp_path / "lib", database_url=url) as second,
     ):
         first.import_file(SAMPLE_FEED)
         paper = first.list_ids()[0]
@@ -73,7 +76,7 @@ def test_a_change_in_one_instance_reaches_another_within_5_s(
 def test_a_star_from_another_process_reaches_this_one_within_5_s(tmp_path: Path, shared_url: str) -> None:
     from tests.e2e.cli_support import run_cli
 
-    with Library.open(tmp_path / "here", database_url=shared_url, user="ada") as here:
+    with Library.open(tmp_path / "here", database_url=shared_url) as here:
         here.import_file(SAMPLE_FEED)
         paper = here.list_ids()[3]
         mark = here.last_change_id()
@@ -85,11 +88,11 @@ def test_a_star_from_another_process_reaches_this_one_within_5_s(tmp_path: Path,
                 _, result["ids"] = here.wait_for_changes(mark, timeout=5.0)
             result["seconds"] = time.monotonic() - started
 
-        run_cli(tmp_path / "there", "--database-url", shared_url, "--user", "ada", "doctor")
+        run_cli(tmp_path / "there", "--database-url", shared_url, "doctor")
         watcher = threading.Thread(target=watch)
         watcher.start()
         sent = time.monotonic()
-        run_cli(tmp_path / "there", "--database-url", shared_url, "--user", "ada", "star", paper)
+        run_cli(tmp_path / "there", "--database-url", shared_url, "star", paper)
         starred_at = time.monotonic()
         watcher.join(40)
         assert paper in result["ids"]  # type: ignore[operator]
@@ -103,7 +106,7 @@ def listener_pids(url: str) -> list[int]:
 
 
 def test_a_notify_sent_while_nobody_waits_wakes_the_next_wait(tmp_path: Path, shared_url: str) -> None:
-    with Library.open(tmp_path, database_url=shared_url, user="ada") as lib:
+    with Library.open(tmp_path, database_url=shared_url) as lib:
         listener = Listener(lib.db.engine)
         listener.connect()
         try:
@@ -117,8 +120,8 @@ def test_a_notify_sent_while_nobody_waits_wakes_the_next_wait(tmp_path: Path, sh
 
 def test_a_change_made_between_two_batches_is_the_next_batch_at_once(tmp_path: Path, shared_url: str) -> None:
     with (
-        Library.open(tmp_path / "a", database_url=shared_url, user="ada") as writer,
-        Library.open(tmp_path / "b", database_url=shared_url, user="ada") as reader,
+        Library.open(tmp_path / "a", database_url=shared_url) as writer,
+        Library.open(tmp_path / "b", database_url=shared_url) as reader,
         reader.change_feed() as feed,
     ):
         assert feed.next(0.01)[1] == []  # listening, from the log's newest change
@@ -140,8 +143,8 @@ def test_a_terminated_listening_connection_is_reopened_and_the_changes_meanwhile
     import psycopg
 
     with (
-        Library.open(tmp_path / "a", database_url=shared_url, user="ada") as writer,
-        Library.open(tmp_path / "b", database_url=shared_url, user="ada") as reader,
+        Library.open(tmp_path / "a", database_url=shared_url) as writer,
+        Library.open(tmp_path / "b", database_url=shared_url) as reader,
         reader.change_feed() as feed,
     ):
         writer.import_file(SAMPLE_FEED)
@@ -163,8 +166,8 @@ def test_a_terminated_listening_connection_is_reopened_and_the_changes_meanwhile
 
 def test_one_listening_connection_serves_many_wake_ups(tmp_path: Path, shared_url: str) -> None:
     with (
-        Library.open(tmp_path / "a", database_url=shared_url, user="ada") as writer,
-        Library.open(tmp_path / "b", database_url=shared_url, user="ada") as reader,
+        Library.open(tmp_path / "a", database_url=shared_url) as writer,
+        Library.open(tmp_path / "b", database_url=shared_url) as reader,
         reader.change_feed() as feed,
     ):
         writer.import_file(SAMPLE_FEED)
@@ -180,7 +183,7 @@ def test_one_listening_connection_serves_many_wake_ups(tmp_path: Path, shared_ur
 
 
 def test_stop_ends_a_long_wait_at_once(tmp_path: Path, shared_url: str) -> None:
-    with Library.open(tmp_path, database_url=shared_url, user="ada") as lib, lib.change_feed() as feed:
+    with Library.open(tmp_path, database_url=shared_url) as lib, lib.change_feed() as feed:
         feed.next(0.01)
         waited: list[float] = []
 
