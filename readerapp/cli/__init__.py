@@ -1,4 +1,4 @@
-"""The ``readerapp`` command: the app by default, subcommands for everything the core does.
+"""The readerapp command: the app by default, subcommands for everything the core does.
 
 Each module in this package registers its subcommands; a handler gets the parsed arguments and an
 open Library and returns the exit code. Errors print one clear line (a traceback only with --debug).
@@ -7,6 +7,8 @@ open Library and returns the exit code. Errors print one clear line (a traceback
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -18,6 +20,14 @@ from readerapp.errors import ReaderappError
 
 if TYPE_CHECKING:
     Registrar = Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
+
+SIGPIPE_EXIT = 141  # what a shell reports for a tool whose reader closed the pipe (128 + SIGPIPE)
+_LITERAL_RE = re.compile(r"``(.+?)``", re.S)
+
+
+def plain_help(text: str) -> str:
+    """Docstring text for a terminal: reST literals lose their double backticks."""
+    return _LITERAL_RE.sub(r"\1", text)
 
 
 def registrars() -> tuple[Registrar, ...]:
@@ -31,8 +41,8 @@ def registrars() -> tuple[Registrar, ...]:
 
 def global_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
     """The global options; ``build_parser`` adds every subcommand to them."""
-    parser = argparse.ArgumentParser(prog="readerapp", description=__doc__.splitlines()[0] if __doc__ else "",
-                                     add_help=add_help)  # fmt: skip
+    summary = (__doc__ or "").split("\n\n")[0].replace("\n", " ")  # the docstring's first paragraph
+    parser = argparse.ArgumentParser(prog="readerapp", description=summary, add_help=add_help)
     parser.add_argument("--version", action="version", version=f"readerapp {__version__}")
     parser.add_argument("--library", metavar="DIR", help=f"library folder (also ${LIBRARY_ENV})")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
@@ -79,6 +89,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # (no command at all went to the app above)
     try:
         return int(args.handler(args))
+    except BrokenPipeError:
+        # The reader of our output has gone (``readerapp list | head -1``): end quietly, as a Unix tool
+        # does. Point stdout at /dev/null so the interpreter's final flush does not complain again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return SIGPIPE_EXIT
     except KeyboardInterrupt:
         print("readerapp: interrupted", file=sys.stderr)
         return 130

@@ -144,7 +144,9 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
             with progress_bar() as progress:
                 report = library.import_file(path, progress=progress)
         except (ReaderappError, OSError) as exc:
-            print(f"readerapp: error: {path}: {exc}", file=sys.stderr)
+            message = str(exc)  # a read error names the file already
+            named = message if message.startswith(str(path)) else f"{path}: {message}"
+            print(f"readerapp: error: {named}", file=sys.stderr)
             failed += 1
             continue
         _print_report(report, f"{path}: {report.counts('read')}")

@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from readerapp.choices import SEARCH_SORTS
+from readerapp.cli import plain_help
 from readerapp.cli.common import print_json, progress_bar, with_library
 from readerapp.index import query_syntax
 
@@ -17,12 +18,17 @@ if TYPE_CHECKING:
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
-def _query_help() -> str:
-    """The "Search queries" section of the query language's documentation, for ``--help``."""
+def query_section() -> str:
+    """The "Search queries" section of the query language's documentation, as written (reST)."""
     doc = query_syntax.__doc__ or ""
     start = doc.find("Search queries")
     end = doc.find("This module only parses")
     return doc[start:end].strip() if start >= 0 else ""
+
+
+def _query_help() -> str:
+    """The query language for ``--help``: plain text on a terminal."""
+    return plain_help(query_section())
 
 
 def register(sub: Subparsers) -> None:

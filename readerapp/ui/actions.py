@@ -17,7 +17,7 @@ from PySide6.QtGui import QDesktopServices
 from readerapp.paper import Changes, Paper
 from readerapp.records import STATES
 from readerapp.ui.annotate_commands import AnnotationCommands
-from readerapp.ui.commands import HIGHLIGHT, MAIN, READER, CommandError, command
+from readerapp.ui.commands import HIGHLIGHT, MAIN, READER, CommandError, a_name, command, number_in, one_of
 from readerapp.ui.help_overlay import HelpOverlay
 from readerapp.ui.history import History
 from readerapp.ui.palette import CommandPalette
@@ -101,7 +101,7 @@ class Actions(AnnotationCommands):
         """Jump to the last paper of the list."""
         self.w.select_row(len(self.w.model.ids) - 1, keep=self.w.marking)
 
-    @command("go", menu="Go", title="Go to")
+    @command("go", menu="Go", title="Go to", checks={"view": parse_view})
     def go(self, view: str) -> None:
         """Show a view: inbox, for-you, reading, done, archived, starred, all, tag:NAME, day:YYYY-MM-DD."""
         self.w.show_view(parse_view(view))
@@ -109,24 +109,31 @@ class Actions(AnnotationCommands):
 
     @command("search", menu="Go", title="Search")
     def search(self) -> None:
-        """Type a search; results replace the list as you type, Escape returns to the list."""
+        """Type a search; results replace the list as you type, Enter goes to them, Escape goes back."""
         self.w.search.setFocus()
         self.w.search.selectAll()
 
     @command("focus-list", menu="Go", title="Back to the list")
     def focus_list(self) -> None:
-        """Leave the search field or the detail pane; in the list, clear the marked selection."""
-        if self.w.table.hasFocus() and self.w.marking:
-            self.w.clear_marks()
-        self.w.focus_list()
+        """Leave a search for the view it started from, or the detail pane; in the list, clear the marks."""
+        w = self.w
+        if w.table.hasFocus() and w.marking:
+            w.clear_marks()
+        elif w.search.hasFocus() or (w.table.hasFocus() and w.view.kind == "search"):
+            w.search.clear()
+            w.leave_search()
+        w.table.setFocus()
+
+    @command("dismiss-message", menu="Go", title="Dismiss message")
+    def dismiss_message(self) -> None:
+        """Hide the message above the list (a failed query or sync, key settings)."""
+        self.w.messages.hide()
 
     # -- triage ------------------------------------------------------------------------------------
 
-    @command("set-state", menu="Paper", title="Move to")
+    @command("set-state", menu="Paper", title="Move to", checks={"state": one_of(STATES, "state")})
     def set_state(self, state: str) -> None:
         """Move the selected papers to inbox, reading, done or archived; the next paper comes up."""
-        if state not in STATES:
-            raise CommandError(f"unknown state {state!r}; choose one of {', '.join(STATES)}")
         ids = self.w.targets()
         if ids:
             shown = self.w.apply_locally(ids, with_fields(state=state))
@@ -180,10 +187,10 @@ class Actions(AnnotationCommands):
                      reload=not shown)
         self.w.table.setFocus()
 
-    @command("toggle-tag", menu="Paper", title="Toggle tag")
+    @command("toggle-tag", menu="Paper", title="Toggle tag", checks={"number": number_in(1, 9, "tags")})
     def toggle_tag(self, number: str) -> None:
         """Toggle the Nth tag of the sidebar (1-9) on the selected papers."""
-        if not number.isdigit() or not 1 <= int(number) <= len(self.w.tag_names):
+        if int(number) > len(self.w.tag_names):
             self._status(f"No tag {number}: the sidebar numbers the first nine tags.")
             return
         name = self.w.tag_names[int(number) - 1]
@@ -247,6 +254,12 @@ class Actions(AnnotationCommands):
         """Fetch today's Daily Papers on a worker; progress shows in the status bar."""
         self.w.start_sync()
 
+    @command("cancel-sync", menu="Library", title="Cancel sync")
+    def cancel_sync(self) -> None:
+        """Stop the running sync before it writes anything (Ctrl+R starts it again)."""
+        if not self.w.cancel_sync():
+            self._status("No sync is running.")
+
     @command("export", menu="Library", title="Export…")
     def export(self) -> None:
         """Export papers with their tags, notes and highlights: scope, format, destination, preview."""
@@ -258,7 +271,7 @@ class Actions(AnnotationCommands):
         dialog.exported.connect(self._status)
         dialog.open()
 
-    @command("collect", menu="Paper", title="Add to collection")
+    @command("collect", menu="Paper", title="Add to collection", checks={"name": a_name})
     def collect(self, name: str) -> None:
         """Add the selected papers to a collection (created when needed), e.g. ``collect "Reading group"``."""
         ids = self.w.targets()
@@ -266,7 +279,7 @@ class Actions(AnnotationCommands):
             task = self.w.write("collect", self._recorded(lambda: self.library.add_to_collection(name, ids)))
             task.done.connect(lambda _changes: self.w.refresh_counts())
 
-    @command("collect-view", menu="Library", title="Collection from this view")
+    @command("collect-view", menu="Library", title="Collection from this view", checks={"name": a_name})
     def collect_view(self, name: str) -> None:
         """Make a collection of every paper in the current view (a tag, a state, a search...), in order."""
         ids = list(self.w.model.ids)
@@ -274,7 +287,7 @@ class Actions(AnnotationCommands):
             task = self.w.write("collect", self._recorded(lambda: self.library.add_to_collection(name, ids)))
             task.done.connect(lambda _changes: self.w.refresh_counts())
 
-    @command("save-search", menu="Library", title="Save this search")
+    @command("save-search", menu="Library", title="Save this search", checks={"name": a_name})
     def save_search(self, name: str) -> None:
         """Save the current search as a live collection in the sidebar."""
         if self.w.view.kind != "search":
@@ -324,9 +337,11 @@ class Actions(AnnotationCommands):
         return [entry for entry in here if entry.keys or entry.context == context or not keyed]
 
     @command("palette", menu="Help", title="Command palette")
-    def open_palette(self) -> None:
-        """Find and run any command by name."""
-        self.palette.open_with(self._here())
+    def open_palette(self, text: str = "") -> None:
+        """Find and run any command by name.
+
+        With ``text``, the field starts with it: the menus open ``collect`` this way for its name."""
+        self.palette.open_with(self._here(), text)
 
     @command("help", menu="Help", title="Keys")
     def help(self) -> None:

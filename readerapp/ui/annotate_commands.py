@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from readerapp.paper import Changes, HighlightView, Paper
 from readerapp.ui.annotation_html import COLOR_KEYS
-from readerapp.ui.commands import HIGHLIGHT, CommandError, command
+from readerapp.ui.commands import HIGHLIGHT, CommandError, command, number_in
 from readerapp.ui.highlight_popup import HighlightPopup
 from readerapp.ui.highlights import AbstractReader, Selection
 from readerapp.ui.note_editor import NoteEditor
@@ -97,12 +97,11 @@ class AnnotationCommands:
         """Choose the previous highlight of the abstract."""
         self.reader.step(-1)
 
-    @command("recolor-highlight", menu=CHOSEN_MENU, title="Recolour highlight", context=HIGHLIGHT)
+    @command("recolor-highlight", menu=CHOSEN_MENU, title="Recolour highlight", context=HIGHLIGHT,
+             checks={"number": number_in(1, len(COLOR_KEYS), "colours")})
     def recolor_highlight(self, number: str) -> None:
         """Give the chosen highlight colour 1-5 (yellow, green, blue, pink, orange)."""
         mark = self._chosen()
-        if not number.isdigit() or not 1 <= int(number) <= len(COLOR_KEYS):
-            raise CommandError(f"colours are 1-{len(COLOR_KEYS)}")
         color, library = COLOR_KEYS[int(number) - 1], self._library()
         self.reader.after_redraw(lambda _marks: mark.id)
         self.w.write("highlight", self._recorded(lambda: library.edit_highlight(mark.id, color=color)))

@@ -2,7 +2,8 @@
 
 One function joins the command registry with the keymap, so the three views of "what can I do here"
 always agree: a command without arguments is one entry; a command that needs arguments appears once
-per bound invocation (``go inbox``, ``toggle-tag 3``), which is how it is reached from a key anyway.
+per bound invocation (``go inbox``, ``toggle-tag 3``), which is how it is reached from a key anyway,
+or, when no key gives them (``collect NAME``), once as an entry whose arguments the palette asks for.
 The window's catalog shows each command with the keys of its own context (the reader's commands with
 the reader's keys); the catalog of another context (the reader, a chosen highlight) shows every command
 with the keys that reach it there.
@@ -27,6 +28,7 @@ class Entry:
     help: str
     keys: tuple[str, ...]
     context: str = MAIN  # the command's: the reader's need an open PDF, the highlight's a chosen highlight
+    asks: bool = False  # the line still needs its arguments (``collect``): the palette asks for them
 
     @property
     def search_text(self) -> str:
@@ -57,7 +59,10 @@ def catalog(registry: CommandRegistry, keymap: Keymap, context: str = MAIN) -> l
     entries = []
     for cmd in registry:
         where = cmd.context if context == MAIN else context
-        for line in bound[where].get(cmd.name, []) if cmd.takes_arguments else [cmd.name]:
+        lines = bound[where].get(cmd.name, []) if cmd.takes_arguments else [cmd.name]
+        if not lines:  # arguments no key gives (a collection's name): the palette asks for them
+            entries.append(Entry(cmd.name, cmd.menu, f"{cmd.title}…", cmd.help, (), cmd.context, asks=True))
+        for line in lines:
             args = shlex.split(line)[1:]
             title = f"{cmd.title}: {' '.join(args)}" if args else cmd.title
             keys = tuple(keymap.keys_for(line, where))

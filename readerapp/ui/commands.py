@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import inspect
 import shlex
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from readerapp.errors import ReaderappError
@@ -32,12 +32,43 @@ class LineRunner(Protocol):
     def __call__(self, line: str, count: int | None = None) -> Any: ...
 
 
+# A check of one argument: raises CommandError saying what is wrong with the word typed or bound.
+Check = Callable[[str], object]
+
+
+def one_of(choices: Sequence[str], what: str) -> Check:
+    """The check of an argument that must be one of ``choices``."""
+
+    def check(word: str) -> None:
+        if word not in choices:
+            raise CommandError(f"unknown {what} {word!r}; choose one of {', '.join(choices)}")
+
+    return check
+
+
+def number_in(low: int, high: int, what: str) -> Check:
+    """The check of an argument that must be a whole number from ``low`` to ``high``."""
+
+    def check(word: str) -> None:
+        if not word.isdigit() or not low <= int(word) <= high:
+            raise CommandError(f"{what} are {low}-{high}, not {word!r}")
+
+    return check
+
+
+def a_name(word: str) -> None:
+    """The check of a name argument (a collection's, a saved search's): something to call it."""
+    if not word.strip():
+        raise CommandError("the name is empty")
+
+
 @dataclass(frozen=True, slots=True)
 class _Spec:
     name: str
     menu: str
     title: str | None
     context: str
+    checks: Mapping[str, Check]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +81,7 @@ class Command:
     help: str
     handler: Callable[..., Any]
     context: str = MAIN
+    checks: Mapping[str, Check] = field(default_factory=dict)  # by parameter name
 
     @property
     def takes_arguments(self) -> bool:
@@ -58,13 +90,15 @@ class Command:
         return any(p.default is inspect.Parameter.empty for p in params)
 
 
-def command(name: str, *, menu: str, title: str | None = None, context: str = MAIN) -> Callable[[F], F]:
+def command(name: str, *, menu: str, title: str | None = None, context: str = MAIN,
+            checks: Mapping[str, Check] | None = None) -> Callable[[F], F]:
     """Mark a method as the handler of the command ``name``, listed under ``menu``; its default keys are
     in the keymap's ``context`` table. A keyword-only ``count`` parameter receives a count typed before
-    the key (``12G``)."""
+    the key (``12G``). ``checks`` validate arguments by parameter name, so a key bound to a line that
+    could never run (``set-state archivd``) is refused when the keymap is read, not when it is pressed."""
 
     def mark(fn: F) -> F:
-        setattr(fn, _MARK, _Spec(name, menu, title, context))
+        setattr(fn, _MARK, _Spec(name, menu, title, context, dict(checks or {})))
         return fn
 
     return mark
@@ -94,7 +128,7 @@ class CommandRegistry:
             for attr, spec, fn in marked:
                 title = spec.title or spec.name.replace("-", " ").capitalize()
                 registry.register(Command(spec.name, spec.menu, title, _first_line(fn.__doc__),
-                                          getattr(owner, attr), spec.context))
+                                          getattr(owner, attr), spec.context, spec.checks))
         return registry
 
     def register(self, cmd: Command) -> None:
@@ -134,12 +168,15 @@ class CommandRegistry:
             raise CommandError("empty command line")
         cmd = self.get(words[0])
         try:
-            inspect.signature(cmd.handler).bind(*words[1:])
+            bound = inspect.signature(cmd.handler).bind(*words[1:])
         except TypeError:
             params = " ".join(p.name for p in inspect.signature(cmd.handler).parameters.values()
                               if p.kind is not inspect.Parameter.KEYWORD_ONLY)
             usage = f"{cmd.name} {params}".strip()
             raise CommandError(f"usage: {usage}") from None
+        for parameter, word in bound.arguments.items():
+            if parameter in cmd.checks:
+                cmd.checks[parameter](word)
         return cmd, words[1:]
 
     def run(self, line: str, count: int | None = None) -> Any:

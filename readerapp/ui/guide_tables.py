@@ -103,10 +103,10 @@ def settings_markdown() -> str:
 
 
 def query_markdown() -> str:
-    """The query language exactly as ``readerapp search --help`` prints it, without its heading."""
-    from readerapp.cli.search_cmds import _query_help
+    """The query language ``readerapp search --help`` prints, without its heading, literals as code."""
+    from readerapp.cli.search_cmds import query_section
 
-    return _query_help().split("\n", 2)[2].strip() + "\n"
+    return query_section().replace("``", "`").split("\n", 2)[2].strip() + "\n"
 
 
 GENERATORS = {"keys": lambda: keys_markdown(default_commands()), "settings": settings_markdown,

@@ -29,10 +29,11 @@ DEFAULT_BINDINGS: dict[str, str] = {
     "t": "tag", **{str(n): f"toggle-tag {n}" for n in range(1, 10)},
     "n": "note", "h": "highlight", "]": "next-highlight", "[": "previous-highlight",
     "u": "undo", "Ctrl+Z": "undo", "Ctrl+Shift+Z": "redo",
-    "/": "search", "Escape": "focus-list", ":": "palette", "Ctrl+K": "palette", "?": "help",
+    "/": "search", "Escape": "focus-list", "Ctrl+D": "dismiss-message",
+    ":": "palette", "Ctrl+K": "palette", "?": "help",
     "g i": "go inbox", "g f": "go for-you", "g r": "go reading", "g d": "go done",
     "g a": "go archived", "g s": "go starred",
-    "Ctrl+R": "sync", "Ctrl+E": "export", "Ctrl+Q": "quit",
+    "Ctrl+R": "sync", "Ctrl+Shift+R": "cancel-sync", "Ctrl+E": "export", "Ctrl+Q": "quit",
 }
 # The PDF reader's keys. They also take the window's keys that make no sense over a PDF (Down, Home,
 # Return would move or open the hidden list); a number typed first is a count (3j, 12G).

@@ -1,7 +1,8 @@
 """The command palette (``:`` or Ctrl+K): every command from the catalog, filtered as you type.
 
 Enter runs the highlighted entry; a typed line with arguments that matches nothing (``go tag:llm``)
-runs as typed, qutebrowser-style, so the palette is also the command line.
+runs as typed, qutebrowser-style, so the palette is also the command line. An entry that needs
+arguments no key gives (``collect``) is written into the field for them to be typed after it.
 """
 
 from __future__ import annotations
@@ -108,10 +109,11 @@ class CommandPalette(QDialog):
         self.input.textChanged.connect(self._filter)
         self.input.installEventFilter(self)
 
-    def open_with(self, entries: Sequence[Entry]) -> None:
+    def open_with(self, entries: Sequence[Entry], text: str = "") -> None:
+        """Show ``entries``, the field holding ``text`` (a command waiting for its arguments)."""
         self.model.set_entries(entries)
-        self.input.clear()
-        self._filter("")
+        self.input.setText(text)
+        self._filter(text)
         parent = self.parentWidget()
         width = min(720, max(420, parent.width() * 2 // 3))
         self.resize(width, min(440, parent.height() - 80))
@@ -141,6 +143,10 @@ class CommandPalette(QDialog):
     def _choose(self) -> None:
         typed = self.input.text().strip()
         current = self.list.currentIndex()
+        entry = current.data(ENTRY_ROLE) if current.isValid() else None
+        if entry is not None and entry.asks:
+            self.input.setText(f"{entry.line} ")  # its arguments are typed after it
+            return
         takes_typed = len(typed.split()) > 1 and not self.filter.rowCount()
         line = typed if takes_typed or not current.isValid() else current.data(LINE_ROLE)
         self.close()

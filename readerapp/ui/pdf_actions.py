@@ -63,6 +63,7 @@ class PdfActions(ViewerCommands):
         first = current if current in ids else ids[0]
         others = [i for i in ids if i != first]
         self._show_reading(True)
+        self.w.show_reading(next((p.title for p in self.w.shown_papers([first])), "Reading"))
         self.pane.open_paper(first)
         if others:
             self.pane.compare(others[0])
@@ -84,6 +85,7 @@ class PdfActions(ViewerCommands):
             return
         self.pane.close_documents()
         self._show_reading(False)
+        self.w.show_reading(None)
         self.w.table.setFocus()
 
     @command("fetch-pdf", menu="Paper", title="Fetch PDFs")

@@ -95,9 +95,12 @@ class Upkeep(QObject):
 
     def _progress(self, done: int, total: int, _what: str) -> None:
         self._building = True
-        self.window.statusBar().showMessage(building_message(done, total))
+        bar = self.window.statusBar()
+        if not bar.currentMessage() or bar.currentMessage().startswith(BUILDING):  # a sync's result stays
+            bar.showMessage(building_message(done, total))
 
     def _finished(self) -> None:
         if self._building:
             self._building = False
-            self.window.statusBar().clearMessage()
+            if self.window.statusBar().currentMessage().startswith(BUILDING):
+                self.window.statusBar().clearMessage()

@@ -12,6 +12,7 @@ that the window did not do itself (a sync, an undo, another reader).
 from __future__ import annotations
 
 import dataclasses
+import shlex
 from collections.abc import Callable, Sequence
 from datetime import date
 from html import escape
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from readerapp.disk import as_disk_full
+from readerapp.errors import Cancelled
 from readerapp.paper import Paper
 from readerapp.ui import theme
 from readerapp.ui.catalog import Entry
@@ -65,6 +67,7 @@ FOR_YOU_LIMIT = 200
 PREFETCHED = ("inbox", "reading", "done", "archived", "starred")
 PAINT_WAIT = 0.1  # seconds a write waits for the list to paint the key's result (hidden window: none)
 NATURALLY_DESCENDING = {"feed", "date", "upvotes"}
+SYNC_FAILED = "Sync failed (the message above the list says why)."  # what replaces "Syncing…"
 
 
 SKIPPED_SHOWN = 3  # items left out of a sync named in the message bar (the CLI lists them all)
@@ -92,6 +95,16 @@ class MessageBar(QFrame):
     def show_message(self, text: str) -> None:
         self.label.setText(text)
         self.show()
+
+
+class SearchField(QLineEdit):
+    """The search field keeps the Enter that takes the user to the results: passed on to the window,
+    the key would also run the list's Return binding and move the keyboard into the detail pane."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
 
 
 class MainWindow(QMainWindow):
@@ -131,6 +144,9 @@ class MainWindow(QMainWindow):
         self._counts_asked = 0  # reads of the counts asked for so far: only the newest answer is shown
         self._counts_moved = 0  # local count moves (keys): an answer asked before one is stale
         self._shown: tuple[View, Sort] | None = None  # what the model's ids are the answer to
+        self._before_search: tuple[View, str | None] | None = None  # the view a search left, its selection
+        self._search_error = ""  # the banner's text while it says why a query could not be read
+        self._reading: str | None = None  # the title of the paper whose PDF is read (the title names it)
         # the session sets Recovery's: takes damage (True), or hands a sound file's error to the callable
         self.take_damage: Callable[[object, Callable[[object], None]], bool] = lambda _error, _shown: False
 
@@ -185,7 +201,7 @@ class MainWindow(QMainWindow):
         self.detail.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextBrowserInteraction | Qt.TextInteractionFlag.TextSelectableByKeyboard)
 
-        self.search = QLineEdit(self)
+        self.search = SearchField(self)
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Search  ( / )   words, \"phrases\", author:, tag:, is:starred …")
         self.search.setClearButtonEnabled(True)
@@ -237,8 +253,13 @@ class MainWindow(QMainWindow):
             action = QAction(f"{entry.title}{keys}", self)
             action.setToolTip(entry.help)
             action.setStatusTip(entry.help)
-            action.triggered.connect(lambda _=False, line=entry.line: run(line))
+            line = f"palette {shlex.quote(entry.line + ' ')}" if entry.asks else entry.line
+            action.setData(entry.line)
+            action.triggered.connect(lambda _=False, line=line: run(line))
             menu.addAction(action)
+            if entry.line in ("dismiss-message", "cancel-sync") and entry.keys:  # the buttons name their key
+                button = self.messages.close_button if entry.line == "dismiss-message" else self.cancel_button
+                button.setText(f"{button.text().split('  ')[0]}  {entry.keys[0]}")
 
     def watched_widgets(self) -> list[QWidget]:
         """Where triage keys are read: the list, the sidebar, the detail pane, the search field, and
@@ -278,6 +299,11 @@ class MainWindow(QMainWindow):
         (read again behind it when stale), else a new query; the model resets either way."""
         if self._shown is not None and self._shown[0].kind != "search":
             self._views.put(*self._shown, self.model.ids, fresh=self._shown_fresh)
+        if view.kind == "search" and self.view.kind != "search":
+            self._before_search = (self.view, self.current_id())
+        elif view.kind != "search":
+            self._before_search = None
+            self.clear_search_error()
         self.view = view
         self.marking = False
         self._select_after_load = select
@@ -326,7 +352,7 @@ class MainWindow(QMainWindow):
             task = self.workers.read("list", self._ids_and_plan, self.view, self._sort, before)
             task.done.connect(lambda answer: self._ids_arrived(generation, epoch, answer[0], reset,
                                                                plan=answer[1], version=version))
-        task.failed.connect(self.report_error)
+        task.failed.connect(self._search_failed if self.view.kind == "search" else self.report_error)
 
     def _ids_and_plan(self, view: View, sort: Sort, before: list[str]) -> tuple[list[str], MergePlan | None]:
         """Runs on a worker: the view's ids and how the list (``before``) becomes them."""
@@ -373,6 +399,8 @@ class MainWindow(QMainWindow):
                      plan: MergePlan | None = None, version: int = -1) -> None:
         if generation != self._generation:
             return  # a newer query is on its way: this answer is stale
+        if self.view.kind == "search":
+            self.clear_search_error()  # this query could be read: the last one's error is past
         self._shown_fresh = epoch == self._views.epoch
         self._show_ids(ids, reset=reset, plan=plan, version=version)
         if not self._shown_fresh:
@@ -486,7 +514,15 @@ class MainWindow(QMainWindow):
             return next((c.name for c in self._sidebar_rest[1] if c.query == self.view.value), "")
         return ""
 
+    def show_reading(self, title: str | None) -> None:
+        """While a PDF is read the window's title names its paper, not the hidden list."""
+        self._reading = title
+        self._update_title()
+
     def _update_title(self) -> None:
+        if self._reading is not None:
+            self.setWindowTitle(f"{self._reading} — readerapp")
+            return
         count = self.counts.get(self.view.kind)
         suffix = f" ({count})" if count is not None else ""
         self.setWindowTitle(f"{self.view.title}{suffix} — readerapp")
@@ -494,7 +530,13 @@ class MainWindow(QMainWindow):
     def _sync_sidebar_selection(self) -> None:
         index = self.sidebar_model.index_of(self.view.key)
         selection = self.sidebar.selectionModel()
-        if index.isValid() and selection.currentIndex() != index:
+        if not index.isValid() and selection.currentIndex().isValid():
+            # A view the sidebar does not list (a search): no entry stays lit as if it were shown.
+            selection.blockSignals(True)
+            selection.clear()
+            selection.blockSignals(False)
+            self.sidebar.viewport().update()
+        elif index.isValid() and selection.currentIndex() != index:
             selection.blockSignals(True)
             selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
                                       | QItemSelectionModel.SelectionFlag.Rows)  # fmt: skip
@@ -513,7 +555,29 @@ class MainWindow(QMainWindow):
         if text:
             self.show_view(View("search", text))
         elif self.view.kind == "search":
-            self.show_view(View("inbox"))
+            self.leave_search()
+
+    def leave_search(self) -> bool:
+        """Back from search results to the view the search started from, with the paper selected
+        there (the inbox when the window opened on a search); False when no search is shown."""
+        self._search_timer.stop()
+        if self.view.kind != "search":
+            return False
+        back, selected = self._before_search or (View("inbox"), None)
+        self.show_view(back, select=selected)
+        return True
+
+    def _search_failed(self, error: object) -> None:
+        """A query that cannot be read (``(foo``) says why in the banner until a query that can be read,
+        or another view, takes its place."""
+        self.report_error(error)
+        text = self.messages.label.text()  # (a damaged file instead goes to the restore offer)
+        self._search_error = text if not self.messages.isHidden() and str(error) in text else ""
+
+    def clear_search_error(self) -> None:
+        if self._search_error and self.messages.label.text() == self._search_error:
+            self.messages.hide()
+        self._search_error = ""
 
     def focus_list(self) -> None:
         self._search_timer.stop()
@@ -753,13 +817,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Syncing Daily Papers…")
         task.progress.connect(self._sync_progress)
         task.done.connect(self._sync_done)
-        task.failed.connect(lambda exc: self.report_error(exc, prefix="Sync failed: "))
+        task.failed.connect(self._sync_failed)
         task.finished.connect(self._sync_finished)
         return task
 
-    def cancel_sync(self) -> None:
-        if self._sync_task is not None:
-            self._sync_task.cancel()
+    def cancel_sync(self) -> bool:
+        """Ask the running sync to stop; False when none runs."""
+        if self._sync_task is None:
+            return False
+        self._sync_task.cancel()
+        return True
 
     def _sync_progress(self, done: int, total: int, what: str) -> None:
         self.progress.setRange(0, total)
@@ -769,10 +836,18 @@ class MainWindow(QMainWindow):
         count = f" {done}/{total}" if total else f" {done}" if done else ""
         self.statusBar().showMessage(f"Syncing: {what}{count}")
 
+    def _sync_failed(self, error: object) -> None:
+        if isinstance(error, Cancelled):  # the user asked for it: a status line, not an error banner
+            self.statusBar().showMessage("Sync cancelled.", 8000)
+            return
+        self.report_error(error, prefix="Sync failed: ")
+        self.statusBar().showMessage(SYNC_FAILED, 8000)
+
     def _sync_done(self, report: Any) -> None:
         self.state.setValue("sync/last", date.today().isoformat())
         if getattr(report, "error", None):
             self.messages.show_message(f"Sync failed: {report.error}")
+            self.statusBar().showMessage(SYNC_FAILED, 8000)
         elif report.skipped:  # merged, but some items were left out: say which, until dismissed
             shown = "; ".join(f"{item.where}: {item.reason}" for item in report.skipped[:SKIPPED_SHOWN])
             more = len(report.skipped) - SKIPPED_SHOWN
@@ -785,6 +860,8 @@ class MainWindow(QMainWindow):
 
     def _sync_finished(self) -> None:
         self._sync_task = None
+        if self.statusBar().currentMessage().startswith("Syncing"):  # a cancelled sync: nothing to say
+            self.statusBar().clearMessage()
         self.progress.hide()
         self.cancel_button.hide()
 

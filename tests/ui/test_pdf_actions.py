@@ -135,3 +135,15 @@ def test_a_pdf_stored_meanwhile_by_another_process_opens_when_p_finds_it(
         keys(qtbot, view, "p")
     assert fetched.args is not None and fetched.args[0].already == [paper_id]
     qtbot.waitUntil(lambda: view.ready and view.page_count == 4, timeout=5000)
+
+
+def test_the_title_names_the_paper_being_read(session: Session, qtbot: QtBot, httpserver: HTTPServer) -> None:
+    window = session.window
+    actions = _reading_mode(session, httpserver)
+    qtbot.waitUntil(lambda: window.windowTitle().startswith("Inbox ("))
+    title = _current(session).title
+    keys(qtbot, window.table, "o")
+    qtbot.waitUntil(lambda: actions.reading)
+    assert window.windowTitle() == f"{title} — readerapp"
+    keys(qtbot, actions.pane.primary.viewer.view, "q")
+    assert window.windowTitle().startswith("Inbox (")

@@ -115,3 +115,18 @@ def test_a_sync_that_left_items_out_names_them_in_the_message_bar(
     assert "2509.90001" not in w.model.ids
     session.close()
     library.close()
+
+
+def test_a_failed_sync_leaves_no_syncing_status(qtbot: QtBot, tmp_path: Path) -> None:
+    library = Library.open(tmp_path / "lib", sync_on_start="never", retries=0)
+    session = open_window(qtbot, library)
+    w = session.window
+    try:
+        qtbot.keyClick(w.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+        assert w.statusBar().currentMessage().startswith("Syncing")
+        qtbot.waitUntil(lambda: w._sync_task is None, timeout=20000)
+        assert not w.statusBar().currentMessage().startswith("Syncing")
+        assert "Sync failed" in w.statusBar().currentMessage()
+    finally:
+        session.close()
+        library.close()
