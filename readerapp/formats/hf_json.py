@@ -9,8 +9,10 @@ wrapper's ``publishedAt`` (``paper.publishedAt`` is the arXiv date, never the fe
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from readerapp.errors import FormatError
-from readerapp.formats.items import read_each
+from readerapp.formats.items import iter_each
 from readerapp.formats.jsonfields import Fields
 from readerapp.ids import parse_arxiv_id
 from readerapp.records import PaperRecord, Skipped
@@ -43,12 +45,16 @@ def parse_hf_json(data: object, skipped: list[Skipped] | None = None) -> list[Pa
     """Records from a decoded answer: a list of items, one item, or one bare paper object. With a
     ``skipped`` list, an item of a list that cannot be read goes there and the others are kept."""
     if isinstance(data, list):
-        return read_each(
-            ((f"item {i}", item) for i, item in enumerate(data)), hf_object_to_record, hf_id, skipped
-        )
+        return list(read_hf_items(data, skipped))
     if is_hf_item(data) or is_hf_paper(data):
         return [hf_object_to_record(data, "paper")]
     raise FormatError("not a Hugging Face papers answer: expected a list of items or one paper object")
+
+
+def read_hf_items(items: Iterable[object], skipped: list[Skipped] | None) -> Iterator[PaperRecord]:
+    """The records of a list's items, one at a time: a decoded list, or a big file's array streamed."""
+    numbered = ((f"item {i}", item) for i, item in enumerate(items))
+    return iter_each(numbered, hf_object_to_record, hf_id, skipped)
 
 
 def hf_id(obj: object) -> str | None:

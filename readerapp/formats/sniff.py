@@ -1,16 +1,20 @@
-"""Which format a file is, judged by its content (never its name), and reading it whole.
+"""Which format a file is, judged by its content (never its name), and reading it.
 
 Users drop whatever they have onto the app: a saved API answer, a BibTeX export, a pasted page. The
 extension is often wrong or missing, so the first bytes decide; and a file that fails to parse is
 refused whole. Within a file that parses, one paper that cannot be read is skipped and reported, not
 a reason to refuse the others, as reference managers do (BibTeX, RIS, CSL-JSON and the feed formats
-alike); a file is refused only when nothing in it can be read.
+alike); a file is refused only when nothing in it can be read. A big JSON array or JSON Lines file is
+read as it is merged (``streaming``), so its memory stays bounded.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from readerapp.errors import FeedError, FormatError
@@ -20,13 +24,14 @@ from readerapp.formats.bibtex import parse_bibtex
 from readerapp.formats.csl_json import is_csl_item, parse_csl_json
 from readerapp.formats.daily_page import DATE_LINE_RE, parse_daily_page
 from readerapp.formats.decoding import decode_lines, decode_text, looks_binary
-from readerapp.formats.hf_json import is_hf_item, is_hf_paper, parse_hf_json
+from readerapp.formats.hf_json import is_hf_item, is_hf_paper, parse_hf_json, read_hf_items
 from readerapp.formats.jsonfields import load_json
-from readerapp.formats.jsonl import parse_jsonl
+from readerapp.formats.jsonl import parse_jsonl, read_jsonl
 from readerapp.formats.readerapp_json import ImportedFile, is_readerapp_json, parse_readerapp_json
 from readerapp.formats.reference import CSL_TYPES
 from readerapp.formats.ris import parse_ris
-from readerapp.records import Skipped
+from readerapp.formats.streaming import STREAM_FROM, array_items, is_utf8, text_lines
+from readerapp.records import PaperRecord, Skipped
 
 HEAD_BYTES = 64 * 1024
 _PRETTY_FIRST_LINE = 200
@@ -125,17 +130,70 @@ def _sniff_json_object(text: str) -> str:
 
 
 def read_import_file(path: Path) -> ImportedFile:
-    """Read, sniff and parse one file whole; any problem is one FormatError naming the file."""
+    """Read, sniff and parse one file; any problem is one FormatError naming the file. A big JSON array
+    or JSON Lines file is read as its records are iterated (see ``streaming``): its errors come then."""
     name = str(path)
     try:
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+            size = os.fstat(fh.fileno()).st_size
+        kind = sniff_format(head)
+        if size >= STREAM_FROM and _streams(kind, head, path):
+            imported = ImportedFile(kind, [])
+            imported.records = _named(name, _streamed(kind, path, imported.skipped))
+            return imported
         content = path.read_bytes()
     except OSError as error:
-        raise FormatError(f"{name}: cannot read ({error.strerror or error})") from None
-    try:
-        return _parse(sniff_format(content[:HEAD_BYTES]), content, path)
+        raise _unreadable(name, error) from None
     except FeedError as error:
-        message = str(error)
-        raise type(error)(message if message.startswith(name) else f"{name}: {message}") from None
+        raise _named_error(name, error) from None
+    try:
+        return _parse(kind, content, path)
+    except FeedError as error:
+        raise _named_error(name, error) from None
+
+
+def _unreadable(name: str, error: OSError) -> FormatError:
+    return FormatError(f"{name}: cannot read ({error.strerror or error})")
+
+
+def _named_error(name: str, error: FeedError) -> FeedError:
+    message = str(error)
+    return type(error)(message if message.startswith(name) else f"{name}: {message}")
+
+
+def _streams(kind: str, head: bytes, path: Path) -> bool:
+    """Can this file be read piece by piece? A Daily Papers array or JSON Lines in UTF-8 can; a single
+    object, UTF-16 and a legacy encoding are read whole as before."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if kind == "jsonl":
+        return True
+    return kind == "hf-json" and _decode_head(head).lstrip().startswith("[") and is_utf8(path)
+
+
+def _streamed(kind: str, path: Path, skipped: list[Skipped]) -> Iterator[PaperRecord]:
+    """The records of a big file as it is read; refused at its end when nothing in it could be."""
+    if kind == "jsonl":
+        records = read_jsonl(text_lines(path), skipped)
+    else:
+        records = read_hf_items(array_items(path), skipped)
+    read = 0
+    for record in records:
+        read += 1
+        yield record
+    if not read:
+        _refuse_if_unreadable(path, skipped)
+
+
+def _named(name: str, records: Iterator[PaperRecord]) -> Iterator[PaperRecord]:
+    """Errors met while a streamed file is read name the file, as those of a file read whole do."""
+    try:
+        yield from records
+    except OSError as error:
+        raise _unreadable(name, error) from None
+    except FeedError as error:
+        raise _named_error(name, error) from None
 
 
 def _parse(kind: str, content: bytes, path: Path) -> ImportedFile:
@@ -143,10 +201,15 @@ def _parse(kind: str, content: bytes, path: Path) -> ImportedFile:
     ``skipped``. A file with items but none readable is refused: that is a wrong file, not a bad item.
     The reference formats look for attached PDFs next to the file."""
     imported = _parse_items(kind, content, path)
-    if imported.skipped and not imported.records:
-        first = imported.skipped[0]
-        raise FormatError(f"{path}: no paper could be read ({first.where}: {first.reason})")
+    if not imported.records:
+        _refuse_if_unreadable(path, imported.skipped)
     return imported
+
+
+def _refuse_if_unreadable(path: Path, skipped: list[Skipped]) -> None:
+    if skipped:
+        first = skipped[0]
+        raise FormatError(f"{path}: no paper could be read ({first.where}: {first.reason})")
 
 
 def _parse_items(kind: str, content: bytes, path: Path) -> ImportedFile:
