@@ -121,6 +121,14 @@ class Smoke:
         self.run("doctor", library="cli")
         return f"{len(papers)} papers imported, listed, doctor passes"
 
+    def exports(self) -> str:
+        """Every export format from the bundle (each loads its own libraries: PyYAML, markdown-it, ...)."""
+        formats = ("markdown", "obsidian", "bibtex", "csl-json", "ris", "html", "json")
+        (self.workdir / "out").mkdir()
+        for fmt in formats:
+            self.run("export", "--all", "--format", fmt, "-o", str(self.workdir / "out" / fmt), library="cli")
+        return f"{len(formats)} formats written"
+
     def postgresql(self) -> str:
         """A shared library on a throwaway PostgreSQL server: the bundled driver, libpq and migrations."""
         bin_dir = pg_server._bin_dir()
@@ -187,6 +195,7 @@ def main(argv: Sequence[str]) -> int:
             ("bundled files", smoke.bundled_files),
             ("libraries", smoke.libraries),
             ("import/list/doctor", smoke.import_and_list),
+            ("exports", smoke.exports),
             ("postgresql", smoke.postgresql),
             ("parallel index", smoke.parallel_index),
             ("window", smoke.window),
