@@ -40,13 +40,12 @@ from readerapp.formats.reference import (
     page_range,
     split_keywords,
 )
-from readerapp.ids import ArxivId
+from readerapp.ids import ArxivId, clean_category
 from readerapp.records import DatePrecision, PaperRecord, Skipped
 from readerapp.text import find_code_link, normalize_abstract, normalize_space
 
 SOURCE = "bibtex"
 _YEAR_RE = re.compile(r"\b(\d{4})\b")
-_CATEGORY_RE = re.compile(r"[a-z-]+(?:\.[A-Za-z-]+)?")
 _URL_MACRO_RE = re.compile(r"^\\url\s*\{(.*)\}$", re.DOTALL)
 _VERBATIM_ESCAPE_RE = re.compile(r"\\([_%&#~$])")
 _URL_RE = re.compile(r"https?://[^\s{}]+")
@@ -171,7 +170,7 @@ def _record(entry: RawEntry) -> PaperRecord | Skipped:
     venue = venue or text("booktitle", "journaltitle", "journal")
     abstract = normalize_abstract(latex_to_text(fields["abstract"])) if "abstract" in fields else ""
     primary = _verbatim(fields.get("primaryclass") or fields.get("eprintclass") or "")
-    primary = primary if _CATEGORY_RE.fullmatch(primary) else ""
+    primary = clean_category(primary) or ""
     url = _url(fields)
     published, precision = _published(fields)
     return PaperRecord(

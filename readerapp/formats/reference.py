@@ -15,10 +15,10 @@ from urllib.parse import unquote, urlsplit
 
 from readerapp.errors import FormatError
 from readerapp.ids import ArxivId, parse_arxiv_id
+from readerapp.ids import clean_doi as valid_doi
 from readerapp.records import DatePrecision, Skipped
 from readerapp.text import normalize_space
 
-_DOI_PREFIX_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _ARXIV_MENTION_RE = re.compile(r"\barxiv\s*[:/]?\s*(\S+)", re.IGNORECASE)
 _RANGE_DASH_RE = re.compile(r"\s*(?:-+|[\u2010-\u2015\u2212])\s*")
 _KEYWORD_SPLIT_RE = re.compile(r"\s*[,;]\s*")
@@ -36,11 +36,10 @@ CSL_TYPES = frozenset(_CSL_TYPE_NAMES.split())
 
 
 def clean_doi(text: str | None) -> str | None:
-    """The DOI without a resolver prefix; arXiv's own DOI is only the arXiv id again, so it is dropped."""
-    doi = _DOI_PREFIX_RE.sub("", text or "").strip()
-    if not doi.startswith("10.") or doi.lower().startswith("10.48550/arxiv."):
-        return None
-    return doi
+    """A reference's DOI, checked as every DOI coming in is (``ids.clean_doi``); arXiv's own DOI is only
+    the arXiv id again, so it is dropped."""
+    doi = valid_doi(text)
+    return None if doi is None or doi.lower().startswith("10.48550/arxiv.") else doi
 
 
 def arxiv_in(ids: Iterable[str], prose: Iterable[str] = ()) -> ArxivId | None:
