@@ -11,7 +11,6 @@ _WORD_RE = re.compile(r"\w+")
 _CODE_LINK_RE = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[^\s<>\"'()\[\]{}]+", re.I)
 _TRAILING = ".,;:!?)]}>'\"`"
 # C0 and C1 control characters and DEL: a terminal obeys them (ESC, OSC, BEL), a file format chokes on them.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_OR_LINE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -28,13 +27,13 @@ def strip_controls(text: str, *, lines: bool = True) -> str:
     """``text`` without control characters; newline and tab stay unless ``lines`` is False, when every
     line break (``\\r``, U+2028 too) and tab becomes a space, for output that must stay on one line."""
     if lines:
-        return _CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+        return clean_text(text)
     return _CONTROL_OR_LINE_RE.sub(lambda m: " " if m.group() in "\t\n\r\u2028\u2029" else "", text)
 
 
 def has_controls(text: str) -> bool:
     """Whether ``strip_controls`` would change ``text`` (a carriage return counts: it becomes a newline)."""
-    return _CONTROL_RE.search(text) is not None
+    return not is_clean(text)
 
 
 def normalize_abstract(text: str | None) -> str:
