@@ -30,8 +30,9 @@ FEW = 8  # up to this many delivered rows are found one by one; a block repaints
 
 
 def _date(paper: Paper) -> str:
-    day = paper.feed_day or (paper.published.date() if paper.published else None)
-    return day.isoformat() if day else ""
+    """The feed day, else the publication date only as precisely as its source gave it (a year-only
+    reference shows ``2018``, never an invented ``2018-01-01``)."""
+    return paper.feed_day.isoformat() if paper.feed_day else paper.published_text
 
 
 def _year(paper: Paper) -> str:

@@ -84,3 +84,16 @@ def test_a_url_that_is_the_arxiv_page_again_is_one_link() -> None:
     arxiv = paper_view(url="https://arxiv.org/abs/2509.00001", venue=None)
     assert [label for label, _ in links(arxiv)] == ["abstract", "PDF", "HF page"]
     assert ("publisher's page", ARTICLE.url) in links(_paper(ARTICLE))
+
+
+def test_the_date_column_shows_a_reference_date_at_its_precision() -> None:
+    from datetime import UTC, datetime
+
+    from readerapp.ui.paper_model import COLUMN, COLUMNS
+    from tests.unit.export_fixtures import make_paper
+
+    show = COLUMNS[COLUMN["date"]].show
+    when = datetime(2018, 1, 1, tzinfo=UTC)
+    assert show(make_paper(published=when, date_precision="year")) == "2018"
+    assert show(make_paper(published=when, date_precision="month")) == "2018-01"
+    assert show(make_paper(published=when)) == "2018-01-01"
