@@ -45,7 +45,7 @@ from readerapp.records import DatePrecision, PaperRecord, Skipped
 from readerapp.text import find_code_link, normalize_abstract, normalize_space
 
 SOURCE = "bibtex"
-_YEAR_RE = re.compile(r"\b(\d{4})\b")
+_YEAR_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")  # "2012a" (a disambiguating letter) is 2012
 _URL_MACRO_RE = re.compile(r"^\\url\s*\{(.*)\}$", re.DOTALL)
 _VERBATIM_ESCAPE_RE = re.compile(r"\\([_%&#~$])")
 _URL_RE = re.compile(r"https?://[^\s{}]+")
@@ -78,6 +78,8 @@ ITEM_TYPES = {
     "report": "report",
     "phdthesis": "thesis",
     "mastersthesis": "thesis",
+    "masterthesis": "thesis",  # common misspellings and variants that real files carry
+    "bachelorthesis": "thesis",
     "thesis": "thesis",
     "online": "webpage",
     "electronic": "webpage",

@@ -213,3 +213,14 @@ def test_hostile_titles_survive_a_bibtex_export_and_import(tmp_path: Path) -> No
         source.export(Scope.all(), "bibtex", tmp_path / "all.bib")
         target.import_file(tmp_path / "all.bib")
         assert {p.arxiv_id: p.title for p in target.list()} == {r.arxiv_id: r.title for r in records}
+
+
+def test_thesis_variants_and_a_year_with_a_letter_as_real_files_have_them() -> None:
+    text = (
+        "@masterthesis{a, title = {One}, author = {de Vries, Loran}, school = {UvA}, year = {2012a}}\n"
+        "@bachelorthesis{b, title = {Two}, author = {Bartels, Richard}, year = {2012}, month = jan}\n"
+    )
+    one, two = parse_bibtex(text).records
+    assert one.published is not None and one.published.year == 2012
+    assert (one.item_type, one.date_precision) == ("thesis", "year")
+    assert (two.item_type, two.date_precision) == ("thesis", "month")
