@@ -64,6 +64,7 @@ class Library:
         # Why an auto-export could not be rewritten after a write (the write itself stood): the CLI
         # prints these, the app shows them (``take_autoexport_warnings``).
         self._autoexport_warnings: builtins.list[str] = []
+        self._warnings_lock = threading.Lock()  # writer threads add, the GUI thread takes
 
     # -- opening -----------------------------------------------------------------------------------
 
@@ -349,7 +350,10 @@ class Library:
     def _refresh_exports(self, paper_ids: Sequence[int] | None) -> None:
         from readerapp import autoexport
 
-        self._autoexport_warnings += autoexport.refresh(self, paper_ids)
+        warnings = autoexport.refresh(self, paper_ids)
+        if warnings:
+            with self._warnings_lock:
+                self._autoexport_warnings += warnings
 
     # -- bringing papers in --------------------------------------------------------------------------
 
@@ -1018,7 +1022,8 @@ class Library:
 
     def take_autoexport_warnings(self) -> builtins.list[str]:
         """Why auto-exports could not be rewritten since the last call (the writes themselves stood)."""
-        taken, self._autoexport_warnings = self._autoexport_warnings, []
+        with self._warnings_lock:
+            taken, self._autoexport_warnings = self._autoexport_warnings, []
         return taken
 
     def _paper_ids(self, session: Session, idents: Iterable[str]) -> builtins.list[int]:

@@ -54,7 +54,7 @@ def start(library: Library, name: str, fmt: str, destination: str | Path) -> sto
     info = store.AutoExportInfo(export_id, name, fmt, str(path), None)
     error = _rewrite(library, info)
     if error is not None:
-        raise ExportError(error)
+        raise ExportError(f"{error} (the auto-export is set: the next change tries again; --off stops it)")
     return info
 
 
@@ -64,7 +64,7 @@ def stop(library: Library, name: str) -> None:
         found = collections.find_collection(session, name)
         if found is None:
             raise _not_a_collection(session, name)
-        if not store.drop_for(session, found):
+        if not store.drop_for(session, library.user_id, found):
             raise ReaderappError(f"the collection {name!r} has no auto-export")
 
 

@@ -43,23 +43,29 @@ def listed(session: Session, user_id: int, *, touching: Iterable[int] | None = N
 
 
 def set_for(session: Session, user_id: int, collection: Collection, fmt: str, path: str) -> int:
-    """Start (or change) the auto-export of ``collection``; a changed one keeps its pinned keys."""
-    found = session.scalar(select(AutoExport).where(AutoExport.collection_id == collection.id))
+    """Start (or change) the user's auto-export of ``collection``; a changed one keeps its pinned keys."""
+    found = _of(session, user_id, collection)
     if found is None:
         found = AutoExport(collection_id=collection.id, user_id=user_id, format=fmt, path=path)
         session.add(found)
     else:
-        found.user_id, found.format, found.path, found.error = user_id, fmt, path, None
+        found.format, found.path, found.error = fmt, path, None
     session.flush()
     return found.id
 
 
-def drop_for(session: Session, collection: Collection) -> bool:
-    """Stop the auto-export of ``collection`` (the file stays); whether there was one."""
-    found = session.scalar(select(AutoExport).where(AutoExport.collection_id == collection.id))
+def drop_for(session: Session, user_id: int, collection: Collection) -> bool:
+    """Stop the user's auto-export of ``collection`` (the file stays); whether there was one."""
+    found = _of(session, user_id, collection)
     if found is not None:
         session.delete(found)
     return found is not None
+
+
+def _of(session: Session, user_id: int, collection: Collection) -> AutoExport | None:
+    return session.scalar(
+        select(AutoExport).where(AutoExport.collection_id == collection.id, AutoExport.user_id == user_id)
+    )
 
 
 def pinned_keys(

@@ -193,13 +193,15 @@ class CollectionItem(Base):
 
 
 class AutoExport(Base):
-    """A file one user keeps current with a collection (``collection autoexport``); ``error`` holds why
+    """A file one user keeps current with a collection (``collection autoexport``; each reader of a shared
+    library their own); ``error`` holds why
     the last rewrite failed (None once one succeeds), so the next change retries it."""
 
     __tablename__ = "auto_exports"
+    __table_args__ = (Index("ux_auto_exports_collection_user", "collection_id", "user_id", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    collection_id: Mapped[int] = mapped_column(ForeignKey("collections.id", ondelete="CASCADE"), unique=True)
+    collection_id: Mapped[int] = mapped_column(ForeignKey("collections.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     format: Mapped[str] = mapped_column(String(16))
     path: Mapped[str] = mapped_column(Text)

@@ -31,7 +31,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["collection_id"], ["collections.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("collection_id"),
+    )
+    op.create_index(
+        "ux_auto_exports_collection_user", "auto_exports", ["collection_id", "user_id"], unique=True
     )
     op.create_table(
         "auto_export_keys",
@@ -48,4 +50,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ux_auto_export_keys_key", table_name="auto_export_keys")
     op.drop_table("auto_export_keys")
+    op.drop_index("ux_auto_exports_collection_user", table_name="auto_exports")
     op.drop_table("auto_exports")
