@@ -1,5 +1,8 @@
 """Auto-exports: files kept current with a collection, and the citation keys pinned in each (issue 11).
 
+An auto-export is its reader's own: on a shared PostgreSQL library it is under forced row security like
+the other per-user tables (0006): everyone may read it, only its reader add, change or remove it.
+
 Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-08
@@ -16,6 +19,8 @@ revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
+
+MINE = "user_id = (SELECT u.id FROM users u WHERE u.name = current_user)"
 
 
 def upgrade() -> None:
@@ -44,7 +49,18 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["paper_id"], ["papers.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("auto_export_id", "paper_id"),
     )
+    if op.get_bind().dialect.name == "postgresql":
+        _row_security()
     op.create_index("ux_auto_export_keys_key", "auto_export_keys", ["auto_export_id", "key"], unique=True)
+
+
+def _row_security() -> None:
+    op.execute("ALTER TABLE auto_exports ENABLE ROW LEVEL SECURITY")
+    op.execute("ALTER TABLE auto_exports FORCE ROW LEVEL SECURITY")
+    op.execute("CREATE POLICY readers_see_all ON auto_exports FOR SELECT USING (true)")
+    op.execute(f"CREATE POLICY own_rows_insert ON auto_exports FOR INSERT WITH CHECK ({MINE})")
+    op.execute(f"CREATE POLICY own_rows_delete ON auto_exports FOR DELETE USING ({MINE})")
+    op.execute(f"CREATE POLICY own_rows_update ON auto_exports FOR UPDATE USING ({MINE}) WITH CHECK ({MINE})")
 
 
 def downgrade() -> None:
