@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from readerapp.pdfs.download import PdfClient
     from readerapp.pdfs.position import PdfPosition
     from readerapp.pdfs.service import FetchedPdf, PdfFetchReport
+    from readerapp.store.autoexports import AutoExportInfo
     from readerapp.store.backups import Backup
 
 
@@ -60,6 +61,10 @@ class Library:
         self.user_name, self.user_id = self._identify()
         self._keeper: IndexKeeper | None = None
         self._keeper_lock = threading.Lock()
+        # Why an auto-export could not be rewritten after a write (the write itself stood): the CLI
+        # prints these, the app shows them (``take_autoexport_warnings``).
+        self._autoexport_warnings: builtins.list[str] = []
+        self._warnings_lock = threading.Lock()  # writer threads add, the GUI thread takes
 
     # -- opening -----------------------------------------------------------------------------------
 
@@ -315,6 +320,8 @@ class Library:
             listed = public_ids(session, builtins.list(applied.listed))
         if applied.papers:
             self._written()
+        if applied.papers or applied.listed:
+            self._refresh_exports([*applied.papers, *applied.listed])
         ids = tuple(dict.fromkeys([*papers, *listed]))
         return Changes("undo:" + changes.op, ids, applied.redo, applied.searches)
 
@@ -333,7 +340,20 @@ class Library:
         touch(session, [r.id for r in rows], public)
         if rows:  # once committed: a search that counts this write must find it in the change log
             event.listen(session, "after_commit", lambda _session: self._written(), once=True)
+            self._export_after_commit(session, [r.id for r in rows])
         return Changes(op, public, tuple(inverse), searches)
+
+    def _export_after_commit(self, session: Session, paper_ids: Sequence[int] | None) -> None:
+        """Once ``session`` commits, rewrite the auto-exports a change to these papers may alter."""
+        event.listen(session, "after_commit", lambda _session: self._refresh_exports(paper_ids), once=True)
+
+    def _refresh_exports(self, paper_ids: Sequence[int] | None) -> None:
+        from readerapp import autoexport
+
+        warnings = autoexport.refresh(self, paper_ids)
+        if warnings:
+            with self._warnings_lock:
+                self._autoexport_warnings += warnings
 
     # -- bringing papers in --------------------------------------------------------------------------
 
@@ -468,6 +488,7 @@ class Library:
     ) -> SyncReport:
         report = run_merge(self.db, self.user_id, source, window, produce, **options)
         self._written()
+        self._refresh_exports(None)
         return report
 
     def import_sample_if_empty(self) -> SyncReport | None:
@@ -490,6 +511,8 @@ class Library:
             log_changes(session, public)
         self._drop_pdfs(pdfs)
         self._drop_parts(public)
+        if public:
+            self._refresh_exports(None)
         return Changes("remove_sample", public)
 
     # -- search ------------------------------------------------------------------------------------
@@ -816,6 +839,7 @@ class Library:
                 collection = store.collection_for(session, name)
                 inverse = inverses.DropCollection(name)
             added = store.append_papers(session, collection, self._paper_ids(session, ids))
+            self._export_after_commit(session, added)
             public = store.public_ids(session, added)
             if added and inverse is None:
                 inverse = inverses.RestoreMembers(name, tuple(inverses.Member(pid, None) for pid in added))
@@ -830,6 +854,7 @@ class Library:
             wanted = self._paper_ids(session, ids)
             before = inverses.RestoreMembers.of(session, collection, wanted)
             removed = set(store.remove_papers(session, collection, wanted))
+            self._export_after_commit(session, builtins.list(removed))
             inverse = inverses.RestoreMembers(name, tuple(m for m in before.members if m.paper_id in removed))
             public = tuple(store.public_ids(session, [m.paper_id for m in inverse.members]))
             return Changes("remove_from_collection", public, (inverse,) if public else ())
@@ -846,6 +871,7 @@ class Library:
                 raise NotFoundError(f"no paper {unknown[0]!r} in the library")
             before = inverses.RestoreMembers.of(session, collection, store.member_ids(session, collection))
             store.set_order(session, collection, [internal[i] for i in ids])
+            self._export_after_commit(session, builtins.list(internal.values()))
             return Changes("reorder_collection", tuple(ids), (before,))
 
     def rename_collection(self, name: str, new_name: str) -> Changes:
@@ -974,6 +1000,31 @@ class Library:
         from readerapp.export.writer import render
 
         return render(self.export_bundle(scope, limit=papers, lossless=fmt == "json"), fmt)
+
+    def autoexport(self, name: str, fmt: str, destination: str | Path) -> AutoExportInfo:
+        """Keep ``destination`` current with collection ``name`` (``bibtex`` or ``csl-json``): written
+        now, and again after every write that changes what it holds; citation keys never change."""
+        from readerapp import autoexport
+
+        return autoexport.start(self, name, fmt, destination)
+
+    def autoexport_off(self, name: str) -> None:
+        """Stop keeping the collection's auto-export current; the file stays."""
+        from readerapp import autoexport
+
+        autoexport.stop(self, name)
+
+    def autoexports(self) -> builtins.list[AutoExportInfo]:
+        """This user's auto-exports, each with the error of its last rewrite (None when it was written)."""
+        from readerapp import autoexport
+
+        return autoexport.listed(self)
+
+    def take_autoexport_warnings(self) -> builtins.list[str]:
+        """Why auto-exports could not be rewritten since the last call (the writes themselves stood)."""
+        with self._warnings_lock:
+            taken, self._autoexport_warnings = self._autoexport_warnings, []
+        return taken
 
     def _paper_ids(self, session: Session, idents: Iterable[str]) -> builtins.list[int]:
         """Internal ids for ids, URLs or DOIs, in order, once each: plain ids are looked up in bulk

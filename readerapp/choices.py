@@ -13,3 +13,4 @@ SEARCH_SORTS = ("relevance", "date", "upvotes")  # orders of search results (ind
 SYNC_SOURCES = ("hf", "arxiv-rss", "arxiv")  # feeds ``sync`` reads (readerapp.sync)
 # Export formats, in the order a menu offers them (export.bundle).
 EXPORT_FORMATS: tuple[str, ...] = ("markdown", "obsidian", "bibtex", "csl-json", "ris", "html", "json")
+AUTO_EXPORT_FORMATS = ("bibtex", "csl-json")  # formats an auto-export keeps current (readerapp.autoexport)

@@ -33,7 +33,11 @@ def with_library(handler: Handler) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         with open_library(args) as library:
             _daily_backup(library)
-            return handler(args, library)
+            try:
+                return handler(args, library)
+            finally:
+                for warning in library.take_autoexport_warnings():
+                    print(f"readerapp: warning: {warning}", file=sys.stderr)
 
     return run
 

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from readerapp.choices import AUTO_EXPORT_FORMATS as AUTO_FORMATS
 from readerapp.choices import EXPORT_FORMATS as FORMATS
 from readerapp.cli.common import print_json, progress_bar, with_library
 from readerapp.errors import ReaderappError
@@ -98,6 +99,17 @@ def register(sub: Subparsers) -> None:
     p.add_argument("query")
     p.set_defaults(handler=with_library(cmd_collection_save_search))
 
+    p = actions.add_parser(
+        "autoexport", help="keep a BibTeX or CSL-JSON file current with a collection (stable citation keys)"
+    )
+    p.add_argument("name", nargs="?", help="the collection (leave out with --list)")
+    p.add_argument("--format", choices=AUTO_FORMATS, help="bibtex or csl-json")
+    p.add_argument("-o", "--output", type=Path, help="the file to keep current")
+    p.add_argument("--off", action="store_true", help="stop keeping the file current (it stays)")
+    p.add_argument("--list", action="store_true", help="the auto-exports, with any failure to write")
+    p.add_argument("--json", action="store_true", help="with --list: as JSON")
+    p.set_defaults(handler=with_library(cmd_collection_autoexport))
+
 
 def cmd_export(args: argparse.Namespace, library: Library) -> int:
     scope = _scope(args, args.ids)
@@ -165,6 +177,38 @@ def cmd_collection_rename(args: argparse.Namespace, library: Library) -> int:
 def cmd_collection_delete(args: argparse.Namespace, library: Library) -> int:
     library.delete_collection(args.name)
     print(f"deleted {args.name!r}")
+    return 0
+
+
+def cmd_collection_autoexport(args: argparse.Namespace, library: Library) -> int:
+    if args.list or args.json:
+        if args.name or args.off or args.format or args.output:
+            raise ReaderappError("--list takes no collection, --format, -o or --off")
+        return _list_autoexports(library, as_json=args.json)
+    if not args.name:
+        raise ReaderappError("name a collection (or give --list)")
+    if args.off:
+        if args.format or args.output:
+            raise ReaderappError("--off takes no --format or -o")
+        library.autoexport_off(args.name)
+        print(f"{args.name!r} is no longer auto-exported")
+        return 0
+    if not args.format or not args.output:
+        raise ReaderappError("an auto-export needs --format (bibtex or csl-json) and -o PATH")
+    info = library.autoexport(args.name, args.format, args.output)
+    print(f"{args.name!r} is kept current as {info.format} in {info.path}")
+    return 0
+
+
+def _list_autoexports(library: Library, *, as_json: bool) -> int:
+    exports = library.autoexports()
+    if as_json:
+        keys = ("collection", "format", "path", "error")
+        print_json([{key: getattr(a, key) for key in keys} for a in exports])
+        return 0
+    for a in exports:
+        status = f"  (last write failed: {a.error})" if a.error else ""
+        print(f"{a.collection}  {a.format}  {a.path}{status}")
     return 0
 
 

@@ -23,7 +23,7 @@ from bibtexparser import model
 
 from readerapp.export.bundle import ExportBundle
 from readerapp.export.links import export_doi, paper_url
-from readerapp.export.names import citation_keys, split_name
+from readerapp.export.names import split_name
 from readerapp.export.reference import Reference, reference
 from readerapp.ids import clean_category
 from readerapp.paper import Paper
@@ -228,7 +228,7 @@ def entry(paper: Paper, key: str) -> model.Entry:
 
 def render_bibtex(bundle: ExportBundle, progress: Progress = no_progress) -> str:
     """The papers as a BibTeX file, keys unique within it."""
-    keys = citation_keys(bundle.papers)
+    keys = bundle.citation_keys()
     library = bibtexparser.Library()
     library.add([entry(paper, keys[paper.id]) for paper in bundle.each(progress)])
     # The values are written as they stand: braced here, a month as its bare macro.

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from readerapp.choices import EXPORT_FORMATS
 from readerapp.errors import Cancelled
+from readerapp.export.names import citation_keys
 from readerapp.formats.readerapp_json import CollectionRecord, SavedSearchRecord
 from readerapp.paper import Paper
 from readerapp.progress import Progress, no_progress
@@ -46,6 +47,12 @@ class ExportBundle:
     extras: dict[str, PaperExtras] = field(default_factory=dict)
     exported: datetime = field(default_factory=lambda: datetime.now(UTC))
     cancel: threading.Event | None = None  # set by the user: the writer stops before writing anything
+    # Citation keys by public id when they are pinned (an auto-export's); by default each export makes them.
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def citation_keys(self) -> dict[str, str]:
+        """The pinned keys, else readable keys unique within this export."""
+        return self.keys or citation_keys(self.papers)
 
     def each(self, progress: Progress = no_progress) -> Iterator[Paper]:
         """The papers in order, reporting ``("export", done, total)`` as a writer goes; raises

@@ -10,7 +10,7 @@ from typing import Any
 from readerapp.export.bundle import ExportBundle
 from readerapp.export.jsontext import json_text
 from readerapp.export.links import export_doi, paper_url
-from readerapp.export.names import citation_keys, split_name
+from readerapp.export.names import split_name
 from readerapp.export.reference import reference
 from readerapp.paper import Paper
 from readerapp.progress import Progress, no_progress
@@ -51,6 +51,6 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
 
 
 def render_csl_json(bundle: ExportBundle, progress: Progress = no_progress) -> str:
-    keys = citation_keys(bundle.papers)
+    keys = bundle.citation_keys()
     items = [csl_item(paper, keys[paper.id]) for paper in bundle.each(progress)]
     return json_text(items)

@@ -60,11 +60,16 @@ def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
     keys: dict[str, str] = {}
     taken: set[str] = set()
     for paper in papers:
-        base = base_key(paper)
-        key, n = base, 1
-        while key in taken:
-            n += 1
-            key = base + (chr(ord("a") + n - 1) if n <= 26 else str(n))
+        key = free_key(base_key(paper), taken)
         taken.add(key)
         keys[paper.id] = key
     return keys
+
+
+def free_key(base: str, taken: set[str]) -> str:
+    """``base``, or ``base`` with ``b``, ``c``, ... appended when ``taken`` has it."""
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = base + (chr(ord("a") + n - 1) if n <= 26 else str(n))
+    return key

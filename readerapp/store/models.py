@@ -192,6 +192,36 @@ class CollectionItem(Base):
     position: Mapped[int] = mapped_column(Integer)
 
 
+class AutoExport(Base):
+    """A file one user keeps current with a collection (``collection autoexport``; each reader of a shared
+    library their own); ``error`` holds why
+    the last rewrite failed (None once one succeeds), so the next change retries it."""
+
+    __tablename__ = "auto_exports"
+    __table_args__ = (Index("ux_auto_exports_collection_user", "collection_id", "user_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collection_id: Mapped[int] = mapped_column(ForeignKey("collections.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    format: Mapped[str] = mapped_column(String(16))
+    path: Mapped[str] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AutoExportKey(Base):
+    """The citation key a paper was given in an auto-export: pinned, so a citing document never breaks."""
+
+    __tablename__ = "auto_export_keys"
+    __table_args__ = (Index("ux_auto_export_keys_key", "auto_export_id", "key", unique=True),)
+
+    auto_export_id: Mapped[int] = mapped_column(
+        ForeignKey("auto_exports.id", ondelete="CASCADE"), primary_key=True
+    )
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255))
+
+
 class SavedSearch(Base):
     __tablename__ = "saved_searches"
 

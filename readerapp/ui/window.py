@@ -727,8 +727,16 @@ class MainWindow(QMainWindow):
         if self._detail_id in ids:
             self._detail_timer.start()
         self._follow_saved_search(getattr(changes, "searches", ()) or ())
+        self._show_autoexport_warnings()
         emit(self.write_done, changes)
         emit(self.data_changed)
+
+    def _show_autoexport_warnings(self) -> None:
+        """An auto-export the write could not rewrite (its folder gone, the disk full): the write stood,
+        the status bar says so; the next write retries it."""
+        warnings = self.library.take_autoexport_warnings() if self.library is not None else []
+        if warnings:
+            self.statusBar().showMessage(" · ".join(dict.fromkeys(warnings)), 10000)
 
     def _follow_saved_search(self, rewritten: Sequence[str]) -> None:
         """The list shows a saved search as a search of its query: when a write rewrote that saved

@@ -14,7 +14,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -76,6 +76,14 @@ def overwrite_pages(db_path: Path, first_page: int, pages: int, fill: bytes = b"
 
 def middle_page(db_path: Path) -> int:
     return db_path.stat().st_size // 4096 // 2
+
+
+def page_of(db_path: Path, name: str) -> int:
+    """The root page of table or index ``name``, counted as ``overwrite_pages`` counts (from 0): damage
+    there is met by what reads it, and by an integrity check, not by anything else."""
+    with closing(sqlite3.connect(db_path)) as db:
+        (root,) = db.execute("SELECT rootpage FROM sqlite_schema WHERE name = ?", (name,)).fetchone()
+    return int(root) - 1
 
 
 @contextmanager

@@ -337,10 +337,27 @@ def test_a_member_leaves_an_upgrade_to_the_owner(postgres_server: PostgresServer
 
 def test_every_table_of_what_users_make_is_under_forced_row_security(lab: Lab) -> None:
     per_user = sorted(t.name for t in Base.metadata.sorted_tables if "user_id" in t.columns)
-    assert per_user == ["highlights", "notes", "paper_states", "reading_positions"]
+    assert per_user == ["auto_exports", "highlights", "notes", "paper_states", "reading_positions"]
     with lab.sql("lab_owner") as owner:
         secured = owner.execute(
             "SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity AND relkind = 'r'"
             " AND relnamespace = 'public'::regnamespace ORDER BY relname"
         ).fetchall()
     assert sorted(name for (name,) in secured) == sorted([*per_user, "papers", "users"])
+
+
+def test_each_reader_has_their_own_auto_export_and_bob_cannot_touch_anns(lab: Lab, tmp_path: Path) -> None:
+    with Library.open(tmp_path / "ann", database_url=lab.url("ann")) as ann, Library.open(
+        tmp_path / "bob", database_url=lab.url("bob")
+    ) as bob:
+        ann.add_to_collection("Thesis", ann.list_ids()[:2])
+        ann.autoexport("Thesis", "bibtex", tmp_path / "ann.bib")
+        assert bob.autoexports() == []  # bob's list is his own
+        bob.autoexport("Thesis", "csl-json", tmp_path / "bob.json")  # the same collection, his own file
+        assert [(a.collection, a.format) for a in ann.autoexports()] == [("Thesis", "bibtex")]
+        with lab.sql("bob") as raw:
+            anns = "WHERE path LIKE '%ann.bib'"
+            assert raw.execute(f"UPDATE auto_exports SET path = '/tmp/x' {anns}").rowcount == 0
+            assert raw.execute(f"DELETE FROM auto_exports {anns}").rowcount == 0
+        bob.autoexport_off("Thesis")
+        assert [a.path for a in ann.autoexports()] == [str(tmp_path / "ann.bib")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -109,3 +110,25 @@ def test_a_0004_library_keeps_its_papers_and_gains_the_full_reference(
             "2015-06",
         )
         assert paper.venue == ARTICLE.venue and paper.keywords == []  # light rows leave the lists out
+
+
+def test_a_0006_library_gains_auto_exports_that_pin_keys(tmp_path: Path, database_url: str) -> None:
+    """Revision 0007 adds the auto-export tables to a library with a collection, on SQLite and PostgreSQL."""
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    engine = create_library_engine(database_url or sqlite_url(folder / "library.sqlite3"))
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(engine, conn), "0006")
+    engine.dispose()
+
+    with Library.open(folder, database_url=database_url) as lib:
+        lib.import_file(write_article(tmp_path / "article.json"))
+        (paper,) = lib.list()
+        lib.add_to_collection("Thesis", [paper.id])
+        lib.autoexport("Thesis", "csl-json", tmp_path / "refs.json")
+        (info,) = lib.autoexports()
+        assert (info.collection, info.format, info.error) == ("Thesis", "csl-json", None)
+        (item,) = json.loads((tmp_path / "refs.json").read_text(encoding="utf-8"))
+        lib.delete_collection("Thesis")  # its auto-export (and its pinned keys) go with it
+        assert lib.autoexports() == []
+    assert item["title"] == ARTICLE.title
