@@ -9,11 +9,13 @@ undoes ``r`` even when the write of ``r`` had not finished when ``u`` was presse
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
+from readerapp.choices import AUTO_EXPORT_FORMATS
 from readerapp.paper import Changes, Paper
 from readerapp.records import STATES
 from readerapp.ui.annotate_commands import AnnotationCommands
@@ -295,6 +297,24 @@ class Actions(AnnotationCommands):
         query = self.w.view.value
         task = self.w.write("save-search", self._recorded(lambda: self.library.save_search(name, query)))
         task.done.connect(lambda _changes: self.w.refresh_counts())
+
+    @command("autoexport", menu="Library", title="Auto-export a collection",
+             checks={"name": a_name, "fmt": one_of(AUTO_EXPORT_FORMATS, "format"), "path": a_name})
+    def autoexport(self, name: str, fmt: str, path: str) -> None:
+        """Keep a file current with a collection for writing (bibtex or csl-json), e.g.
+        autoexport "Thesis" bibtex ~/thesis/refs.bib: rewritten after every change, keys never change."""
+        target = Path(path).expanduser()
+        task = self.w.workers.write("autoexport", self.library.autoexport, name, fmt, target)
+        task.done.connect(lambda _info: self._status(f"{name} is auto-exported to {target}"))
+        task.failed.connect(self.w.report_error)
+
+    @command("autoexport-off", menu="Library", title="Stop auto-exporting a collection",
+             checks={"name": a_name})
+    def autoexport_off(self, name: str) -> None:
+        """Stop keeping a collection's auto-export current (the file stays as it is)."""
+        task = self.w.workers.write("autoexport-off", self.library.autoexport_off, name)
+        task.done.connect(lambda _none: self._status(f"{name} is no longer auto-exported"))
+        task.failed.connect(self.w.report_error)
 
     @command("uncollect", menu="Paper", title="Remove from collection")
     def uncollect(self, name: str = "") -> None:

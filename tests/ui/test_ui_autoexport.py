@@ -46,3 +46,32 @@ def test_a_key_rewrites_the_auto_export_and_a_lost_folder_is_a_status_line(
     _tag_by_keys(qtbot, session, "draft")
     qtbot.waitUntil(lambda: "auto-export of 'Thesis' not written" in w.statusBar().currentMessage())
     assert "draft" in library.get(paper).tags  # the write stood
+
+
+def test_an_auto_export_is_set_up_and_stopped_from_the_palette(
+    qtbot: QtBot, session: Session, library: Library, tmp_path: Path
+) -> None:
+    w = session.window
+    paper = w.current_id()
+    assert paper is not None
+    library.add_to_collection("Thesis", [paper])
+    out = tmp_path / "refs.bib"
+    _palette_line(qtbot, session, f'autoexport Thesis bibtex "{out}"')
+    wanted = [("Thesis", "bibtex")]
+    qtbot.waitUntil(lambda: [(a.collection, a.format) for a in library.autoexports()] == wanted)
+    qtbot.waitUntil(lambda: out.exists() and len(bibtexparser.parse_string(out.read_text()).entries) == 1)
+    qtbot.waitUntil(lambda: "auto-exported" in w.statusBar().currentMessage())
+    _palette_line(qtbot, session, "autoexport Thesis docx somewhere.docx")  # refused in words
+    qtbot.waitUntil(lambda: "unknown format 'docx'" in w.statusBar().currentMessage())
+    _palette_line(qtbot, session, "autoexport-off Thesis")
+    qtbot.waitUntil(lambda: library.autoexports() == [])
+
+
+def _palette_line(qtbot: QtBot, session: Session, line: str) -> None:
+    """Type a command line into the palette (``:``) and run it with Enter."""
+    keys(qtbot, session.window.table, ":")
+    palette = session.actions.palette
+    qtbot.waitUntil(palette.isVisible)
+    qtbot.keyClicks(palette.input, line)
+    keys(qtbot, palette.input, "Return")
+    settle(qtbot, session)
