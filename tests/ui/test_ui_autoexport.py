@@ -7,7 +7,7 @@ from pathlib import Path
 
 import bibtexparser
 from pytestqt.qtbot import QtBot
-from ui_support import keys, settle
+from ui_support import keys, palette_line, settle
 
 from readerapp import Library
 from readerapp.ui.app import Session
@@ -56,22 +56,13 @@ def test_an_auto_export_is_set_up_and_stopped_from_the_palette(
     assert paper is not None
     library.add_to_collection("Thesis", [paper])
     out = tmp_path / "refs.bib"
-    _palette_line(qtbot, session, f'autoexport Thesis bibtex "{out}"')
+    palette_line(qtbot, session, f'autoexport Thesis bibtex "{out}"')
     wanted = [("Thesis", "bibtex")]
     qtbot.waitUntil(lambda: [(a.collection, a.format) for a in library.autoexports()] == wanted)
     qtbot.waitUntil(lambda: out.exists() and len(bibtexparser.parse_string(out.read_text()).entries) == 1)
     qtbot.waitUntil(lambda: "auto-exported" in w.statusBar().currentMessage())
-    _palette_line(qtbot, session, "autoexport Thesis docx somewhere.docx")  # refused in words
+    palette_line(qtbot, session, "autoexport Thesis docx somewhere.docx")  # refused in words
     qtbot.waitUntil(lambda: "unknown format 'docx'" in w.statusBar().currentMessage())
-    _palette_line(qtbot, session, "autoexport-off Thesis")
+    palette_line(qtbot, session, "autoexport-off Thesis")
     qtbot.waitUntil(lambda: library.autoexports() == [])
 
-
-def _palette_line(qtbot: QtBot, session: Session, line: str) -> None:
-    """Type a command line into the palette (``:``) and run it with Enter."""
-    keys(qtbot, session.window.table, ":")
-    palette = session.actions.palette
-    qtbot.waitUntil(palette.isVisible)
-    qtbot.keyClicks(palette.input, line)
-    keys(qtbot, palette.input, "Return")
-    settle(qtbot, session)

@@ -4,21 +4,11 @@ history, and a tag renamed in the tag manager carries the saved searches that na
 from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
-from ui_support import keys, settle
+from ui_support import keys, palette_line, settle
 
 from readerapp import Library
 from readerapp.ui.app import Session
 from readerapp.ui.tag_manager import NAME_ROLE
-
-
-def _palette_line(qtbot: QtBot, session: Session, line: str) -> None:
-    """Type a command line into the palette (``:``) and run it with Enter."""
-    keys(qtbot, session.window.table, ":")
-    palette = session.actions.palette
-    qtbot.waitUntil(palette.isVisible)
-    qtbot.keyClicks(palette.input, line)
-    keys(qtbot, palette.input, "Return")
-    settle(qtbot, session)
 
 
 def _saved_row(session: Session, query: str) -> int:
@@ -45,7 +35,7 @@ def test_deleting_a_saved_search_is_undone_and_redone_by_keys(
     listed = library.collections()
     assert _saved_row(session, "diffusion") == 1
 
-    _palette_line(qtbot, session, "delete-collection Diffusion")
+    palette_line(qtbot, session, "delete-collection Diffusion")
     assert [c.name for c in library.collections()] == ["Agents", "Zoo"]
     qtbot.waitUntil(lambda: _saved_row(session, "diffusion") == -1)
 
@@ -74,10 +64,10 @@ def test_delete_collection_deletes_the_saved_search_shown_and_u_brings_it_back(
     with qtbot.waitSignal(w.counts_loaded, timeout=5000):
         w.refresh_counts()
     listed = library.collections()
-    _palette_line(qtbot, session, "go search:benchmark")  # what choosing it in the sidebar shows
+    palette_line(qtbot, session, "go search:benchmark")  # what choosing it in the sidebar shows
     assert w.view.key == "search:benchmark"
 
-    _palette_line(qtbot, session, "delete-collection")
+    palette_line(qtbot, session, "delete-collection")
     assert [c.name for c in library.collections()] == ["Agents"]
     keys(qtbot, w.table, "u")
     settle(qtbot, session)
@@ -91,7 +81,7 @@ def test_a_tag_renamed_in_the_app_takes_its_saved_search_along_and_u_brings_both
     a, b = w.model.ids[:2]
     library.tag([a, b], add=["llm"])
     library.save_search("LLM papers", 'tag:llm -"tag:llm"')
-    _palette_line(qtbot, session, "rename and merge tags")
+    palette_line(qtbot, session, "rename and merge tags")
     qtbot.waitUntil(lambda: manager.isVisible() and manager.list.count() == 1)
 
     keys(qtbot, manager.list, "r")
@@ -121,14 +111,14 @@ def test_the_saved_search_shown_follows_a_tag_rename_and_its_undo_and_redo(
     library.save_search("LLM papers", "tag:llm")
     with qtbot.waitSignal(w.counts_loaded, timeout=5000):
         w.refresh_counts()
-    _palette_line(qtbot, session, "go search:tag:llm")  # what choosing it in the sidebar shows
+    palette_line(qtbot, session, "go search:tag:llm")  # what choosing it in the sidebar shows
     qtbot.waitUntil(lambda: set(w.model.ids) == {a, b})
     w.table.setFocus()
     keys(qtbot, w.table, "G")  # on the second paper of the search
     chosen = w.current_id()
     assert chosen in (a, b) and w.current_row() == 1
 
-    _palette_line(qtbot, session, "rename and merge tags")
+    palette_line(qtbot, session, "rename and merge tags")
     qtbot.waitUntil(lambda: manager.isVisible() and manager.list.count() == 2)
     _current_tag(session, "llm")
     keys(qtbot, manager.list, "r")
@@ -150,7 +140,7 @@ def test_the_saved_search_shown_follows_a_tag_rename_and_its_undo_and_redo(
     settle(qtbot, session)
     qtbot.waitUntil(lambda: w.view.value == renamed and set(w.model.ids) == {a, b})
 
-    _palette_line(qtbot, session, "rename and merge tags")  # a merge into rl rewrites it again
+    palette_line(qtbot, session, "rename and merge tags")  # a merge into rl rewrites it again
     qtbot.waitUntil(lambda: manager.isVisible() and manager.list.count() == 2)
     _current_tag(session, "language models")
     keys(qtbot, manager.list, "m")

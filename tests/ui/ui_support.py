@@ -81,3 +81,13 @@ class StallMeter:
 
     def clear(self) -> None:
         self.gaps.clear()
+
+
+def palette_line(qtbot: QtBot, session: Session, line: str) -> None:
+    """Type a command line into the palette (``:``) and run it with Enter."""
+    keys(qtbot, session.window.table, ":")
+    palette = session.actions.palette
+    qtbot.waitUntil(palette.isVisible)
+    qtbot.keyClicks(palette.input, line)
+    keys(qtbot, palette.input, "Return")
+    settle(qtbot, session)
