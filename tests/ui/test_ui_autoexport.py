@@ -27,13 +27,19 @@ def _tag_by_keys(qtbot: QtBot, session: Session, text: str) -> None:
     settle(qtbot, session)
 
 
+def _chosen_in_thesis(session: Session, library: Library) -> str:
+    """The paper chosen in the list, put in the collection "Thesis"."""
+    paper = session.window.current_id()
+    assert paper is not None
+    library.add_to_collection("Thesis", [paper])
+    return paper
+
+
 def test_a_key_rewrites_the_auto_export_and_a_lost_folder_is_a_status_line(
     qtbot: QtBot, session: Session, library: Library, tmp_path: Path
 ) -> None:
     w = session.window
-    paper = w.current_id()
-    assert paper is not None
-    library.add_to_collection("Thesis", [paper])
+    paper = _chosen_in_thesis(session, library)
     folder = tmp_path / "thesis"
     folder.mkdir()
     out = folder / "refs.bib"
@@ -52,9 +58,7 @@ def test_an_auto_export_is_set_up_and_stopped_from_the_palette(
     qtbot: QtBot, session: Session, library: Library, tmp_path: Path
 ) -> None:
     w = session.window
-    paper = w.current_id()
-    assert paper is not None
-    library.add_to_collection("Thesis", [paper])
+    _chosen_in_thesis(session, library)
     out = tmp_path / "refs.bib"
     palette_line(qtbot, session, f'autoexport Thesis bibtex "{out}"')
     wanted = [("Thesis", "bibtex")]
