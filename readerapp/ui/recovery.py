@@ -1,12 +1,12 @@
 """A damaged library: offer the newest backup, restore it on a worker, reopen, reload the window.
 
-The store says a database is damaged in one way (a ``LibraryError`` naming the backup to restore, or
-saying there is none), whether the open, the daily backup or ``doctor`` found it. A full disk is never
-damage (``DiskFull``), and a restore replaces the user's file, so before the offer SQLite's
-``PRAGMA quick_check`` must find the file damaged; a sound file gets the error as a message. The dialog offers
-exactly one way forward, "Restore the backup of <date>" (the default button), or Quit; the replaced
-file is kept by the store as a ``damaged`` backup, never offered again. Nothing here imports the store
-on the GUI thread: finding and restoring the backup happen on workers.
+The store says a database is damaged in one way (``DatabaseDamaged``, naming the backup to restore,
+or saying there is none), whether the open, the daily backup or ``doctor`` found it. A full disk is
+never damage (``DiskFull``, another type), and a restore replaces the user's file, so before the offer
+SQLite's ``PRAGMA quick_check`` must find the file damaged; a sound file gets the error as a message.
+The dialog offers exactly one way forward, "Restore the backup of <date>" (the default button), or
+Quit; the replaced file is kept by the store as a ``damaged`` backup, never offered again. Nothing
+here imports the store on the GUI thread: finding and restoring the backup happen on workers.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QAbstractButton, QMessageBox
 
-from readerapp.errors import DiskFull, LibraryError
+from readerapp.errors import DatabaseDamaged
 from readerapp.ui.signals import emit
 from readerapp.ui.workers import Workers
 
@@ -26,15 +26,10 @@ if TYPE_CHECKING:
     from readerapp.store.backups import Backup
     from readerapp.ui.window import MainWindow
 
-DAMAGE_MARKS = ("restore the newest backup", "is damaged", "no backup to restore")
-
-
 def is_damage(error: object) -> bool:
     """True for the store's damaged-database errors (the ones a backup may cure, once ``quick_check``
     agrees); never for a full disk."""
-    if isinstance(error, DiskFull):
-        return False
-    return isinstance(error, LibraryError) and any(mark in str(error) for mark in DAMAGE_MARKS)
+    return isinstance(error, DatabaseDamaged)
 
 
 def backup_label(backup: Backup) -> str:
