@@ -114,6 +114,31 @@ def resolve_many(session: Session, idents: Sequence[str]) -> list[PaperRow]:
 _Query = TypeVar("_Query", bound=Any)  # any Select; 2.1 types Select by its column tuple
 
 
+def internal_ids(session: Session, public_ids: Sequence[str]) -> dict[str, int]:
+    """Row ids for public ids (arXiv ids or local ids), looked up in bulk; unknown ids are left out."""
+    found: dict[str, int] = {}
+    for chunk in chunks(list(dict.fromkeys(public_ids))):
+        for pid, arxiv_id, local_id in session.execute(
+            select(PaperRow.id, PaperRow.arxiv_id, PaperRow.local_id).where(
+                PaperRow.arxiv_id.in_(chunk) | PaperRow.local_id.in_(chunk)
+            )
+        ):
+            found[arxiv_id or local_id] = pid
+            found[local_id] = pid
+    return found
+
+
+def row_ids(session: Session, query: Select[tuple[int]]) -> list[int]:
+    """The row ids a ``filtered_ids_query`` finds, in its order."""
+    return list(session.scalars(query))
+
+
+def public_ids_of(session: Session, query: Select[tuple[int]]) -> list[str]:
+    """The public ids a ``filtered_ids_query`` finds, in its order, without loading its rows."""
+    rows = session.execute(query.with_only_columns(PaperRow.arxiv_id, PaperRow.local_id))
+    return [arxiv_id or local_id for arxiv_id, local_id in rows]
+
+
 def _state_join(query: _Query, user_id: int) -> _Query:
     return query.outerjoin(
         PaperState, and_(PaperState.paper_id == PaperRow.id, PaperState.user_id == user_id)
