@@ -16,21 +16,30 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
 from readerapp.choices import AUTO_EXPORT_FORMATS
+from readerapp.interaction.history import History
+from readerapp.interaction.registry import (
+    HIGHLIGHT,
+    MAIN,
+    READER,
+    CommandError,
+    a_name,
+    command,
+    number_in,
+    one_of,
+)
+from readerapp.interaction.views import parse_view
 from readerapp.paper import Changes, Paper
 from readerapp.records import STATES
 from readerapp.ui.annotate_commands import AnnotationCommands
-from readerapp.ui.commands import HIGHLIGHT, MAIN, READER, CommandError, a_name, command, number_in, one_of
 from readerapp.ui.help_overlay import HelpOverlay
-from readerapp.ui.history import History
 from readerapp.ui.palette import CommandPalette
 from readerapp.ui.signals import emit
 from readerapp.ui.tag_prompt import TagPrompt
-from readerapp.ui.views import parse_view
 from readerapp.ui.window import MainWindow, with_fields
 
 if TYPE_CHECKING:
     from readerapp.api import Library
-    from readerapp.ui.catalog import Entry
+    from readerapp.interaction.catalog import Entry
 
 
 def _with_tags(add: list[str], remove: list[str]) -> Callable[[Paper], Paper]:

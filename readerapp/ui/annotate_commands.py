@@ -14,9 +14,9 @@ import shlex
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from readerapp.interaction.registry import HIGHLIGHT, CommandError, command, number_in
 from readerapp.paper import Changes, HighlightView, Paper
 from readerapp.ui.annotation_html import COLOR_KEYS
-from readerapp.ui.commands import HIGHLIGHT, CommandError, command, number_in
 from readerapp.ui.highlight_popup import HighlightPopup
 from readerapp.ui.highlights import AbstractReader, Selection
 from readerapp.ui.note_editor import NoteEditor
@@ -24,7 +24,7 @@ from readerapp.ui.tag_manager import TagManager
 
 if TYPE_CHECKING:
     from readerapp.api import Library
-    from readerapp.ui.history import History
+    from readerapp.interaction.history import History
     from readerapp.ui.window import MainWindow
 
 CHOSEN_MENU = "Highlight"  # the commands on the highlight chosen with [ and ] (keys: [keys.highlight])

@@ -42,16 +42,16 @@ from PySide6.QtWidgets import (
 
 from readerapp.disk import as_disk_full
 from readerapp.errors import Cancelled
+from readerapp.interaction.catalog import Entry
+from readerapp.interaction.view_cache import Sort, ViewCache
+from readerapp.interaction.views import View, parse_view
 from readerapp.paper import Paper
 from readerapp.ui import theme
-from readerapp.ui.catalog import Entry
 from readerapp.ui.detail_html import paper_html
 from readerapp.ui.paper_model import COLUMNS, MergePlan, PaperTableModel, plan_merge
 from readerapp.ui.paper_table import PaperTable
 from readerapp.ui.sidebar import VIEW_ROLE, SidebarModel
 from readerapp.ui.signals import emit
-from readerapp.ui.view_cache import Sort, ViewCache
-from readerapp.ui.views import View, parse_view
 from readerapp.ui.workers import Task, Workers
 
 if TYPE_CHECKING:

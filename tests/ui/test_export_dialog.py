@@ -15,9 +15,9 @@ from ui_support import keys
 
 from readerapp import Library
 from readerapp.export.scope import Scope
+from readerapp.interaction.views import View
 from readerapp.ui.app import Session
 from readerapp.ui.export_dialog import ExportDialog, scope_for_view
-from readerapp.ui.views import View
 from readerapp.ui.workers import Workers
 
 

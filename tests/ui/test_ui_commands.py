@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from readerapp.ui.commands import CommandError, CommandRegistry, command
-from readerapp.ui.history import History
-from readerapp.ui.views import View, parse_view
+from readerapp.interaction.history import History
+from readerapp.interaction.registry import CommandError, CommandRegistry, command
+from readerapp.interaction.views import View, parse_view
 
 
 class Owner:

@@ -13,8 +13,8 @@ from ui_support import keys, open_window, settle
 from werkzeug import Request, Response
 
 from readerapp import Library
+from readerapp.interaction.registry import MAIN
 from readerapp.ui.app import Session
-from readerapp.ui.commands import MAIN
 from readerapp.ui.help_overlay import help_html
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "user-guide.md"

@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from readerapp import Library
 from readerapp.cli import gui_settings
+from readerapp.interaction.view_cache import ViewCache
+from readerapp.interaction.views import View
 from readerapp.ui.app import build_session
-from readerapp.ui.view_cache import ViewCache
-from readerapp.ui.views import View
 
 HEAVY = ("sqlalchemy", "whoosh", "pymupdf", "fitz", "httpx", "readerapp.api", "readerapp.store")
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from readerapp.interaction.registry import CommandError
 from readerapp.records import STATES
-from readerapp.ui.commands import CommandError
 
 
 class PaperLike(Protocol):

@@ -15,7 +15,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Protocol
 
-from readerapp.ui.views import PaperLike, View
+from readerapp.interaction.views import PaperLike, View
 
 Sort = tuple[str, bool] | None  # (library sort or column key, reversed); None: the view's own order
 Key = tuple[str, Sort]

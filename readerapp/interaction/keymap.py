@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from readerapp.ui.annotation_html import COLOR_KEYS
-from readerapp.ui.commands import HIGHLIGHT, MAIN, READER
-from readerapp.ui.keys import KeySyntaxError, format_sequence, parse_sequence
+from readerapp.highlight_colors import HIGHLIGHT_COLORS
+from readerapp.interaction.key_tokens import KeySyntaxError, format_sequence, parse_sequence
+from readerapp.interaction.registry import HIGHLIGHT, MAIN, READER
 
 DEFAULT_BINDINGS: dict[str, str] = {
     "j": "next", "Down": "next", "k": "previous", "Up": "previous",
@@ -52,7 +52,7 @@ READER_BINDINGS: dict[str, str] = {
 }
 # The keys of a highlight chosen in the detail pane (with ``[``/``]``); the caret keys stay the pane's.
 HIGHLIGHT_BINDINGS: dict[str, str] = {
-    **{str(n): f"recolor-highlight {n}" for n in range(1, len(COLOR_KEYS) + 1)},
+    **{str(n): f"recolor-highlight {n}" for n in range(1, len(HIGHLIGHT_COLORS) + 1)},
     "c": "comment-highlight", "x": "delete-highlight", "Delete": "delete-highlight",
     "Escape": "unchoose-highlight",
 }
