@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
@@ -25,9 +25,10 @@ from readerapp.disk import as_disk_full, room_note
 from readerapp.errors import Cancelled, DiskFull, ExportError, LibraryError, NotFoundError, ReaderappError
 from readerapp.export.bundle import ExportBundle, ExportResult
 from readerapp.export.scope import Scope
+from readerapp.membership import ListFilter
 from readerapp.paper import Changes, Paper
 from readerapp.progress import Progress, no_progress
-from readerapp.records import STATES, Skipped
+from readerapp.records import STATES, Skipped, State
 from readerapp.store import annotations as notes_and_tags
 from readerapp.store import changes, identity, queries
 from readerapp.store import undo as inverses
@@ -140,7 +141,9 @@ class Library:
     ) -> Iterator[Paper]:
         """``list``, read ``chunk`` papers at a time: a consumer of 100k papers (``readerapp list``)
         starts at once and holds one chunk's rows, not every row before the first."""
-        query = self._view_query(state, tag, starred, collection, feed_day, sort)
+        query = queries.filtered_ids_query(
+            self.user_id, _list_filter(state, tag, starred, collection, feed_day), sort
+        )
         if limit is not None:
             query = query.limit(limit)
         with self.db.session() as session:  # the view's ids now, at the call: its rows as they are read
@@ -164,30 +167,14 @@ class Library:
         sort: str = "feed",
     ) -> builtins.list[str]:
         """Public ids of a view in order: what a list widget needs to show 100k rows lazily."""
-        query = self._view_query(state, tag, starred, collection, feed_day, sort)
+        return self.ids_in(_list_filter(state, tag, starred, collection, feed_day), sort)
+
+    def ids_in(self, where: ListFilter, sort: str = "feed") -> builtins.list[str]:
+        """Public ids of the list ``where`` describes (the rule a window's local edits follow), in order."""
+        query = queries.filtered_ids_query(self.user_id, where, sort)
         with self.db.session() as session:
             rows = session.execute(query.with_only_columns(PaperRow.arxiv_id, PaperRow.local_id))
             return [arxiv_id or local_id for arxiv_id, local_id in rows]
-
-    def _view_query(
-        self,
-        state: str | None,
-        tag: str | None,
-        starred: bool | None,
-        collection: str | None,
-        feed_day: date | None,
-        sort: str,
-    ) -> Any:
-        _check_state(state)
-        return queries.filtered_ids_query(
-            self.user_id,
-            state=state,
-            tag=tag,
-            starred=starred,
-            collection=collection,
-            feed_day=feed_day,
-            sort=sort,
-        )
 
     def rows(self, ids: Sequence[str]) -> builtins.list[Paper]:
         """Light views for these public ids, in their order (unknown ids are skipped)."""
@@ -1184,6 +1171,14 @@ class Library:
 
         before = rewrite_saved_searches(session, follow)
         return tuple(before), [inverses.SetSearchQuery(n, q) for n, q in before.items()]
+
+
+def _list_filter(
+    state: str | None, tag: str | None, starred: bool | None, collection: str | None, feed_day: date | None
+) -> ListFilter:
+    """The list the keyword filters of ``list``/``list_ids`` describe (a clear error for a bad state)."""
+    _check_state(state)
+    return ListFilter(cast(State | None, state), starred, tag, feed_day, collection)
 
 
 def _check_state(state: str | None, required: bool = False) -> None:
