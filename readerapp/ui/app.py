@@ -83,7 +83,7 @@ class Session:
         if library is None:
             return
         self.watcher = ChangeWatcher(library, self.window)
-        self.watcher.changed.connect(self.window.changed_elsewhere)
+        self.watcher.changed.connect(self.window.loader.changed_elsewhere)
         self.watcher.failed.connect(lambda exc: self.window.report_error(exc, prefix="Watching changes: "))
         self.watcher.start()
         task = self.workers.write("sample", library.import_sample_if_empty)

@@ -47,7 +47,8 @@ def test_the_window_shows_before_its_library_and_loads_once_attached(qtbot: QtBo
     window.attach(library)
     with qtbot.waitSignal(window.view_loaded, timeout=5000):
         session.start()
-    qtbot.waitUntil(lambda: window.current_paper() is not None and window.counts.get("inbox") == 43)
+    lists = window.controller
+    qtbot.waitUntil(lambda: window.current_paper() is not None and lists.counts.get("inbox") == 43)
     session.close()
 
 
