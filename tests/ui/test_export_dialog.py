@@ -113,6 +113,7 @@ def test_views_map_to_export_scopes() -> None:
     assert scope_for_view("search", "diffusion") == Scope.of("query", "diffusion")
     assert scope_for_view("all") == Scope.all()
     assert scope_for_view("starred") is None and scope_for_view("day", "2025-09-16") is None
+    assert scope_for_view("collection", " ") is None, "no scope (the dialog's own choice), not an error"
 
 
 def test_the_sidebar_lists_collections_and_saved_searches(qtbot: QtBot, session: Session) -> None:
