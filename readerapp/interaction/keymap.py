@@ -17,7 +17,7 @@ from typing import Literal
 
 from readerapp.highlight_colors import HIGHLIGHT_COLORS
 from readerapp.interaction.key_tokens import KeySyntaxError, format_sequence, parse_sequence
-from readerapp.interaction.registry import HIGHLIGHT, MAIN, READER
+from readerapp.interaction.registry import HIGHLIGHT, MAIN, READER, KeyContext
 
 DEFAULT_BINDINGS: dict[str, str] = {
     "j": "next", "Down": "next", "k": "previous", "Up": "previous",
@@ -115,7 +115,7 @@ class Keymap:
                 merged[seq] = line
         return merged
 
-    def table(self, context: str = MAIN) -> dict[Sequence, str]:
+    def table(self, context: KeyContext = MAIN) -> dict[Sequence, str]:
         """The keys in ``context``: the window's, or the reader's or the chosen highlight's over them."""
         if context == READER:
             return self.in_reader()
@@ -123,11 +123,11 @@ class Keymap:
             return self._over(self.highlight, counts=False, first=True)
         return self.bindings
 
-    def keys_for(self, line: str, context: str = MAIN) -> list[str]:
+    def keys_for(self, line: str, context: KeyContext = MAIN) -> list[str]:
         """Every sequence bound to ``line`` in ``context``, for menus, the palette and the help overlay."""
         return [format_sequence(seq) for seq, bound in self.table(context).items() if bound == line]
 
-    def lines(self, context: str = MAIN) -> list[str]:
+    def lines(self, context: KeyContext = MAIN) -> list[str]:
         """Every bound command line of ``context`` once, in binding order."""
         return [line for line in dict.fromkeys(self.table(context).values()) if line]
 

@@ -23,6 +23,7 @@ from readerapp.interaction.registry import (
     MAIN,
     READER,
     CommandError,
+    KeyContext,
     a_name,
     command,
     number_in,
@@ -61,7 +62,7 @@ class Actions(AnnotationCommands):
         self.history = self.lists.history
         self.catalog: list[Entry] = []  # every command, with the keys of its own context
         # every command, with the keys that reach it in the reader, or while a highlight is chosen
-        self.context_catalogs: dict[str, list[Entry]] = {READER: [], HIGHLIGHT: []}
+        self.context_catalogs: dict[KeyContext, list[Entry]] = {READER: [], HIGHLIGHT: []}
         self.reading: Callable[[], bool] = lambda: False
         self.run: Callable[[str], None] = lambda _line: None
         self.palette = CommandPalette(window)
