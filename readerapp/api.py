@@ -22,6 +22,7 @@ from readerapp.config import Config, load_config
 from readerapp.export.bundle import ExportBundle, ExportResult
 from readerapp.export.scope import Scope
 from readerapp.feeds.registry import FeedWindow
+from readerapp.membership import ListFilter
 from readerapp.paper import Changes, Paper
 from readerapp.progress import Progress, no_progress
 from readerapp.services import health
@@ -32,7 +33,7 @@ from readerapp.services.context import LibraryContext
 from readerapp.services.exports import Exports
 from readerapp.services.intake import Intake
 from readerapp.services.pdf_files import PdfFiles
-from readerapp.services.reading import Reading, ViewFilter
+from readerapp.services.reading import Reading, list_filter
 from readerapp.services.tags import Tags
 from readerapp.store import changes
 from readerapp.store.collections import CollectionInfo
@@ -153,8 +154,8 @@ class Library:
     ) -> Iterator[Paper]:
         """``list``, read ``chunk`` papers at a time: a consumer of 100k papers (``readerapp list``)
         starts at once and holds one chunk's rows, not every row before the first."""
-        view = ViewFilter(state, tag, starred, collection, feed_day, sort)
-        return self._reading.iter_list(view, limit, chunk)
+        where = list_filter(state, tag, starred, collection, feed_day)
+        return self._reading.iter_list(where, sort, limit, chunk)
 
     def list_ids(
         self,
@@ -166,7 +167,11 @@ class Library:
         sort: str = "feed",
     ) -> builtins.list[str]:
         """Public ids of a view in order: what a list widget needs to show 100k rows lazily."""
-        return self._reading.list_ids(ViewFilter(state, tag, starred, collection, feed_day, sort))
+        return self.ids_in(list_filter(state, tag, starred, collection, feed_day), sort)
+
+    def ids_in(self, where: ListFilter, sort: str = "feed") -> builtins.list[str]:
+        """Public ids of the list ``where`` describes (the rule a window's local edits follow), in order."""
+        return self._reading.list_ids(where, sort)
 
     def rows(self, ids: Sequence[str]) -> builtins.list[Paper]:
         """Light views for these public ids, in their order (unknown ids are skipped)."""

@@ -13,7 +13,7 @@ from readerapp.export.scope import Scope
 from readerapp.progress import Progress
 from readerapp.services.collections import Collections
 from readerapp.services.context import LibraryContext
-from readerapp.services.reading import Reading, ViewFilter
+from readerapp.services.reading import Reading, list_filter
 from readerapp.store import queries
 from readerapp.store.collections import public_ids
 
@@ -27,13 +27,13 @@ class Exports:
     def scope_ids(self, scope: Scope) -> list[str]:
         """Public ids of the papers in a scope, in its order (a collection's, relevance, feed)."""
         if scope.kind == "all":
-            return self.reading.list_ids(ViewFilter())
+            return self.reading.list_ids(list_filter())
         if scope.kind == "collection":
             return self.collections.ids(scope.value)
         if scope.kind == "tag":
-            return self.reading.list_ids(ViewFilter(tag=scope.value))
+            return self.reading.list_ids(list_filter(tag=scope.value))
         if scope.kind == "state":
-            return self.reading.list_ids(ViewFilter(state=scope.value))
+            return self.reading.list_ids(list_filter(state=scope.value))
         if scope.kind == "query":
             return self.ctx.search_ids(scope.value)
         with self.ctx.db.session() as session:

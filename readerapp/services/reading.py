@@ -4,27 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any
+from typing import cast
 
 from readerapp.errors import ReaderappError
+from readerapp.membership import ListFilter
 from readerapp.paper import Paper
-from readerapp.records import STATES
+from readerapp.records import STATES, State
 from readerapp.services.context import LibraryContext
 from readerapp.store import queries
-
-
-@dataclass(frozen=True, slots=True)
-class ViewFilter:
-    """Which papers a view holds and in what order (``store.queries.filtered_ids_query``)."""
-
-    state: str | None = None
-    tag: str | None = None
-    starred: bool | None = None
-    collection: str | None = None
-    feed_day: date | None = None
-    sort: str = "feed"
 
 
 class Reading:
@@ -37,9 +25,9 @@ class Reading:
             row = queries.resolve(session, ident)
             return self.ctx.absolute_pdfs(queries.views(session, [row.id], self.ctx.user_id, full=True))[0]
 
-    def iter_list(self, view: ViewFilter, limit: int | None, chunk: int) -> Iterator[Paper]:
-        """The view's ids now, at the call; its rows as they are read, ``chunk`` at a time."""
-        query = self.view_query(view)
+    def iter_list(self, where: ListFilter, sort: str, limit: int | None, chunk: int) -> Iterator[Paper]:
+        """The list's ids now, at the call; its rows as they are read, ``chunk`` at a time."""
+        query = queries.filtered_ids_query(self.ctx.user_id, where, sort)
         if limit is not None:
             query = query.limit(limit)
         with self.ctx.db.session() as session:
@@ -53,15 +41,11 @@ class Reading:
 
         return chunks()
 
-    def list_ids(self, view: ViewFilter) -> list[str]:
-        """Public ids of a view in order: what a list widget needs to show 100k rows lazily."""
-        query = self.view_query(view)
+    def list_ids(self, where: ListFilter, sort: str = "feed") -> list[str]:
+        """Public ids of a list in order: what a list widget needs to show 100k rows lazily."""
+        query = queries.filtered_ids_query(self.ctx.user_id, where, sort)
         with self.ctx.db.session() as session:
             return queries.public_ids_of(session, query)
-
-    def view_query(self, view: ViewFilter) -> Any:
-        check_state(view.state)
-        return queries.filtered_ids_query(self.ctx.user_id, **asdict(view))
 
     def rows(self, ids: Sequence[str]) -> list[Paper]:
         """Light views for these public ids, in their order (unknown ids are skipped)."""
@@ -86,6 +70,18 @@ class Reading:
         """What this user starred, tagged or is reading: what For you ranks the inbox by."""
         with self.ctx.db.session() as session:
             return queries.interest_seed_ids(session, self.ctx.user_id)
+
+
+def list_filter(
+    state: str | None = None,
+    tag: str | None = None,
+    starred: bool | None = None,
+    collection: str | None = None,
+    feed_day: date | None = None,
+) -> ListFilter:
+    """The list the keyword filters of ``list``/``list_ids`` describe (a clear error for a bad state)."""
+    check_state(state)
+    return ListFilter(cast(State | None, state), starred, tag, feed_day, collection)
 
 
 def check_state(state: str | None, required: bool = False) -> None:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from readerapp.api import Library
 from readerapp.errors import ReaderappError
 from readerapp.export.bundle import EXTENSIONS, FORMATS, ExportResult
-from readerapp.export.scope import Scope
+from readerapp.export.scope import Scope, ScopeKind
 from readerapp.ids import safe_filename
 from readerapp.records import STATES
 from readerapp.ui.signals import emit
@@ -56,11 +56,12 @@ def scope_for_view(kind: str, value: str = "") -> Scope | None:
         return Scope.of("state", kind)
     if kind == "all":
         return Scope.all()
-    if kind in ("tag", "collection") and value:
-        return Scope.of(kind, value)
-    if kind == "search" and value.strip():
-        return Scope.of("query", value)
-    return None
+    scope = _VIEW_SCOPES.get(kind)
+    return Scope.of(scope, value) if scope is not None and value.strip() else None
+
+
+# The views that take a value, by the scope that takes the same papers (a search: its query's).
+_VIEW_SCOPES: dict[str, ScopeKind] = {"tag": "tag", "collection": "collection", "search": "query"}
 
 
 class ExportDialog(QDialog):

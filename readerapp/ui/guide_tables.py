@@ -20,8 +20,8 @@ import tempfile
 from pathlib import Path
 
 from readerapp.config import SETTINGS, load_config
-from readerapp.ui.catalog import Entry
-from readerapp.ui.commands import HIGHLIGHT, READER
+from readerapp.interaction.catalog import Entry
+from readerapp.interaction.registry import HIGHLIGHT, READER
 
 # Where the keys of a menu whose commands all belong to another context than the window's apply.
 _WHERE = {READER: "while a PDF has focus; `[keys.reader]`",

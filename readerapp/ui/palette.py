@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLineEdit, QListView, QVBoxLayout, QWidget
 
-from readerapp.ui.catalog import Entry, rank
+from readerapp.interaction.catalog import Entry, rank
 from readerapp.ui.signals import emit
 
 Index = QModelIndex | QPersistentModelIndex

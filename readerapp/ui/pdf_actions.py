@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from readerapp.ui.commands import READER, CommandError, command
+from readerapp.interaction.registry import READER, CommandError, command
 from readerapp.ui.pdf_pane import ReadingPane
 from readerapp.ui.pdf_view import READER_MENU, PdfView, ViewerCommands, ViewerKeys
 from readerapp.ui.window import MainWindow

@@ -43,11 +43,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readerapp.interaction.keymap import Keymap, KeyParser, Sequence
+from readerapp.interaction.registry import READER, CommandRegistry, LineRunner, command
 from readerapp.pdfs.position import MAX_ZOOM, MIN_ZOOM, PdfPosition, zoom_factor
-from readerapp.ui.commands import READER, CommandRegistry, LineRunner, command
-from readerapp.ui.keymap import Keymap, KeyParser, Sequence
+from readerapp.ui.key_events import KeyDispatcher
 from readerapp.ui.pdf_render import Hit, PageRenderer
-from readerapp.ui.qtkeys import KeyDispatcher
 from readerapp.ui.signals import emit
 
 MARGIN = 12  # pixels around the column of pages

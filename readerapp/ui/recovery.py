@@ -142,8 +142,8 @@ class Recovery(QObject):
     def _back(self) -> None:
         self._handling = False
         self.window.statusBar().showMessage("Backup restored.", 5000)
-        self.window.reload()
-        self.window.refresh_detail()
+        self.window.loader.reload()
+        self.window.detail.refresh()
         emit(self.restored)
 
     def _give_up(self, text: str) -> None:

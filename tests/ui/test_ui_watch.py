@@ -26,7 +26,7 @@ def test_a_star_from_another_library_shows_within_five_seconds_and_keeps_the_sel
     qtbot.waitUntil(lambda: w.detail.toPlainText().startswith(w.current_paper().title))  # type: ignore[union-attr]
     chosen = w.current_id()
     assert chosen is not None and not w.current_paper().starred  # type: ignore[union-attr]
-    starred_before = w.counts["starred"]
+    starred_before = w.controller.counts["starred"]
     with Library.open(library.path, sync_on_start="never") as other:
         other.star([chosen])
         other.set_state([w.model.ids[5]], "archived")
@@ -35,7 +35,7 @@ def test_a_star_from_another_library_shows_within_five_seconds_and_keeps_the_sel
     def shown() -> bool:
         paper = w.current_paper()
         return (paper is not None and paper.starred and "★" in w.model.index(2, COLUMN["marks"]).data()
-                and w.counts["starred"] == starred_before + 1 and moved not in w.model.ids
+                and w.controller.counts["starred"] == starred_before + 1 and moved not in w.model.ids
                 and "starred" in w.detail.toPlainText())  # fmt: skip
 
     qtbot.waitUntil(shown, timeout=5000)
@@ -73,7 +73,7 @@ def test_on_a_shared_postgresql_library_a_star_and_a_tag_from_other_apps_show_wi
         def shown() -> bool:
             paper = w.current_paper()
             return (paper is not None and paper.starred and "reading-group" in paper.tags
-                    and w.tag_totals.get("reading-group") == 1)  # fmt: skip
+                    and w.controller.sidebar.tags.get("reading-group") == 1)  # fmt: skip
 
         qtbot.waitUntil(shown, timeout=5000)
         assert w.current_id() == chosen
