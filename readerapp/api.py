@@ -52,6 +52,23 @@ if TYPE_CHECKING:
 
 
 
+def damage_and_backup(library_dir: Path) -> tuple[str | None, Backup | None]:
+    """For a library that would not open: what SQLite's ``quick_check`` finds wrong with its database
+    (None: it is sound, or cannot be looked at, so no backup is offered) and then the newest backup."""
+    from readerapp.store.backups import damage_found, newest_restorable
+
+    problem = damage_found(library_dir / DB_FILE)
+    return problem, newest_restorable(library_dir / "backups") if problem is not None else None
+
+
+def restore_library(library_dir: Path, source: Path) -> Path:
+    """Put the backup ``source`` in place of the library's database without opening it (it may be too
+    damaged to open); returns where the replaced file was saved."""
+    from readerapp.store.backups import restore
+
+    return restore(library_dir / DB_FILE, source, library_dir / "backups", library_dir / "index")
+
+
 class Library:
     """A reading library on disk (or on a shared database): papers, and what this user made of them."""
 
@@ -524,7 +541,7 @@ class Library:
         with self._keeper_lock:
             if self._keeper is None:
                 from readerapp.index.keeper import IndexKeeper
-                from readerapp.store.search_source import LibraryDocuments
+                from readerapp.indexing.source import LibraryDocuments
 
                 self._keeper = IndexKeeper(self.path / "index", LibraryDocuments(self.db, self.user_id))
             return self._keeper

@@ -1,6 +1,6 @@
 """The contract between the store and the search index: one plain dict per paper.
 
-The store builds these (``store.documents``) and the index only ever sees them, so the index stays a
+``readerapp.indexing`` builds these from store rows and the index only ever sees them, so the index stays a
 rebuildable cache of the database and never imports SQLAlchemy.
 """
 

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from readerapp.api import Library
+from readerapp.api import ExportResult, Library
+from readerapp.choices import EXPORT_EXTENSIONS, EXPORT_FORMATS
 from readerapp.errors import ReaderappError
-from readerapp.export.bundle import EXTENSIONS, FORMATS, ExportResult
 from readerapp.export.scope import Scope
 from readerapp.ids import safe_filename
 from readerapp.records import STATES
@@ -94,7 +94,7 @@ class ExportDialog(QDialog):
         self.scope_value.setEditable(True)
         self.scope_value.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.format = QComboBox()
-        for fmt in FORMATS:
+        for fmt in EXPORT_FORMATS:
             self.format.addItem(fmt, fmt)
         self.destination = QLineEdit()
         browse = QPushButton("Browse…")
@@ -170,7 +170,8 @@ class ExportDialog(QDialog):
     def _default_destination(self) -> Path:
         scope_name = self.scope_value.currentText().strip() if self.scope_value.isEnabled() else ""
         label = scope_name or self.scope_kind.currentText()
-        return self.library.path / "exports" / (safe_filename(label) + EXTENSIONS[self.current_format()])
+        extension = EXPORT_EXTENSIONS[self.current_format()]
+        return self.library.path / "exports" / (safe_filename(label) + extension)
 
     # -- reacting ----------------------------------------------------------------------------------
 
