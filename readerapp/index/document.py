@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TypedDict
 
+from readerapp.records import State
+
 
 class IndexDocument(TypedDict):
     """Everything search needs about one paper; the database stays the source of truth."""
@@ -23,7 +25,7 @@ class IndexDocument(TypedDict):
     highlights: list[str]  # quoted texts and comments
     pdf_text: str  # "" until a PDF is stored and extracted
     categories: list[str]
-    state: str  # inbox | reading | done | archived
+    state: State
     starred: bool
     has_code: bool
     has_pdf: bool
