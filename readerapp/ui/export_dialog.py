@@ -233,13 +233,14 @@ class ExportDialog(QDialog):
 
     # -- exporting ---------------------------------------------------------------------------------
 
-    def start_export(self) -> None:
-        """Run the export on a worker; the dialog closes when it is written."""
+    def start_export(self) -> Task | None:
+        """Run the export on a worker (its task; None: the scope is wrong, the dialog says why); the dialog
+        closes when it is written."""
         try:
             scope = self.current_scope()
         except ReaderappError as exc:
             self._fail(exc)
-            return
+            return None
         fmt, destination = self.current_format(), Path(self.destination.text().strip()).expanduser()
         if destination.parent == self.library.path / "exports":
             destination.parent.mkdir(exist_ok=True)
@@ -262,6 +263,7 @@ class ExportDialog(QDialog):
         task.progress.connect(self._progressed)
         task.done.connect(self._succeeded)
         task.failed.connect(self._fail)
+        return task
 
     def _progressed(self, done: int, total: int, _text: str) -> None:
         self.progress.setRange(0, total)
