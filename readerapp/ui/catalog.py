@@ -53,9 +53,9 @@ def catalog(registry: CommandRegistry, keymap: Keymap, context: str = MAIN) -> l
     """Every entry in registry order; bound invocations follow their command in binding order. Keys
     are those of ``context`` when it is not the window's, else those of each command's own context."""
     bound: dict[str, dict[str, list[str]]] = {MAIN: {}, READER: {}, HIGHLIGHT: {}}
-    for where, lines in bound.items():
+    for where, by_command in bound.items():
         for line in keymap.lines(where):
-            lines.setdefault(shlex.split(line)[0], []).append(line)
+            by_command.setdefault(shlex.split(line)[0], []).append(line)
     entries = []
     for cmd in registry:
         where = cmd.context if context == MAIN else context

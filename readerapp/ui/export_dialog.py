@@ -56,8 +56,10 @@ def scope_for_view(kind: str, value: str = "") -> Scope | None:
         return Scope.of("state", kind)
     if kind == "all":
         return Scope.all()
-    if kind in ("tag", "collection") and value:
-        return Scope.of(kind, value)
+    if kind == "tag" and value:
+        return Scope.of("tag", value)
+    if kind == "collection" and value:
+        return Scope.of("collection", value)
     if kind == "search" and value.strip():
         return Scope.of("query", value)
     return None

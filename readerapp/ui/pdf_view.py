@@ -334,7 +334,7 @@ class PdfView(QAbstractScrollArea):
 
     # -- find ------------------------------------------------------------------------------------
 
-    def find(self, query: str) -> None:
+    def find_text(self, query: str) -> None:
         """Search every page on the render thread; hits are marked and the first one after the current
         page is shown."""
         self._query = query
@@ -645,7 +645,7 @@ class PdfViewer(QWidget):
         self.find_field.selectAll()
 
     def _find(self) -> None:
-        self.view.find(self.find_field.text())
+        self.view.find_text(self.find_field.text())
         self.view.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
