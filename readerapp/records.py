@@ -138,8 +138,8 @@ class PaperRecord:
 # The paper's metadata, declared once (the fields of ``PaperRecord``): every layer derives its own list
 # from these names (the store's columns and merge rules, the views ``queries`` reads, the lossless JSON),
 # and ``paper.Paper`` and ``store.models.Paper`` declare the same names typed for their layer.
-NOT_METADATA = ("source", "annotations", "library")  # what a record says besides the paper itself
-METADATA: tuple[str, ...] = tuple(f.name for f in fields(PaperRecord) if f.name not in NOT_METADATA)
+_NOT_METADATA = ("source", "annotations", "library")  # what a record says besides the paper itself
+METADATA: tuple[str, ...] = tuple(f.name for f in fields(PaperRecord) if f.name not in _NOT_METADATA)
 LISTS = frozenset(f.name for f in fields(PaperRecord) if f.default_factory is list)  # lists of text
 
 
