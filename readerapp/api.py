@@ -50,7 +50,36 @@ if TYPE_CHECKING:
     from readerapp.store.autoexports import AutoExportInfo
     from readerapp.store.backups import Backup
 
-__all__ = ["DB_FILE", "Library"]
+# The facade: the Library, and the types the app and the CLI take from it (the `ui` and `cli` import
+# contracts send them here rather than into the store or the index).
+__all__ = [
+    "DB_FILE",
+    "Backup",
+    "CollectionInfo",
+    "ExportResult",
+    "Hit",
+    "Library",
+    "SyncReport",
+    "damage_and_backup",
+    "restore_library",
+]
+
+
+def damage_and_backup(library_dir: Path) -> tuple[str | None, Backup | None]:
+    """For a library that would not open: what SQLite's ``quick_check`` finds wrong with its database
+    (None: it is sound, or cannot be looked at, so no backup is offered) and then the newest backup."""
+    from readerapp.store.backups import damage_found, newest_restorable
+
+    problem = damage_found(library_dir / DB_FILE)
+    return problem, newest_restorable(library_dir / "backups") if problem is not None else None
+
+
+def restore_library(library_dir: Path, source: Path) -> Path:
+    """Put the backup ``source`` in place of the library's database without opening it (it may be too
+    damaged to open); returns where the replaced file was saved."""
+    from readerapp.store.backups import restore
+
+    return restore(library_dir / DB_FILE, source, library_dir / "backups", library_dir / "index")
 
 
 class Library:

@@ -16,4 +16,13 @@ SourceName = Literal["hf", "arxiv-rss", "arxiv"]  # feeds ``sync`` reads (reader
 SYNC_SOURCES: tuple[SourceName, ...] = get_args(SourceName)
 # Export formats, in the order a menu offers them (export.bundle).
 EXPORT_FORMATS: tuple[str, ...] = ("markdown", "obsidian", "bibtex", "csl-json", "ris", "html", "json")
+EXPORT_EXTENSIONS = {  # the usual file extension of each (a vault is a folder)
+    "markdown": ".md",
+    "obsidian": "",
+    "bibtex": ".bib",
+    "csl-json": ".json",
+    "ris": ".ris",
+    "html": ".html",
+    "json": ".json",
+}
 AUTO_EXPORT_FORMATS = ("bibtex", "csl-json")  # formats an auto-export keeps current (readerapp.autoexport)

@@ -24,9 +24,7 @@ from readerapp.membership import count_moves
 from readerapp.paper import Changes, Paper
 
 if TYPE_CHECKING:
-    from readerapp.api import Library
-    from readerapp.index.search_index import Hit
-    from readerapp.store.collections import CollectionInfo
+    from readerapp.api import CollectionInfo, Hit, Library
 
 SEARCH_LIMIT = 500
 FOR_YOU_LIMIT = 200

@@ -71,7 +71,7 @@ class LibraryContext:
         with self._keeper_lock:
             if self._keeper is None:
                 from readerapp.index.keeper import IndexKeeper
-                from readerapp.store.search_source import LibraryDocuments
+                from readerapp.indexing.source import LibraryDocuments
 
                 self._keeper = IndexKeeper(self.path / "index", LibraryDocuments(self.db, self.user_id))
             return self._keeper

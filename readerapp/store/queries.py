@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
@@ -17,7 +18,7 @@ from readerapp.errors import NotFoundError
 from readerapp.ids import parse_arxiv_id
 from readerapp.membership import COUNTED, UNTRIAGED, ListFilter
 from readerapp.paper import HighlightView, Paper
-from readerapp.records import REFERENCE_TEXTS
+from readerapp.records import METADATA
 from readerapp.store.models import (
     Collection,
     CollectionItem,
@@ -39,41 +40,17 @@ SORTS = {
     "added": (PaperRow.id.desc(),),
 }
 _IN_CHUNK = 900
-# What a view needs, as plain columns: loading ORM objects (with abstracts and PDF text) costs 5x more.
+# What only a full view reads: long text, and lists no list row shows.
+_FULL_ONLY = ("abstract", "keywords", "editors")
+# What every view reads (as plain columns: loading ORM objects with abstracts and PDF text costs 5x more):
+# the paper's metadata (``records.METADATA``) and what the library keeps about it.
+_LISTED = tuple(name for name in METADATA if name not in _FULL_ONLY)
 _VIEW_COLUMNS = [
     PaperRow.__table__.c[name]
-    for name in (
-        "id",
-        "local_id",
-        "arxiv_id",
-        "version",
-        "doi",
-        "title",
-        "authors",
-        "categories",
-        "primary_category",
-        "published",
-        "updated",
-        "feed_day",
-        "upvotes",
-        "comments",
-        "code_url",
-        "project_url",
-        "ai_summary",
-        "ai_keywords",
-        "journal_ref",
-        "sources",
-        "is_sample",
-        "first_seen",
-        "pdf_path",
-        "comment",
-        "withdrawn",
-        *REFERENCE_TEXTS,
-        "date_precision",
-    )
+    for name in ("id", "local_id", *_LISTED, "sources", "is_sample", "first_seen", "pdf_path")
 ]
-# What only a full view reads: long text, and lists no list row shows.
-_FULL_COLUMNS = [PaperRow.__table__.c[name] for name in ("abstract", "keywords", "editors")]
+_FULL_COLUMNS = [PaperRow.__table__.c[name] for name in _FULL_ONLY]
+_listed = attrgetter(*_LISTED)
 
 
 def chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
@@ -269,27 +246,14 @@ def _view(
     """A view from one row of ``_VIEW_COLUMNS`` plus the user's state columns."""
     return Paper(
         id=paper.arxiv_id or paper.local_id,
-        arxiv_id=paper.arxiv_id,
-        version=paper.version,
-        doi=paper.doi,
-        title=paper.title,
+        **dict(zip(_LISTED, _listed(paper), strict=True)),
         abstract=paper.abstract if full else "",
-        authors=list(paper.authors),
-        categories=list(paper.categories),
-        primary_category=paper.primary_category,
-        published=paper.published,
-        updated=paper.updated,
-        feed_day=paper.feed_day,
-        upvotes=paper.upvotes,
-        comments=paper.comments,
-        code_url=paper.code_url,
-        project_url=paper.project_url,
-        ai_summary=paper.ai_summary,
-        ai_keywords=list(paper.ai_keywords),
-        journal_ref=paper.journal_ref,
+        keywords=list(paper.keywords) if full else [],
+        editors=list(paper.editors) if full else [],
         sources=list(paper.sources),
         is_sample=paper.is_sample,
         first_seen=paper.first_seen,
+        pdf_path=paper.pdf_path,
         state=paper.state or "inbox",
         state_changed=paper.state_changed,
         starred=bool(paper.starred),
@@ -298,13 +262,6 @@ def _view(
         note=note if full else "",
         highlights=highlights,
         other_notes=other_notes,
-        pdf_path=paper.pdf_path,
-        comment=paper.comment,
-        withdrawn=paper.withdrawn,
-        **{name: getattr(paper, name) for name in REFERENCE_TEXTS},
-        keywords=list(paper.keywords) if full else [],
-        editors=list(paper.editors) if full else [],
-        date_precision=paper.date_precision,
     )
 
 

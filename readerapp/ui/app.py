@@ -68,7 +68,11 @@ class Session:
         to ``recovery`` (which asks for this again once it restored a backup), other errors to ``refuse``."""
         task = self.workers.read("open", _open_library, self.config.library, settings, self.opened)
         task.done.connect(self._attach)
-        task.failed.connect(lambda error: self.recovery.handle(error, refuse) or refuse(error))
+        task.failed.connect(lambda error: self._refuse_unless_damaged(error, refuse))
+
+    def _refuse_unless_damaged(self, error: object, refuse: Callable[[object], None]) -> None:
+        if not self.recovery.handle(error, refuse):
+            refuse(error)
 
     def _attach(self, library: Library) -> None:
         if not self.workers.closed:

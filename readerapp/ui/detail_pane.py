@@ -32,7 +32,7 @@ class DetailPane(QTextBrowser):
         self.setOpenExternalLinks(True)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextBrowserInteraction | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.timer = QTimer(self, singleShot=True, interval=40, timeout=self._load)
+        self.timer = QTimer(self, singleShot=True, interval=40, timeout=self._load)  # type: ignore[call-arg]
 
     def refresh(self, ids: Sequence[str] | None = None) -> None:
         """Read the current paper again (when ``ids`` is given: if it is one of them)."""

@@ -229,8 +229,8 @@ class AbstractReader(QObject):
             cursor.setPosition(start)
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
             extra = QTextEdit.ExtraSelection()
-            extra.cursor = cursor  # type: ignore[misc]
-            chosen: QTextCharFormat = extra.format  # type: ignore[attr-defined]
+            extra.cursor = cursor
+            chosen: QTextCharFormat = extra.format
             chosen.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
             chosen.setUnderlineColor(palette.color(QPalette.ColorRole.Highlight))
             chosen.setFontUnderline(True)

@@ -23,8 +23,7 @@ from readerapp.ui.signals import emit
 from readerapp.ui.workers import Task
 
 if TYPE_CHECKING:
-    from readerapp.index.search_index import Hit
-    from readerapp.store.collections import CollectionInfo
+    from readerapp.api import CollectionInfo, Hit
     from readerapp.ui.window import MainWindow
 
 PAINT_WAIT = 0.1  # seconds a write waits for the list to paint the key's result (hidden window: none)

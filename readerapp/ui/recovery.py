@@ -23,7 +23,7 @@ from readerapp.ui.signals import emit
 from readerapp.ui.workers import Workers
 
 if TYPE_CHECKING:
-    from readerapp.store.backups import Backup
+    from readerapp.api import Backup
     from readerapp.ui.window import MainWindow
 
 def is_damage(error: object) -> bool:
@@ -39,19 +39,16 @@ def backup_label(backup: Backup) -> str:
 def damage_and_backup(library_dir: Path) -> tuple[str | None, Backup | None]:
     """Runs on a worker (it imports the store): what ``quick_check`` finds wrong with the library's
     database (None: it is sound, or cannot be looked at, so no backup is offered) and the newest backup."""
-    from readerapp.api import DB_FILE
-    from readerapp.store.backups import damage_found, newest_restorable
+    from readerapp.api import damage_and_backup
 
-    problem = damage_found(library_dir / DB_FILE)
-    return problem, newest_restorable(library_dir / "backups") if problem is not None else None
+    return damage_and_backup(library_dir)
 
 
 def restore_file(library_dir: Path, source: Path) -> Path:
     """Runs on a worker: put ``source`` in place of a database too damaged to open."""
-    from readerapp.api import DB_FILE
-    from readerapp.store.backups import restore
+    from readerapp.api import restore_library
 
-    return restore(library_dir / DB_FILE, source, library_dir / "backups", library_dir / "index")
+    return restore_library(library_dir, source)
 
 
 class RestoreOffer(QMessageBox):

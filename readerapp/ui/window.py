@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.sidebar_model = SidebarModel()
         self._build()
         self.loader = ListLoader(self)
-        self.search_timer = QTimer(self, singleShot=True, interval=150, timeout=self.loader.run_search)
+        self.search_timer = QTimer(self, singleShot=True, interval=150, timeout=self.loader.run_search)  # type: ignore[call-arg]
         self.model.sort_requested.connect(self.loader.sort_by)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.detail.timer.start())
         self.sidebar.selectionModel().currentRowChanged.connect(self._sidebar_clicked)

@@ -133,8 +133,7 @@ def test_escape_while_exporting_cancels_the_task_and_closes(
     qtbot: QtBot, dialog: ExportDialog, tmp_path: Path
 ) -> None:
     dialog.destination.setText(str(tmp_path / "out.md"))
-    dialog.start_export()
-    running = dialog._running
+    running = dialog.start_export()
     assert running is not None
     with qtbot.waitSignal(running.finished, timeout=10_000):
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
