@@ -34,7 +34,8 @@ class _SafeLinks(Treeprocessor):
             elif element.tag == "a":
                 href = element.get("href") or ""
                 target = href if href.startswith("mailto:") else safe_url(href)
-                element.attrib.pop("href", None)
+                element.attrib.clear()  # a title or an unsafe target goes; a link with none is text
+                element.tag = "a" if target else "span"
                 if target:
                     element.set("href", target)
 

@@ -272,3 +272,12 @@ def test_html_escapes_every_field_and_the_notes_html(paper: Paper) -> None:
 
 def _fields(paper: Paper) -> dict[str, object]:
     return {name: getattr(paper, name) for name in paper.__dataclass_fields__}
+
+
+def test_a_link_to_an_unsafe_target_is_text_not_a_dead_link() -> None:
+    from readerapp.export.note_html import NoteRenderer
+
+    html = NoteRenderer()("[](javascript:x) and [see](javascript:alert(1) \"t\") and [ok](https://example.org)")
+    page = _page(html)
+    _check_markup(page)
+    assert html.count("<a ") == 1 and "see" in html and "javascript" not in html
