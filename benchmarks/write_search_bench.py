@@ -5,8 +5,9 @@ writer (the reference), on a freshly rebuilt index (the case where Whoosh's defa
 
 Queries are drawn anew each run (seed from the clock, printed) from the synthetic vocabulary and never
 repeat within the run; everything goes through ``Library``. Usage: ``python
-benchmarks/write_search_bench.py [N] [--rounds R]`` (default 100,000 papers, 20 rounds); the library is
-cli_bench's (built once under ``bench-data/``), its index rebuilt each run.
+benchmarks/write_search_bench.py [N] [--rounds R] [--keep-index]`` (default 100,000 papers, 20 rounds);
+the library is cli_bench's (built once under ``bench-data/``), its index rebuilt each run unless
+``--keep-index`` says the cached one is still fresh from its build (a 300k rebuild takes many minutes).
 """
 
 from __future__ import annotations
@@ -59,15 +60,18 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("papers", nargs="?", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--keep-index", action="store_true", help="use the cached index as it is")
     args = parser.parse_args()
     seed = time.time_ns()
     rng = random.Random(seed)
     folder = library(args.papers)
     with Library.open(folder) as lib:
         start = time.perf_counter()
-        lib.reindex()  # a freshly rebuilt index: the case the default merge policy fell off a cliff on
+        if not args.keep_index:
+            lib.reindex()  # a freshly rebuilt index: the case the default merge policy fell off a cliff on
         print(f"{args.papers:,} papers; {machine()}; seed {seed}")
-        print(f"reindexed in {time.perf_counter() - start:.0f} s: {segments(folder / 'index')} segments")
+        built = "kept" if args.keep_index else f"reindexed in {time.perf_counter() - start:.0f} s"
+        print(f"{built}: {segments(folder / 'index')} segments")
         ids = lib.list_ids()
         queries = fresh_queries(rng, 300)
         alone = timed_searches(lib, queries[:100])  # the reference: no writer
