@@ -241,7 +241,7 @@ class IndexKeeper:
         finds the change, unless that catch-up takes over ``OWN_WRITE_WAIT``; the writes of other
         threads go to the keeper's thread, not onto this search's time."""
         owed = self._writes if self.follow_every_write else getattr(self._own, "writes", 0)
-        if owed <= self._applied < self._writes:  # only other threads' writes are not in the index
+        if owed <= self._applied and self._others_pending():
             self._hand_off()
         else:
             self.catch_up()
@@ -319,6 +319,18 @@ class IndexKeeper:
                 self._stop.clear()
                 self._thread = threading.Thread(target=self._loop, name="index-writer", daemon=True)
                 self._thread.start()
+
+    def _others_pending(self) -> bool:
+        """Whether writes not this thread's wait for the index: another thread's, counted; or, once the
+        keeper's thread runs, anything logged past the watermark (a write committed a moment before it
+        is counted, or another process's), which that thread applies. A process without such a
+        thread applies other processes' changes on its search: nobody else would (a CLI ``tag``)."""
+        if self._applied < self._writes:
+            return True
+        index = self._index
+        if self._thread is None or index is None:
+            return False
+        return self.source.changes_since(index.watermark)[1] != index.watermark
 
     def _hand_off(self) -> None:
         """Another thread of this process wrote: the keeper's thread applies it (started on the first

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from index_support import FIXTURE_DAY, fixture_documents
+from index_support import FIXTURE_DAY, eventually, fixture_documents
 from whoosh import index as whoosh_index
 
 from readerapp.api import Library
@@ -148,3 +148,15 @@ def test_a_search_leaves_another_thread_s_write_to_the_keeper_s_thread(
     thread.join(60)
     assert found == [[DETECTED]]
     assert [h.id for h in keeper.search("tag:other-thread")] == [DETECTED]
+
+    # A write committed but not yet counted (its notify a moment away) is the keeper thread's too.
+    source.inside.clear()
+    source.release.clear()
+    library.tag([DETECTED], add=["not-yet-counted"])
+    start = time.monotonic()
+    assert keeper.search("tag:not-yet-counted") == []
+    waited = time.monotonic() - start
+    assert source.inside.wait(60) and not source.release.is_set()
+    assert waited < 5.0, f"the search waited {waited:.1f} s for a write of another thread"
+    source.release.set()
+    assert eventually(lambda: [h.id for h in keeper.search("tag:not-yet-counted")] == [DETECTED], 60)
