@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import tantivy
 from cli_bench import ENV, library
 from import_bench import DATA, machine
+from whoosh.analysis.filters import STOP_WORDS
 
 from readerapp import Library
 from readerapp.index.document import IndexDocument
@@ -47,13 +48,7 @@ from readerapp.store.search_source import LibraryDocuments
 
 KINDS = ("term", "and", "common", "phrase2", "phrase3", "author", "prefix", "filter", "or", "not")
 LIMIT = 50
-STOP = frozenset(
-    {
-        *("a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "has", "have", "in", "is"),
-        *("it", "its", "of", "on", "or", "our", "over", "that", "the", "their", "this", "to", "under"),
-        *("using", "via", "we", "which", "while", "with", "without"),
-    }
-)
+STOP = frozenset(STOP_WORDS)  # what readerapp's analyser drops (FTS5 and tantivy would search them)
 WORD = re.compile(r"^[a-z]{3,}$")
 
 
@@ -224,32 +219,6 @@ def _year(doc: IndexDocument) -> int:
     return published.year if published is not None else 0
 
 
-def fts5_index(folder: Path, n: int) -> Path:
-    path = DATA / f"honest-fts5-{n}.sqlite3"
-    if path.exists():
-        return path
-    partial = path.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
-    db = sqlite3.connect(partial)
-    db.execute(
-        "CREATE VIRTUAL TABLE docs USING fts5(title, abstract, authors, year UNINDEXED, upvotes UNINDEXED,"
-        " code UNINDEXED, tokenize='porter unicode61')"
-    )
-    db.executemany(
-        "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            (d["title"], d["abstract"], "; ".join(d["authors"]), _year(d), d["upvotes"], int(d["has_code"]))
-            for d in all_documents(folder)
-        ),
-    )
-    db.commit()
-    db.execute("INSERT INTO docs(docs) VALUES ('optimize')")
-    db.commit()
-    db.close()
-    partial.rename(path)
-    return path
-
-
 def tantivy_schema() -> tantivy.Schema:
     schema = tantivy.SchemaBuilder()
     for name in ("title", "abstract"):
@@ -260,30 +229,37 @@ def tantivy_schema() -> tantivy.Schema:
     return schema.build()
 
 
-def tantivy_index(folder: Path, n: int) -> Path:
-    path = DATA / f"honest-tantivy-{n}"
-    if (path / "complete").exists():
-        return path
-    path.mkdir(parents=True, exist_ok=True)
-    for old in path.iterdir():
+def reference_indexes(folder: Path, n: int) -> tuple[Path, Path]:
+    """The FTS5 database and tantivy folder of the library's papers, built together in one pass over
+    them the first time (a finished build is marked, so a killed one is built again)."""
+    fts5, tantivy_folder = DATA / f"honest-fts5-{n}.sqlite3", DATA / f"honest-tantivy-{n}"
+    if fts5.exists() and (tantivy_folder / "complete").exists():
+        return fts5, tantivy_folder
+    partial = fts5.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    db = sqlite3.connect(partial)
+    db.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(title, abstract, authors, year UNINDEXED, upvotes UNINDEXED,"
+        " code UNINDEXED, tokenize='porter unicode61')"
+    )
+    tantivy_folder.mkdir(parents=True, exist_ok=True)
+    for old in tantivy_folder.iterdir():
         old.unlink()
-    index = tantivy.Index(tantivy_schema(), path=str(path))
-    writer = index.writer(heap_size=200_000_000, num_threads=2)
+    writer = tantivy.Index(tantivy_schema(), path=str(tantivy_folder)).writer(heap_size=200_000_000)
     for d in all_documents(folder):
-        writer.add_document(
-            tantivy.Document(
-                title=d["title"],
-                abstract=d["abstract"],
-                authors="; ".join(d["authors"]),
-                year=_year(d),
-                upvotes=d["upvotes"],
-                code=int(d["has_code"]),
-            )
-        )
+        row = (d["title"], d["abstract"], "; ".join(d["authors"]), _year(d), d["upvotes"], int(d["has_code"]))
+        db.execute("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", row)
+        fields = dict(zip(("title", "abstract", "authors", "year", "upvotes", "code"), row, strict=True))
+        writer.add_document(tantivy.Document(**fields))
+    db.commit()
+    db.execute("INSERT INTO docs(docs) VALUES ('optimize')")
+    db.commit()
+    db.close()
+    partial.rename(fts5)
     writer.commit()
     writer.wait_merging_threads()
-    (path / "complete").touch()
-    return path
+    (tantivy_folder / "complete").touch()
+    return fts5, tantivy_folder
 
 
 # -- timing ---------------------------------------------------------------------------------------------
@@ -444,7 +420,8 @@ def main() -> int:
     for n in args.sizes:
         rng = random.Random(f"{seed}-{n}")
         folder = library(n)
-        where = {"readerapp": folder, "FTS5": fts5_index(folder, n), "tantivy": tantivy_index(folder, n)}
+        fts5, tantivy_folder = reference_indexes(folder, n)
+        where = {"readerapp": folder, "FTS5": fts5, "tantivy": tantivy_folder}
         docs = sample_documents(folder, rng, min(n, 2_000))
         queries = draw_queries(docs, rng, args.per_kind)
         warm_up = draw_queries(docs, random.Random(f"{seed}-{n}-warm-up"), 2)
