@@ -81,6 +81,7 @@ def main() -> int:
         alone_cpu: list[float] = []
         alone = timed_searches(lib, queries[:100], alone_cpu)  # the reference: no writer
         visible: list[float] = []
+        late: list[int] = []  # rounds whose first search after the tag did not find it yet
         done = threading.Event()
 
         def writer() -> None:
@@ -89,9 +90,10 @@ def main() -> int:
                     tag = f"bench{seed % 10**6}-{r}"
                     begin = time.perf_counter()
                     lib.tag(rng.sample(ids, 100), add=[tag])
-                    found = lib.search(f"tag:{tag}", limit=200)
+                    # Read your writes waits OWN_WRITE_WAIT at most: past it, search until the tag shows.
+                    while len(lib.search(f"tag:{tag}", limit=200)) < 100:
+                        late.append(r)
                     visible.append(time.perf_counter() - begin)
-                    assert len(found) == 100, len(found)
             finally:
                 done.set()
 
@@ -120,7 +122,8 @@ def main() -> int:
         print(line("while another thread tags 100 papers", during, during_cpu))
         print(
             f"100 tagged papers searchable (tag + search): p50 {statistics.median(visible):.2f} s, "
-            f"max {max(visible):.2f} s over {args.rounds} rounds; {segments(folder / 'index')} segments after"
+            f"max {max(visible):.2f} s over {len(visible)} rounds; {segments(folder / 'index')} segments"
+            f" after; {len(set(late))} rounds took a second search"
         )
     return 0
 
