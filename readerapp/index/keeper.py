@@ -10,11 +10,11 @@ writes before them). Several processes (the app, the CLI, scripts) share one ind
 write lock catches up for all of them, since the log is the database's; a search that finds the lock
 taken serves the newest committed index rather than waiting for, or failing on, the other writer,
 and one that finds changes of another process nobody applies applies them (their writer may be gone,
-as a CLI ``tag`` is). A
-missing, damaged or outdated index is rebuilt from the database automatically. ``check`` finds
-drift (documents missing from the index, extra ones, stale revisions) and ``repair`` fixes it. Every
-rebuild holds the ``BuildLock`` beside the folder: a second process waits for the build under way (and
-uses its index), and ``check`` reports a build in progress as such rather than as a damaged folder.
+as a CLI ``tag`` is). A missing, damaged or outdated index is rebuilt from the database automatically.
+``check`` finds drift (documents missing from the index, extra ones, stale revisions) and ``repair``
+fixes it. Every rebuild holds the ``BuildLock`` beside the folder: a second process waits for the build
+under way (and uses its index), and ``check`` reports a build in progress as such rather than as a
+damaged folder.
 
 The keeper reads the database only through a ``DocumentSource`` the caller supplies, so the index
 package never imports the store.
