@@ -715,6 +715,8 @@ class Library:
         finally:
             if own_client:
                 pdf_client.close()
+            if self._keeper is not None:  # the pool stored the PDFs: the caller's next search sees them
+                self._keeper.claim_writes()
         report.changes = Changes("fetch_pdfs", tuple(f.public_id for f in report.fetched))
         return report
 

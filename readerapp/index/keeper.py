@@ -348,6 +348,11 @@ class IndexKeeper:
         if self._wake_on_write:
             self._wake.set()
 
+    def claim_writes(self) -> None:
+        """The calling thread waited for writes other threads made on its behalf (``fetch_pdfs``'s
+        download pool): its next search must see them as it sees its own."""
+        self._own.writes = max(getattr(self._own, "writes", 0), self._writes)
+
     def stop(self) -> None:
         if self._thread is not None:
             self._stop.set()
