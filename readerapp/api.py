@@ -320,7 +320,8 @@ class Library:
         return self._ctx.keeper
 
     def search(self, query: str, limit: int = 50, sort: str = "relevance") -> builtins.list[Hit]:
-        """Full-text search (see the README's query language); sees every change made so far."""
+        """Full-text search (see the README's query language); sees every change this thread made, and
+        others' once their index catch-up is committed."""
         return self.keeper.search(query, limit=limit, sort=sort)
 
     def similar(self, ident: str, limit: int = 10) -> builtins.list[Hit]:

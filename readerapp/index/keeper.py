@@ -1,16 +1,20 @@
 """``IndexKeeper``: keeps the search index caught up with the database, and repairs it.
 
 The database is the source of truth and every write appends the changed paper ids to its change
-log. The keeper applies the log from the index's *watermark* (the last log id applied) in batches:
-on demand before each search (so a change made through this process is visible to its next
-search), and in the background on one writer thread that ``notify()`` wakes after a write. Several
-processes (the app, the CLI, scripts) share one index: whoever holds its write lock catches up for
-all of them, since the log is the database's, and a search that finds the lock taken serves the
-newest committed index rather than waiting for, or failing on, the other writer. A
-missing, damaged or outdated index is rebuilt from the database automatically. ``check`` finds
-drift (documents missing from the index, extra ones, stale revisions) and ``repair`` fixes it. Every
-rebuild holds the ``BuildLock`` beside the folder: a second process waits for the build under way (and
-uses its index), and ``check`` reports a build in progress as such rather than as a damaged folder.
+log. The keeper applies the log from the index's *watermark* (the last log id applied) in batches,
+and whoever writes pays for it: a search waits for the catch-up of its own thread's writes (read your
+writes), while the writes of the process's other threads go to the keeper's own thread and the search
+serves the newest committed index at once rather than applying them itself (``follow_every_write``
+makes every search wait for every write of the process instead: the app, whose reads run after the
+writes before them). Several processes (the app, the CLI, scripts) share one index: whoever holds its
+write lock catches up for all of them, since the log is the database's; a search that finds the lock
+taken serves the newest committed index rather than waiting for, or failing on, the other writer,
+and one that finds changes of another process nobody applies applies them (their writer may be gone,
+as a CLI ``tag`` is). A missing, damaged or outdated index is rebuilt from the database automatically.
+``check`` finds drift (documents missing from the index, extra ones, stale revisions) and ``repair``
+fixes it. Every rebuild holds the ``BuildLock`` beside the folder: a second process waits for the build
+under way (and uses its index), and ``check`` reports a build in progress as such rather than as a
+damaged folder.
 
 The keeper reads the database only through a ``DocumentSource`` the caller supplies, so the index
 package never imports the store.
@@ -113,8 +117,12 @@ class IndexKeeper:
         self.last_error: BaseException | None = None
         self.behind = False  # the last catch-up found another process writing the index, and left it
         self._counter = itertools.count(1)  # next() is atomic: writes come from any thread
-        self._writes = 0  # writes this process made (``notify``); a search must see all of them
-        self._applied = 0  # how many of those the index holds
+        self._counting = threading.Lock()
+        self._writes = 0  # the newest write this process made (``notify``)
+        self._own = threading.local()  # ``.writes``: the newest write of the current thread
+        self._applied = 0  # every write up to this one is in the index
+        self._wake_on_write = False  # ``start``: the keeper's thread catches up after every write
+        self.follow_every_write = False  # a search waits for every write of the process, not its thread's
 
     # -- the index, always usable ----------------------------------------------------------------
 
@@ -228,11 +236,15 @@ class IndexKeeper:
         return self._read(lambda index: index.for_you(seeds, candidate_filter, limit))
 
     def _read(self, run: _Run) -> list[Hit]:
-        """Run a search on the caught-up index. Writes of other processes the search does not wait for
-        (the index's writer applies them); this process's own it does, so a script or the app that
-        changed a paper finds the change, unless that catch-up takes over ``OWN_WRITE_WAIT``."""
-        owed = self._writes
-        self.catch_up()
+        """Run a search on the newest committed index. It waits for the catch-up of its own thread's
+        writes (of the whole process's with ``follow_every_write``), so a script that changed a paper
+        finds the change, unless that catch-up takes over ``OWN_WRITE_WAIT``; the writes of other
+        threads go to the keeper's thread, not onto this search's time."""
+        owed = self._writes if self.follow_every_write else getattr(self._own, "writes", 0)
+        if owed <= self._applied and self._others_pending():
+            self._hand_off()
+        else:
+            self.catch_up()
         deadline = time.monotonic() + OWN_WRITE_WAIT
         while self._applied < owed and time.monotonic() < deadline:  # another writer is under way
             self.catch_up()
@@ -298,16 +310,48 @@ class IndexKeeper:
 
     def start(self) -> None:
         """Start the writer thread: it catches up whenever ``notify`` is called."""
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._loop, name="index-writer", daemon=True)
-            self._thread.start()
+        self._wake_on_write = True
+        self._start_thread()
+
+    def _start_thread(self) -> None:
+        with self._counting:
+            if self._thread is None:
+                self._stop.clear()
+                self._thread = threading.Thread(target=self._loop, name="index-writer", daemon=True)
+                self._thread.start()
+
+    def _others_pending(self) -> bool:
+        """Whether writes not this thread's wait for the index: another thread's, counted; or, once the
+        keeper's thread runs, anything logged past the watermark (a write committed a moment before it
+        is counted, or another process's), which that thread applies. A process without such a
+        thread applies other processes' changes on its search: nobody else would (a CLI ``tag``)."""
+        if self._applied < self._writes:
+            return True
+        index = self._index
+        if self._thread is None or index is None:
+            return False
+        return self.source.changes_since(index.watermark)[1] != index.watermark
+
+    def _hand_off(self) -> None:
+        """Another thread of this process wrote: the keeper's thread applies it (started on the first
+        such search, woken by searches only unless ``start`` asked for every write), not this search."""
+        self._start_thread()
+        self._wake.set()
 
     def notify(self) -> None:
-        """This process changed the database: its next search must see it, and the writer thread (if
-        started) catches up now."""
-        self._writes = next(self._counter)
-        self._wake.set()
+        """This process (the calling thread) changed the database: the thread's next search must see
+        it, and the writer thread (if ``start``-ed) catches up now."""
+        with self._counting:
+            write = next(self._counter)
+            self._writes = max(self._writes, write)
+        self._own.writes = write
+        if self._wake_on_write:
+            self._wake.set()
+
+    def claim_writes(self) -> None:
+        """The calling thread waited for writes other threads made on its behalf (``fetch_pdfs``'s
+        download pool): its next search must see them as it sees its own."""
+        self._own.writes = max(getattr(self._own, "writes", 0), self._writes)
 
     def stop(self) -> None:
         if self._thread is not None:
@@ -315,6 +359,7 @@ class IndexKeeper:
             self._wake.set()
             self._thread.join()
             self._thread = None
+        self._wake_on_write = False
 
     def _loop(self) -> None:
         while not self._stop.is_set():

@@ -87,6 +87,11 @@ class LibraryContext:
         if self._keeper is not None:
             self._keeper.notify()
 
+    def claim_writes(self) -> None:
+        """Other threads wrote for this one (a download pool): this thread's next search sees them."""
+        if self._keeper is not None:
+            self._keeper.claim_writes()
+
     def search_ids(self, query: str, limit: int | None = None) -> list[str]:
         """Every paper a query finds, best first; ``limit`` caps it (a check needs one hit)."""
         if limit is None:

@@ -61,6 +61,7 @@ class PdfFiles:
         finally:
             if own_client:
                 pdf_client.close()
+            self.ctx.claim_writes()  # the pool stored the PDFs: the caller's next search sees them
         report.changes = Changes("fetch_pdfs", tuple(f.public_id for f in report.fetched))
         return report
 

@@ -42,6 +42,8 @@ def warm_up(library: Library, task: Task) -> None:
         task.report(done, total or 0, BUILDING)
 
     library.backup_if_due()
+    # The app's reads run after the writes submitted before them, on other threads: they must see those.
+    library.keeper.follow_every_write = True
     library.keeper.catch_up(progress=report)  # opens (or rebuilds) the index first
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import shutil
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from index_support import FIXTURE_DAY, changed
+from index_support import FIXTURE_DAY, changed, eventually
 
 from readerapp.api import Library
 from readerapp.errors import Cancelled
@@ -60,7 +59,7 @@ def test_background_writer_catches_up(keeper: IndexKeeper, library: Library) -> 
     library.set_state([DETECTED], "done")
     watermark = keeper.index().watermark
     keeper.notify()
-    deadline_ok = _wait(lambda: keeper.index().watermark > watermark)
+    deadline_ok = eventually(lambda: keeper.index().watermark > watermark)
     assert deadline_ok and keeper.last_error is None
     assert [h.id for h in keeper.index().search("state:done")] == [DETECTED]
 
@@ -177,15 +176,6 @@ def test_a_cancelled_first_build_leaves_no_index_rather_than_an_unfinished_one(
         "no search index yet: it is built from the library on the first search"
     ]
     assert keeper.search("lottery") and keeper.check().consistent
-
-
-def _wait(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def test_a_flood_of_changes_is_a_rebuild(

@@ -1,14 +1,16 @@
 """No write blocks search for long: commits merge a bounded amount, and a search never waits on a
-writer of its own process (it serves the newest committed index instead)."""
+writer of its own process nor applies another thread's writes (it serves the newest committed index
+instead)."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from index_support import FIXTURE_DAY, fixture_documents
+from index_support import FIXTURE_DAY, eventually, fixture_documents
 from whoosh import index as whoosh_index
 
 from readerapp.api import Library
@@ -63,26 +65,35 @@ class _HeldSource(LibraryDocuments):
         return super().documents(ids)
 
 
-def test_a_search_does_not_wait_for_this_process_s_writer(tmp_path: Path) -> None:
+@pytest.fixture
+def held(tmp_path: Path) -> Iterator[tuple[Library, _HeldSource, IndexKeeper]]:
+    """A library, its held documents and a keeper over them with the index built."""
     with Library.open(tmp_path / "lib") as library:
         library.import_file(FIXTURE_DAY)
         source = _HeldSource(library)
         keeper = IndexKeeper(library.path / "index", source)
         try:
             keeper.index()
-            library.tag([DETECTED], add=["slow-write"])
-            writer = threading.Thread(target=keeper.catch_up, kwargs={"wait": 5.0})
-            writer.start()
-            assert source.inside.wait(60)
-            # The writer holds the keeper: this search serves the committed index at once.
-            assert [h.id for h in keeper.search("reliably detected")][:1] == [DETECTED]
-            assert keeper.search("tag:slow-write") == []
-            source.release.set()
-            writer.join(60)
-            assert [h.id for h in keeper.search("tag:slow-write")] == [DETECTED]
+            yield library, source, keeper
         finally:
             source.release.set()
             keeper.close()
+
+
+def test_a_search_does_not_wait_for_this_process_s_writer(
+    held: tuple[Library, _HeldSource, IndexKeeper],
+) -> None:
+    library, source, keeper = held
+    library.tag([DETECTED], add=["slow-write"])
+    writer = threading.Thread(target=keeper.catch_up, kwargs={"wait": 5.0})
+    writer.start()
+    assert source.inside.wait(60)
+    # The writer holds the keeper: this search serves the committed index at once.
+    assert [h.id for h in keeper.search("reliably detected")][:1] == [DETECTED]
+    assert keeper.search("tag:slow-write") == []
+    source.release.set()
+    writer.join(60)
+    assert [h.id for h in keeper.search("tag:slow-write")] == [DETECTED]
 
 
 def test_a_thread_finds_its_own_write_while_another_thread_keeps_searching(tmp_path: Path) -> None:
@@ -106,3 +117,46 @@ def test_a_thread_finds_its_own_write_while_another_thread_keeps_searching(tmp_p
         finally:
             done.set()
             other.join(60)
+
+
+def test_a_search_leaves_another_thread_s_write_to_the_keeper_s_thread(
+    held: tuple[Library, _HeldSource, IndexKeeper],
+) -> None:
+    """Another thread's tag is not applied on a search's time: the search returns while that catch-up is
+    held (as a long merge holds it), and the writing thread still finds its own write."""
+    library, source, keeper = held
+    wrote = threading.Event()
+    found: list[list[str]] = []
+
+    def writer() -> None:  # as Library.tag and Library.search do, on the keeper under test
+        library.tag([DETECTED], add=["other-thread"])
+        keeper.notify()
+        wrote.set()
+        found.append([h.id for h in keeper.search("tag:other-thread")])  # read your writes
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert wrote.wait(60)
+    start = time.monotonic()
+    hits = keeper.search("reliably detected")  # the write's catch-up is held (a long merge)
+    waited = time.monotonic() - start
+    assert [h.id for h in hits][:1] == [DETECTED]
+    assert source.inside.wait(60)  # the catch-up runs (the writer's, or the keeper's thread)...
+    assert not source.release.is_set()  # ...and this search returned while it was held
+    assert waited < 5.0, f"the search waited {waited:.1f} s for another thread's write"
+    source.release.set()
+    thread.join(60)
+    assert found == [[DETECTED]]
+    assert [h.id for h in keeper.search("tag:other-thread")] == [DETECTED]
+
+    # A write committed but not yet counted (its notify a moment away) is the keeper thread's too.
+    source.inside.clear()
+    source.release.clear()
+    library.tag([DETECTED], add=["not-yet-counted"])
+    start = time.monotonic()
+    assert keeper.search("tag:not-yet-counted") == []
+    waited = time.monotonic() - start
+    assert source.inside.wait(60) and not source.release.is_set()
+    assert waited < 5.0, f"the search waited {waited:.1f} s for a write of another thread"
+    source.release.set()
+    assert eventually(lambda: [h.id for h in keeper.search("tag:not-yet-counted")] == [DETECTED], 60)
