@@ -9,7 +9,8 @@ so in one line, rather than letting a renamed attribute surface as a damaged ind
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import whoosh
@@ -20,6 +21,8 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from readerapp.errors import LibraryError
+from readerapp.index.positions import EXT as POSITIONS_EXT
+from readerapp.index.positions import PositionsWriter
 
 WRITTEN_FOR = (2, 7, 5)  # whoosh-reloaded, as pinned in pyproject.toml
 if tuple(whoosh.__version__[:3]) != WRITTEN_FOR:
@@ -62,6 +65,17 @@ def fixed_column(leaf: IndexReader, name: str, column: Any) -> tuple[bytes, str,
     return bytes(raw), column._typecode, column._default
 
 
+def segment_file(storage: Any, segment: Any, ext: str) -> Path:
+    """The path of a file of ``segment`` with extension ``ext``: named like the segment's own files,
+    so Whoosh deletes it when the segment goes (merged away, or a rebuild swapped in)."""
+    return Path(storage.folder) / segment.make_filename(ext)
+
+
+def leaf_file(leaf: IndexReader, ext: str) -> Path:
+    """``segment_file`` of the segment a leaf reader reads."""
+    return segment_file(leaf.storage(), leaf.segment(), ext)
+
+
 def finalize_segment(writer: SegmentWriter) -> Any:
     """Close a build process's segment and hand it back, for ``publish_segments`` in the parent."""
     return writer._finalize_segment()
@@ -102,12 +116,20 @@ class _Lengths:
 class BulkSegmentWriter(SegmentWriter):
     """A ``SegmentWriter`` whose flush looks field lengths up in memory, writing separate files
     per segment: Whoosh copies a compound segment's files into memory when it opens them (an
-    opened 100k index went from 440 MB to a fraction of that)."""
+    opened 100k index went from 440 MB to a fraction of that). It also writes the segment's term
+    positions of ``positional`` fields (``positions``)."""
 
-    def __init__(self, ix: whoosh_index.Index, **kwargs: Any) -> None:
+    def __init__(self, ix: whoosh_index.Index, positional: Iterable[str] = (), **kwargs: Any) -> None:
         super().__init__(ix, compound=False, **kwargs)
+        self.positions = PositionsWriter(positional)
+
+    def add_document(self, **fields: Any) -> None:
+        docnum = self.docnum
+        super().add_document(**fields)
+        self.positions.add(docnum, fields)
 
     def _flush_segment(self) -> None:
+        self.positions.write(segment_file(self.storage, self.newsegment, POSITIONS_EXT))
         self.perdocwriter.close()
         perdoc = self.per_document_reader() if self.codec.length_stats else None
         lengths = _Lengths(perdoc) if perdoc is not None else None

@@ -21,7 +21,7 @@ from whoosh import index as whoosh_index
 
 from readerapp.errors import LibraryError
 from readerapp.index.document import IndexDocument
-from readerapp.index.schema import to_fields
+from readerapp.index.schema import PROSE_FIELDS, to_fields
 from readerapp.index.whoosh_shim import BulkSegmentWriter, finalize_segment, publish_segments
 
 BATCH = 500  # documents per job sent to a build process, and between progress reports
@@ -31,6 +31,11 @@ SEGMENT_DOCS = 10_000  # documents per segment a build process writes (fits in t
 POLL = 0.5  # seconds between checks that the build processes are alive while waiting on them
 
 
+def _segment_writer(ix: whoosh_index.Index, **kwargs: Any) -> BulkSegmentWriter:
+    """A writer of one new segment, with the term positions of the prose fields (``positions``)."""
+    return BulkSegmentWriter(ix, positional=PROSE_FIELDS, limitmb=WORKER_LIMIT_MB, **kwargs)
+
+
 def _worker(folder: str, jobs: Any, results: Any, segment_docs: int) -> None:
     """A build process: index batches of documents into new segments of about ``segment_docs``
     (small enough that Whoosh's posting pool never spills sorted runs to disk and merges them back
@@ -38,13 +43,13 @@ def _worker(folder: str, jobs: Any, results: Any, segment_docs: int) -> None:
     try:
         ix = whoosh_index.open_dir(folder)
         segments = []
-        writer = BulkSegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB)
+        writer = _segment_writer(ix, _lk=False)
         while (batch := jobs.get()) is not None:
             for doc in batch:
                 writer.add_document(**to_fields(doc))
             if writer.docnum >= segment_docs:
                 segments.append(finalize_segment(writer))  # temporary files: the parent's cleanup
-                writer = BulkSegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB)
+                writer = _segment_writer(ix, _lk=False)
         if writer.docnum:
             segments.append(finalize_segment(writer))
         results.put(("ok", segments))
@@ -67,7 +72,7 @@ def bulk_build(
     batches and may raise (``Cancelled``) to stop; workers are then ended.
     """
     ix = whoosh_index.open_dir(str(folder))
-    writer = BulkSegmentWriter(ix, limitmb=WORKER_LIMIT_MB)
+    writer = _segment_writer(ix)
     stream = iter(docs)
     head = list(islice(stream, PARALLEL_FROM))
     if len(head) < PARALLEL_FROM or procs < 2 or not _spawnable():
