@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterable, Mapping
-from itertools import repeat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,33 +31,69 @@ MAX_TERM_BYTES = 64  # longer terms (rare: PDF garbage) are left out; a phrase w
 Keys = npt.NDArray[np.int64]
 
 
-class PositionsWriter:
-    """Collects the analysed terms of each document's prose fields, in order, for one segment."""
+@dataclass(frozen=True, slots=True)
+class FieldTerms:
+    """One field's occurrences in a segment, sorted by term (bytes order), document and position."""
 
-    def __init__(self, fields: Iterable[str]) -> None:
-        self._vocab: dict[str, dict[str, int]] = {name: {} for name in fields}
-        self._ids = {name: array("I") for name in self._vocab}
-        self._docs = {name: array("I") for name in self._vocab}
-        self._pos = {name: array("I") for name in self._vocab}
+    terms: list[bytes]  # the vocabulary, sorted
+    starts: Keys  # occurrences of term ``t``: ``keys[starts[t]:starts[t + 1]]``
+    keys: Keys  # ``document << 32 | position``
 
-    def add(self, docnum: int, fields: Mapping[str, Any]) -> None:
-        """Record ``fields[name]`` (a list of terms) of document ``docnum`` for each prose field."""
-        for name, vocab in self._vocab.items():
-            terms = fields.get(name)
-            if not terms:
-                continue
-            self._ids[name].extend([vocab.setdefault(term, len(vocab)) for term in terms])
-            self._docs[name].extend(repeat(docnum, len(terms)))
-            self._pos[name].extend(range(len(terms)))
+    def postings(self) -> tuple[Keys, Keys, Keys]:
+        """Per term, its postings: ``(posting starts per term, documents, frequencies)``."""
+        docs = self.keys >> 32
+        new = np.ones(len(docs), np.bool_)
+        new[1:] = docs[1:] != docs[:-1]
+        new[self.starts[:-1]] = True  # a new term starts a new posting (every term occurs)
+        first = np.flatnonzero(new)
+        freqs = np.diff(np.append(first, len(docs)))
+        return np.searchsorted(first, self.starts), docs[first], freqs
 
-    def write(self, path: Path) -> None:
-        """Write the file (to a temporary name first: a reader never sees half of it)."""
+
+class TermRecorder:
+    """Collects the analysed terms of each document's term-list fields, in order, for one segment:
+    the postings of those fields are written from it (``whoosh_shim``), and the positions of the
+    ``positional`` ones too (``write``)."""
+
+    def __init__(self, fields: Iterable[str], positional: Iterable[str]) -> None:
+        self.positional = tuple(positional)
+        self._terms: dict[str, list[str]] = {name: [] for name in fields}
+        self._docs = {name: array("I") for name in self._terms}
+        self._counts = {name: array("I") for name in self._terms}
+        self.tokens = 0
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._terms
+
+    def add(self, name: str, docnum: int, terms: list[str]) -> None:
+        """Record ``terms`` (in order) of field ``name`` in document ``docnum`` (documents come in
+        ascending order). Only the list is kept here: numbering the terms is done in bulk."""
+        self._terms[name] += terms
+        self._docs[name].append(docnum)
+        self._counts[name].append(len(terms))
+        self.tokens += len(terms)
+
+    def fields(self) -> Iterator[tuple[str, FieldTerms]]:
+        """Each recorded field's sorted occurrences, in field-name order (releasing the raw ones)."""
+        for name in sorted(self._terms):
+            if self._terms[name]:
+                yield name, self._sorted(name)
+
+    def write(self, path: Path, fields: dict[str, FieldTerms]) -> None:
+        """Write the positions file of the positional fields (to a temporary name first: a reader
+        never sees half of it). Terms longer than ``MAX_TERM_BYTES`` are left out."""
         header: dict[str, Any] = {"fields": {}}
         blobs: list[bytes] = []
-        for name, vocab in self._vocab.items():
-            terms, starts, keys = self._field(name, vocab)
-            header["fields"][name] = {"terms": len(terms), "width": terms.itemsize, "keys": len(keys)}
-            blobs += [terms.tobytes(), starts.tobytes(), keys.tobytes()]
+        for name in self.positional:
+            found = fields.get(name) or FieldTerms([], np.zeros(1, np.int64), np.empty(0, np.int64))
+            kept = [n for n, raw in enumerate(found.terms) if len(raw) <= MAX_TERM_BYTES]
+            width = max((len(found.terms[n]) for n in kept), default=1)
+            terms = np.array([found.terms[n] for n in kept], dtype=f"S{width}")
+            spans = [(found.starts[n], found.starts[n + 1]) for n in kept]
+            keys = np.concatenate([np.empty(0, np.int64), *(found.keys[a:b] for a, b in spans)])
+            starts = np.concatenate([[0], np.cumsum([b - a for a, b in spans], dtype=np.int64)])
+            header["fields"][name] = {"terms": len(terms), "width": width, "keys": len(keys)}
+            blobs += [terms.tobytes(), starts.astype(np.int64).tobytes(), keys.tobytes()]
         head = json.dumps(header).encode("utf-8")
         temporary = path.with_name(path.name + ".tmp")
         with temporary.open("wb") as out:
@@ -67,20 +103,19 @@ class PositionsWriter:
                 out.write(blob)
         temporary.replace(path)
 
-    def _field(self, name: str, vocab: dict[str, int]) -> tuple[npt.NDArray[Any], Keys, Keys]:
-        encoded = [term.encode("utf-8") for term in vocab]  # in id order
-        kept = sorted((raw, n) for n, raw in enumerate(encoded) if len(raw) <= MAX_TERM_BYTES)
-        rank = np.full(len(encoded), len(kept), dtype=np.int64)  # left-out terms sort last, dropped
-        rank[[n for _, n in kept]] = np.arange(len(kept))
-        ranks = rank[np.frombuffer(self._ids[name], dtype=np.uint32)]
-        order = np.argsort(ranks, kind="stable")  # documents and positions came in ascending order
-        docs = np.frombuffer(self._docs[name], dtype=np.uint32).astype(np.int64)
-        keys = ((docs << 32) | np.frombuffer(self._pos[name], dtype=np.uint32))[order]
-        counts = np.bincount(ranks, minlength=len(kept) + 1)[: len(kept)]
-        starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        width = max((len(raw) for raw, _ in kept), default=1)
-        terms = np.array([raw for raw, _ in kept], dtype=f"S{width}")
-        return terms, starts, keys[: starts[-1]]
+    def _sorted(self, name: str) -> FieldTerms:
+        occurrences = self._terms[name]
+        vocabulary = sorted(dict.fromkeys(occurrences))  # code point order: UTF-8 bytes order
+        rank = {term: n for n, term in enumerate(vocabulary)}
+        ranks = np.fromiter(map(rank.__getitem__, occurrences), dtype=np.int64, count=len(occurrences))
+        counts = np.frombuffer(self._counts[name], dtype=np.uint32).astype(np.int64)
+        docs = np.repeat(np.frombuffer(self._docs[name], dtype=np.uint32).astype(np.int64), counts)
+        positions = np.arange(len(docs)) - np.repeat(np.cumsum(counts) - counts, counts)
+        sort = np.argsort(ranks, kind="stable")  # documents and positions came in ascending order
+        keys = ((docs << 32) | positions)[sort]
+        starts = np.concatenate([[0], np.cumsum(np.bincount(ranks, minlength=len(vocabulary)))])
+        self._terms[name], self._docs[name], self._counts[name] = [], array("I"), array("I")
+        return FieldTerms([term.encode("utf-8") for term in vocabulary], starts.astype(np.int64), keys)
 
 
 class SegmentPositions:

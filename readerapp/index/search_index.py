@@ -51,7 +51,7 @@ from readerapp.index.storage import open_index
 from readerapp.index.writer import bulk_build
 from readerapp.progress import Progress, no_progress
 
-SCHEMA_VERSION = 2  # 2: Snowball stems (analysis.stem); an index of another version is rebuilt
+SCHEMA_VERSION = 3  # 2: Snowball stems (analysis.stem); 3: positions files; another version is rebuilt
 META_FILE = "readerapp-index.json"
 SORTS = SEARCH_SORTS
 STAGING = ".rebuild"  # suffix of the folder a rebuild writes the new index into
@@ -265,7 +265,7 @@ class SearchIndex:
         staging = _beside(self.folder, STAGING)
         SearchIndex.create(staging)
         try:
-            count = bulk_build(staging, docs, on_batch, procs=procs)
+            count = bulk_build(staging, docs, on_batch, procs=procs, total=total)
             _write_meta(staging, watermark)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

@@ -12,7 +12,7 @@ from index_support import build_index, fixture_documents
 
 from readerapp.index.analysis import stems
 from readerapp.index.document import IndexDocument
-from readerapp.index.positions import EXT, MAX_TERM_BYTES, PositionsWriter, SegmentPositions
+from readerapp.index.positions import EXT, MAX_TERM_BYTES, SegmentPositions, TermRecorder
 from readerapp.index.search_index import SearchIndex
 
 VOCABULARY = [
@@ -89,15 +89,18 @@ def test_segments_without_positions_check_their_text_and_the_two_kinds_mix(tmp_p
 
 @pytest.mark.parametrize("terms", [["alpha", "beta", "alpha", "beta"], ["x" * (MAX_TERM_BYTES + 1), "beta"]])
 def test_a_positions_file_reads_back_what_was_written(tmp_path: Path, terms: list[str]) -> None:
-    writer = PositionsWriter(["abstract", "title"])
-    writer.add(0, {"abstract": terms})
-    writer.add(3, {"abstract": ["beta", "alpha"], "title": ["gamma"]})
-    writer.write(tmp_path / "seg.rpos")
+    recorder = TermRecorder(["abstract", "author", "title"], ["abstract", "title"])
+    recorder.add("abstract", 0, terms)
+    recorder.add("author", 0, ["ann"])
+    recorder.add("abstract", 3, ["beta", "alpha"])
+    recorder.add("title", 3, ["gamma"])
+    recorder.write(tmp_path / "seg.rpos", dict(recorder.fields()))
     positions = SegmentPositions(tmp_path / "seg.rpos")
     assert positions.phrase_docs("abstract", ("beta", "alpha")).tolist() == (
         [0, 3] if terms[0] == "alpha" else [3]
     )
     assert positions.phrase_docs("title", ("gamma",)).tolist() == [3]
     assert positions.phrase_docs("abstract", ("gamma", "beta")).tolist() == []
+    assert positions.phrase_docs("author", ("ann",)).tolist() == [], "only positional fields are kept"
     first = positions.phrase_docs("abstract", (terms[0], "beta"))  # too long to keep: cannot say
     assert first is None if len(terms[0]) > MAX_TERM_BYTES else first is not None and first.tolist() == [0]
