@@ -417,6 +417,9 @@ class Library:
         report = self._merge(
             "import", str(source), produce, sample=sample, progress=progress, after_merge=after_merge
         )
+        # Indexed now, with progress (a big import is a rebuild in worker processes): the first
+        # search after an import must not wait for a build the user did not ask for.
+        self.keeper.catch_up(progress)
         imported = holder["file"]
         if imported.attachments:
             attached = self.attach_pdfs(imported.attachments)
