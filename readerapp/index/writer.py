@@ -39,23 +39,37 @@ def _segment_writer(ix: whoosh_index.Index, **kwargs: Any) -> BulkSegmentWriter:
 
 
 def _worker(folder: str, jobs: Any, results: Any, segment_tokens: int) -> None:
-    """A build process: index batches of documents into new segments of about ``segment_tokens``
-    terms (few segments, each sorted in memory), and hand the segments back."""
+    """A build process: index the batches of documents it is sent into new segments, and hand the
+    segments back."""
     try:
         ix = whoosh_index.open_dir(folder)
-        segments = []
-        writer = _segment_writer(ix, _lk=False)
-        while (batch := jobs.get()) is not None:
-            for doc in batch:
-                writer.add_document(**to_fields(doc))
-            if writer.recorder.tokens >= segment_tokens:
-                segments.append(finalize_segment(writer))  # temporary files: the parent's cleanup
-                writer = _segment_writer(ix, _lk=False)
-        if writer.docnum:
-            segments.append(finalize_segment(writer))
-        results.put(("ok", segments))
+        segments = _write_segments(ix, iter(jobs.get, None), segment_tokens, lambda _count: None)
+        results.put(("ok", segments))  # temporary files: the parent's cleanup
     except BaseException as exc:  # reported to the parent, which raises it
         results.put(("error", f"{exc.__class__.__name__}: {exc}"))
+
+
+def _write_segments(
+    ix: whoosh_index.Index,
+    batches: Iterable[list[IndexDocument]],
+    segment_tokens: int,
+    after_batch: Callable[[int], None],
+) -> list[Any]:
+    """Index ``batches`` into new segments of about ``segment_tokens`` terms each (few segments,
+    each sorted in memory, and memory bounded whatever the library's size); returns the segments,
+    for ``publish_segments``. ``after_batch(size)`` is called after each batch."""
+    segments = []
+    writer = _segment_writer(ix, _lk=False)  # on failure, the caller's cleanup (they share temp files)
+    for batch in batches:
+        for doc in batch:
+            writer.add_document(**to_fields(doc))
+        after_batch(len(batch))
+        if writer.recorder.tokens >= segment_tokens:
+            segments.append(finalize_segment(writer))
+            writer = _segment_writer(ix, _lk=False)
+    if writer.docnum:
+        segments.append(finalize_segment(writer))
+    return segments
 
 
 def bulk_build(
@@ -81,7 +95,7 @@ def bulk_build(
         head = list(islice(stream, PARALLEL_FROM))
         total, stream = len(head), chain(head, stream)
     if total < PARALLEL_FROM or procs < 2 or not _spawnable():
-        return _build_here(writer, stream, on_batch)
+        return _build_here(ix, writer, stream, on_batch)
     context = multiprocessing.get_context("spawn")
     jobs = context.Queue(maxsize=procs * 2)
     results = context.Queue()
@@ -157,16 +171,20 @@ def _get(results: Any, workers: list[Any]) -> Any:
 
 
 def _build_here(
-    writer: BulkSegmentWriter, docs: Iterable[IndexDocument], on_batch: Callable[[int], None]
+    ix: whoosh_index.Index,
+    writer: BulkSegmentWriter,
+    docs: Iterable[IndexDocument],
+    on_batch: Callable[[int], None],
 ) -> int:
     count = 0
+
+    def done(size: int) -> None:
+        nonlocal count
+        count += size
+        on_batch(count)
+
     try:
-        for batch in _batches(docs):
-            for doc in batch:
-                writer.add_document(**to_fields(doc))
-            count += len(batch)
-            on_batch(count)
-        writer.commit(merge=False)
+        publish_segments(writer, _write_segments(ix, _batches(docs), SEGMENT_TOKENS, done))
     except BaseException:
         writer.cancel()
         raise

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from index_support import build_index, fixture_documents
 
+from readerapp.index import writer
 from readerapp.index.analysis import stems
 from readerapp.index.document import IndexDocument
 from readerapp.index.positions import EXT, MAX_TERM_BYTES, SegmentPositions, TermRecorder
@@ -58,11 +59,20 @@ def found(index: SearchIndex, query: str) -> set[str]:
     return {hit.id for hit in index.search(query, limit=100_000)}
 
 
-def test_built_segments_answer_phrases_exactly_from_positions(tmp_path: Path) -> None:
+@pytest.mark.parametrize("processes", [1, 2])
+def test_built_segments_answer_phrases_exactly_from_positions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int
+) -> None:
     rng = random.Random(15)
     docs = corpus(rng, 600, "p")
-    index = build_index(tmp_path / "index", docs)
-    assert list((tmp_path / "index").glob(f"*{EXT}")), "a bulk build writes positions"
+    monkeypatch.setattr(writer, "PARALLEL_FROM", 100)
+    monkeypatch.setattr(writer, "BATCH", 50)
+    monkeypatch.setattr(writer, "SEGMENT_TOKENS", 2_000)  # several segments per build process
+    index = SearchIndex.create(tmp_path / "index")
+    index.rebuild(docs, procs=processes)
+    segments = {path.stem for path in (tmp_path / "index").glob("*.trm")}
+    assert len(segments) > processes
+    assert {path.stem for path in (tmp_path / "index").glob(f"*{EXT}")} == segments, "each has positions"
     for phrase in phrases(rng, 40):
         for field in (None, "title", "abstract"):
             query = f'{field}:"{phrase}"' if field else f'"{phrase}"'
