@@ -157,17 +157,23 @@ class SegmentPositions:
 
     def phrase_docs(self, field: str, terms: tuple[str, ...]) -> npt.NDArray[np.int64] | None:
         """The documents (segment numbers, ascending) whose ``field`` holds ``terms`` one after
-        another; ``None`` when this file cannot say."""
-        keys = self.keys(field, terms[0])
-        for offset, term in enumerate(terms[1:], start=1):
-            following = self.keys(field, term)
-            if following is None or keys is None:
-                return None
-            if not len(keys) or not len(following):
-                return np.empty(0, np.int64)
-            wanted = keys + offset
-            at = np.minimum(np.searchsorted(following, wanted), len(following) - 1)
-            keys = keys[following[at] == wanted]
-        if keys is None:
+        another; ``None`` when this file cannot say.
+
+        The rarest word's occurrences give the candidate starts, and each other word keeps those
+        it stands at the right distance from: the work follows the rarest word, not the first."""
+        found = [self.keys(field, term) for term in terms]
+        if any(keys is None for keys in found):
             return None
-        return np.unique(keys >> 32)
+        lists = [keys for keys in found if keys is not None]
+        rarest = min(range(len(lists)), key=lambda n: len(lists[n]))
+        starts = lists[rarest] - rarest  # a start before a document's first word matches nothing
+        for offset, keys in enumerate(lists):
+            if offset == rarest or not len(starts):
+                continue
+            if not len(keys):
+                return np.empty(0, np.int64)
+            wanted = starts + offset
+            at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+            starts = starts[keys[at] == wanted]
+        docs = starts >> 32
+        return docs[np.flatnonzero(np.diff(docs, prepend=-1))]  # sorted: drop repeats
