@@ -40,11 +40,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import tantivy
 from cli_bench import ENV, library
 from import_bench import DATA, machine
+from readerapp.store.search_source import LibraryDocuments
 from whoosh.analysis.filters import STOP_WORDS
 
 from readerapp import Library
 from readerapp.index.document import IndexDocument
-from readerapp.store.search_source import LibraryDocuments
 
 KINDS = ("term", "and", "common", "phrase2", "phrase3", "author", "prefix", "filter", "or", "not")
 LIMIT = 50

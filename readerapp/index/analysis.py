@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
+from collections import ChainMap, Counter
 from collections.abc import Iterable, Iterator
 
 import Stemmer
@@ -61,9 +61,27 @@ def words(text: str) -> list[str]:
     return [w for w in WORD_RE.findall(fold(text)) if len(w) > 1 and w not in _STOP]
 
 
+_TERM_OF: dict[str, str] = {}  # a folded word -> its term, "" for a dropped word (stop, one letter)
+
+
 def stems(text: str) -> list[str]:
-    """The stemmed terms of prose ``text`` in order: what a prose field indexes."""
-    return [stem(w) for w in words(text)]
+    """The stemmed terms of prose ``text`` in order: what a prose field indexes.
+
+    Every word goes through one memo lookup, all in C (``map``/``filter``), the hot path of
+    indexing; words not met before are analysed first (and memoised while the memo has room)."""
+    tokens = WORD_RE.findall(fold(text))
+    try:
+        return list(filter(None, map(_TERM_OF.__getitem__, tokens)))
+    except KeyError:
+        pass
+    new = {w: _term(w) for w in tokens if w not in _TERM_OF}
+    if len(_TERM_OF) < _STEM_CACHE_LIMIT:
+        _TERM_OF.update(new)
+    return list(filter(None, map(ChainMap(new, _TERM_OF).__getitem__, tokens)))
+
+
+def _term(word: str) -> str:
+    return "" if len(word) < 2 or word in _STOP else stem(word)
 
 
 def name_terms(name: str) -> list[str]:

@@ -19,6 +19,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,16 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from readerapp.errors import QueryError
-from readerapp.index.whoosh_shim import LENGTH_BYTES, fixed_column, length_column, postings_blocks
+from readerapp.index.phrases import PhraseNeed
+from readerapp.index.positions import EXT as POSITIONS_EXT
+from readerapp.index.positions import SegmentPositions
+from readerapp.index.whoosh_shim import (
+    LENGTH_BYTES,
+    fixed_column,
+    leaf_file,
+    length_column,
+    postings_blocks,
+)
 
 K1 = 1.2
 B = 0.75
@@ -75,12 +85,20 @@ class SegmentCache:
             for key in [k for k in self._arrays if k[0] not in segment_ids]:
                 del self._arrays[key]
 
+    def positions(self, leaf: IndexReader) -> SegmentPositions | None:
+        """The segment's positions file, mapped once (``None``: the segment has none)."""
+        return self.array(leaf, "positions", lambda: _open_positions(leaf_file(leaf, POSITIONS_EXT)))
+
     def array(self, leaf: IndexReader, name: str, load: Any) -> Any:
         key = (_segment_id(leaf), name)
         found = self._arrays.get(key)
         if found is None:
             found = self._arrays[key] = load()
         return found
+
+
+def _open_positions(path: Path) -> SegmentPositions | None:
+    return SegmentPositions(path) if path.exists() else None
 
 
 def _segment_id(leaf: IndexReader) -> str:
@@ -140,12 +158,21 @@ class Evaluator:
     # -- ranking ---------------------------------------------------------------------------------
 
     def ranked(
-        self, query: Query, masks: list[Query], negative: list[Query], key: str | None, top: int
+        self,
+        query: Query,
+        masks: list[Query],
+        negative: list[Query],
+        key: str | None,
+        top: int,
+        require: Mask | None = None,
     ) -> tuple[Ints, Floats]:
         """Global doc numbers of the best ``top`` matches, best first, and their scores (``key``: a
-        numeric column to order by instead, highest first). ``masks`` must hold, ``negative`` not."""
+        numeric column to order by instead, highest first). ``masks`` must hold, ``negative`` not,
+        and ``require`` (a mask over all documents) too."""
         scores, match = self._node(query)
         match = match & self.live
+        if require is not None:
+            match &= require
         for q in masks:
             match &= self._filter(q)
         for q in negative:
@@ -173,6 +200,28 @@ class Evaluator:
                 reader = self._columns[key]
                 return None if reader is None else reader[docnum - seg.offset]
         return None
+
+    def phrases(self, needs: list[PhraseNeed], everywhere: tuple[str, ...]) -> tuple[Mask, Mask]:
+        """Where every phrase in ``needs`` holds, from the segments' positions (``everywhere``: the
+        fields a phrase without a field may be in), and where that cannot be told from them (a
+        segment without positions: every document there is possible and must be checked in its text)."""
+        holds = np.ones(self.size, np.bool_)
+        unknown = np.zeros(self.size, np.bool_)
+        for need in needs:
+            found = np.zeros(self.size, np.bool_)
+            fields = (need.field,) if need.field else everywhere
+            for seg in self.segments:
+                positions = self.cache.positions(seg.leaf)
+                docs = [positions.phrase_docs(name, need.terms) for name in fields] if positions else [None]
+                if any(d is None for d in docs):
+                    found[seg.offset : seg.offset + seg.size] = True
+                    unknown[seg.offset : seg.offset + seg.size] = True
+                    continue
+                for d in docs:
+                    if d is not None:
+                        found[seg.offset + d] = True
+            holds &= found
+        return holds, unknown
 
     # -- query nodes -----------------------------------------------------------------------------
 

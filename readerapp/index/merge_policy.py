@@ -4,8 +4,8 @@ Whoosh's default policy (``MERGE_SMALL``) may fold most of an index into one seg
 commit: on a 300k-paper index rebuilt as 30 segments, the first 100-paper tag merged 23 of them and took
 422 s, every later change waiting behind it. Here a commit merges only the smallest segments, and only
 when enough of them have piled up to slow searches, never more than ``MERGE_BUDGET`` documents in all:
-the segments a rebuild writes (``writer.SEGMENT_DOCS`` each) are never rewritten by a change. A rebuild
-(``reindex``) compacts everything again.
+the segments a rebuild writes (``writer.SEGMENT_TOKENS`` terms each) are never rewritten by a change.
+A rebuild (``reindex``) compacts everything again.
 """
 
 from __future__ import annotations

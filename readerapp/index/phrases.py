@@ -1,10 +1,11 @@
-"""Phrase checks on candidate papers, instead of positions in the index.
+"""Phrase needs, and the text check of candidates where a segment has no positions.
 
-Positions would double the cost of every posting at indexing time and make each phrase query decode
-positions for every paper holding all its words. A phrase query instead runs as "all the words" (cheap,
-ranked) and the candidates are checked here against their stored text, best first, until enough pass:
-all of them if need be, so a phrase never misses a paper that holds it. A phrase inside ``OR``/``NOT``
-is not checked: there it means its words together (see the query language notes in ``query_syntax``).
+A phrase query runs as "all the words" (ranked) restricted to the documents the segments' positions
+files say hold the phrase (``positions``, read by ``evaluate.Evaluator.phrases``). Segments written
+by later changes have no such file: there the candidates are checked here against their stored text,
+best first, until enough pass (all of them if need be), so a phrase never misses a paper that holds
+it. A phrase inside ``OR``/``NOT`` is not checked: there it means its words together (see the query
+language notes in ``query_syntax``).
 """
 
 from __future__ import annotations

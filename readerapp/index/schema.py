@@ -2,9 +2,9 @@
 
 What is stored is only what a hit shows without the database: the id, the title, and the texts a
 snippet is cut from (abstract, note). PDF text, which can be long, goes to a compressed per-document
-column so that loading a hit never unpickles it. No positions are indexed: they would double the
-cost of every posting, and phrases are checked on the few top candidates instead (see
-``phrases``). Filters (state, flags, year) are single exact terms; dates and upvotes are numeric
+column so that loading a hit never unpickles it. Postings hold no positions (Whoosh
+would decode them a posting at a time): a bulk build writes them as arrays beside each segment
+(``positions``). Filters (state, flags, year) are single exact terms; dates and upvotes are numeric
 without tiers (Whoosh's tiered ranges return wrong documents at some bounds, and one posting per
 paper keeps indexing cheap; filters are cached sets anyway) with a column for sorting; the revision
 lives in a column for drift checks.

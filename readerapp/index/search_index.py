@@ -4,8 +4,9 @@ It only ever sees ``IndexDocument`` dicts; the database stays the source of trut
 across threads *and processes* (``writing``: Whoosh's lock file, tried for a bounded time), any number of
 searching threads and processes: searches share one searcher under a read lock, and the first search after
 a commit, ours or another process's, opens a new one. Queries are parsed (``query_syntax``), compiled
-against the term dictionary (``query_compile``) and evaluated with numpy (``evaluate``); only the hits
-returned load stored text, for phrase checks (``phrases``) and snippets (``snippets``). A small JSON file
+against the term dictionary (``query_compile``) and evaluated with numpy (``evaluate``); phrases come from
+positions arrays (``positions``); only the hits returned load stored text, for snippets (``snippets``)
+and phrase checks where a segment has no positions (``phrases``). A small JSON file
 next to the segments holds the schema version and the *watermark*, the last change-log id applied; it is
 replaced atomically after each commit, so a crash leaves the previous watermark and the next catch-up
 simply re-applies a few changes. A new index gets that file only once it is built, so a folder without it
@@ -43,14 +44,14 @@ from readerapp.index.evaluate import Evaluator, SegmentCache
 from readerapp.index.merge_policy import bounded_merge
 from readerapp.index.phrases import PhraseCheck
 from readerapp.index.query_compile import CompiledQuery, compile_query, filter_query
-from readerapp.index.schema import build_schema, to_fields
+from readerapp.index.schema import PROSE_FIELDS, build_schema, to_fields
 from readerapp.index.similar import Profile, profile
 from readerapp.index.snippets import Snippeter
 from readerapp.index.storage import open_index
 from readerapp.index.writer import bulk_build
 from readerapp.progress import Progress, no_progress
 
-SCHEMA_VERSION = 2  # 2: Snowball stems (analysis.stem); an index of another version is rebuilt
+SCHEMA_VERSION = 3  # 2: Snowball stems (analysis.stem); 3: positions files; another version is rebuilt
 META_FILE = "readerapp-index.json"
 SORTS = SEARCH_SORTS
 STAGING = ".rebuild"  # suffix of the folder a rebuild writes the new index into
@@ -264,7 +265,7 @@ class SearchIndex:
         staging = _beside(self.folder, STAGING)
         SearchIndex.create(staging)
         try:
-            count = bulk_build(staging, docs, on_batch, procs=procs)
+            count = bulk_build(staging, docs, on_batch, procs=procs, total=total)
             _write_meta(staging, watermark)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -317,18 +318,23 @@ class SearchIndex:
         ranked = sort == "relevance" and compiled.scored
         key = None if ranked else "upvotes" if sort == "upvotes" else "date"
         evaluator = self._evaluator(searcher)
+        holds, unknown = (None, None)
+        if compiled.phrases:
+            holds, unknown = evaluator.phrases(compiled.phrases, PROSE_FIELDS)
+        checking = unknown is not None and bool(unknown.any())
         docs, scores = evaluator.ranked(
             compiled.query,
             [filter_query(f) for f in compiled.allow],
             [filter_query(f) for f in compiled.deny],
             key,
-            max(1, limit) if not compiled.phrases else sys.maxsize,  # every candidate, best first
+            sys.maxsize if checking else max(1, limit),  # text checks: every candidate, best first
+            require=holds,
         )
-        check = PhraseCheck(compiled.phrases) if compiled.phrases else None
+        check = PhraseCheck(compiled.phrases) if checking else None
         found: list[tuple[_Texts, float]] = []
         for docnum, score in zip(docs.tolist(), scores.tolist(), strict=True):
             texts = _Texts(evaluator, docnum, searcher.stored_fields(docnum))
-            if check is None or check.holds(texts.of):
+            if check is None or unknown is None or not unknown[docnum] or check.holds(texts.of):
                 found.append((texts, score if ranked else 0.0))
                 if len(found) >= limit:
                     break

@@ -20,36 +20,56 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from readerapp.errors import LibraryError
+from readerapp.index.analysis import TermsField
 from readerapp.index.document import IndexDocument
-from readerapp.index.schema import to_fields
+from readerapp.index.schema import PROSE_FIELDS, to_fields
 from readerapp.index.whoosh_shim import BulkSegmentWriter, finalize_segment, publish_segments
 
 BATCH = 500  # documents per job sent to a build process, and between progress reports
 PARALLEL_FROM = 5_000  # fewer documents than this are indexed in this process
-WORKER_LIMIT_MB = 256  # posting-pool memory per writer before it spills a sorted run to disk
-SEGMENT_DOCS = 10_000  # documents per segment a build process writes (fits in the pool above)
+WORKER_LIMIT_MB = 64  # Whoosh's posting pool (only the id, date and upvotes postings go through it)
+SEGMENT_TOKENS = 3_000_000  # terms a build process holds before it writes a segment (~200 MB at peak)
 POLL = 0.5  # seconds between checks that the build processes are alive while waiting on them
 
 
-def _worker(folder: str, jobs: Any, results: Any, segment_docs: int) -> None:
-    """A build process: index batches of documents into new segments of about ``segment_docs``
-    (small enough that Whoosh's posting pool never spills sorted runs to disk and merges them back
-    in Python), and hand the segments back."""
+def _segment_writer(ix: whoosh_index.Index, **kwargs: Any) -> BulkSegmentWriter:
+    """A writer of one new segment, with the term positions of the prose fields (``positions``)."""
+    recorded = [name for name, field in ix.schema.items() if isinstance(field, TermsField) or name == "id"]
+    return BulkSegmentWriter(ix, recorded, PROSE_FIELDS, limitmb=WORKER_LIMIT_MB, **kwargs)
+
+
+def _worker(folder: str, jobs: Any, results: Any, segment_tokens: int) -> None:
+    """A build process: index the batches of documents it is sent into new segments, and hand the
+    segments back."""
     try:
         ix = whoosh_index.open_dir(folder)
-        segments = []
-        writer = BulkSegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB)
-        while (batch := jobs.get()) is not None:
-            for doc in batch:
-                writer.add_document(**to_fields(doc))
-            if writer.docnum >= segment_docs:
-                segments.append(finalize_segment(writer))  # temporary files: the parent's cleanup
-                writer = BulkSegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB)
-        if writer.docnum:
-            segments.append(finalize_segment(writer))
-        results.put(("ok", segments))
+        segments = _write_segments(ix, iter(jobs.get, None), segment_tokens, lambda _count: None)
+        results.put(("ok", segments))  # temporary files: the parent's cleanup
     except BaseException as exc:  # reported to the parent, which raises it
         results.put(("error", f"{exc.__class__.__name__}: {exc}"))
+
+
+def _write_segments(
+    ix: whoosh_index.Index,
+    batches: Iterable[list[IndexDocument]],
+    segment_tokens: int,
+    after_batch: Callable[[int], None],
+) -> list[Any]:
+    """Index ``batches`` into new segments of about ``segment_tokens`` terms each (few segments,
+    each sorted in memory, and memory bounded whatever the library's size); returns the segments,
+    for ``publish_segments``. ``after_batch(size)`` is called after each batch."""
+    segments = []
+    writer = _segment_writer(ix, _lk=False)  # on failure, the caller's cleanup (they share temp files)
+    for batch in batches:
+        for doc in batch:
+            writer.add_document(**to_fields(doc))
+        after_batch(len(batch))
+        if writer.recorder.tokens >= segment_tokens:
+            segments.append(finalize_segment(writer))
+            writer = _segment_writer(ix, _lk=False)
+    if writer.docnum:
+        segments.append(finalize_segment(writer))
+    return segments
 
 
 def bulk_build(
@@ -57,31 +77,35 @@ def bulk_build(
     docs: Iterable[IndexDocument],
     on_batch: Callable[[int], None],
     procs: int = 2,
+    total: int | None = None,
 ) -> int:
     """Index ``docs`` into the empty index at ``folder`` in ``procs`` processes; returns the count.
 
     Each process writes its own segment and the parent publishes them all in one table of contents,
     as Whoosh's own multiprocessing writer does (its private segment calls, pinned Whoosh version),
     but with the in-memory length lookup and the analysis done in the workers. Small loads stay in
-    this process: starting workers costs more than it saves. ``on_batch(done)`` is called between
+    this process: starting workers costs more than it saves (``total``, when known, says how many
+    there are; else the first are read ahead to count them). ``on_batch(done)`` is called between
     batches and may raise (``Cancelled``) to stop; workers are then ended.
     """
     ix = whoosh_index.open_dir(str(folder))
-    writer = BulkSegmentWriter(ix, limitmb=WORKER_LIMIT_MB)
-    stream = iter(docs)
-    head = list(islice(stream, PARALLEL_FROM))
-    if len(head) < PARALLEL_FROM or procs < 2 or not _spawnable():
-        return _build_here(writer, chain(head, stream), on_batch)
+    writer = _segment_writer(ix)
+    stream: Iterator[IndexDocument] = iter(docs)
+    if total is None:  # count the first documents to see (held meanwhile)
+        head = list(islice(stream, PARALLEL_FROM))
+        total, stream = len(head), chain(head, stream)
+    if total < PARALLEL_FROM or procs < 2 or not _spawnable():
+        return _build_here(ix, writer, stream, on_batch)
     context = multiprocessing.get_context("spawn")
     jobs = context.Queue(maxsize=procs * 2)
     results = context.Queue()
-    job = (str(folder), jobs, results, SEGMENT_DOCS)
+    job = (str(folder), jobs, results, SEGMENT_TOKENS)
     workers = [context.Process(target=_worker, args=job) for _ in range(procs)]
     for worker in workers:
         worker.start()
     try:
         count = 0
-        for batch in _batches(chain(head, stream)):
+        for batch in _batches(stream):
             _put(jobs, batch, workers)
             count += len(batch)
             on_batch(count)
@@ -147,16 +171,20 @@ def _get(results: Any, workers: list[Any]) -> Any:
 
 
 def _build_here(
-    writer: BulkSegmentWriter, docs: Iterable[IndexDocument], on_batch: Callable[[int], None]
+    ix: whoosh_index.Index,
+    writer: BulkSegmentWriter,
+    docs: Iterable[IndexDocument],
+    on_batch: Callable[[int], None],
 ) -> int:
     count = 0
+
+    def done(size: int) -> None:
+        nonlocal count
+        count += size
+        on_batch(count)
+
     try:
-        for batch in _batches(docs):
-            for doc in batch:
-                writer.add_document(**to_fields(doc))
-            count += len(batch)
-            on_batch(count)
-        writer.commit(merge=False)
+        publish_segments(writer, _write_segments(ix, _batches(docs), SEGMENT_TOKENS, done))
     except BaseException:
         writer.cancel()
         raise

@@ -69,6 +69,9 @@ class Intake:
         report = self._merge(
             "import", str(source), produce, sample=sample, progress=progress, after_merge=after_merge
         )
+        # Indexed now, with progress (a big import is a rebuild in worker processes): the first
+        # search after an import must not wait for a build the user did not ask for.
+        self.ctx.keeper.catch_up(progress)
         imported = holder["file"]
         if imported.attachments:
             attached = self.pdfs.attach(imported.attachments)

@@ -3,6 +3,10 @@ all on workers, with the build's progress in the status bar."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -13,6 +17,17 @@ from readerapp.errors import Cancelled
 from readerapp.ui.app import open_session
 from readerapp.ui.upkeep import BUILDING, building_message, warm_up
 from readerapp.ui.workers import Task
+
+
+@pytest.fixture
+def library(tmp_path: Path, sample_feed: Path) -> Iterator[Library]:
+    """The sample day in a library with no search index yet (the import built one: it goes), as
+    after a first start or a deleted index."""
+    with Library.open(tmp_path / "lib", sync_on_start="never") as lib:
+        lib.import_file(sample_feed)
+    shutil.rmtree(tmp_path / "lib" / "index")
+    with Library.open(tmp_path / "lib", sync_on_start="never") as lib:
+        yield lib
 
 
 def test_the_backup_is_taken_and_the_index_built_behind_the_window(qtbot: QtBot, library: Library) -> None:

@@ -88,12 +88,14 @@ def test_a_big_json_file_is_read_one_item_at_a_time(big_file: Path) -> None:
 
 
 def test_a_big_json_import_is_merged_as_it_is_read(lib: Library, big_file: Path) -> None:
+    lib.search("warm")  # the search index's modules loaded: what is measured is the import's data
     reports = []
     peak = _peak(lambda: reports.append(lib.import_file(big_file)))
     assert (len(reports[0].new), reports[0].skipped) == (10_000, [])
     assert lib.get("2401.09999").authors == ["Ann Bee", "Cy Dee 9999"]
-    # what stays is one batch of the merge and the list of new ids, well under the file's size
-    assert peak < big_file.stat().st_size * 3 // 4, f"peak {peak / 2**20:.1f} MB"
+    # what stays is one batch of the merge and the list of new ids, then a few batches of documents
+    # on their way to the index's build processes: under the file's size (the merge alone: 3/4 of it)
+    assert peak < big_file.stat().st_size, f"peak {peak / 2**20:.1f} MB"
 
 
 @pytest.mark.usefixtures("stream_all")

@@ -25,8 +25,11 @@ DETECTED = "2303.11156"
 
 @pytest.fixture
 def library(tmp_path: Path) -> Iterator[Library]:
+    """The fixture day imported, and no search index yet (the import built one: it goes)."""
+    with Library.open(tmp_path / "lib") as lib:
+        lib.import_file(FIXTURE_DAY)
+    shutil.rmtree(tmp_path / "lib" / "index")
     lib = Library.open(tmp_path / "lib")
-    lib.import_file(FIXTURE_DAY)
     yield lib
     lib.close()
 

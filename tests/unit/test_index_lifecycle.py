@@ -97,7 +97,7 @@ def test_cancelled_rebuild_keeps_the_old_index(index: SearchIndex) -> None:
 def test_rebuild_in_worker_processes(index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(writer, "PARALLEL_FROM", 10)
     monkeypatch.setattr(writer, "BATCH", 8)
-    monkeypatch.setattr(writer, "SEGMENT_DOCS", 10)
+    monkeypatch.setattr(writer, "SEGMENT_TOKENS", 1_000)
     assert index.rebuild(fixture_documents(), procs=2) == 43
     assert len(list(index.folder.glob("*.trm"))) > 2, "the workers wrote more segments than there are workers"
     assert index.doc_count() == 43

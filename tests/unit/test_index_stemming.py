@@ -46,4 +46,4 @@ def test_an_index_built_with_the_old_stemmer_is_rebuilt(tmp_path: Path) -> None:
     meta.write_text(json.dumps({**json.loads(meta.read_text()), "schema": 1}), encoding="utf-8")
     with Library.open(tmp_path / "lib") as library:
         assert [h.id for h in library.search("reliably detected")][:1] == [DETECTED]
-    assert json.loads(meta.read_text())["schema"] == SCHEMA_VERSION == 2
+    assert json.loads(meta.read_text())["schema"] == SCHEMA_VERSION == 3
