@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from readerapp.errors import NotFoundError
 from readerapp.ids import parse_arxiv_id
 from readerapp.paper import HighlightView, Paper
-from readerapp.records import REFERENCE_TEXTS
 from readerapp.store.models import (
     Collection,
     CollectionItem,
@@ -28,6 +27,7 @@ from readerapp.store.models import (
     User,
 )
 from readerapp.store.models import Paper as PaperRow
+from readerapp.store.view_rows import FULL_COLUMNS, VIEW_COLUMNS, highlight_view, paper_view
 from readerapp.text import title_key
 
 SORTS = {
@@ -38,41 +38,8 @@ SORTS = {
     "added": (PaperRow.id.desc(),),
 }
 _IN_CHUNK = 900
-# What a view needs, as plain columns: loading ORM objects (with abstracts and PDF text) costs 5x more.
-_VIEW_COLUMNS = [
-    PaperRow.__table__.c[name]
-    for name in (
-        "id",
-        "local_id",
-        "arxiv_id",
-        "version",
-        "doi",
-        "title",
-        "authors",
-        "categories",
-        "primary_category",
-        "published",
-        "updated",
-        "feed_day",
-        "upvotes",
-        "comments",
-        "code_url",
-        "project_url",
-        "ai_summary",
-        "ai_keywords",
-        "journal_ref",
-        "sources",
-        "is_sample",
-        "first_seen",
-        "pdf_path",
-        "comment",
-        "withdrawn",
-        *REFERENCE_TEXTS,
-        "date_precision",
-    )
-]
-# What only a full view reads: long text, and lists no list row shows.
-_FULL_COLUMNS = [PaperRow.__table__.c[name] for name in ("abstract", "keywords", "editors")]
+_VIEW_COLUMNS = [PaperRow.__table__.c[name] for name in VIEW_COLUMNS]
+_FULL_COLUMNS = [PaperRow.__table__.c[name] for name in FULL_COLUMNS]
 
 
 def chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
@@ -203,9 +170,9 @@ def views(session: Session, paper_ids: Sequence[int], user_id: int, *, full: boo
                 .where(Highlight.paper_id.in_(chunk))
                 .order_by(Highlight.start, Highlight.id)
             ):
-                highlights.setdefault(highlight.paper_id, []).append(_highlight_view(highlight, author))
+                highlights.setdefault(highlight.paper_id, []).append(highlight_view(highlight, author))
     return [
-        _view(
+        paper_view(
             rows[pid],
             tags.get(pid, []),
             notes.get(pid, ""),
@@ -216,71 +183,6 @@ def views(session: Session, paper_ids: Sequence[int], user_id: int, *, full: boo
         for pid in paper_ids
         if pid in rows
     ]
-
-
-def _highlight_view(h: Highlight, author: str) -> HighlightView:
-    return HighlightView(
-        id=h.id,
-        field=h.field,
-        start=h.start,
-        end=h.end,
-        text=h.quote,
-        color=h.color,
-        comment=h.comment,
-        created=h.created,
-        anchored=h.anchored,
-        author=author,
-    )
-
-
-def _view(
-    paper: Any,
-    tags: list[str],
-    note: str,
-    highlights: list[HighlightView],
-    full: bool,
-    other_notes: list[tuple[str, str]],
-) -> Paper:
-    """A view from one row of ``_VIEW_COLUMNS`` plus the user's state columns."""
-    return Paper(
-        id=paper.arxiv_id or paper.local_id,
-        arxiv_id=paper.arxiv_id,
-        version=paper.version,
-        doi=paper.doi,
-        title=paper.title,
-        abstract=paper.abstract if full else "",
-        authors=list(paper.authors),
-        categories=list(paper.categories),
-        primary_category=paper.primary_category,
-        published=paper.published,
-        updated=paper.updated,
-        feed_day=paper.feed_day,
-        upvotes=paper.upvotes,
-        comments=paper.comments,
-        code_url=paper.code_url,
-        project_url=paper.project_url,
-        ai_summary=paper.ai_summary,
-        ai_keywords=list(paper.ai_keywords),
-        journal_ref=paper.journal_ref,
-        sources=list(paper.sources),
-        is_sample=paper.is_sample,
-        first_seen=paper.first_seen,
-        state=paper.state or "inbox",
-        state_changed=paper.state_changed,
-        starred=bool(paper.starred),
-        tags=sorted(tags, key=str.lower),
-        has_note=bool(note.strip()),
-        note=note if full else "",
-        highlights=highlights,
-        other_notes=other_notes,
-        pdf_path=paper.pdf_path,
-        comment=paper.comment,
-        withdrawn=paper.withdrawn,
-        **{name: getattr(paper, name) for name in REFERENCE_TEXTS},
-        keywords=list(paper.keywords) if full else [],
-        editors=list(paper.editors) if full else [],
-        date_precision=paper.date_precision,
-    )
 
 
 def counts(session: Session, user_id: int) -> dict[str, int]:
