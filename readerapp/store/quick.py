@@ -1,5 +1,6 @@
-"""The CLI's light path: ``show``, ``list``, ``state`` and ``tag`` on a library's SQLite file through the
-standard library's ``sqlite3``, without SQLAlchemy (whose import is most of a short command's time).
+"""The CLI's light path: ``show``, ``list``, ``state``, ``tag`` and ``search`` on a library's SQLite file
+through the standard library's ``sqlite3``, without SQLAlchemy (whose import is most of a short
+command's time).
 
 It reads the same rows into the same ``Paper`` views as the Library (``store.view_rows``) and writes
 the same rows, revisions and change-log entries in one transaction under the same folder lock, so the
@@ -8,7 +9,8 @@ not cover it leaves to the Library: ``open`` returns None (a shared PostgreSQL l
 a schema that is not the head revision and so needs a migration, a user not yet in the library), and a
 call raises ``NotCovered`` before it has written or printed anything (an unknown state or an empty tag,
 which the Library words as errors; a library with auto-exports, which a write rewrites; a database
-error, which the Library reports in its own words).
+error, which the Library reports in its own words; a search whose index must first catch up with the
+change log or be rebuilt, which needs the papers' documents).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from types import SimpleNamespace, TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readerapp.choices import DB_FILE
 from readerapp.clock import utcnow
@@ -35,6 +37,10 @@ from readerapp.store.names import normalize_tag, normalize_user
 from readerapp.store.sqlite_file import HEAD_REVISION, connect, stamped_revision
 from readerapp.store.view_rows import FULL_COLUMNS, VIEW_COLUMNS, highlight_view, paper_view
 from readerapp.text import title_key
+
+if TYPE_CHECKING:
+    from readerapp.index.document import IndexDocument
+    from readerapp.index.search_index import Hit
 
 # How SQLAlchemy's column types keep values in SQLite, by column name (a test checks these against the
 # models): JSON as text, datetimes as naive UTC text, dates as ISO text, booleans as 0/1.
@@ -192,6 +198,44 @@ class QuickStore:
                 yield from part
 
         return chunks()
+
+    def rows(self, ids: Sequence[str]) -> list[Paper]:
+        """``Library.rows``: light views for these public ids, in their order (unknown ids skipped)."""
+        with self._covered():
+            found: dict[str, int] = {}
+            unique = list(dict.fromkeys(ids))
+            for start in range(0, len(unique), _IN_CHUNK):
+                chunk = unique[start : start + _IN_CHUNK]
+                among = _marks(chunk)
+                sql = "SELECT id, arxiv_id, local_id FROM papers"
+                sql += f" WHERE arxiv_id IN ({among}) OR local_id IN ({among})"
+                for paper_id, arxiv_id, local_id in self._db.execute(sql, [*chunk, *chunk]):
+                    found[arxiv_id or local_id] = paper_id
+                    found[local_id] = paper_id
+            return self._views([found[i] for i in ids if i in found])
+
+    def search(self, query: str, limit: int = 50, sort: str = "relevance") -> list[Hit]:
+        """``Library.search`` through the same ``IndexKeeper``, fed by this store: an index with no
+        change to catch up on answers here; one that needs documents (a catch-up, a rebuild) does
+        not, and the Library searches instead."""
+        from readerapp.index.keeper import IndexKeeper
+
+        folder = self.path / "index"
+        if not folder.is_dir():
+            raise NotCovered  # built on the Library's first search
+        keeper = IndexKeeper(folder, _ChangeLog(self))
+        try:
+            return keeper.search(query, limit=limit, sort=sort)
+        finally:
+            keeper.close()
+
+    def changes_since(self, watermark: int) -> tuple[list[str], int]:
+        """``search_source.LibraryDocuments.changes_since``: ids logged after ``watermark``, the newest id."""
+        with self._covered():
+            rows = self._db.execute(
+                "SELECT id, public_id FROM change_log WHERE id > ? ORDER BY id", (watermark,)
+            ).fetchall()
+        return list(dict.fromkeys(public_id for _, public_id in rows)), rows[-1][0] if rows else watermark
 
     def _resolve(self, ident: str) -> tuple[int, str]:
         """``queries.resolve``: the internal and public id of the paper ``ident`` names."""
@@ -383,3 +427,17 @@ class QuickStore:
             yield
         except sqlite3.Error as exc:
             raise NotCovered from exc
+
+
+class _ChangeLog:
+    """The keeper's ``DocumentSource`` on the light path: the change log, and no documents, which only
+    the Library builds (asking for them hands the search over to it before the index is touched)."""
+
+    def __init__(self, store: QuickStore) -> None:
+        self.changes_since = store.changes_since
+
+    def documents(self, ids: Sequence[str] | None = None) -> Iterator[IndexDocument]:
+        raise NotCovered
+
+    def stamps(self) -> dict[str, int]:
+        raise NotCovered

@@ -53,12 +53,19 @@ def test_help_imports_nothing_heavy() -> None:
         ["list", "--limit", "3"],
     ],
 )
-def test_row_commands_import_nothing_heavy(
-    command: list[str], tmp_path: Path, sample_feed: Path
-) -> None:
+def test_row_commands_import_nothing_heavy(command: list[str], tmp_path: Path, sample_feed: Path) -> None:
     with Library.open(tmp_path / "lib") as library:
         library.import_file(sample_feed)
     assert _imported("--library", str(tmp_path / "lib"), *command) & HEAVY == set()
+
+
+def test_search_imports_neither_sqlalchemy_nor_httpx(tmp_path: Path, sample_feed: Path) -> None:
+    """A search needs Whoosh and numpy, not the store: it reads the change log with sqlite3."""
+    with Library.open(tmp_path / "lib") as library:
+        library.import_file(sample_feed)
+        library.search("model")  # builds the index (the first search of a library is the Library's)
+    imported = _imported("--library", str(tmp_path / "lib"), "search", "diffusion", "--json")
+    assert "whoosh" in imported and imported & {"sqlalchemy", "httpx", "PySide6"} == set()
 
 
 def test_the_choice_names_are_the_ones_the_core_implements() -> None:
