@@ -218,6 +218,9 @@ class QuickStore:
         """``Library.search`` through the same ``IndexKeeper``, fed by this store: an index with no
         change to catch up on answers here; one that needs documents (a catch-up, a rebuild) does
         not, and the Library searches instead."""
+        from readerapp.index.lean_import import import_whoosh
+
+        import_whoosh()
         from readerapp.index.keeper import IndexKeeper
 
         folder = self.path / "index"

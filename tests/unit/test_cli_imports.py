@@ -60,12 +60,25 @@ def test_row_commands_import_nothing_heavy(command: list[str], tmp_path: Path, s
 
 
 def test_search_imports_neither_sqlalchemy_nor_httpx(tmp_path: Path, sample_feed: Path) -> None:
-    """A search needs Whoosh and numpy, not the store: it reads the change log with sqlite3."""
+    """A search needs Whoosh and numpy, not the store: it reads the change log with sqlite3. Nor does it
+    need what Whoosh imports and never uses for a search (``index.lean_import``)."""
     with Library.open(tmp_path / "lib") as library:
         library.import_file(sample_feed)
         library.search("model")  # builds the index (the first search of a library is the Library's)
     imported = _imported("--library", str(tmp_path / "lib"), "search", "diffusion", "--json")
     assert "whoosh" in imported and imported & {"sqlalchemy", "httpx", "PySide6"} == set()
+    assert imported & {"asyncio", "ssl", "http", "email"} == set()
+
+
+def test_whoosh_imported_lean_leaves_the_real_modules_to_later_imports() -> None:
+    probe = (
+        "from readerapp.index.lean_import import import_whoosh\n"
+        "import_whoosh()\n"
+        "import whoosh.reading, urllib.request, cached_property\n"
+        "assert urllib.request.urlopen and cached_property.__file__\n"
+        "assert whoosh.compat.urlretrieve.__module__ == 'readerapp.index.lean_import'\n"
+    )
+    subprocess.run([sys.executable, "-c", probe], cwd=ROOT, check=True, timeout=120)
 
 
 def test_the_choice_names_are_the_ones_the_core_implements() -> None:
