@@ -4,6 +4,7 @@ numpy or httpx (benchmarks/cli_bench.py times them)."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from readerapp.api import Library
+from readerapp.cli import QUICK_COMMANDS, build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = {"sqlalchemy", "whoosh", "numpy", "httpx", "pymupdf", "fitz", "PySide6", "markdown", "bibtexparser"}
@@ -79,6 +81,19 @@ def test_whoosh_imported_lean_leaves_the_real_modules_to_later_imports() -> None
         "assert whoosh.compat.urlretrieve.__module__ == 'readerapp.index.lean_import'\n"
     )
     subprocess.run([sys.executable, "-c", probe], cwd=ROOT, check=True, timeout=120)
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(sub.choices)
+
+
+@pytest.mark.parametrize("command", sorted(QUICK_COMMANDS))
+def test_a_quick_command_parses_as_in_the_whole_parser(command: str) -> None:
+    """A quick command's parser comes from its module alone, and is the one the whole parser has."""
+    alone = _subcommands(build_parser(command))
+    assert command in alone
+    assert alone[command].format_help() == _subcommands(build_parser())[command].format_help()
 
 
 def test_the_choice_names_are_the_ones_the_core_implements() -> None:
