@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from readerapp.index.document import IndexDocument
 from readerapp.store.models import Highlight, Note, PaperState, PaperTag, Tag
 from readerapp.store.models import Paper as PaperRow
+from readerapp.store.view_rows import index_document
 
 _BATCH = 900
 
@@ -69,25 +70,12 @@ def _documents(session: Session, user_id: int, ids: list[int]) -> Iterator[Index
     ):
         highlights.setdefault(pid, []).extend(t for t in (quote, comment) if t)
     for paper in session.scalars(select(PaperRow).where(PaperRow.id.in_(ids))):
-        state, starred = states.get(paper.id, ("inbox", False))
-        note = "\n\n".join(notes.get(paper.id, []))
-        yield IndexDocument(
-            id=paper.public_id,
-            revision=paper.revision,
-            title=paper.title,
-            abstract=paper.abstract,
-            authors=list(paper.authors),
-            tags=tags.get(paper.id, []),
-            note=note,
-            highlights=highlights.get(paper.id, []),
-            pdf_text=paper.pdf_text or "",
-            categories=list(paper.categories),
-            state=state or "inbox",
-            starred=bool(starred),
-            has_code=bool(paper.code_url),
-            has_pdf=bool(paper.pdf_path),
-            has_note=bool(note.strip()),
-            published=paper.published,
-            feed_day=paper.feed_day,
-            upvotes=paper.upvotes,
+        state, starred = states.get(paper.id, (None, None))
+        yield index_document(
+            paper,
+            state,
+            starred,
+            tags.get(paper.id, []),
+            notes.get(paper.id, []),
+            highlights.get(paper.id, []),
         )

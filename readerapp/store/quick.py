@@ -9,8 +9,7 @@ not cover it leaves to the Library: ``open`` returns None (a shared PostgreSQL l
 a schema that is not the head revision and so needs a migration, a user not yet in the library), and a
 call raises ``NotCovered`` before it has written or printed anything (an unknown state or an empty tag,
 which the Library words as errors; a library with auto-exports, which a write rewrites; a database
-error, which the Library reports in its own words; a search whose index must first catch up with the
-change log or be rebuilt, which needs the papers' documents).
+error, which the Library reports in its own words; a search whose index must be built or rebuilt).
 """
 
 from __future__ import annotations
@@ -35,7 +34,7 @@ from readerapp.store.backups import Backup, backup_if_due
 from readerapp.store.lock import SharedLock
 from readerapp.store.names import normalize_tag, normalize_user
 from readerapp.store.sqlite_file import HEAD_REVISION, connect, stamped_revision
-from readerapp.store.view_rows import FULL_COLUMNS, VIEW_COLUMNS, highlight_view, paper_view
+from readerapp.store.view_rows import FULL_COLUMNS, VIEW_COLUMNS, highlight_view, index_document, paper_view
 from readerapp.text import title_key
 
 if TYPE_CHECKING:
@@ -57,6 +56,11 @@ SORTS = {
     "added": "p.id DESC",
 }
 _IN_CHUNK = 900  # ids in one ``IN (...)``, as the store's queries use
+# What ``view_rows.index_document`` reads of a paper.
+_DOCUMENT_COLUMNS = (
+    "id", "arxiv_id", "local_id", "revision", "title", "abstract", "authors", "pdf_text", "categories",
+    "code_url", "pdf_path", "published", "feed_day", "upvotes",
+)  # fmt: skip
 _STATE_JOIN = "LEFT OUTER JOIN paper_states ps ON ps.paper_id = p.id AND ps.user_id = ?"
 
 
@@ -202,22 +206,36 @@ class QuickStore:
     def rows(self, ids: Sequence[str]) -> list[Paper]:
         """``Library.rows``: light views for these public ids, in their order (unknown ids skipped)."""
         with self._covered():
-            found: dict[str, int] = {}
-            unique = list(dict.fromkeys(ids))
-            for start in range(0, len(unique), _IN_CHUNK):
-                chunk = unique[start : start + _IN_CHUNK]
-                among = _marks(chunk)
-                sql = "SELECT id, arxiv_id, local_id FROM papers"
-                sql += f" WHERE arxiv_id IN ({among}) OR local_id IN ({among})"
-                for paper_id, arxiv_id, local_id in self._db.execute(sql, [*chunk, *chunk]):
-                    found[arxiv_id or local_id] = paper_id
-                    found[local_id] = paper_id
+            found = self._internal_ids(ids)
             return self._views([found[i] for i in ids if i in found])
 
+    def _internal_ids(self, public_ids: Sequence[str]) -> dict[str, int]:
+        """``api._internal_ids``: the internal id of each public id that exists."""
+        found: dict[str, int] = {}
+        unique = list(dict.fromkeys(public_ids))
+        for start in range(0, len(unique), _IN_CHUNK):
+            chunk = unique[start : start + _IN_CHUNK]
+            among = _marks(chunk)
+            sql = "SELECT id, arxiv_id, local_id FROM papers"
+            sql += f" WHERE arxiv_id IN ({among}) OR local_id IN ({among})"
+            for paper_id, arxiv_id, local_id in self._db.execute(sql, [*chunk, *chunk]):
+                found[arxiv_id or local_id] = paper_id
+                found[local_id] = paper_id
+        return found
+
+    def _tag_names(self, paper_ids: Sequence[int]) -> dict[int, list[str]]:
+        """Each paper's tag names (at most ``_IN_CHUNK`` papers)."""
+        tags: dict[int, list[str]] = {}
+        sql = "SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id"
+        for paper_id, name in self._db.execute(
+            f"{sql} WHERE pt.paper_id IN ({_marks(paper_ids)})", paper_ids
+        ):
+            tags.setdefault(paper_id, []).append(name)
+        return tags
+
     def search(self, query: str, limit: int = 50, sort: str = "relevance") -> list[Hit]:
-        """``Library.search`` through the same ``IndexKeeper``, fed by this store: an index with no
-        change to catch up on answers here; one that needs documents (a catch-up, a rebuild) does
-        not, and the Library searches instead."""
+        """``Library.search`` through the same ``IndexKeeper``, fed by this store (it catches the index
+        up with the change log here); an index to build or rebuild is the Library's."""
         from readerapp.index.lean_import import import_whoosh
 
         import_whoosh()
@@ -226,11 +244,43 @@ class QuickStore:
         folder = self.path / "index"
         if not folder.is_dir():
             raise NotCovered  # built on the Library's first search
-        keeper = IndexKeeper(folder, _ChangeLog(self))
+        keeper = IndexKeeper(folder, _Documents(self))
         try:
             return keeper.search(query, limit=limit, sort=sort)
         finally:
             keeper.close()
+
+    def index_documents(self, public_ids: Sequence[str]) -> list[IndexDocument]:
+        """``store.documents.index_documents`` for these public ids (those that exist)."""
+        with self._covered():
+            ids = sorted(set(self._internal_ids(public_ids).values()))
+            return [
+                doc
+                for start in range(0, len(ids), _IN_CHUNK)
+                for doc in self._documents(ids[start : start + _IN_CHUNK])
+            ]
+
+    def _documents(self, ids: list[int]) -> Iterator[IndexDocument]:
+        among = _marks(ids)
+        sql = f"SELECT paper_id, state, starred FROM paper_states WHERE paper_id IN ({among}) AND user_id = ?"
+        states = {
+            pid: (state, starred) for pid, state, starred in self._db.execute(sql, [*ids, self.user_id])
+        }
+        tags = self._tag_names(ids)
+        notes: dict[int, list[str]] = {}
+        for pid, markdown in self._db.execute(
+            f"SELECT paper_id, markdown FROM notes WHERE paper_id IN ({among})", ids
+        ):
+            notes.setdefault(pid, []).append(markdown)
+        highlights: dict[int, list[str]] = {}
+        sql = f"SELECT paper_id, quote, comment FROM highlights WHERE paper_id IN ({among})"
+        for pid, quote, comment in self._db.execute(sql, ids):
+            highlights.setdefault(pid, []).extend(t for t in (quote, comment) if t)
+        sql = f"SELECT {', '.join(_DOCUMENT_COLUMNS)} FROM papers WHERE id IN ({among})"
+        for paper in _rows(self._db.execute(sql, ids)):
+            state, starred = states.get(paper.id, (None, None))
+            found = (tags.get(paper.id, []), notes.get(paper.id, []), highlights.get(paper.id, []))
+            yield index_document(paper, state, starred, *found)
 
     def changes_since(self, watermark: int) -> tuple[list[str], int]:
         """``search_source.LibraryDocuments.changes_since``: ids logged after ``watermark``, the newest id."""
@@ -279,9 +329,7 @@ class QuickStore:
             sql = f"SELECT {selected} FROM papers p {_STATE_JOIN} WHERE p.id IN ({among})"
             for row in _rows(self._db.execute(sql, [self.user_id, *chunk])):
                 rows[row.id] = row
-            sql = f"SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.paper_id IN ({among})"  # noqa: E501
-            for paper_id, name in self._db.execute(sql, chunk):
-                tags.setdefault(paper_id, []).append(name)
+            tags.update(self._tag_names(chunk))
             sql = f"SELECT paper_id, markdown FROM notes WHERE paper_id IN ({among}) AND user_id = ?"
             notes.update(self._db.execute(sql, [*chunk, self.user_id]).fetchall())
             if full:
@@ -432,15 +480,19 @@ class QuickStore:
             raise NotCovered from exc
 
 
-class _ChangeLog:
-    """The keeper's ``DocumentSource`` on the light path: the change log, and no documents, which only
-    the Library builds (asking for them hands the search over to it before the index is touched)."""
+class _Documents:
+    """The keeper's ``DocumentSource`` on the light path: the change log and the documents of the
+    papers changed, as ``store.documents`` builds them; a rebuild (every paper, their revisions) is
+    the Library's, and asking for one hands the search over to it before the index is touched."""
 
     def __init__(self, store: QuickStore) -> None:
         self.changes_since = store.changes_since
+        self._store = store
 
     def documents(self, ids: Sequence[str] | None = None) -> Iterator[IndexDocument]:
-        raise NotCovered
+        if ids is None:
+            raise NotCovered
+        return iter(self._store.index_documents(ids))
 
     def stamps(self) -> dict[str, int]:
         raise NotCovered

@@ -1,11 +1,12 @@
-"""A database row as the ``Paper`` view the Library hands out: the columns a view reads and how one
-row becomes a view. Shared by the store's queries and the CLI's light path (``store.quick``), so both
-build the same view from the same columns."""
+"""A database row as what others see of it: the ``Paper`` view the Library hands out (the columns a
+view reads and how one row becomes a view) and the search index's ``IndexDocument``. Shared by the
+store and the CLI's light path (``store.quick``), so both build the same from the same rows."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from readerapp.index.document import IndexDocument
 from readerapp.paper import HighlightView, Paper
 from readerapp.records import REFERENCE_TEXTS
 
@@ -108,4 +109,37 @@ def paper_view(
         keywords=list(paper.keywords) if full else [],
         editors=list(paper.editors) if full else [],
         date_precision=paper.date_precision,
+    )
+
+
+def index_document(
+    paper: Any,
+    state: str | None,
+    starred: bool | None,
+    tags: list[str],
+    notes: list[str],
+    highlights: list[str],
+) -> IndexDocument:
+    """The index's document for a ``papers`` row, with this user's state and star (None: no state
+    row), the paper's tags, every reader's notes, and its highlights' quotes and comments."""
+    note = "\n\n".join(notes)
+    return IndexDocument(
+        id=paper.arxiv_id or paper.local_id,
+        revision=paper.revision,
+        title=paper.title,
+        abstract=paper.abstract,
+        authors=list(paper.authors),
+        tags=tags,
+        note=note,
+        highlights=highlights,
+        pdf_text=paper.pdf_text or "",
+        categories=list(paper.categories),
+        state=state or "inbox",
+        starred=bool(starred),
+        has_code=bool(paper.code_url),
+        has_pdf=bool(paper.pdf_path),
+        has_note=bool(note.strip()),
+        published=paper.published,
+        feed_day=paper.feed_day,
+        upvotes=paper.upvotes,
     )

@@ -212,31 +212,48 @@ def test_writes_leave_what_the_library_leaves(
     assert _library_effects(light, after) == _library_effects(full, after)
 
 
-def test_a_change_on_the_light_path_is_searchable(
+def test_the_index_catches_up_on_the_light_path_as_on_the_library_s(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The index catches up from the change log the light path writes, as from the Library's. The
-    light path searches only an index with nothing to catch up on (the documents are the Library's to
-    build): the Library's search catches up, after which the light path answers again."""
+    """Changes made on either path are searched on either: the light path catches the index up from
+    the change log with the documents the Library would build; an index to build is the Library's."""
     folder = tmp_path / "lib"
     with Library.open(folder) as lib:
         lib.import_file(SAMPLE_FEED)
-        first = lib.list_ids()[0]
+        first, second = lib.list_ids()[:2]
         assert lib.search("tag:zebra") == []  # the index is built
+        lib.set_note(second, "a zebra crossing")
     assert main(["--library", str(folder), "tag", first, "+zebra"]) == 0
     assert main(["--library", str(folder), "state", first, "done"]) == 0
     capsys.readouterr()
     with monkeypatch.context() as patch:
         _light_only(patch)
-        with pytest.raises(AssertionError, match="fell back"):
-            main(["--library", str(folder), "search", "tag:zebra state:done"])
-    assert main(["--library", str(folder), "search", "tag:zebra state:done"]) == 0
-    caught_up = capsys.readouterr().out
-    assert caught_up.split()[0] == first and caught_up.count("\n") == 2  # the paper, its snippet
+        assert main(["--library", str(folder), "search", "zebra"]) == 0
+    light = capsys.readouterr().out
+    assert {line.split()[0] for line in light.splitlines() if not line.startswith(" ")} == {first, second}
+    with Library.open(folder) as lib:
+        assert [hit.id for hit in lib.search("tag:zebra state:done")] == [first]
+    shutil.rmtree(folder / "index")
     with monkeypatch.context() as patch:
         _light_only(patch)
-        assert main(["--library", str(folder), "search", "tag:zebra state:done"]) == 0
-    assert capsys.readouterr().out == caught_up
+        with pytest.raises(AssertionError, match="fell back"):
+            main(["--library", str(folder), "search", "zebra"])
+    assert main(["--library", str(folder), "search", "zebra"]) == 0  # the Library builds it
+    assert capsys.readouterr().out == light
+
+
+def test_index_documents_are_the_store_s(filled: Path) -> None:
+    from readerapp.store.documents import index_documents
+
+    with Library.open(filled, user="ann") as lib:
+        ids = lib.list_ids()
+        with lib.db.session() as session:
+            expected = list(index_documents(session, lib.user_id, [*ids, "2401.99999"]))
+    store = QuickStore.open(load_config(filled, user="ann"))
+    assert store is not None
+    with store:
+        assert store.index_documents([*ids, "2401.99999"]) == expected
+    assert any(d["note"] and d["highlights"] and d["tags"] and d["state"] != "inbox" for d in expected)
 
 
 def _store(folder: Path, **settings: Any) -> QuickStore | None:
