@@ -99,8 +99,9 @@ def _marks(values: Sequence[Any]) -> str:
 
 
 class QuickStore:
-    """A SQLite library open for the light path: the Library's ``get``, ``iter_list``, ``set_state``
-    and ``tag``, answering as the Library does (``Changes`` carry no undo: the CLI keeps none)."""
+    """A SQLite library open for the light path: the Library's ``get``, ``iter_list``, ``rows``,
+    ``set_state``, ``tag`` and ``search``, answering as the Library does (``Changes`` carry no undo:
+    the CLI keeps none)."""
 
     def __init__(
         self, config: Config, connection: sqlite3.Connection, lock: SharedLock, user_id: int
