@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     Registrar = Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
 
 SIGPIPE_EXIT = 141  # what a shell reports for a tool whose reader closed the pipe (128 + SIGPIPE)
-# The commands a user runs most and waits on (``store.quick`` serves them), by the module that registers
+# The commands a user runs most and waits on (``readerapp.quick`` serves them), by the module that registers
 # them: that module alone builds their parser, so they import none of the others (a test checks this map).
 QUICK_COMMANDS = {
     "show": "library_cmds",

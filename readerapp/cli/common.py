@@ -16,13 +16,12 @@ from readerapp.progress import Progress, no_progress
 from readerapp.text import strip_controls
 
 if TYPE_CHECKING:
-    from readerapp.api import Library
-    from readerapp.store.backups import Backup
-    from readerapp.store.quick import QuickStore
+    from readerapp.api import Backup, Library
+    from readerapp.quick import QuickLibrary
 
 Handler = Callable[[argparse.Namespace, "Library"], int]
-# A handler that also runs on the light path (``store.quick``): it uses only what both offer.
-QuickHandler = Callable[[argparse.Namespace, "Library | QuickStore"], int]
+# A handler that also runs on the light path (``readerapp.quick``): it uses only what both offer.
+QuickHandler = Callable[[argparse.Namespace, "Library | QuickLibrary"], int]
 
 
 def open_library(args: argparse.Namespace) -> Library:
@@ -52,9 +51,9 @@ def with_quick_library(handler: QuickHandler) -> Callable[[argparse.Namespace], 
     full = with_library(handler)
 
     def run(args: argparse.Namespace) -> int:
-        from readerapp.store.quick import NotCovered, QuickStore
+        from readerapp.quick import NotCovered, QuickLibrary
 
-        store = QuickStore.open(load_config(args.library, **cli_overrides(args)))
+        store = QuickLibrary.open(load_config(args.library, **cli_overrides(args)))
         if store is None:
             return full(args)
         with store:

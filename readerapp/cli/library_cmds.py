@@ -25,9 +25,8 @@ from readerapp.errors import ReaderappError
 from readerapp.records import STATES
 
 if TYPE_CHECKING:
-    from readerapp.api import Library
-    from readerapp.store.quick import QuickStore
-    from readerapp.sync import SyncReport
+    from readerapp.api import Library, SyncReport
+    from readerapp.quick import QuickLibrary
 
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -160,7 +159,7 @@ def cmd_add(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def cmd_list(args: argparse.Namespace, library: Library | QuickStore) -> int:
+def cmd_list(args: argparse.Namespace, library: Library | QuickLibrary) -> int:
     papers = library.iter_list(state=args.state, tag=args.tag, starred=True if args.starred else None,
                                limit=args.limit, sort=args.sort)  # fmt: skip
     if args.json:
@@ -174,7 +173,7 @@ def cmd_list(args: argparse.Namespace, library: Library | QuickStore) -> int:
     return 0
 
 
-def cmd_show(args: argparse.Namespace, library: Library | QuickStore) -> int:
+def cmd_show(args: argparse.Namespace, library: Library | QuickLibrary) -> int:
     paper = library.get(args.id)
     if args.json:
         print_json(paper.detail_dict())
@@ -205,7 +204,7 @@ def cmd_show(args: argparse.Namespace, library: Library | QuickStore) -> int:
     return 0
 
 
-def cmd_state(args: argparse.Namespace, library: Library | QuickStore) -> int:
+def cmd_state(args: argparse.Namespace, library: Library | QuickLibrary) -> int:
     *ids, state = args.args
     if not ids:
         raise ReaderappError(f"give paper ids before the state ({'|'.join(STATES)})")
@@ -220,7 +219,7 @@ def cmd_star(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def cmd_tag(args: argparse.Namespace, library: Library | QuickStore) -> int:
+def cmd_tag(args: argparse.Namespace, library: Library | QuickLibrary) -> int:
     ids = [a for a in args.args if not a.startswith(("+", "-"))]
     add = [a[1:] for a in args.args if a.startswith("+")]
     remove = [a[1:] for a in args.args if a.startswith("-")]

@@ -9,27 +9,19 @@ from typing import TYPE_CHECKING, Any
 from readerapp.choices import SEARCH_SORTS
 from readerapp.cli import plain_help
 from readerapp.cli.common import print_json, progress_bar, with_library, with_quick_library
-from readerapp.index import query_syntax
+from readerapp.query_help import QUERY_SECTION
+from readerapp.text import split_marks
 
 if TYPE_CHECKING:
-    from readerapp.api import Library
-    from readerapp.index.search_index import Hit
-    from readerapp.store.quick import QuickStore
+    from readerapp.api import Hit, Library
+    from readerapp.quick import QuickLibrary
 
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
-def query_section() -> str:
-    """The "Search queries" section of the query language's documentation, as written (reST)."""
-    doc = query_syntax.__doc__ or ""
-    start = doc.find("Search queries")
-    end = doc.find("This module only parses")
-    return doc[start:end].strip() if start >= 0 else ""
-
-
 def _query_help() -> str:
     """The query language for ``--help``: plain text on a terminal."""
-    return plain_help(query_section())
+    return plain_help(QUERY_SECTION)
 
 
 def register(sub: Subparsers) -> None:
@@ -56,7 +48,7 @@ def register(sub: Subparsers) -> None:
     p.set_defaults(handler=with_library(cmd_reindex))
 
 
-def cmd_search(args: argparse.Namespace, library: Library | QuickStore) -> int:
+def cmd_search(args: argparse.Namespace, library: Library | QuickLibrary) -> int:
     hits = library.search(" ".join(args.query), limit=args.limit, sort=args.sort)
     _show(hits, library, args.json)
     return 0
@@ -75,7 +67,7 @@ def cmd_reindex(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def _show(hits: list[Hit], library: Library | QuickStore, as_json: bool) -> None:
+def _show(hits: list[Hit], library: Library | QuickLibrary, as_json: bool) -> None:
     if as_json:
         rows = {paper.id: paper.summary_dict() for paper in library.rows([h.id for h in hits])}
         print_json([_hit_dict(hit, rows.get(hit.id, {})) for hit in hits])
@@ -104,8 +96,6 @@ def _render(snippet: str, styled: bool) -> str:
     snippet = _printable(snippet)
     if not styled:
         return snippet
-    from readerapp.index.snippets import split_marks  # Whoosh's analysis: only once there are hits
-
     return "".join(f"\033[1m{text}\033[0m" if marked else text for text, marked in split_marks(snippet))
 
 

@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from readerapp.errors import NotFoundError
 from readerapp.ids import parse_arxiv_id
+from readerapp.membership import COUNTED, UNTRIAGED, ListFilter
 from readerapp.paper import HighlightView, Paper
 from readerapp.store.models import (
     Collection,
@@ -81,47 +82,71 @@ def resolve_many(session: Session, idents: Sequence[str]) -> list[PaperRow]:
 _Query = TypeVar("_Query", bound=Any)  # any Select; 2.1 types Select by its column tuple
 
 
+def internal_ids(session: Session, public_ids: Sequence[str]) -> dict[str, int]:
+    """Row ids for public ids (arXiv ids or local ids), looked up in bulk; unknown ids are left out."""
+    found: dict[str, int] = {}
+    for chunk in chunks(list(dict.fromkeys(public_ids))):
+        for pid, arxiv_id, local_id in session.execute(
+            select(PaperRow.id, PaperRow.arxiv_id, PaperRow.local_id).where(
+                PaperRow.arxiv_id.in_(chunk) | PaperRow.local_id.in_(chunk)
+            )
+        ):
+            found[arxiv_id or local_id] = pid
+            found[local_id] = pid
+    return found
+
+
+def row_ids(session: Session, query: Select[tuple[int]]) -> list[int]:
+    """The row ids a ``filtered_ids_query`` finds, in its order."""
+    return list(session.scalars(query))
+
+
+def public_ids_of(session: Session, query: Select[tuple[int]]) -> list[str]:
+    """The public ids a ``filtered_ids_query`` finds, in its order, without loading its rows."""
+    rows = session.execute(query.with_only_columns(PaperRow.arxiv_id, PaperRow.local_id))
+    return [arxiv_id or local_id for arxiv_id, local_id in rows]
+
+
 def _state_join(query: _Query, user_id: int) -> _Query:
     return query.outerjoin(
         PaperState, and_(PaperState.paper_id == PaperRow.id, PaperState.user_id == user_id)
     )
 
 
-def filtered_ids_query(
-    user_id: int,
-    *,
-    state: str | None = None,
-    tag: str | None = None,
-    starred: bool | None = None,
-    collection: str | None = None,
-    feed_day: date | None = None,
-    sort: str = "feed",
-) -> Select[Any]:
-    """Paper ids (internal) in a view, in the view's order."""
-    query = _state_join(select(PaperRow.id), user_id)
-    if state == "inbox":
-        query = query.where(or_(PaperState.state.is_(None), PaperState.state == "inbox"))
-    elif state is not None:
-        query = query.where(PaperState.state == state)
-    if starred is not None:
-        query = query.where(
+def _conditions(where: ListFilter) -> list[ColumnElement[bool]]:
+    """``where`` in SQL over papers outer-joined to this user's states (``_state_join``): the SQL half of
+    ``ListFilter.admits`` (a paper without a state row is in the inbox and not starred)."""
+    conditions: list[ColumnElement[bool]] = []
+    if where.state == "inbox":
+        conditions.append(or_(PaperState.state.is_(None), PaperState.state == "inbox"))
+    elif where.state is not None:
+        conditions.append(PaperState.state == where.state)
+    if where.starred is not None:
+        conditions.append(
             PaperState.starred.is_(True)
-            if starred
+            if where.starred
             else or_(PaperState.starred.is_(None), PaperState.starred.is_(False))
         )
-    if tag is not None:
-        query = query.where(
+    if where.tag is not None:
+        conditions.append(
             PaperRow.id.in_(
                 select(PaperTag.paper_id)
                 .join(Tag, Tag.id == PaperTag.tag_id)
-                .where(func.lower(Tag.name) == tag.lower())
+                .where(func.lower(Tag.name) == where.tag.lower())
             )
         )
-    if feed_day is not None:
-        query = query.where(PaperRow.feed_day == feed_day)
-    if collection is not None:
+    if where.feed_day is not None:
+        conditions.append(PaperRow.feed_day == where.feed_day)
+    return conditions
+
+
+def filtered_ids_query(user_id: int, where: ListFilter, sort: str = "feed") -> Select[Any]:
+    """Paper ids (internal) in the list ``where`` describes, in the list's order."""
+    query = _state_join(select(PaperRow.id), user_id).where(*_conditions(where))
+    if where.collection is not None:
         query = query.join(CollectionItem, CollectionItem.paper_id == PaperRow.id).join(
-            Collection, and_(Collection.id == CollectionItem.collection_id, Collection.name == collection)
+            Collection,
+            and_(Collection.id == CollectionItem.collection_id, Collection.name == where.collection),
         )
         return query.order_by(CollectionItem.position)
     if sort not in SORTS:
@@ -186,29 +211,18 @@ def views(session: Session, paper_ids: Sequence[int], user_id: int, *, full: boo
 
 
 def counts(session: Session, user_id: int) -> dict[str, int]:
-    """How many papers each built-in view holds."""
+    """How many papers each counted view (``membership.COUNTED``) holds: this user's state rows under
+    the view's conditions, plus the papers without one (``UNTRIAGED``) when the view admits those. The
+    counted views filter by state and star only, so no pass over the papers is needed."""
     total = session.scalar(select(func.count(PaperRow.id))) or 0
-    by_state = dict(
-        session.execute(
-            select(PaperState.state, func.count())
-            .where(PaperState.user_id == user_id)
-            .group_by(PaperState.state)
-        ).all()
-    )
-    starred = (
-        session.scalar(
-            select(func.count()).where(PaperState.user_id == user_id, PaperState.starred.is_(True))
-        )
-        or 0
-    )
-    explicit = sum(n for s, n in by_state.items() if s != "inbox")
+    columns = [func.count().filter(and_(true(), *_conditions(where))) for where in COUNTED.values()]
+    row = session.execute(
+        select(func.count(), *columns).select_from(PaperState).where(PaperState.user_id == user_id)
+    ).one()
+    untriaged = total - row[0]
     return {
-        "all": total,
-        "inbox": total - explicit,
-        "reading": by_state.get("reading", 0),
-        "done": by_state.get("done", 0),
-        "archived": by_state.get("archived", 0),
-        "starred": starred,
+        name: row[n + 1] + (untriaged if where.admits(UNTRIAGED) else 0)
+        for n, (name, where) in enumerate(COUNTED.items())
     }
 
 

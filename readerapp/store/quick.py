@@ -1,6 +1,6 @@
-"""The CLI's light path: ``show``, ``list``, ``state``, ``tag`` and ``search`` on a library's SQLite file
-through the standard library's ``sqlite3``, without SQLAlchemy (whose import is most of a short
-command's time).
+"""The store side of the CLI's light path (``readerapp.quick``): ``show``, ``list``, ``state`` and ``tag``,
+and the rows a ``search`` catches the index up with, on a library's SQLite file through the standard
+library's ``sqlite3``, without SQLAlchemy (whose import is most of a short command's time).
 
 It reads the same rows into the same ``Paper`` views as the Library (``store.view_rows``) and writes
 the same rows, revisions and change-log entries in one transaction under the same folder lock, so the
@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from types import SimpleNamespace, TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any, Self
 
 from readerapp.choices import DB_FILE
 from readerapp.clock import utcnow
@@ -34,12 +34,8 @@ from readerapp.store.backups import Backup, backup_if_due
 from readerapp.store.lock import SharedLock
 from readerapp.store.names import normalize_tag, normalize_user
 from readerapp.store.sqlite_file import HEAD_REVISION, connect, stamped_revision
-from readerapp.store.view_rows import FULL_COLUMNS, VIEW_COLUMNS, highlight_view, index_document, paper_view
+from readerapp.store.view_rows import FULL_COLUMNS, VIEW_COLUMNS, highlight_view, paper_view
 from readerapp.text import title_key
-
-if TYPE_CHECKING:
-    from readerapp.index.document import IndexDocument
-    from readerapp.index.search_index import Hit
 
 # How SQLAlchemy's column types keep values in SQLite, by column name (a test checks these against the
 # models): JSON as text, datetimes as naive UTC text, dates as ISO text, booleans as 0/1.
@@ -56,11 +52,8 @@ SORTS = {
     "added": "p.id DESC",
 }
 _IN_CHUNK = 900  # ids in one ``IN (...)``, as the store's queries use
-# What ``view_rows.index_document`` reads of a paper.
-_DOCUMENT_COLUMNS = (
-    "id", "arxiv_id", "local_id", "revision", "title", "abstract", "authors", "pdf_text", "categories",
-    "code_url", "pdf_path", "published", "feed_day", "upvotes",
-)  # fmt: skip
+# A paper's row for the search index, this user's state and star, its tags, notes and highlight texts.
+DocumentRow = tuple[SimpleNamespace, str | None, bool | None, list[str], list[str], list[str]]
 _STATE_JOIN = "LEFT OUTER JOIN paper_states ps ON ps.paper_id = p.id AND ps.user_id = ?"
 
 
@@ -100,8 +93,8 @@ def _marks(values: Sequence[Any]) -> str:
 
 class QuickStore:
     """A SQLite library open for the light path: the Library's ``get``, ``iter_list``, ``rows``,
-    ``set_state``, ``tag`` and ``search``, answering as the Library does (``Changes`` carry no undo:
-    the CLI keeps none)."""
+    ``set_state`` and ``tag``, answering as the Library does (``Changes`` carry no undo: the CLI keeps
+    none), and the change log and rows the search index reads (``indexing.quick_source``)."""
 
     def __init__(
         self, config: Config, connection: sqlite3.Connection, lock: SharedLock, user_id: int
@@ -113,7 +106,7 @@ class QuickStore:
         self.user_id = user_id
 
     @classmethod
-    def open(cls, config: Config) -> QuickStore | None:
+    def open(cls, config: Config) -> Self | None:
         """The library ``config`` names, when the light path can serve it; None for the Library."""
         file = config.library / DB_FILE
         if config.database_url or not file.is_file():
@@ -139,7 +132,7 @@ class QuickStore:
         self._db.close()
         self._lock.release()
 
-    def __enter__(self) -> QuickStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -234,34 +227,19 @@ class QuickStore:
             tags.setdefault(paper_id, []).append(name)
         return tags
 
-    def search(self, query: str, limit: int = 50, sort: str = "relevance") -> list[Hit]:
-        """``Library.search`` through the same ``IndexKeeper``, fed by this store (it catches the index
-        up with the change log here); an index to build or rebuild is the Library's."""
-        from readerapp.index.lean_import import import_whoosh
-
-        import_whoosh()
-        from readerapp.index.keeper import IndexKeeper
-
-        folder = self.path / "index"
-        if not folder.is_dir():
-            raise NotCovered  # built on the Library's first search
-        keeper = IndexKeeper(folder, _Documents(self))
-        try:
-            return keeper.search(query, limit=limit, sort=sort)
-        finally:
-            keeper.close()
-
-    def index_documents(self, public_ids: Sequence[str]) -> list[IndexDocument]:
-        """``store.documents.index_documents`` for these public ids (those that exist)."""
+    def document_rows(self, public_ids: Sequence[str], columns: Sequence[str]) -> list[DocumentRow]:
+        """What ``indexing.rows.index_document`` reads for these public ids (those that exist): each paper's
+        ``columns``, this user's state and star (None: no state row), its tags, every reader's notes,
+        and its highlights' quotes and comments."""
         with self._covered():
             ids = sorted(set(self._internal_ids(public_ids).values()))
             return [
-                doc
+                row
                 for start in range(0, len(ids), _IN_CHUNK)
-                for doc in self._documents(ids[start : start + _IN_CHUNK])
+                for row in self._document_rows(ids[start : start + _IN_CHUNK], columns)
             ]
 
-    def _documents(self, ids: list[int]) -> Iterator[IndexDocument]:
+    def _document_rows(self, ids: list[int], columns: Sequence[str]) -> Iterator[DocumentRow]:
         among = _marks(ids)
         sql = f"SELECT paper_id, state, starred FROM paper_states WHERE paper_id IN ({among}) AND user_id = ?"
         states = {
@@ -277,14 +255,14 @@ class QuickStore:
         sql = f"SELECT paper_id, quote, comment FROM highlights WHERE paper_id IN ({among})"
         for pid, quote, comment in self._db.execute(sql, ids):
             highlights.setdefault(pid, []).extend(t for t in (quote, comment) if t)
-        sql = f"SELECT {', '.join(_DOCUMENT_COLUMNS)} FROM papers WHERE id IN ({among})"
+        sql = f"SELECT {', '.join(dict.fromkeys(('id', *columns)))} FROM papers WHERE id IN ({among})"
         for paper in _rows(self._db.execute(sql, ids)):
             state, starred = states.get(paper.id, (None, None))
             found = (tags.get(paper.id, []), notes.get(paper.id, []), highlights.get(paper.id, []))
-            yield index_document(paper, state, starred, *found)
+            yield paper, state, starred, *found
 
     def changes_since(self, watermark: int) -> tuple[list[str], int]:
-        """``search_source.LibraryDocuments.changes_since``: ids logged after ``watermark``, the newest id."""
+        """``indexing.source.LibraryDocuments.changes_since``: ids logged after ``watermark``, the newest."""
         with self._covered():
             rows = self._db.execute(
                 "SELECT id, public_id FROM change_log WHERE id > ? ORDER BY id", (watermark,)
@@ -479,21 +457,3 @@ class QuickStore:
             yield
         except sqlite3.Error as exc:
             raise NotCovered from exc
-
-
-class _Documents:
-    """The keeper's ``DocumentSource`` on the light path: the change log and the documents of the
-    papers changed, as ``store.documents`` builds them; a rebuild (every paper, their revisions) is
-    the Library's, and asking for one hands the search over to it before the index is touched."""
-
-    def __init__(self, store: QuickStore) -> None:
-        self.changes_since = store.changes_since
-        self._store = store
-
-    def documents(self, ids: Sequence[str] | None = None) -> Iterator[IndexDocument]:
-        if ids is None:
-            raise NotCovered
-        return iter(self._store.index_documents(ids))
-
-    def stamps(self) -> dict[str, int]:
-        raise NotCovered

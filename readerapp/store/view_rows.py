@@ -1,48 +1,22 @@
-"""A database row as what others see of it: the ``Paper`` view the Library hands out (the columns a
-view reads and how one row becomes a view) and the search index's ``IndexDocument``. Shared by the
-store and the CLI's light path (``store.quick``), so both build the same from the same rows."""
+"""A database row as the ``Paper`` view the Library hands out: the columns a view reads and how one row
+becomes a view. Shared by the store and the CLI's light path (``store.quick``), so both build the same
+from the same rows; the list of columns derives from the paper's one field list (``records.METADATA``)."""
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
-from readerapp.index.document import IndexDocument
 from readerapp.paper import HighlightView, Paper
-from readerapp.records import REFERENCE_TEXTS
+from readerapp.records import METADATA
 
-# What a list row needs, as plain columns of ``papers``: loading ORM objects (with abstracts and PDF
-# text) costs 5x more.
-VIEW_COLUMNS = (
-    "id",
-    "local_id",
-    "arxiv_id",
-    "version",
-    "doi",
-    "title",
-    "authors",
-    "categories",
-    "primary_category",
-    "published",
-    "updated",
-    "feed_day",
-    "upvotes",
-    "comments",
-    "code_url",
-    "project_url",
-    "ai_summary",
-    "ai_keywords",
-    "journal_ref",
-    "sources",
-    "is_sample",
-    "first_seen",
-    "pdf_path",
-    "comment",
-    "withdrawn",
-    *REFERENCE_TEXTS,
-    "date_precision",
-)
 # What only a full view reads: long text, and lists no list row shows.
 FULL_COLUMNS = ("abstract", "keywords", "editors")
+# What every view reads (as plain columns of ``papers``: loading ORM objects with abstracts and PDF text
+# costs 5x more): the paper's metadata (``records.METADATA``) and what the library keeps about it.
+_LISTED = tuple(name for name in METADATA if name not in FULL_COLUMNS)
+VIEW_COLUMNS = ("id", "local_id", *_LISTED, "sources", "is_sample", "first_seen", "pdf_path")
+_listed = attrgetter(*_LISTED)
 
 
 def highlight_view(h: Any, author: str) -> HighlightView:
@@ -73,27 +47,14 @@ def paper_view(
     state columns (``state``, ``state_changed``, ``starred``)."""
     return Paper(
         id=paper.arxiv_id or paper.local_id,
-        arxiv_id=paper.arxiv_id,
-        version=paper.version,
-        doi=paper.doi,
-        title=paper.title,
+        **dict(zip(_LISTED, _listed(paper), strict=True)),
         abstract=paper.abstract if full else "",
-        authors=list(paper.authors),
-        categories=list(paper.categories),
-        primary_category=paper.primary_category,
-        published=paper.published,
-        updated=paper.updated,
-        feed_day=paper.feed_day,
-        upvotes=paper.upvotes,
-        comments=paper.comments,
-        code_url=paper.code_url,
-        project_url=paper.project_url,
-        ai_summary=paper.ai_summary,
-        ai_keywords=list(paper.ai_keywords),
-        journal_ref=paper.journal_ref,
+        keywords=list(paper.keywords) if full else [],
+        editors=list(paper.editors) if full else [],
         sources=list(paper.sources),
         is_sample=paper.is_sample,
         first_seen=paper.first_seen,
+        pdf_path=paper.pdf_path,
         state=paper.state or "inbox",
         state_changed=paper.state_changed,
         starred=bool(paper.starred),
@@ -102,44 +63,4 @@ def paper_view(
         note=note if full else "",
         highlights=highlights,
         other_notes=other_notes,
-        pdf_path=paper.pdf_path,
-        comment=paper.comment,
-        withdrawn=paper.withdrawn,
-        **{name: getattr(paper, name) for name in REFERENCE_TEXTS},
-        keywords=list(paper.keywords) if full else [],
-        editors=list(paper.editors) if full else [],
-        date_precision=paper.date_precision,
-    )
-
-
-def index_document(
-    paper: Any,
-    state: str | None,
-    starred: bool | None,
-    tags: list[str],
-    notes: list[str],
-    highlights: list[str],
-) -> IndexDocument:
-    """The index's document for a ``papers`` row, with this user's state and star (None: no state
-    row), the paper's tags, every reader's notes, and its highlights' quotes and comments."""
-    note = "\n\n".join(notes)
-    return IndexDocument(
-        id=paper.arxiv_id or paper.local_id,
-        revision=paper.revision,
-        title=paper.title,
-        abstract=paper.abstract,
-        authors=list(paper.authors),
-        tags=tags,
-        note=note,
-        highlights=highlights,
-        pdf_text=paper.pdf_text or "",
-        categories=list(paper.categories),
-        state=state or "inbox",
-        starred=bool(starred),
-        has_code=bool(paper.code_url),
-        has_pdf=bool(paper.pdf_path),
-        has_note=bool(note.strip()),
-        published=paper.published,
-        feed_day=paper.feed_day,
-        upvotes=paper.upvotes,
     )

@@ -1,5 +1,5 @@
 """A CLI that answers at once: building the parser (``--help``) imports nothing heavy, and the commands
-that only read or change rows go the light path (``store.quick``), importing none of SQLAlchemy, Whoosh,
+that only read or change rows go the light path (``readerapp.quick``), importing none of SQLAlchemy, Whoosh,
 numpy or httpx (benchmarks/cli_bench.py times them)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The CLI's light path (``store.quick``): ``show``, ``list``, ``state`` and ``tag`` through ``sqlite3``
+"""The CLI's light path (``readerapp.quick``): ``show``, ``list``, ``state`` and ``tag`` through ``sqlite3``
 alone print what the Library's path prints, byte for byte, and leave the same rows and change-log
 entries; whatever it does not cover (an older schema, a shared library, a new user, auto-exports, odd
 input) goes the Library's way."""
@@ -18,10 +18,12 @@ from sqlalchemy import JSON, Boolean, Date
 from readerapp import Library
 from readerapp.cli import main
 from readerapp.config import load_config
+from readerapp.indexing.documents import index_documents
+from readerapp.indexing.quick_source import QuickDocuments
+from readerapp.quick import QuickLibrary
 from readerapp.store import quick
 from readerapp.store.database import _alembic_config, create_library_engine, sqlite_url
 from readerapp.store.models import Base
-from readerapp.store.quick import QuickStore
 from readerapp.store.sqlite_file import HEAD_REVISION
 from readerapp.store.types import UTCDateTime
 from tests.conftest import SAMPLE_FEED
@@ -75,7 +77,7 @@ def _light_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _full_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(QuickStore, "open", classmethod(lambda cls, config: None))
+    monkeypatch.setattr(QuickLibrary, "open", classmethod(lambda cls, config: None))
 
 
 def _both(
@@ -146,7 +148,7 @@ def test_a_view_has_every_field_the_library_gives(filled: Path) -> None:
         ids = lib.list_ids()
         full = [lib.get(i) for i in ids]
         rows = lib.list(sort="title")
-    store = QuickStore.open(load_config(filled, user="ann"))
+    store = QuickLibrary.open(load_config(filled, user="ann"))
     assert store is not None
     with store:
         assert [store.get(i) for i in ids] == full
@@ -242,22 +244,20 @@ def test_the_index_catches_up_on_the_light_path_as_on_the_library_s(
     assert capsys.readouterr().out == light
 
 
-def test_index_documents_are_the_store_s(filled: Path) -> None:
-    from readerapp.store.documents import index_documents
-
+def test_index_documents_are_the_library_s(filled: Path) -> None:
     with Library.open(filled, user="ann") as lib:
         ids = lib.list_ids()
         with lib.db.session() as session:
             expected = list(index_documents(session, lib.user_id, [*ids, "2401.99999"]))
-    store = QuickStore.open(load_config(filled, user="ann"))
+    store = QuickLibrary.open(load_config(filled, user="ann"))
     assert store is not None
     with store:
-        assert store.index_documents([*ids, "2401.99999"]) == expected
+        assert list(QuickDocuments(store).documents([*ids, "2401.99999"])) == expected
     assert any(d["note"] and d["highlights"] and d["tags"] and d["state"] != "inbox" for d in expected)
 
 
-def _store(folder: Path, **settings: Any) -> QuickStore | None:
-    store = QuickStore.open(load_config(folder, **settings))
+def _store(folder: Path, **settings: Any) -> QuickLibrary | None:
+    store = QuickLibrary.open(load_config(folder, **settings))
     if store is not None:
         store.close()
     return store

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from readerapp.index.document import IndexDocument
+from readerapp.indexing.rows import index_document
 from readerapp.store.models import Highlight, Note, PaperState, PaperTag, Tag
 from readerapp.store.models import Paper as PaperRow
-from readerapp.store.view_rows import index_document
 
 _BATCH = 900
 
