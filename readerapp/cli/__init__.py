@@ -7,6 +7,7 @@ open Library and returns the exit code. Errors print one clear line (a traceback
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import re
 import sys
@@ -22,6 +23,15 @@ if TYPE_CHECKING:
     Registrar = Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
 
 SIGPIPE_EXIT = 141  # what a shell reports for a tool whose reader closed the pipe (128 + SIGPIPE)
+# The commands a user runs most and waits on (``readerapp.quick`` serves them), by the module that registers
+# them: that module alone builds their parser, so they import none of the others (a test checks this map).
+QUICK_COMMANDS = {
+    "show": "library_cmds",
+    "list": "library_cmds",
+    "state": "library_cmds",
+    "tag": "library_cmds",
+    "search": "search_cmds",
+}
 _LITERAL_RE = re.compile(r"``(.+?)``", re.S)
 
 
@@ -30,9 +40,11 @@ def plain_help(text: str) -> str:
     return _LITERAL_RE.sub(r"\1", text)
 
 
-def registrars() -> tuple[Registrar, ...]:
-    """The subcommand modules, imported only when a subcommand is parsed: they import the store
-    (SQLAlchemy, about a second), which the app's window must not wait for (see ``main``)."""
+def registrars(command: str | None = None) -> tuple[Registrar, ...]:
+    """The subcommand modules (only the one of ``command`` when it is quick), imported only when a
+    subcommand is parsed, which the app's window must not wait for (see ``main``)."""
+    if command in QUICK_COMMANDS:
+        return (importlib.import_module(f"readerapp.cli.{QUICK_COMMANDS[command]}").register,)
     from readerapp.cli import backup_cmds, export_cmds, library_cmds, pdf_cmds, search_cmds, tag_cmds
 
     return (library_cmds.register, export_cmds.register, pdf_cmds.register, search_cmds.register,
@@ -57,18 +69,25 @@ def global_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every subcommand, or of ``command``'s module alone when it is a quick one (its
+    arguments parse alike either way: a subcommand's parser is its own)."""
     parser = global_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for register in registrars():
+    for register in registrars(command):
         register(sub)
     return parser
+
+
+def split_globals(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+    """The global options in ``argv``, and the rest (the command and its arguments first)."""
+    return global_parser(add_help=False).parse_known_args(argv)
 
 
 def gui_settings(argv: Sequence[str]) -> dict[str, Any] | None:
     """The app's library and settings when ``argv`` asks for the app (nothing but global options,
     perhaps then ``gui``); None for anything else, which the full parser handles."""
-    known, rest = global_parser(add_help=False).parse_known_args(argv)
+    known, rest = split_globals(argv)
     if rest not in ([], ["gui"]):
         return None
     return app_settings(known)
@@ -81,12 +100,14 @@ def app_settings(options: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    gui = gui_settings(list(argv if argv is not None else sys.argv[1:]))
+    words = list(argv if argv is not None else sys.argv[1:])
+    gui = gui_settings(words)
     if gui is not None:  # the app: its window paints before the store is even imported
         from readerapp.ui.app import run
 
         return run(**gui)
-    args = build_parser().parse_args(argv)  # (no command at all went to the app above)
+    rest = split_globals(words)[1]  # (no command at all went to the app above)
+    args = build_parser(rest[0]).parse_args(words)
     try:
         return int(args.handler(args))
     except BrokenPipeError:

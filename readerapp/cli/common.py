@@ -9,16 +9,19 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from readerapp.config import cli_overrides
+from readerapp.config import cli_overrides, load_config
 from readerapp.errors import DiskFull, LibraryError
 from readerapp.export.jsontext import dumps
 from readerapp.progress import Progress, no_progress
 from readerapp.text import strip_controls
 
 if TYPE_CHECKING:
-    from readerapp.api import Library
+    from readerapp.api import Backup, Library
+    from readerapp.quick import QuickLibrary
 
 Handler = Callable[[argparse.Namespace, "Library"], int]
+# A handler that also runs on the light path (``readerapp.quick``): it uses only what both offer.
+QuickHandler = Callable[[argparse.Namespace, "Library | QuickLibrary"], int]
 
 
 def open_library(args: argparse.Namespace) -> Library:
@@ -32,7 +35,7 @@ def with_library(handler: Handler) -> Callable[[argparse.Namespace], int]:
 
     def run(args: argparse.Namespace) -> int:
         with open_library(args) as library:
-            _daily_backup(library)
+            _daily_backup(library.backup_if_due)
             try:
                 return handler(args, library)
             finally:
@@ -42,10 +45,32 @@ def with_library(handler: Handler) -> Callable[[argparse.Namespace], int]:
     return run
 
 
-def _daily_backup(library: Library) -> None:
+def with_quick_library(handler: QuickHandler) -> Callable[[argparse.Namespace], int]:
+    """Like ``with_library``, but on the light path when it covers the library and the call: a SQLite
+    file read and written with ``sqlite3`` alone answers before SQLAlchemy could even be imported."""
+    full = with_library(handler)
+
+    def run(args: argparse.Namespace) -> int:
+        from readerapp.quick import NotCovered, QuickLibrary
+
+        store = QuickLibrary.open(load_config(args.library, **cli_overrides(args)))
+        if store is None:
+            return full(args)
+        with store:
+            _daily_backup(store.backup_if_due)
+            try:
+                return handler(args, store)
+            except NotCovered:
+                pass  # nothing written or printed yet: the Library does it (and words any error)
+        return full(args)
+
+    return run
+
+
+def _daily_backup(backup_if_due: Callable[[], Backup | None]) -> None:
     """The first command of the day backs the database up; a failed backup warns, the command runs."""
     try:
-        library.backup_if_due()
+        backup_if_due()
     except (LibraryError, DiskFull) as exc:
         print(f"readerapp: warning: {exc}", file=sys.stderr)
 

@@ -19,12 +19,14 @@ from readerapp.cli.common import (
     progress_bar,
     terminal_text,
     with_library,
+    with_quick_library,
 )
 from readerapp.errors import ReaderappError
 from readerapp.records import STATES
 
 if TYPE_CHECKING:
     from readerapp.api import Library, SyncReport
+    from readerapp.quick import QuickLibrary
 
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -61,16 +63,16 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--limit", type=int)
     p.add_argument("--sort", choices=LIST_SORTS, default="feed")
     p.add_argument("--json", action="store_true", help="one JSON array")
-    p.set_defaults(handler=with_library(cmd_list))
+    p.set_defaults(handler=with_quick_library(cmd_list))
 
     p = sub.add_parser("show", help="show one paper")
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=with_library(cmd_show))
+    p.set_defaults(handler=with_quick_library(cmd_show))
 
     p = sub.add_parser("state", help="set the state of papers")
     p.add_argument("args", nargs="+", metavar="ID... STATE")
-    p.set_defaults(handler=with_library(cmd_state))
+    p.set_defaults(handler=with_quick_library(cmd_state))
 
     p = sub.add_parser("star", help="star papers (--off to unstar)")
     p.add_argument("ids", nargs="+", metavar="ID")
@@ -79,7 +81,7 @@ def register(sub: Subparsers) -> None:
 
     p = sub.add_parser("tag", help="add (+t) and remove (-t) tags", prefix_chars="@")
     p.add_argument("args", nargs="+", metavar="ID... +TAG -TAG")
-    p.set_defaults(handler=with_library(cmd_tag))
+    p.set_defaults(handler=with_quick_library(cmd_tag))
 
     p = sub.add_parser("note", help="set a paper's Markdown note")
     p.add_argument("id")
@@ -157,7 +159,7 @@ def cmd_add(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def cmd_list(args: argparse.Namespace, library: Library) -> int:
+def cmd_list(args: argparse.Namespace, library: Library | QuickLibrary) -> int:
     papers = library.iter_list(state=args.state, tag=args.tag, starred=True if args.starred else None,
                                limit=args.limit, sort=args.sort)  # fmt: skip
     if args.json:
@@ -171,7 +173,7 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def cmd_show(args: argparse.Namespace, library: Library) -> int:
+def cmd_show(args: argparse.Namespace, library: Library | QuickLibrary) -> int:
     paper = library.get(args.id)
     if args.json:
         print_json(paper.detail_dict())
@@ -202,7 +204,7 @@ def cmd_show(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def cmd_state(args: argparse.Namespace, library: Library) -> int:
+def cmd_state(args: argparse.Namespace, library: Library | QuickLibrary) -> int:
     *ids, state = args.args
     if not ids:
         raise ReaderappError(f"give paper ids before the state ({'|'.join(STATES)})")
@@ -217,7 +219,7 @@ def cmd_star(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def cmd_tag(args: argparse.Namespace, library: Library) -> int:
+def cmd_tag(args: argparse.Namespace, library: Library | QuickLibrary) -> int:
     ids = [a for a in args.args if not a.startswith(("+", "-"))]
     add = [a[1:] for a in args.args if a.startswith("+")]
     remove = [a[1:] for a in args.args if a.startswith("-")]

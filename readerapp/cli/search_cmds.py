@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from readerapp.choices import SEARCH_SORTS
 from readerapp.cli import plain_help
-from readerapp.cli.common import print_json, progress_bar, with_library
+from readerapp.cli.common import print_json, progress_bar, with_library, with_quick_library
 from readerapp.query_help import QUERY_SECTION
 from readerapp.text import split_marks
 
 if TYPE_CHECKING:
     from readerapp.api import Hit, Library
+    from readerapp.quick import QuickLibrary
 
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -35,7 +36,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--sort", choices=SEARCH_SORTS, default="relevance")
     p.add_argument("--json", action="store_true", help="one JSON array: the list --json keys, score, snippet")
-    p.set_defaults(handler=with_library(cmd_search))
+    p.set_defaults(handler=with_quick_library(cmd_search))
 
     p = sub.add_parser("similar", help="papers like one paper (by title and abstract)")
     p.add_argument("id")
@@ -47,7 +48,7 @@ def register(sub: Subparsers) -> None:
     p.set_defaults(handler=with_library(cmd_reindex))
 
 
-def cmd_search(args: argparse.Namespace, library: Library) -> int:
+def cmd_search(args: argparse.Namespace, library: Library | QuickLibrary) -> int:
     hits = library.search(" ".join(args.query), limit=args.limit, sort=args.sort)
     _show(hits, library, args.json)
     return 0
@@ -66,7 +67,7 @@ def cmd_reindex(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def _show(hits: list[Hit], library: Library, as_json: bool) -> None:
+def _show(hits: list[Hit], library: Library | QuickLibrary, as_json: bool) -> None:
     if as_json:
         rows = {paper.id: paper.summary_dict() for paper in library.rows([h.id for h in hits])}
         print_json([_hit_dict(hit, rows.get(hit.id, {})) for hit in hits])

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from readerapp.index.document import IndexDocument
-from readerapp.records import State
+from readerapp.indexing.rows import index_document
 from readerapp.store.models import Highlight, Note, PaperState, PaperTag, Tag
 from readerapp.store.models import Paper as PaperRow
 
@@ -71,25 +70,12 @@ def _documents(session: Session, user_id: int, ids: list[int]) -> Iterator[Index
     ):
         highlights.setdefault(pid, []).extend(t for t in (quote, comment) if t)
     for paper in session.scalars(select(PaperRow).where(PaperRow.id.in_(ids))):
-        state, starred = states.get(paper.id, ("inbox", False))
-        note = "\n\n".join(notes.get(paper.id, []))
-        yield IndexDocument(
-            id=paper.public_id,
-            revision=paper.revision,
-            title=paper.title,
-            abstract=paper.abstract,
-            authors=list(paper.authors),
-            tags=tags.get(paper.id, []),
-            note=note,
-            highlights=highlights.get(paper.id, []),
-            pdf_text=paper.pdf_text or "",
-            categories=list(paper.categories),
-            state=cast(State, state or "inbox"),  # the store writes only states
-            starred=bool(starred),
-            has_code=bool(paper.code_url),
-            has_pdf=bool(paper.pdf_path),
-            has_note=bool(note.strip()),
-            published=paper.published,
-            feed_day=paper.feed_day,
-            upvotes=paper.upvotes,
+        state, starred = states.get(paper.id, (None, None))
+        yield index_document(
+            paper,
+            state,
+            starred,
+            tags.get(paper.id, []),
+            notes.get(paper.id, []),
+            highlights.get(paper.id, []),
         )

@@ -70,6 +70,9 @@ class LibraryContext:
         so a CLI command that never searches never loads Whoosh."""
         with self._keeper_lock:
             if self._keeper is None:
+                from readerapp.index.lean_import import import_whoosh
+
+                import_whoosh()  # without the standard-library weight Whoosh imports and never uses
                 from readerapp.index.keeper import IndexKeeper
                 from readerapp.indexing.source import LibraryDocuments
 

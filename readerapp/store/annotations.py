@@ -17,6 +17,7 @@ from readerapp.records import Annotations, HighlightRecord, PositionRecord
 from readerapp.store.highlights import field_text, locate
 from readerapp.store.identity import Authors
 from readerapp.store.models import Highlight, Note, Paper, PaperState, PaperTag, ReadingPosition, Tag, User
+from readerapp.store.names import normalize_tag as normalize_tag
 from readerapp.store.types import utcnow
 
 
@@ -47,14 +48,6 @@ def set_starred(session: Session, paper_id: int, user_id: int, on: bool) -> bool
         row.starred = on
         row.starred_at = utcnow() if on else None
     return previous
-
-
-def normalize_tag(name: str) -> str:
-    """Tags are single trimmed words-or-phrases; leading ``#`` or ``+`` is not part of the name."""
-    cleaned = " ".join(name.strip().lstrip("#+").split())
-    if not cleaned:
-        raise ValueError("a tag needs a name")
-    return cleaned
 
 
 def tag_id_for(session: Session, name: str) -> int:

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from readerapp.clock import utcnow
 from readerapp.disk import no_room
 from readerapp.errors import DatabaseDamaged, LibraryError
 from readerapp.store.lock import exclusive
-from readerapp.store.types import utcnow
 
 DAILY = "daily"
 BEFORE_RESTORE = "before-restore"

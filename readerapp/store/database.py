@@ -26,25 +26,15 @@ from readerapp.disk import no_room
 from readerapp.errors import DatabaseDamaged, DiskFull, LibraryError
 from readerapp.store.backups import backup_sqlite, restore_advice
 from readerapp.store.lock import SharedLock
+from readerapp.store.sqlite_file import BUSY_TIMEOUT_MS, HEAD_REVISION, set_pragmas
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-# The newest Alembic revision; a test checks it matches the scripts, so opening an up-to-date
-# library needs no Alembic import at all.
-HEAD_REVISION = "0007"
-BUSY_TIMEOUT_MS = 15_000
 SUPPORTED_DRIVERS = frozenset({"postgresql", "postgresql+psycopg", "sqlite", "sqlite+pysqlite"})
 SUPPORTED_URLS = "postgresql://USER@HOST/DATABASE (or postgresql+psycopg://...) or sqlite:///FILE"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    # 64 MiB of page cache (the default is 2 MiB): a 100k-paper import touches every index page.
-    cursor.execute("PRAGMA cache_size=-65536")
-    cursor.close()
+    set_pragmas(dbapi_connection)
 
 
 def create_library_engine(url: str) -> Engine:

@@ -14,18 +14,11 @@ from sqlalchemy import ColumnElement, ColumnExpressionArgument, exists, or_, sel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from readerapp.errors import LibraryError, ReaderappError
+from readerapp.errors import LibraryError
 from readerapp.records import Skipped
 from readerapp.store.collections import public_ids
 from readerapp.store.models import Highlight, Note, PaperState, ReadingPosition, User
-
-
-def normalize_user(name: str) -> str:
-    """A user label as stored: surrounding and repeated spaces dropped, case folded."""
-    cleaned = " ".join(name.split()).casefold()
-    if not cleaned:
-        raise ReaderappError("a user name cannot be empty")
-    return cleaned
+from readerapp.store.names import normalize_user as normalize_user
 
 
 def database_role(session: Session) -> str | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from operator import attrgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
@@ -18,7 +17,6 @@ from readerapp.errors import NotFoundError
 from readerapp.ids import parse_arxiv_id
 from readerapp.membership import COUNTED, UNTRIAGED, ListFilter
 from readerapp.paper import HighlightView, Paper
-from readerapp.records import METADATA
 from readerapp.store.models import (
     Collection,
     CollectionItem,
@@ -30,6 +28,7 @@ from readerapp.store.models import (
     User,
 )
 from readerapp.store.models import Paper as PaperRow
+from readerapp.store.view_rows import FULL_COLUMNS, VIEW_COLUMNS, highlight_view, paper_view
 from readerapp.text import title_key
 
 SORTS = {
@@ -40,17 +39,8 @@ SORTS = {
     "added": (PaperRow.id.desc(),),
 }
 _IN_CHUNK = 900
-# What only a full view reads: long text, and lists no list row shows.
-_FULL_ONLY = ("abstract", "keywords", "editors")
-# What every view reads (as plain columns: loading ORM objects with abstracts and PDF text costs 5x more):
-# the paper's metadata (``records.METADATA``) and what the library keeps about it.
-_LISTED = tuple(name for name in METADATA if name not in _FULL_ONLY)
-_VIEW_COLUMNS = [
-    PaperRow.__table__.c[name]
-    for name in ("id", "local_id", *_LISTED, "sources", "is_sample", "first_seen", "pdf_path")
-]
-_FULL_COLUMNS = [PaperRow.__table__.c[name] for name in _FULL_ONLY]
-_listed = attrgetter(*_LISTED)
+_VIEW_COLUMNS = [PaperRow.__table__.c[name] for name in VIEW_COLUMNS]
+_FULL_COLUMNS = [PaperRow.__table__.c[name] for name in FULL_COLUMNS]
 
 
 def chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
@@ -205,9 +195,9 @@ def views(session: Session, paper_ids: Sequence[int], user_id: int, *, full: boo
                 .where(Highlight.paper_id.in_(chunk))
                 .order_by(Highlight.start, Highlight.id)
             ):
-                highlights.setdefault(highlight.paper_id, []).append(_highlight_view(highlight, author))
+                highlights.setdefault(highlight.paper_id, []).append(highlight_view(highlight, author))
     return [
-        _view(
+        paper_view(
             rows[pid],
             tags.get(pid, []),
             notes.get(pid, ""),
@@ -218,51 +208,6 @@ def views(session: Session, paper_ids: Sequence[int], user_id: int, *, full: boo
         for pid in paper_ids
         if pid in rows
     ]
-
-
-def _highlight_view(h: Highlight, author: str) -> HighlightView:
-    return HighlightView(
-        id=h.id,
-        field=h.field,
-        start=h.start,
-        end=h.end,
-        text=h.quote,
-        color=h.color,
-        comment=h.comment,
-        created=h.created,
-        anchored=h.anchored,
-        author=author,
-    )
-
-
-def _view(
-    paper: Any,
-    tags: list[str],
-    note: str,
-    highlights: list[HighlightView],
-    full: bool,
-    other_notes: list[tuple[str, str]],
-) -> Paper:
-    """A view from one row of ``_VIEW_COLUMNS`` plus the user's state columns."""
-    return Paper(
-        id=paper.arxiv_id or paper.local_id,
-        **dict(zip(_LISTED, _listed(paper), strict=True)),
-        abstract=paper.abstract if full else "",
-        keywords=list(paper.keywords) if full else [],
-        editors=list(paper.editors) if full else [],
-        sources=list(paper.sources),
-        is_sample=paper.is_sample,
-        first_seen=paper.first_seen,
-        pdf_path=paper.pdf_path,
-        state=paper.state or "inbox",
-        state_changed=paper.state_changed,
-        starred=bool(paper.starred),
-        tags=sorted(tags, key=str.lower),
-        has_note=bool(note.strip()),
-        note=note if full else "",
-        highlights=highlights,
-        other_notes=other_notes,
-    )
 
 
 def counts(session: Session, user_id: int) -> dict[str, int]:

@@ -9,6 +9,8 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from readerapp.clock import utcnow as utcnow  # the clock's old home: the store's modules import it here
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes in Python whatever the backend keeps: SQLite has no time zones, so
@@ -31,8 +33,3 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def utcnow() -> datetime:
-    """The one clock every write stamps with."""
-    return datetime.now(UTC)
