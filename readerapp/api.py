@@ -25,7 +25,7 @@ from readerapp.disk import as_disk_full, room_note
 from readerapp.errors import Cancelled, DiskFull, ExportError, LibraryError, NotFoundError, ReaderappError
 from readerapp.export.bundle import ExportBundle, ExportResult
 from readerapp.export.scope import Scope
-from readerapp.paper import Changes, Paper
+from readerapp.paper import Changes, HighlightView, Paper
 from readerapp.progress import Progress, no_progress
 from readerapp.records import STATES, Skipped
 from readerapp.store import annotations as notes_and_tags
@@ -744,6 +744,7 @@ class Library:
             row.pdf_path = stored
             row.pdf_sha256 = fetched.sha256
             row.pdf_text = fetched.text
+            _read_in_annotations(session, row, self.user_id, fetched.path)
             self._changed(session, "fetch_pdf", [row], [])
         if replaced:
             self._drop_pdfs([replaced])
@@ -1185,6 +1186,58 @@ class Library:
         before = rewrite_saved_searches(session, follow)
         return tuple(before), [inverses.SetSearchQuery(n, q) for n, q in before.items()]
 
+    # -- annotations on PDF pages (issue 16): the work is readerapp.pdf_annotating's ----------------
+
+    def add_pdf_highlight(
+        self,
+        ident: str,
+        page: int,
+        text: str = "",
+        *,
+        quads: Sequence[Sequence[float]] | None = None,
+        comment: str | None = None,
+        color: str | None = None,
+        kind: str = "highlight",
+    ) -> Changes:
+        """Highlight ``text`` on page ``page`` (1-based) of the paper's PDF: at the quads given, or where
+        PyMuPDF finds the text first on that page. ``kind="note"`` pins ``comment`` to a point (one quad)."""
+        from readerapp import pdf_annotating
+
+        pdf = self.pdf_file(ident) if quads is None else None
+        with self.db.session() as session:
+            row = queries.resolve(session, ident)
+            added = pdf_annotating.add(session, row, self.user_id, pdf, page, text, quads=quads, kind=kind,
+                                       comment=comment, color=color)  # fmt: skip
+            return self._changed(session, "add_pdf_highlight", [row], [inverses.DeleteHighlight(added.id)])
+
+    def pdf_highlights(self, ident: str) -> builtins.list[HighlightView]:
+        """Every reader's annotations on the paper's PDF, in page order (edit and delete them with
+        ``edit_highlight`` and ``delete_highlight``, undone like any highlight)."""
+        return self.get(ident).pdf_highlights
+
+    def import_pdf_annotations(self, ident: str) -> Changes:
+        """Read in the highlights and notes another reader wrote into the stored PDF, marked as imported;
+        what was read in before (or is in the library already) is not added again."""
+        from readerapp import pdf_annotating
+
+        pdf = pdf_annotating.needs_pdf(self.pdf_file(ident), ident)
+        with self.db.session() as session:
+            row = queries.resolve(session, ident)
+            added = pdf_annotating.import_from(session, row, self.user_id, pdf)
+            undo = [inverses.DeleteHighlight(h.id) for h in added]
+            return self._changed(session, "import_pdf_annotations", [row] if added else [], undo)
+
+    def export_annotated_pdf(self, ident: str, target: str | Path) -> int:
+        """Write a copy of the paper's PDF with its annotations as real PDF annotations (what Zotero,
+        Okular and browsers show) to ``target``; returns how many were written."""
+        from readerapp import pdf_annotating
+        from readerapp.pdfs.annotations import write_annotated
+
+        pdf = pdf_annotating.needs_pdf(self.pdf_file(ident), ident)
+        if Path(target).resolve() == pdf.resolve():
+            raise ExportError(f"{target} is the stored PDF itself: write the annotated copy elsewhere")
+        return write_annotated(pdf, Path(target), pdf_annotating.marks_of(self.pdf_highlights(ident)))
+
 
 def _check_state(state: str | None, required: bool = False) -> None:
     if (state is None and required) or (state is not None and state not in STATES):
@@ -1216,3 +1269,10 @@ def _highlight(session: Session, highlight_id: int, user_id: int) -> Highlight:
         author = session.get_one(User, highlight.user_id).name
         raise ReaderappError(f"highlight {highlight_id} is {author}'s: only its author changes it")
     return highlight
+
+
+def _read_in_annotations(session: Session, row: PaperRow, user_id: int, pdf: Path) -> None:
+    """What another reader wrote into a PDF being stored is read in with it (issue 16)."""
+    from readerapp.pdf_annotating import import_quietly
+
+    import_quietly(session, row, user_id, pdf)

@@ -30,7 +30,7 @@ from readerapp.store.lock import SharedLock
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest Alembic revision; a test checks it matches the scripts, so opening an up-to-date
 # library needs no Alembic import at all.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 BUSY_TIMEOUT_MS = 15_000
 SUPPORTED_DRIVERS = frozenset({"postgresql", "postgresql+psycopg", "sqlite", "sqlite+pysqlite"})
 SUPPORTED_URLS = "postgresql://USER@HOST/DATABASE (or postgresql+psycopg://...) or sqlite:///FILE"

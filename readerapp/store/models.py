@@ -139,8 +139,15 @@ class Note(Base):
 
 
 class Highlight(Base):
-    """A highlighted span: offsets into the field plus the quoted text, so it can re-anchor by text
-    when the upstream abstract changes (``anchored`` is false when it could not)."""
+    """One annotation model for the abstract and the PDF (0008).
+
+    ``field`` is its source: ``"abstract"`` or ``"title"`` (offsets into the field plus the quoted text,
+    so it re-anchors by text when the upstream abstract changes; ``anchored`` is false when it could
+    not), or ``"pdf"``: a ``page`` (1-based), the ``quads`` it covers there (each eight numbers, PDF points
+    from the page's top left, PyMuPDF's order), the exact text, and ``kind`` ``"note"`` for a note
+    pinned to a point (one degenerate quad). ``imported`` marks what another reader wrote into the PDF,
+    ``origin`` the key that keeps a second import from adding it again.
+    """
 
     __tablename__ = "highlights"
     __table_args__ = (Index("ix_highlights_paper", "paper_id"), Index("ix_highlights_user", "user_id"))
@@ -156,6 +163,11 @@ class Highlight(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     created: Mapped[datetime] = mapped_column(default=utcnow)
     anchored: Mapped[bool] = mapped_column(default=True)
+    page: Mapped[int | None] = mapped_column(Integer)
+    quads: Mapped[list[list[float]] | None] = mapped_column(JSON)
+    kind: Mapped[str] = mapped_column(String(16), default="highlight")
+    imported: Mapped[bool] = mapped_column(default=False)
+    origin: Mapped[str | None] = mapped_column(String(64))
 
 
 class ReadingPosition(Base):

@@ -230,6 +230,10 @@ def _highlight_view(h: Highlight, author: str) -> HighlightView:
         created=h.created,
         anchored=h.anchored,
         author=author,
+        page=h.page,
+        quads=tuple(tuple(q) for q in h.quads or ()),
+        kind=h.kind,
+        imported=h.imported,
     )
 
 
