@@ -112,6 +112,11 @@ class Paper:
         return sorted((h for h in self.highlights if h.on_pdf), key=lambda h: (h.page or 0, h.id))
 
     @property
+    def highlights_in_order(self) -> list[HighlightView]:
+        """The abstract's highlights as stored, then the PDF's by page: what an export lists."""
+        return [*(h for h in self.highlights if not h.on_pdf), *self.pdf_highlights]
+
+    @property
     def abs_url(self) -> str | None:
         return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else None
 
