@@ -114,16 +114,20 @@ class Word:
     line: int
 
 
+def words_on(page: Any) -> list[Word]:
+    """Every word on a PyMuPDF page in reading order (the caller holds ``LOCK``)."""
+    return [Word((w[0], w[1], w[2], w[3]), w[4], w[5], w[6]) for w in page.get_text("words", sort=False)]
+
+
 def page_words(path: Path, page: int) -> list[Word]:
-    """Every word on a page in reading order: what a keyboard selection steps over."""
+    """Every word on a page (1-based) of a file: what a keyboard selection steps over."""
     doc = _open(path)
     try:
         with LOCK:
-            words = _page(doc, page, path).get_text("words", sort=False)
+            return words_on(_page(doc, page, path))
     finally:
         with LOCK:
             doc.close()
-    return [Word((w[0], w[1], w[2], w[3]), w[4], w[5], w[6]) for w in words]
 
 
 def span_quads(words: Sequence[Word]) -> tuple[Quad, ...]:
