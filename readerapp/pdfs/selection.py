@@ -44,12 +44,13 @@ class WordSelection:
     def quads(self) -> tuple[Quad, ...]:
         return span_quads(self.span)
 
-    def _to(self, head: int) -> WordSelection:
+    def to(self, head: int) -> WordSelection:
+        """The selection from the same anchor to word ``head`` (where the mouse is)."""
         return replace(self, head=min(max(head, 0), len(self.words) - 1))
 
     def by_word(self, step: int) -> WordSelection:
         """The head moves ``step`` words (back when negative)."""
-        return self._to(self.head + step)
+        return self.to(self.head + step)
 
     def by_line(self, step: int) -> WordSelection:
         """The head moves to the end of its line, or from there to the end of the next one (``step`` > 0);
@@ -64,7 +65,7 @@ class WordSelection:
                 while start > 0 and _line(self.words[start - 1]) == _line(self.words[head]):
                     start -= 1
                 head = max(start - 1, 0)
-        return self._to(head)
+        return self.to(head)
 
     def by_sentence(self, step: int) -> WordSelection:
         """The head moves to the end of the next sentence (``step`` > 0) or of the previous one."""
@@ -75,7 +76,7 @@ class WordSelection:
                             len(self.words) - 1)  # fmt: skip
             else:
                 head = next((i for i in range(head - 1, -1, -1) if _ends(self.words[i])), 0)
-        return self._to(head)
+        return self.to(head)
 
 
 def _line(word: Word) -> tuple[int, int]:

@@ -348,6 +348,11 @@ class PdfView(QAbstractScrollArea):
         if self._renderer is not None:
             self._renderer.find(query)
 
+    @property
+    def query(self) -> str:
+        """What the last find looked for (its hits are ``hits``)."""
+        return self._query
+
     def clear_hits(self) -> None:
         self.hits, self.hit_index, self._query = [], -1, ""
         self.viewport().update()
