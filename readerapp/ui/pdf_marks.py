@@ -1,5 +1,6 @@
 """The annotations drawn over a PDF's pages: highlights in their colours, notes as small squares at their
-point, the chosen one outlined, and a selection in progress.
+point, the chosen one outlined, and a selection in progress. One read in from the PDF is in the page's
+own render already (MuPDF draws the file's annotations): it is only outlined when chosen.
 
 Boxes are kept per page in PDF points and drawn through the painter's transform, multiplied into the
 page image as a marker on paper would be (the letters stay black). A page of 200 highlights costs a few
@@ -32,7 +33,7 @@ class MarkLayer:
     def __init__(self) -> None:
         self.marks: list[HighlightView] = []
         self.chosen: int | None = None  # a mark's id
-        self._by_page: dict[int, list[tuple[int, bool, QColor, list[QRectF]]]] = {}
+        self._by_page: dict[int, list[tuple[int, str, QColor, list[QRectF]]]] = {}
         self.selection: tuple[int, list[QRectF]] | None = None
 
     def set_marks(self, marks: Sequence[HighlightView]) -> None:
@@ -46,7 +47,7 @@ class MarkLayer:
             else:
                 boxes = _boxes(mark.quads)
             on_page = self._by_page.setdefault((mark.page or 1) - 1, [])
-            on_page.append((mark.id, mark.kind == "note", color, boxes))
+            on_page.append((mark.id, "imported" if mark.imported else mark.kind, color, boxes))
         if self.chosen not in {m.id for m in self.marks}:
             self.chosen = None
 
@@ -63,10 +64,11 @@ class MarkLayer:
         painter.scale(scale, scale)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
         chosen: list[QRectF] = []
-        for mark_id, note, color, boxes in marks:
-            for box in boxes:
-                painter.fillRect(box, color)
-            if note:
+        for mark_id, kind, color, boxes in marks:
+            if kind != "imported":  # the page's own render shows it: filled twice, it would darken
+                for box in boxes:
+                    painter.fillRect(box, color)
+            if kind == "note":
                 painter.setPen(QPen(_NOTE_EDGE, 1.0))
                 painter.drawRect(boxes[0])
             if mark_id == self.chosen:

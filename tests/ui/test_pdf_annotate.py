@@ -157,3 +157,46 @@ def test_the_mouse_selects_and_h_highlights(session: Session, qtbot: QtBot, tmp_
     _popup_keys(qtbot, actions, "3")
     qtbot.waitUntil(lambda: [(h.text, h.color) for h in library.pdf_highlights(paper_id)] == [
         ("Attention layers mix tokens;", "blue")])
+
+
+def test_the_list_of_pdf_highlights_escapes_what_it_shows() -> None:
+    from datetime import UTC, datetime
+
+    from readerapp.paper import HighlightView
+    from readerapp.ui.annotation_html import pdf_marks_html
+
+    when = datetime.now(UTC)
+    marks = [
+        HighlightView(1, "pdf", 0, 4, "<script>x</script>", "red;background:url(x)", "<b>c</b>", when, True,
+                      "bob", 2, ((1.0,) * 8,)),
+        HighlightView(2, "pdf", 0, 0, "", "pink", "<i>note</i>", when, True, "me", 5, ((1.0,) * 8,), "note",
+                      True),
+    ]
+    shown = pdf_marks_html(marks, "#ff0", "#888", "me", chosen=2)
+    assert "<script>" not in shown and "&lt;script&gt;" in shown and "url(x)" not in shown
+    assert "p. 2" in shown and "— bob" in shown and "&lt;b&gt;c&lt;/b&gt;" in shown
+    assert "<b>p. 5" in shown and "✎ &lt;i&gt;note&lt;/i&gt;" in shown and "(imported)" in shown
+
+
+def test_a_read_in_highlight_is_not_painted_over_the_files_own(qtbot: QtBot) -> None:
+    """The page's render shows an imported highlight already: filled again it would darken."""
+    from datetime import UTC, datetime
+
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from readerapp.paper import HighlightView
+    from readerapp.ui.pdf_marks import MarkLayer
+
+    quad = (10.0, 10.0, 30.0, 10.0, 10.0, 20.0, 30.0, 20.0)
+    ours = HighlightView(1, "pdf", 0, 1, "x", "green", None, datetime.now(UTC), True, "me", 1, (quad,))
+    theirs = HighlightView(2, "pdf", 0, 1, "x", "green", None, datetime.now(UTC), True, "me", 1, (quad,),
+                           imported=True)  # fmt: skip
+    for mark, changed in ((ours, True), (theirs, False)):
+        layer, image = MarkLayer(), QImage(50, 50, QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        layer.set_marks([mark])
+        painter = QPainter(image)
+        layer.paint(painter, 0, QRectF(0, 0, 50, 50), 1.0)
+        painter.end()
+        assert (image.pixelColor(20, 15) != QColor("white")) is changed
