@@ -120,10 +120,13 @@ def test_a_paper_without_a_pdf_says_how_to_get_one(lib_and_id: tuple[Library, st
         library.add_pdf_highlight(other, 1, QUOTE)
 
 
-def test_a_0007_library_keeps_its_highlights_and_gains_pdf_annotations(tmp_path: Path) -> None:
-    """Revision 0008 adds the PDF annotation columns to a library with abstract highlights."""
+def test_a_0007_library_keeps_its_highlights_and_gains_pdf_annotations(
+    tmp_path: Path, database_url: str
+) -> None:
+    """Revision 0008 adds the PDF annotation columns to a library with abstract highlights, on SQLite
+    and PostgreSQL."""
     folder = tmp_path / "lib"
-    with Library.open(folder) as library:
+    with Library.open(folder, database_url=database_url) as library:
         library.import_file(SAMPLE_FEED)
         paper_id = library.list_ids()[0]
         quote = library.get(paper_id).abstract[:30]
@@ -131,8 +134,10 @@ def test_a_0007_library_keeps_its_highlights_and_gains_pdf_annotations(tmp_path:
         engine = library.db.engine
         with engine.begin() as conn:
             command.downgrade(_alembic_config(engine, conn), "0007")
-    with Library.open(folder) as library:
+    with Library.open(folder, database_url=database_url) as library:
         (mark,) = library.get(paper_id).highlights
         assert (mark.field, mark.text, mark.comment, mark.kind, mark.page, mark.imported) == (
             "abstract", quote, "kept", "highlight", None, False)  # fmt: skip
         assert [h.id for h in library.search("note:kept")] == [paper_id]
+        library.add_pdf_highlight(paper_id, 2, kind="note", quads=[[1.0] * 8], comment="on page two")
+        assert [(h.page, h.kind) for h in library.pdf_highlights(paper_id)] == [(2, "note")]
