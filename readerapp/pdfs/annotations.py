@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from readerapp.errors import PdfError
+from readerapp.disk import as_disk_full
+from readerapp.errors import ExportError, PdfError
 from readerapp.highlight_colors import HIGHLIGHT_COLORS
 from readerapp.pdfs.mupdf import LOCK, pymupdf
 from readerapp.records import PdfMark, Quad
@@ -194,6 +195,9 @@ def write_annotated(source: Path, target: Path, marks: Iterable[tuple[int, PdfMa
                 raise
     except (RuntimeError, ValueError) as exc:
         raise PdfError(f"cannot write {target.name}: {exc}") from exc
+    except OSError as exc:  # no folder, no permission, no room: one line, nothing half-written
+        found = as_disk_full(exc, target.parent)
+        raise (found if found is not exc else ExportError(f"cannot write {target}: {exc.strerror}")) from exc
     finally:
         with LOCK:
             doc.close()

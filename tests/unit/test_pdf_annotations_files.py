@@ -54,6 +54,14 @@ def test_export_annotated_refuses_to_overwrite_the_stored_pdf(tmp_path: Path) ->
             library.export_annotated_pdf(paper_id, stored)
 
 
+def test_export_annotated_to_a_folder_it_cannot_write_is_one_line(tmp_path: Path) -> None:
+    library, paper_id = library_with_pdf(tmp_path)
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file, not a folder")
+    with library, pytest.raises(ReaderappError, match=r"cannot write .*blocked/out\.pdf"):
+        library.export_annotated_pdf(paper_id, blocked / "out.pdf")
+
+
 def test_another_readers_annotations_are_read_in_once_on_attach(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
