@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from readerapp.store.types import UTCDateTime, utcnow
@@ -164,7 +165,8 @@ class Highlight(Base):
     created: Mapped[datetime] = mapped_column(default=utcnow)
     anchored: Mapped[bool] = mapped_column(default=True)
     page: Mapped[int | None] = mapped_column(Integer)
-    quads: Mapped[list[list[float]] | None] = mapped_column(JSON)
+    # JSONB on PostgreSQL: the 0006 guard compares whole rows, and json has no equality operator.
+    quads: Mapped[list[list[float]] | None] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
     kind: Mapped[str] = mapped_column(String(16), default="highlight")
     imported: Mapped[bool] = mapped_column(default=False)
     origin: Mapped[str | None] = mapped_column(String(64))

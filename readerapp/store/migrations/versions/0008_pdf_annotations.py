@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0008"
 down_revision = "0007"
@@ -24,7 +25,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("highlights", schema=None) as batch_op:
         batch_op.add_column(sa.Column("page", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("quads", sa.JSON(), nullable=True))
+        # JSONB on PostgreSQL: the 0006 guard compares whole rows, and json has no equality operator.
+        batch_op.add_column(sa.Column("quads", sa.JSON().with_variant(JSONB(), "postgresql"), nullable=True))
         batch_op.add_column(
             sa.Column("kind", sa.String(length=16), nullable=False, server_default="highlight")
         )
