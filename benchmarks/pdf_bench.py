@@ -161,7 +161,7 @@ def highlight_cost(app: QApplication, path: Path, repeats: int = 300) -> tuple[f
     marks = two_hundred_highlights(path)
     viewer = _ready_viewer(app, path)
     view = viewer.view
-    wait_until(app, lambda: view.cache.get(0) is not None and view.cache.get(0)[0] == view._render_scale())
+    wait_until(app, lambda: view.cache.get(0) is not None and view.cache.get(0)[0] == view.render_scale())
 
     def paint_ms(shown: list) -> float:
         view.marks.set_marks(shown)

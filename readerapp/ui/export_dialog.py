@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from readerapp.api import Library
+from readerapp.api import ExportResult, Library
+from readerapp.choices import EXPORT_EXTENSIONS, EXPORT_FORMATS
 from readerapp.errors import ReaderappError
-from readerapp.export.bundle import EXTENSIONS, FORMATS, ExportResult
-from readerapp.export.scope import Scope
+from readerapp.export.scope import Scope, ScopeKind
 from readerapp.ids import safe_filename
 from readerapp.records import STATES
 from readerapp.ui.signals import emit
@@ -56,11 +56,12 @@ def scope_for_view(kind: str, value: str = "") -> Scope | None:
         return Scope.of("state", kind)
     if kind == "all":
         return Scope.all()
-    if kind in ("tag", "collection") and value:
-        return Scope.of(kind, value)
-    if kind == "search" and value.strip():
-        return Scope.of("query", value)
-    return None
+    scope = _VIEW_SCOPES.get(kind)
+    return Scope.of(scope, value) if scope is not None and value.strip() else None
+
+
+# The views that take a value, by the scope that takes the same papers (a search: its query's).
+_VIEW_SCOPES: dict[str, ScopeKind] = {"tag": "tag", "collection": "collection", "search": "query"}
 
 
 class ExportDialog(QDialog):
@@ -94,7 +95,7 @@ class ExportDialog(QDialog):
         self.scope_value.setEditable(True)
         self.scope_value.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.format = QComboBox()
-        for fmt in FORMATS:
+        for fmt in EXPORT_FORMATS:
             self.format.addItem(fmt, fmt)
         self.destination = QLineEdit()
         browse = QPushButton("Browse…")
@@ -170,7 +171,8 @@ class ExportDialog(QDialog):
     def _default_destination(self) -> Path:
         scope_name = self.scope_value.currentText().strip() if self.scope_value.isEnabled() else ""
         label = scope_name or self.scope_kind.currentText()
-        return self.library.path / "exports" / (safe_filename(label) + EXTENSIONS[self.current_format()])
+        extension = EXPORT_EXTENSIONS[self.current_format()]
+        return self.library.path / "exports" / (safe_filename(label) + extension)
 
     # -- reacting ----------------------------------------------------------------------------------
 
@@ -232,13 +234,14 @@ class ExportDialog(QDialog):
 
     # -- exporting ---------------------------------------------------------------------------------
 
-    def start_export(self) -> None:
-        """Run the export on a worker; the dialog closes when it is written."""
+    def start_export(self) -> Task | None:
+        """Run the export on a worker (its task; None: the scope is wrong, the dialog says why); the dialog
+        closes when it is written."""
         try:
             scope = self.current_scope()
         except ReaderappError as exc:
             self._fail(exc)
-            return
+            return None
         fmt, destination = self.current_format(), Path(self.destination.text().strip()).expanduser()
         if destination.parent == self.library.path / "exports":
             destination.parent.mkdir(exist_ok=True)
@@ -261,6 +264,7 @@ class ExportDialog(QDialog):
         task.progress.connect(self._progressed)
         task.done.connect(self._succeeded)
         task.failed.connect(self._fail)
+        return task
 
     def _progressed(self, done: int, total: int, _text: str) -> None:
         self.progress.setRange(0, total)

@@ -54,6 +54,7 @@ class HighlightPopup(QDialog):
         self._show_colors()
         self.comment.setText(comment)
         parent = self.parentWidget()
+        assert parent is not None  # made with its window as parent
         width = 460
         self.resize(width, self.sizeHint().height())
         corner = parent.mapToGlobal(parent.rect().topLeft())

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from readerapp.interaction.registry import READER, CommandError, command
 from readerapp.paper import Changes
-from readerapp.ui.commands import READER, CommandError, command
 from readerapp.ui.pdf_annotator import PdfAnnotator
 from readerapp.ui.pdf_pane import ReadingPane
 from readerapp.ui.pdf_view import READER_MENU, PdfView, ViewerCommands, ViewerKeys
@@ -112,7 +112,9 @@ class PdfActions(ViewerCommands):
             self.pane.fetch(ids)
 
     def _show_reading(self, on: bool) -> None:
-        for widget in (self.w.sidebar, self.w.table.parentWidget(), self.w.detail):
+        list_pane = self.w.table.parentWidget()
+        assert list_pane is not None  # the table sits in the window's list pane
+        for widget in (self.w.sidebar, list_pane, self.w.detail):
             widget.setVisible(not on)
         self.pane.setVisible(on)
 

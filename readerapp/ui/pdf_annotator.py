@@ -23,7 +23,7 @@ from readerapp.paper import Changes, HighlightView
 from readerapp.pdfs.annotations import Word, point_quad
 from readerapp.pdfs.selection import WordSelection, first_word_in, word_at
 from readerapp.ui.highlight_popup import HighlightPopup
-from readerapp.ui.qtkeys import token_from_event
+from readerapp.ui.key_events import token_from_event
 from readerapp.ui.signals import emit
 
 if TYPE_CHECKING:

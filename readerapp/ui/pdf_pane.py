@@ -25,9 +25,9 @@ from readerapp.pdfs.position import PdfPosition
 from readerapp.ui import theme
 from readerapp.ui.annotation_html import PDF_MARK_ANCHOR
 from readerapp.ui.detail_html import paper_html
+from readerapp.ui.key_events import token_from_event
 from readerapp.ui.pdf_annotator import PdfAnnotator, Writer
 from readerapp.ui.pdf_view import PdfViewer, ViewerKeys
-from readerapp.ui.qtkeys import token_from_event
 from readerapp.ui.signals import emit
 from readerapp.ui.workers import Task, Workers
 

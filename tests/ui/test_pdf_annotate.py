@@ -38,7 +38,7 @@ def open_reader(session: Session, qtbot: QtBot, tmp_path: Path) -> tuple[PdfActi
     keys(qtbot, window.table, "o")
     view = actions.pane.primary.viewer.view
     qtbot.waitUntil(lambda: view.ready and view.page_painted is not None, timeout=5000)
-    qtbot.waitUntil(lambda: (c := view.cache.get(0)) is not None and c[0] == view._render_scale())
+    qtbot.waitUntil(lambda: (c := view.cache.get(0)) is not None and c[0] == view.render_scale())
     view.setFocus()
     return actions, view, paper_id
 
@@ -126,7 +126,7 @@ def test_highlight_by_keys_then_choose_edit_delete_and_undo(
     assert "p. 3" in actions.pane.paper.toPlainText()
 
     keys(qtbot, view, "q")  # the detail pane lists them with their pages
-    session.window.refresh_detail()
+    session.window.detail.refresh()
     qtbot.waitUntil(lambda: "PDF highlights" in session.window.detail.toPlainText())
     shown = session.window.detail.toPlainText()
     assert "p. 3" in shown and "p. 1" in shown and PDF_ONLY_WORD in shown

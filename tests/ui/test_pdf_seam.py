@@ -36,7 +36,7 @@ def test_a_page_is_painted_pixel_for_pixel(qtbot: QtBot, tmp_path: Path) -> None
         viewer.open(path)
     view = viewer.view
     view.set_zoom(_zoom_with_a_rounded_out_pixel(595))
-    scale = view._render_scale()
+    scale = view.render_scale()
     qtbot.waitUntil(lambda: (c := view.cache.get(0)) is not None and c[0] == scale, timeout=5000)
     image = view.cache.get(0)[1]
     rect = view._page_rect(0)

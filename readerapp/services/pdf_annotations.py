@@ -1,8 +1,9 @@
-"""The Library's work on annotations on PDF pages (issue 16), kept out of ``api.py``.
+"""Annotations on PDF pages (issue 16): add, list, read in from the stored file, write out a copy.
 
-Each function runs in the caller's transaction and returns the rows it added, so the ``Library`` turns
-them into ``Changes`` with their undo as for any highlight. Finding text, reading and writing the file
-are ``readerapp.pdfs.annotations``'s; storing is ``readerapp.store.pdf_annotations``'s.
+Each write runs in one transaction and returns ``Changes`` with its undo as for any highlight (edit and
+delete are ``Annotations``'). Finding text, reading and writing the file are
+``readerapp.pdfs.annotations``'s; storing is ``readerapp.store.pdf_annotations``'s. ``import_quietly``
+is ``PdfFiles``' hook: what another reader wrote into a PDF being stored is read in with it.
 """
 
 from __future__ import annotations
@@ -13,15 +14,59 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from readerapp.errors import PdfError, ReaderappError
+from readerapp.errors import ExportError, PdfError, ReaderappError
 from readerapp.highlight_colors import HIGHLIGHT_COLORS, color_value
-from readerapp.paper import HighlightView
+from readerapp.paper import Changes, HighlightView
 from readerapp.records import PdfMark
+from readerapp.services.context import LibraryContext
+from readerapp.services.pdf_files import PdfFiles
+from readerapp.services.reading import Reading
+from readerapp.store import queries
+from readerapp.store import undo as inverses
 from readerapp.store.models import Highlight
 from readerapp.store.models import Paper as PaperRow
 from readerapp.store.pdf_annotations import add_pdf_annotation, import_marks
 
 log = logging.getLogger(__name__)
+
+
+class PdfAnnotations:
+    """The annotations on the PDF pages of one library's papers (``Library.add_pdf_highlight`` etc.)."""
+
+    def __init__(self, ctx: LibraryContext, reading: Reading, pdfs: PdfFiles) -> None:
+        self.ctx = ctx
+        self._reading = reading
+        self._pdfs = pdfs
+
+    def add(
+        self, ident: str, page: int, text: str, quads: Sequence[Sequence[float]] | None, comment: str | None,
+        color: str | None, kind: str
+    ) -> Changes:  # fmt: skip
+        pdf = self._pdfs.file(ident) if quads is None else None
+        with self.ctx.db.session() as session:
+            row = queries.resolve(session, ident)
+            added = add(session, row, self.ctx.user_id, pdf, page, text, quads=quads, kind=kind,
+                        comment=comment, color=color)  # fmt: skip
+            return self.ctx.changed(session, "add_pdf_highlight", [row], [inverses.DeleteHighlight(added.id)])
+
+    def highlights(self, ident: str) -> list[HighlightView]:
+        return self._reading.get(ident).pdf_highlights
+
+    def import_into(self, ident: str) -> Changes:
+        pdf = needs_pdf(self._pdfs.file(ident), ident)
+        with self.ctx.db.session() as session:
+            row = queries.resolve(session, ident)
+            added = import_from(session, row, self.ctx.user_id, pdf)
+            undo = [inverses.DeleteHighlight(h.id) for h in added]
+            return self.ctx.changed(session, "import_pdf_annotations", [row] if added else [], undo)
+
+    def export_annotated(self, ident: str, target: Path) -> int:
+        from readerapp.pdfs.annotations import write_annotated
+
+        pdf = needs_pdf(self._pdfs.file(ident), ident)
+        if target.resolve() == pdf.resolve():
+            raise ExportError(f"{target} is the stored PDF itself: write the annotated copy elsewhere")
+        return write_annotated(pdf, target, marks_of(self.highlights(ident)))
 
 
 def check_color(color: str | None) -> str | None:
