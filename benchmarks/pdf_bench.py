@@ -1,5 +1,6 @@
 """PDF benchmark: time to page 1 in the viewer, blank pages while scrolling, render and text extraction
-time per page, on a generated 30-page paper-like PDF (two columns of text and a figure per page).
+time per page, and what 200 highlights on a page cost (drawn by the viewer, and as annotations in the
+file), on a generated 30-page paper-like PDF (two columns of text and a figure per page).
 
 Usage: ``python benchmarks/pdf_bench.py`` (offscreen Qt by default; ``xvfb-run -a`` works too);
 ``xvfb-run -a python benchmarks/pdf_bench.py --app-screenshot OUT.png`` takes the README's screenshot
@@ -130,6 +131,64 @@ def render_and_extract(path: Path) -> tuple[float, float, float]:
     return render, extract, len(text) / PAGES
 
 
+def two_hundred_highlights(path: Path) -> list:
+    """200 highlights of page 1, each over one to three words, as the library hands them out."""
+    from datetime import UTC, datetime
+
+    from readerapp.paper import HighlightView
+    from readerapp.pdfs.annotations import page_words, span_quads
+
+    words = page_words(path, 1)
+    marks = []
+    for n in range(200):
+        span = words[(n * 3) % (len(words) - 3) :][: 1 + n % 3]
+        marks.append(HighlightView(n + 1, "pdf", 0, 0, " ".join(w.text for w in span), "yellow", None,
+                                   datetime.now(UTC), True, "me", 1, span_quads(span)))  # fmt: skip
+    return marks
+
+
+def highlight_cost(app: QApplication, path: Path, repeats: int = 300) -> tuple[float, float, float, float]:
+    """Per page, in ms: the viewer's paint of page 1 without and with 200 highlights drawn over it
+    (the fastest of ``repeats`` synchronous repaints of each, alternated: on a shared machine the
+    fastest is the one nothing else interrupted), and MuPDF's render at 150 dpi of
+    page 1 without and with 200 highlight annotations written into the file (what another reader
+    renders, and the viewer for a PDF annotated elsewhere)."""
+    import pymupdf
+
+    from readerapp.pdfs.annotations import write_annotated
+    from readerapp.records import PdfMark
+
+    marks = two_hundred_highlights(path)
+    viewer = _ready_viewer(app, path)
+    view = viewer.view
+    wait_until(app, lambda: view.cache.get(0) is not None and view.cache.get(0)[0] == view.render_scale())
+
+    def paint_ms(shown: list) -> float:
+        view.marks.set_marks(shown)
+        start = time.perf_counter()
+        view.viewport().repaint()
+        return (time.perf_counter() - start) * 1000
+
+    pairs = [(paint_ms([]), paint_ms(marks)) for _ in range(repeats)]  # alternated: the noise falls on both
+    bare, marked = (min(side) for side in zip(*pairs, strict=True))  # the least disturbed of each
+    view.close_document()
+    viewer.deleteLater()
+    app.processEvents()
+    annotated = path.with_name("annotated.pdf")
+    write_annotated(path, annotated, [(m.id, PdfMark(1, "highlight", m.quads, m.text)) for m in marks])
+
+    def render_ms(file: Path) -> float:
+        with pymupdf.open(file) as doc:
+            times = []
+            for _ in range(20):
+                start = time.perf_counter()
+                doc[0].get_pixmap(matrix=pymupdf.Matrix(150 / 72, 150 / 72), alpha=False)
+                times.append((time.perf_counter() - start) * 1000)
+        return statistics.median(times)
+
+    return bare, marked, render_ms(path), render_ms(annotated)
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -232,6 +291,7 @@ def main() -> None:
         fast = drive(app, path, *smooth(screen * 2.0))  # two screens a second
         space = drive(app, path, 500, key(Qt.Key.Key_Space))
         lines = drive(app, path, 60, key(Qt.Key.Key_J))
+        bare, marked, plain_render, annotated_render = highlight_cost(app, path)
     print(f"# PDF benchmark, {time.strftime('%Y-%m-%d')}, {machine()}, QPA {app.platformName()}")
     print(f"- {PAGES}-page PDF ({size:,} bytes), window 800x1000")
     print(f"- open -> page 1 painted: first in process {first:.0f} ms (includes import pymupdf); "
@@ -242,6 +302,10 @@ def main() -> None:
     print(f"- smooth scroll at two screens per s: {fast[0]} blank pages over {PAGES} ({fast[1]:.1f} s)")
     print(f"- Space every 500 ms: {space[0]} blank pages ({space[1]:.1f} s); "
           f"j every 60 ms ({LINE} px): {lines[0]} blank pages ({lines[1]:.1f} s)")
+    print(f"- page 1 with 200 highlights: viewer paint {bare:.2f} ms bare, {marked:.2f} ms with them drawn "
+          f"(+{marked - bare:.2f} ms, {100 * (marked - bare) / render:.0f}% of a page's render); "
+          f"MuPDF render at 150 dpi {plain_render:.1f} ms bare, {annotated_render:.1f} ms with 200 "
+          f"annotations in the file ({100 * (annotated_render / plain_render - 1):+.0f}%)")
 
 
 if __name__ == "__main__":

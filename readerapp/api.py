@@ -23,7 +23,7 @@ from readerapp.export.bundle import ExportBundle, ExportResult
 from readerapp.export.scope import Scope
 from readerapp.feeds.registry import FeedWindow
 from readerapp.membership import ListFilter
-from readerapp.paper import Changes, Paper
+from readerapp.paper import Changes, HighlightView, Paper
 from readerapp.progress import Progress, no_progress
 from readerapp.services import health
 from readerapp.services.annotations import Annotations
@@ -32,6 +32,7 @@ from readerapp.services.collections import Collections
 from readerapp.services.context import LibraryContext
 from readerapp.services.exports import Exports
 from readerapp.services.intake import Intake
+from readerapp.services.pdf_annotations import PdfAnnotations
 from readerapp.services.pdf_files import PdfFiles
 from readerapp.services.reading import Reading, list_filter
 from readerapp.services.tags import Tags
@@ -93,6 +94,7 @@ class Library:
         self._annotations = Annotations(ctx)
         self._tags = Tags(ctx)
         self._pdfs = PdfFiles(ctx)
+        self._pdf_marks = PdfAnnotations(ctx, self._reading, self._pdfs)
         self._intake = Intake(ctx, self._pdfs)
         self._collections = Collections(ctx)
         self._exports = Exports(ctx, self._reading, self._collections)
@@ -537,3 +539,35 @@ class Library:
         when new), and the sources are gone. Undo brings each source back (its id, papers and the time
         each paper got it) and takes ``into`` from the papers that did not carry it before."""
         return self._tags.merge(sources, into)
+
+    # -- annotations on PDF pages (issue 16) -------------------------------------------------------
+
+    def add_pdf_highlight(
+        self,
+        ident: str,
+        page: int,
+        text: str = "",
+        *,
+        quads: Sequence[Sequence[float]] | None = None,
+        comment: str | None = None,
+        color: str | None = None,
+        kind: str = "highlight",
+    ) -> Changes:
+        """Highlight ``text`` on page ``page`` (1-based) of the paper's PDF: at the quads given, or where
+        PyMuPDF finds the text first on that page. ``kind="note"`` pins ``comment`` to a point (one quad)."""
+        return self._pdf_marks.add(ident, page, text, quads, comment, color, kind)
+
+    def pdf_highlights(self, ident: str) -> builtins.list[HighlightView]:
+        """Every reader's annotations on the paper's PDF, in page order (edit and delete them with
+        ``edit_highlight`` and ``delete_highlight``, undone like any highlight)."""
+        return self._pdf_marks.highlights(ident)
+
+    def import_pdf_annotations(self, ident: str) -> Changes:
+        """Read in the highlights and notes another reader wrote into the stored PDF, marked as imported;
+        what was read in before (or is in the library already) is not added again."""
+        return self._pdf_marks.import_into(ident)
+
+    def export_annotated_pdf(self, ident: str, target: str | Path) -> int:
+        """Write a copy of the paper's PDF with its annotations as real PDF annotations (what Zotero,
+        Okular and browsers show) to ``target``; returns how many were written."""
+        return self._pdf_marks.export_annotated(ident, Path(target))

@@ -25,6 +25,31 @@ class HighlightView:
     created: datetime
     anchored: bool
     author: str
+    # A PDF annotation (``field == "pdf"``): its page (1-based), the quads it covers (PDF points),
+    # "highlight" or "note" (pinned to a point), and whether another reader wrote it into the PDF.
+    page: int | None = None
+    quads: tuple[tuple[float, ...], ...] = ()
+    kind: str = "highlight"
+    imported: bool = False
+
+    @property
+    def on_pdf(self) -> bool:
+        return self.field == "pdf"
+
+    def pdf_dict(self) -> dict[str, Any]:
+        """What ``show --json`` lists under ``pdf_highlights``."""
+        return {
+            "id": self.id,
+            "page": self.page,
+            "kind": self.kind,
+            "text": self.text,
+            "comment": self.comment,
+            "color": self.color,
+            "author": self.author,
+            "imported": self.imported,
+            "quads": [list(q) for q in self.quads],
+            "created": self.created.isoformat(),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +105,16 @@ class Paper:
     keywords: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
     date_precision: DatePrecision | None = None  # None: ``published`` is a full date
+
+    @property
+    def pdf_highlights(self) -> list[HighlightView]:
+        """The annotations on the PDF's pages, in page order."""
+        return sorted((h for h in self.highlights if h.on_pdf), key=lambda h: (h.page or 0, h.id))
+
+    @property
+    def highlights_in_order(self) -> list[HighlightView]:
+        """The abstract's highlights as stored, then the PDF's by page: what an export lists."""
+        return [*(h for h in self.highlights if not h.on_pdf), *self.pdf_highlights]
 
     @property
     def abs_url(self) -> str | None:
@@ -160,7 +195,9 @@ class Paper:
                     "created": h.created.isoformat(),
                 }
                 for h in self.highlights
+                if not h.on_pdf
             ],
+            "pdf_highlights": [h.pdf_dict() for h in self.pdf_highlights],
             "pdf_path": self.pdf_path,
             "type": self.item_type,
             "venue": self.venue,

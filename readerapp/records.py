@@ -16,6 +16,7 @@ State = Literal["inbox", "reading", "done", "archived"]
 STATES: tuple[State, ...] = ("inbox", "reading", "done", "archived")
 
 DatePrecision = Literal["year", "month", "day"]
+Quad = tuple[float, float, float, float, float, float, float, float]  # PyMuPDF order: ul, ur, ll, lr
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,25 @@ class HighlightRecord:
     comment: str | None = None
     created: datetime | None = None
     author: str | None = None
+    # A PDF annotation (``field == "pdf"``): page (1-based), quads, "highlight" or "note", read in?
+    page: int | None = None
+    quads: list[list[float]] | None = None
+    kind: str = "highlight"
+    imported: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PdfMark:
+    """One annotation on a PDF page, as written to or read from the file (``pdfs.annotations``)."""
+
+    page: int  # 1-based
+    kind: str  # "highlight" or "note"
+    quads: tuple[Quad, ...]
+    text: str
+    comment: str | None = None
+    color: str | None = None
+    author: str | None = None
+    origin: str | None = None  # its page and /NM, or a digest of what it is when it has no /NM
 
 
 @dataclass(slots=True)

@@ -197,7 +197,8 @@ def cmd_show(args: argparse.Namespace, library: Library | QuickLibrary) -> int:
             lines.append(terminal_text(f"{label}: {url}", lines=False))
     lines += ["", terminal_text(paper.abstract)]
     for h in paper.highlights:
-        lines.append(terminal_text(f"\n> {h.text}" + (f"\n  ({h.comment})" if h.comment else "")))
+        page = f"p. {h.page}: " if h.on_pdf else ""
+        lines.append(terminal_text(f"\n{page}> {h.text}" + (f"\n  ({h.comment})" if h.comment else "")))
     if paper.note:
         lines.append(terminal_text("\nNote:\n" + paper.note))
     print("\n".join(lines))

@@ -1,4 +1,5 @@
-"""``readerapp pdf ...``: fetch papers' PDFs into the library (and find where they are)."""
+"""``readerapp pdf ...``: fetch papers' PDFs into the library (and find where they are); highlight on their
+pages, read in another reader's annotations, write an annotated copy."""
 
 from __future__ import annotations
 
@@ -31,6 +32,25 @@ def register(sub: Subparsers) -> None:
     p.add_argument("id")
     p.set_defaults(handler=with_library(cmd_path))
 
+    p = actions.add_parser("highlight", help="highlight an exact text on a page of the stored PDF")
+    p.add_argument("id")
+    p.add_argument("--page", type=int, required=True, help="the page (the first is 1)")
+    p.add_argument("--text", required=True, help="the exact text, as on the page")
+    p.add_argument("--comment", help="a comment on the highlight")
+    p.add_argument("--color", help="yellow, green, blue, pink, orange or #rrggbb")
+    p.set_defaults(handler=with_library(cmd_highlight))
+
+    p = actions.add_parser(
+        "import-annotations", help="read in the highlights and notes another reader wrote into the PDF"
+    )
+    p.add_argument("id")
+    p.set_defaults(handler=with_library(cmd_import_annotations))
+
+    p = actions.add_parser("export-annotated", help="write a copy of the PDF with its highlights and notes")
+    p.add_argument("id")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="where to write the copy")
+    p.set_defaults(handler=with_library(cmd_export_annotated))
+
 
 def cmd_fetch(args: argparse.Namespace, library: Library) -> int:
     ids = list(args.ids)
@@ -58,4 +78,22 @@ def cmd_path(args: argparse.Namespace, library: Library) -> int:
         print(f"readerapp: {args.id} has no stored PDF (readerapp pdf fetch {args.id})", file=sys.stderr)
         return 1
     print(path)
+    return 0
+
+
+def cmd_highlight(args: argparse.Namespace, library: Library) -> int:
+    library.add_pdf_highlight(args.id, args.page, args.text, comment=args.comment, color=args.color)
+    print(f"{args.id}: highlighted on page {args.page}")
+    return 0
+
+
+def cmd_import_annotations(args: argparse.Namespace, library: Library) -> int:
+    changes = library.import_pdf_annotations(args.id)
+    print(f"{args.id}: {len(changes.inverse)} annotations read in")
+    return 0
+
+
+def cmd_export_annotated(args: argparse.Namespace, library: Library) -> int:
+    written = library.export_annotated_pdf(args.id, args.output)
+    print(f"{args.id}: {written} annotations -> {args.output}")
     return 0

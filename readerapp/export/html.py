@@ -41,7 +41,10 @@ def _highlight(h: HighlightView, note_html: NoteRenderer) -> str:
     comment = f'<div class="comment">{note_html(h.comment)}</div>' if h.comment and h.comment.strip() else ""
     color = color_value(h.color, HIGHLIGHT_COLORS["yellow"])
     style = f"border-left-color: {color}; background: {color}; color: #000"
-    return f'<blockquote style="{style}">{escape(h.text)}</blockquote>{comment}'
+    where = f' <span class="page">(p. {h.page})</span>' if h.on_pdf else ""
+    if h.kind == "note":
+        return f'<p class="meta">Note on p. {h.page}:</p>{comment}'
+    return f'<blockquote style="{style}">{escape(h.text)}{where}</blockquote>{comment}'
 
 
 def paper_html(paper: Paper, number: int, note_html: NoteRenderer) -> str:
@@ -59,7 +62,7 @@ def paper_html(paper: Paper, number: int, note_html: NoteRenderer) -> str:
         parts.append(f'<p class="tags">{tags}</p>')
     if paper.highlights:
         parts.append("<h3>Highlights</h3>")
-        parts.extend(_highlight(h, note_html) for h in paper.highlights)
+        parts.extend(_highlight(h, note_html) for h in paper.highlights_in_order)
     if paper.note.strip():
         parts.append(f'<h3>Note</h3><div class="note">{note_html(paper.note)}</div>')
     parts.append("</article>")

@@ -54,6 +54,10 @@ def paper_record(paper: Paper, extras: PaperExtras | None = None) -> PaperRecord
                     comment=h.comment,
                     created=h.created,
                     author=h.author,
+                    page=h.page,
+                    quads=[list(q) for q in h.quads] if h.on_pdf else None,
+                    kind=h.kind,
+                    imported=h.imported,
                 )
                 for h in paper.highlights
             ],

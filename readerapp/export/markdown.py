@@ -36,16 +36,30 @@ def escape_md(text: str) -> str:
     return "\\" + escaped if escaped.startswith(("+", "-")) else escaped
 
 
-def _quote(highlight: HighlightView, level: int) -> str:
-    lines = [f"> {escape_md(highlight.text)}"]
+def page_ref(highlight: HighlightView, pdf_link: str | None = None) -> str:
+    """``p. N`` for an annotation on a PDF page (a link that opens the PDF there when ``pdf_link``, the
+    URL-encoded path of the PDF, is given); nothing for an abstract highlight."""
+    if not highlight.on_pdf:
+        return ""
+    label = f"p. {highlight.page}"
+    return f"[{label}]({pdf_link}#page={highlight.page})" if pdf_link else label
+
+
+def _quote(highlight: HighlightView, level: int, pdf_link: str | None = None) -> str:
+    where = page_ref(highlight, pdf_link)
+    if highlight.kind == "note":
+        lines = [f"*Note on {where}:*"]
+    else:
+        lines = [f"> {escape_md(highlight.text)}" + (f" ({where})" if where else "")]
     if highlight.comment and highlight.comment.strip():
         lines += ["", nest_headings(highlight.comment.strip(), level)]
     return "\n".join(lines)
 
 
-def paper_body(paper: Paper, level: int, tags: str | None = None) -> list[str]:
+def paper_body(paper: Paper, level: int, tags: str | None = None, pdf_link: str | None = None) -> list[str]:
     """Everything but the title, as Markdown blocks under the paper's heading of ``level`` (1 for
-    ``#``); shared with the Obsidian writer, which writes its own ``tags`` line."""
+    ``#``); shared with the Obsidian writer, which writes its own ``tags`` line and links the PDF's
+    pages (``pdf_link``)."""
     blocks = []
     if paper.authors:
         blocks.append("**Authors:** " + escape_md(", ".join(paper.authors)))
@@ -60,7 +74,7 @@ def paper_body(paper: Paper, level: int, tags: str | None = None) -> list[str]:
         blocks.append("**Tags:** " + ", ".join(escape_md(tag) for tag in paper.tags))
     if paper.highlights:
         blocks.append("**Highlights:**")
-        blocks.extend(_quote(h, level) for h in paper.highlights)
+        blocks.extend(_quote(h, level, pdf_link) for h in paper.highlights_in_order)
     if paper.note.strip():
         blocks.append("**Note:**")
         blocks.append(nest_headings(paper.note.strip(), level))

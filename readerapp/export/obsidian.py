@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
 
@@ -107,12 +109,13 @@ def _is_end(line: str) -> bool:
     return line.strip() == END
 
 
-def generated_block(paper: Paper) -> str:
+def generated_block(paper: Paper, pdf_link: str | None = None) -> str:
     """The block between the markers; a line inside it that reads as a marker gets a backslash (shown
-    as written by Markdown and Obsidian, never taken for a marker)."""
+    as written by Markdown and Obsidian, never taken for a marker). ``pdf_link`` (the PDF's path in the
+    vault from the note, URL-encoded) makes each ``p. N`` open the PDF at that page in Obsidian."""
     tags = library_tags(paper)
     tags_line = f"{_TAGS_LINE} " + " ".join(f"#{tag}" for tag in tags) if tags else None
-    body = "\n\n".join([f"# {escape_md(paper.title)}", *paper_body(paper, 1, tags_line)])
+    body = "\n\n".join([f"# {escape_md(paper.title)}", *paper_body(paper, 1, tags_line, pdf_link)])
     lines = [
         "\\" + line.lstrip() if _is_begin(line.lstrip()) or _is_end(line) else line
         for line in body.split("\n")
@@ -210,13 +213,13 @@ def merge_body(rest: str, block: str) -> str:
     return "\n".join([*lines[:start], block, *lines[end + 1 :]])
 
 
-def render_file(paper: Paper, existing: str | None) -> str:
+def render_file(paper: Paper, existing: str | None, pdf_link: str | None = None) -> str:
     """A paper's file: new, or ``existing`` with readerapp's parts brought up to date."""
     front, rest = _split_front_matter((existing or "").replace("\r\n", "\n"))  # a Windows editor's lines
     ours, before = library_tags(paper), written_tags(rest)
     users = [tag for tag in front_matter_tags(front) if tag not in before and tag not in ours]
     owned = front_matter_blocks(paper, ours + list(dict.fromkeys(users)))
-    return merge_front_matter(front, owned) + merge_body(rest, generated_block(paper))
+    return merge_front_matter(front, owned) + merge_body(rest, generated_block(paper, pdf_link))
 
 
 def _front_matter_id(text: str) -> str | None:
@@ -254,6 +257,31 @@ def _read_own(path: Path) -> str:
         raise ExportError(f"cannot update {path}: it is not a readable UTF-8 text file ({exc})") from exc
 
 
+def vault_root(folder: Path) -> Path:
+    """The vault the export folder is in: the nearest folder up holding Obsidian's ``.obsidian``
+    settings, else the export folder itself."""
+    here = folder.resolve()
+    return next((f for f in (here, *here.parents) if (f / ".obsidian").is_dir()), here)
+
+
+def vault_pdfs(folder: Path) -> dict[str, Path]:
+    """The PDFs in the vault by file name (the first found of each name), where a note can link them."""
+    found: dict[str, Path] = {}
+    for path in sorted(vault_root(folder).rglob("*.pdf")):
+        found.setdefault(path.name, path)
+    return found
+
+
+def pdf_link(paper: Paper, note: Path, pdfs: dict[str, Path]) -> str | None:
+    """The URL-encoded path from the note to the paper's PDF when a copy of it is in the vault."""
+    if not paper.pdf_path or not paper.pdf_highlights:
+        return None
+    found = pdfs.get(Path(paper.pdf_path).name)
+    if found is None:
+        return None
+    return quote(Path(os.path.relpath(found, note.parent.resolve())).as_posix())
+
+
 def write_vault(bundle: ExportBundle, folder: Path, progress: Progress = no_progress) -> VaultReport:
     """Create or update one file per paper in ``folder`` (created when missing, its parent must exist)."""
     if folder.exists() and not folder.is_dir():
@@ -263,13 +291,14 @@ def write_vault(bundle: ExportBundle, folder: Path, progress: Progress = no_prog
         folder.mkdir()
     check_folder(folder)
     known = existing_files(folder)
+    pdfs = vault_pdfs(folder) if any(p.pdf_highlights for p in bundle.papers) else {}
     created = updated = unchanged = 0
     with StagedWrites() as writes:
         for paper in bundle.each(progress):
             path, before = known.get(paper.id) or (folder / file_name(paper), None)
             if before is None and path.exists():  # a file of that name readerapp did not make
                 before = _read_own(path)
-            after = render_file(paper, before)
+            after = render_file(paper, before, pdf_link(paper, path, pdfs))
             if after == before:
                 unchanged += 1
                 continue

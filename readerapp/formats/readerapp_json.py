@@ -25,6 +25,7 @@ Reading is strict: a wrong shape is a FormatError, never a half-read library.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -173,6 +174,7 @@ def _annotations_to_json(notes: Annotations) -> dict[str, Any]:
                 "comment": h.comment,
                 "created": _iso(h.created),
                 "author": h.author,
+                **_pdf_place(h),
             }
             for h in notes.highlights
         ],
@@ -291,13 +293,54 @@ def _position(item: Fields) -> PositionRecord:
         raise FormatError(f"{item.where}: {error}") from None
 
 
+def _pdf_place(h: HighlightRecord) -> dict[str, object]:
+    """A PDF annotation's place and kind (nothing for an abstract highlight, whose file is unchanged)."""
+    if h.field != "pdf":
+        return {}
+    return {"page": h.page, "quads": h.quads, "kind": h.kind, "imported": h.imported}
+
+
+def _quads(item: Fields) -> list[list[float]] | None:
+    value = item.obj.get("quads")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value or not all(
+        isinstance(q, list) and len(q) == 8 and all(_finite(v) for v in q) for q in value
+    ):
+        raise FormatError(f"{item.where}: 'quads' must be a list of quads of eight numbers")
+    return [[float(v) for v in q] for q in value]
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _highlight(item: Fields) -> HighlightRecord:
     start, end = item.number("start"), item.number("end")
     if start is not None and end is not None and not 0 <= start <= end:
         raise FormatError(f"{item.where}: 'start' and 'end' must satisfy 0 <= start <= end")
+    field = item.text("field") or "abstract"
+    kind = item.text("kind") or "highlight"
+    if field == "pdf":
+        page, quads = item.number("page"), _quads(item)
+        if page is None or page < 1 or quads is None or kind not in ("highlight", "note"):
+            raise FormatError(f"{item.where}: a PDF annotation needs 'page' (from 1), 'quads' and its 'kind'")
+        note = kind == "note"
+        return HighlightRecord(
+            text=(item.text("text") or "") if note else item.required_text("text"),
+            field=field,
+            color=item.text("color"),
+            comment=item.required_text("comment") if note else item.text("comment"),
+            created=item.when("created"),
+            author=item.text("author"),
+            page=page,
+            quads=quads,
+            kind=kind,
+            imported=bool(item.flag("imported")),
+        )
     return HighlightRecord(
         text=item.required_text("text"),
-        field=item.text("field") or "abstract",
+        field=field,
         start=start,
         end=end,
         color=item.text("color"),

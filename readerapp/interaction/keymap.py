@@ -48,6 +48,8 @@ READER_BINDINGS: dict[str, str] = {
     "w": "pdf-fit-width", "f": "pdf-fit-page",
     "Left": "pdf-scroll-left", "Right": "pdf-scroll-right",
     "/": "pdf-find", "n": "pdf-next-hit", "N": "pdf-previous-hit",
+    "h": "pdf-highlight", "v": "pdf-select", "a": "pdf-note", "]": "pdf-next-mark", "[": "pdf-previous-mark",
+    "c": "pdf-edit-mark", "x": "pdf-delete-mark", "Delete": "pdf-delete-mark",
     "Escape": "pdf-back", "q": "close-pdf",
 }
 # The keys of a highlight chosen in the detail pane (with ``[``/``]``); the caret keys stay the pane's.

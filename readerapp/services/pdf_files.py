@@ -1,6 +1,6 @@
 """A paper's PDF file from download to deletion: fetch or attach (verified, text extracted, named by
-the ``pdf_name`` template), record, replace, drop the files and unfinished downloads nothing points
-at any more; and where each user stopped reading."""
+the ``pdf_name`` template, the annotations another reader wrote into it read in), record, replace, drop
+the files and unfinished downloads nothing points at any more; and where each user stopped reading."""
 
 from __future__ import annotations
 
@@ -121,6 +121,7 @@ class PdfFiles:
         it replaces (a re-download under a new title's name) goes once the new one is recorded, unless
         another paper points at it too; a paper removed meanwhile gets no file."""
         from readerapp.pdfs.naming import relative_to_library, remove_stored
+        from readerapp.services.pdf_annotations import import_quietly
 
         stored = relative_to_library(self.ctx.path, fetched.path)
         with self.ctx.db.session() as session:
@@ -128,6 +129,7 @@ class PdfFiles:
             if row is None:
                 remove_stored(self.ctx.path, stored)
                 raise NotFoundError(f"{fetched.public_id} was removed from the library during its download")
+            import_quietly(session, row, self.ctx.user_id, fetched.path)  # what another reader wrote in it
             self.ctx.changed(session, "fetch_pdf", [row], [])
         if replaced:
             self.drop_files([replaced])

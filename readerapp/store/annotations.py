@@ -18,6 +18,7 @@ from readerapp.store.highlights import field_text, locate
 from readerapp.store.identity import Authors
 from readerapp.store.models import Highlight, Note, Paper, PaperState, PaperTag, ReadingPosition, Tag, User
 from readerapp.store.names import normalize_tag as normalize_tag
+from readerapp.store.pdf_annotations import add_pdf_annotation
 from readerapp.store.types import utcnow
 
 
@@ -211,7 +212,7 @@ def _merge_highlights(
     """Add the highlights the paper does not have: one its author made of the same quote already is
     skipped (its place may have moved with the text), so two readers' highlights of it both stay."""
     existing = {
-        (h.user_id, h.field, h.quote)
+        (h.user_id, h.field, h.quote, h.page, h.comment if h.kind == "note" else None)
         for h in session.scalars(select(Highlight).where(Highlight.paper_id == paper_id))
     }
     added: set[tuple[int, str, str, int | None]] = set()
@@ -221,8 +222,16 @@ def _merge_highlights(
         author = authors.id_for(record.author, paper_id, "highlight")
         if author is None:
             continue
+        if record.field == "pdf":  # on a page: the same text on the same page is the same highlight
+            words = record.comment if record.kind == "note" else None
+            same = (author, "pdf", record.text, record.page, words)
+            if same not in existing:
+                _add_pdf_record(session, paper, author, record)
+                existing.add(same)
+                changed = True
+            continue
         mark = (author, record.field, record.text, record.start)
-        if mark[:3] in existing or mark in added:
+        if (*mark[:3], None, None) in existing or mark in added:
             continue
         add_highlight(
             session,
@@ -238,6 +247,12 @@ def _merge_highlights(
         added.add(mark)
         changed = True
     return changed
+
+
+def _add_pdf_record(session: Session, paper: Paper, author: int, record: HighlightRecord) -> None:
+    add_pdf_annotation(session, paper, author, record.page or 1, record.quads or [], record.text,
+                       kind=record.kind, color=record.color, comment=record.comment, created=record.created,
+                       imported=record.imported)  # fmt: skip
 
 
 def _merge_position(session: Session, paper_id: int, user_id: int, incoming: PositionRecord) -> bool:

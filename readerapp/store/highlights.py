@@ -41,7 +41,8 @@ def field_text(paper: Paper, field: str) -> str:
 def reanchor_highlights(session: Session, paper_ids: Sequence[int]) -> None:
     """Re-find every highlight of these papers in their (changed) text."""
     papers = {p.id: p for p in session.scalars(select(Paper).where(Paper.id.in_(paper_ids)))}
-    for highlight in session.scalars(select(Highlight).where(Highlight.paper_id.in_(paper_ids))):
+    on_text = Highlight.paper_id.in_(paper_ids), Highlight.field != "pdf"  # a PDF's pages do not move
+    for highlight in session.scalars(select(Highlight).where(*on_text)):
         paper = papers[highlight.paper_id]
         found = locate(field_text(paper, highlight.field), highlight.quote, highlight.start)
         if found is None:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from readerapp.store.types import UTCDateTime, utcnow
@@ -139,8 +140,15 @@ class Note(Base):
 
 
 class Highlight(Base):
-    """A highlighted span: offsets into the field plus the quoted text, so it can re-anchor by text
-    when the upstream abstract changes (``anchored`` is false when it could not)."""
+    """One annotation model for the abstract and the PDF (0008).
+
+    ``field`` is its source: ``"abstract"`` or ``"title"`` (offsets into the field plus the quoted text,
+    so it re-anchors by text when the upstream abstract changes; ``anchored`` is false when it could
+    not), or ``"pdf"``: a ``page`` (1-based), the ``quads`` it covers there (each eight numbers, PDF points
+    from the page's top left, PyMuPDF's order), the exact text, and ``kind`` ``"note"`` for a note
+    pinned to a point (one degenerate quad). ``imported`` marks what another reader wrote into the PDF,
+    ``origin`` the key that keeps a second import from adding it again.
+    """
 
     __tablename__ = "highlights"
     __table_args__ = (Index("ix_highlights_paper", "paper_id"), Index("ix_highlights_user", "user_id"))
@@ -156,6 +164,12 @@ class Highlight(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     created: Mapped[datetime] = mapped_column(default=utcnow)
     anchored: Mapped[bool] = mapped_column(default=True)
+    page: Mapped[int | None] = mapped_column(Integer)
+    # JSONB on PostgreSQL: the 0006 guard compares whole rows, and json has no equality operator.
+    quads: Mapped[list[list[float]] | None] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
+    kind: Mapped[str] = mapped_column(String(16), default="highlight")
+    imported: Mapped[bool] = mapped_column(default=False)
+    origin: Mapped[str | None] = mapped_column(String(64))
 
 
 class ReadingPosition(Base):

@@ -39,10 +39,10 @@ from readerapp.text import title_key
 
 # How SQLAlchemy's column types keep values in SQLite, by column name (a test checks these against the
 # models): JSON as text, datetimes as naive UTC text, dates as ISO text, booleans as 0/1.
-JSON_COLUMNS = frozenset({"authors", "categories", "ai_keywords", "sources", "keywords", "editors"})
+JSON_COLUMNS = frozenset({"authors", "categories", "ai_keywords", "sources", "keywords", "editors", "quads"})
 DATETIME_COLUMNS = frozenset({"published", "updated", "first_seen", "state_changed", "created"})
 DATE_COLUMNS = frozenset({"feed_day"})
-BOOL_COLUMNS = frozenset({"is_sample", "withdrawn", "starred", "anchored"})
+BOOL_COLUMNS = frozenset({"is_sample", "withdrawn", "starred", "anchored", "imported"})
 # ``store.queries.SORTS`` in SQL (a test checks both name the same sorts).
 SORTS = {
     "feed": "p.feed_day DESC, p.upvotes DESC, p.id DESC",

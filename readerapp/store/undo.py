@@ -375,11 +375,18 @@ class RestoreHighlight(Inverse):
     comment: str | None
     created: datetime
     anchored: bool
+    page: int | None = None
+    quads: tuple[tuple[float, ...], ...] | None = None
+    kind: str = "highlight"
+    imported: bool = False
+    origin: str | None = None
 
     @staticmethod
     def of(h: Highlight) -> RestoreHighlight:
+        quads = tuple(tuple(q) for q in h.quads) if h.quads is not None else None
         return RestoreHighlight(h.id, h.paper_id, h.user_id, h.field, h.start, h.end, h.quote, h.color,
-                                h.comment, h.created, h.anchored)  # fmt: skip
+                                h.comment, h.created, h.anchored, h.page, quads, h.kind, h.imported,
+                                h.origin)  # fmt: skip
 
     def apply(self, session: Session) -> Applied:
         if not existing_papers(session, [self.paper_id]):
@@ -396,6 +403,11 @@ class RestoreHighlight(Inverse):
             comment=self.comment,
             created=self.created,
             anchored=self.anchored,
+            page=self.page,
+            quads=[list(q) for q in self.quads] if self.quads is not None else None,
+            kind=self.kind,
+            imported=self.imported,
+            origin=self.origin,
         )
         session.add(highlight)
         session.flush()

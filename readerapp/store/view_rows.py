@@ -32,6 +32,10 @@ def highlight_view(h: Any, author: str) -> HighlightView:
         created=h.created,
         anchored=h.anchored,
         author=author,
+        page=h.page,
+        quads=tuple(tuple(q) for q in h.quads or ()),
+        kind=h.kind,
+        imported=h.imported,
     )
 
 

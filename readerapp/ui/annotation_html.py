@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 COLOR_KEYS = tuple(HIGHLIGHT_COLORS)
 ABSTRACT_ANCHOR = "abstract-start"
 HIGHLIGHT_ANCHOR = "highlight-"
+PDF_MARK_ANCHOR = "pdf-mark-"
 QUOTE_LIMIT = 90
 # The most of an abstract the pane lays out: Qt takes about 6 ms of CPU for 6,000 characters even without a
 # space among them, against seconds for the 64 KB an abstract may hold (docs/benchmarks.md, UI).
@@ -98,16 +99,43 @@ def highlight_list_html(text: str, highlights: Sequence[HighlightView], default_
     drawn = {h.id for h in in_place(text, highlights)}
     items = []
     for n, h in enumerate(ordered(text, highlights), start=1):
-        color = color_value(h.color, default_color)
-        swatch = f'<span style="background-color:{color}">&nbsp;&nbsp;&nbsp;</span>'
         flag = "" if h.id in drawn else ' <b style="color:#c92a2a">⚠ no longer matches the abstract</b>'
         if h.anchored and h.id not in drawn:
             flag = f' <span style="color:{muted}">(overlaps another highlight)</span>'
         comment = f'<br><i>{escape(h.comment)}</i>' if h.comment else ""
-        by = f' <span style="color:{muted}">— {escape(h.author)}</span>' if me and h.author != me else ""
-        items.append(f'<li><a name="{HIGHLIGHT_ANCHOR}{h.id}"></a>{n}. {swatch} '
-                     f"“{escape(_short(h.text))}”{by}{flag}{comment}</li>")
-    return f'<h4>Highlights</h4><ul style="list-style-type:none; margin-left:0">{"".join(items)}</ul>'
+        items.append(f'<li><a name="{HIGHLIGHT_ANCHOR}{h.id}"></a>{n}. {_swatch(h, default_color)} '
+                     f"“{escape(_short(h.text))}”{_by(h, me, muted)}{flag}{comment}</li>")
+    return _listed("Highlights", items)
+
+
+def _swatch(h: HighlightView, default_color: str) -> str:
+    return f'<span style="background-color:{color_value(h.color, default_color)}">&nbsp;&nbsp;&nbsp;</span>'
+
+
+def _by(h: HighlightView, me: str | None, muted: str) -> str:
+    """A colleague's highlight names its author."""
+    return f' <span style="color:{muted}">— {escape(h.author)}</span>' if me and h.author != me else ""
+
+
+def _listed(heading: str, items: Sequence[str]) -> str:
+    return f'<h4>{heading}</h4><ul style="list-style-type:none; margin-left:0">{"".join(items)}</ul>'
+
+
+def pdf_marks_html(marks: Sequence[HighlightView], default_color: str, muted: str, me: str | None,
+                   chosen: int | None = None) -> str:
+    """The annotations on the PDF's pages in page order, each after its page: colour, quote (a note:
+    its text), comment, author; the one ``chosen`` in the reader in bold, each at an anchor of its own."""
+    if not marks:
+        return ""
+    items = []
+    for h in marks:
+        said = f"✎ {escape(h.comment or '')}" if h.kind == "note" else f"“{escape(_short(h.text))}”"
+        comment = f"<br><i>{escape(h.comment)}</i>" if h.comment and h.kind != "note" else ""
+        imported = f' <span style="color:{muted}">(imported)</span>' if h.imported else ""
+        line = f"p. {h.page} {_swatch(h, default_color)} {said}{_by(h, me, muted)}{imported}{comment}"
+        shown = f"<b>{line}</b>" if h.id == chosen else line
+        items.append(f'<li><a name="{PDF_MARK_ANCHOR}{h.id}"></a>{shown}</li>')
+    return _listed("PDF highlights", items)
 
 
 @cache

@@ -157,6 +157,7 @@ def build_session(config: Config) -> Session:
     window = MainWindow(None, workers, state_file(config.library))
     actions = Actions(window)
     pdf_actions = PdfActions(window)
+    pdf_actions.recorded = actions._recorded  # annotations made in the reader are undone with u
     registry = CommandRegistry.collect(actions, pdf_actions)
     window.moved_to_reading.connect(pdf_actions.fetch_for_reading)
     settings = read_settings_file(config.settings_file)

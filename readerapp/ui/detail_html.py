@@ -17,6 +17,7 @@ from readerapp.ui.annotation_html import (
     laid_out,
     note_html,
     other_notes_html,
+    pdf_marks_html,
 )
 
 
@@ -39,9 +40,11 @@ def links(paper: Paper) -> list[tuple[str, str]]:
     return [(label, url) for url, label in found.items()]
 
 
-def paper_html(paper: Paper, *, muted: str, highlight: str, me: str | None = None) -> str:
+def paper_html(paper: Paper, *, muted: str, highlight: str, me: str | None = None,
+               chosen: int | None = None) -> str:
     """The whole detail pane for one paper, as user ``me`` sees it: on a shared library, colleagues'
-    highlights name their authors and their notes follow the user's own."""
+    highlights name their authors and their notes follow the user's own. ``chosen``: the PDF
+    annotation chosen in the reader."""
     authors = ", ".join(paper.authors[:30]) + (" et al." if len(paper.authors) > 30 else "")
     facts = [
         paper.id,
@@ -70,6 +73,7 @@ def paper_html(paper: Paper, *, muted: str, highlight: str, me: str | None = Non
     marks = [h for h in paper.highlights if h.field == "abstract"]
     parts.append(f"<h4>Abstract</h4>{abstract_html(paper.abstract, marks, highlight, muted)}")
     parts.append(highlight_list_html(paper.abstract, marks, highlight, muted, me))
+    parts.append(pdf_marks_html(paper.pdf_highlights, highlight, muted, me, chosen))
     if paper.note:
         parts.append(f"<h4>Note</h4>{note_html(paper.note)}")
     parts.append(other_notes_html(paper.other_notes, muted))

@@ -11,9 +11,12 @@ window's registry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from readerapp.interaction.registry import READER, CommandError, command
+from readerapp.paper import Changes
+from readerapp.ui.pdf_annotator import PdfAnnotator
 from readerapp.ui.pdf_pane import ReadingPane
 from readerapp.ui.pdf_view import READER_MENU, PdfView, ViewerCommands, ViewerKeys
 from readerapp.ui.window import MainWindow
@@ -28,12 +31,17 @@ class PdfActions(ViewerCommands):
         self.w = window
         self._pane: ReadingPane | None = None
         self.keys: ViewerKeys | None = None  # the reader's keys, once the keymap is built
+        # Puts a write's change on the window's undo history (``Actions._recorded``; set by the app).
+        self.recorded: Callable[[Callable[[], Changes]], Callable[[], Changes]] = lambda job: job
 
     @property
     def pane(self) -> ReadingPane:
         if self._pane is None:
             assert self.w.library is not None, "the library opens before any command runs"
-            pane = self._pane = ReadingPane(self.w.library, self.w.workers, self.w, self.keys)
+            pane = self._pane = ReadingPane(self.w.library, self.w.workers, self.w, self.keys,
+                                            lambda name, job: self.w.write(name, self.recorded(job)))
+            self.w.write_done.connect(lambda changes: pane.written(getattr(changes, "ids", ())))
+            pane.status.connect(self._say)
             pane.hide()
             self.w.splitter.addWidget(pane)
             self.w.splitter.setStretchFactor(self.w.splitter.indexOf(pane), 4)
@@ -109,6 +117,52 @@ class PdfActions(ViewerCommands):
         for widget in (self.w.sidebar, list_pane, self.w.detail):
             widget.setVisible(not on)
         self.pane.setVisible(on)
+
+    # -- annotating the PDF (issue 16; the work is PdfAnnotator's) ------------------------------
+
+    def _annotator(self) -> PdfAnnotator:
+        self._current_view()  # says so when no PDF is open
+        return self.pane.current.annotator
+
+    def _say(self, text: str) -> None:
+        self.w.statusBar().showMessage(text, 6000)
+
+    @command("pdf-highlight", menu=READER_MENU, title="Highlight", context=READER)
+    def pdf_highlight(self) -> None:
+        """Highlight the selection (v), or else the current find hit (/): 1-5 picks the colour and
+        saves, Tab writes a comment first."""
+        self._annotator().highlight()
+
+    @command("pdf-select", menu=READER_MENU, title="Select text", context=READER)
+    def pdf_select(self) -> None:
+        """Select text from the current find hit or the first word in view: arrows, w/b (words), j/k
+        (lines) and ( ) (sentences) extend it, h highlights it, Escape lets go. The mouse selects too."""
+        self._annotator().start_selection()
+
+    @command("pdf-note", menu=READER_MENU, title="Add a note", context=READER)
+    def pdf_note(self) -> None:
+        """Pin a note to the page: at the selection, the current find hit, or the top of the page in view."""
+        self._annotator().add_note()
+
+    @command("pdf-next-mark", menu=READER_MENU, title="Next highlight", context=READER)
+    def pdf_next_mark(self, *, count: int | None = None) -> None:
+        """Choose the next highlight or note of the PDF and show it (c edits, x deletes, Escape lets go)."""
+        self._annotator().step(count or 1)
+
+    @command("pdf-previous-mark", menu=READER_MENU, title="Previous highlight", context=READER)
+    def pdf_previous_mark(self, *, count: int | None = None) -> None:
+        """Choose the previous highlight or note of the PDF and show it."""
+        self._annotator().step(-(count or 1))
+
+    @command("pdf-edit-mark", menu=READER_MENU, title="Edit highlight", context=READER)
+    def pdf_edit_mark(self) -> None:
+        """Change the chosen highlight's comment or colour (a note's text)."""
+        self._annotator().edit_chosen()
+
+    @command("pdf-delete-mark", menu=READER_MENU, title="Delete highlight", context=READER)
+    def pdf_delete_mark(self) -> None:
+        """Delete the chosen highlight or note; u brings it back."""
+        self._annotator().delete_chosen()
 
     def _progress(self, done: int, total: int, text: str) -> None:
         self.w.statusBar().showMessage(f"{text}: {done} / {total}")

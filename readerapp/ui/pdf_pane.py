@@ -23,8 +23,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QSplitter, QTextBrowser, QVB
 from readerapp.paper import Paper
 from readerapp.pdfs.position import PdfPosition
 from readerapp.ui import theme
+from readerapp.ui.annotation_html import PDF_MARK_ANCHOR
 from readerapp.ui.detail_html import paper_html
 from readerapp.ui.key_events import token_from_event
+from readerapp.ui.pdf_annotator import PdfAnnotator, Writer
 from readerapp.ui.pdf_view import PdfViewer, ViewerKeys
 from readerapp.ui.signals import emit
 from readerapp.ui.workers import Task, Workers
@@ -41,12 +43,13 @@ class PaperPdf(QWidget):
     saved back as the reader moves."""
 
     def __init__(self, library: Library, workers: Workers, parent: QWidget | None = None,
-                 keys: ViewerKeys | None = None) -> None:
+                 keys: ViewerKeys | None = None, write: Writer | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.workers = workers
         self.paper_id: str | None = None
         self.viewer = PdfViewer(self, keys)
+        self.annotator = PdfAnnotator(self.viewer.view, library, workers, write)
         self.message = QLabel(self)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -62,6 +65,7 @@ class PaperPdf(QWidget):
     def open_paper(self, paper_id: str) -> Task:
         """Look up the stored PDF and the reading position on the pool, then open it."""
         self.paper_id = paper_id
+        self.annotator.open_paper(paper_id)
         task = self.workers.read("open PDF", self._locate, paper_id)
         task.done.connect(self._located)
         task.failed.connect(lambda error: self.show_message(str(error)))
@@ -105,14 +109,17 @@ class ReadingPane(QSplitter):
     fetched = Signal(object)  # PdfFetchReport
     fetch_failed = Signal(str)  # the whole fetch failed (an unknown id, a cancelled run)
     progress = Signal(int, int, str)
+    status = Signal(str)  # what the annotator of a viewer has to say
 
     def __init__(self, library: Library, workers: Workers, parent: QWidget | None = None,
-                 keys: ViewerKeys | None = None) -> None:
+                 keys: ViewerKeys | None = None, write: Writer | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.setObjectName("reading-pane")
         self.library = library
         self.workers = workers
         self.keys = keys
+        self.write = write
+        self._shown: Paper | None = None
         self.paper = QTextBrowser(self)
         self.paper.setObjectName("reading-paper")
         self.paper.setOpenExternalLinks(True)
@@ -126,8 +133,10 @@ class ReadingPane(QSplitter):
         self.fetch_task: Task | None = None
 
     def _paper_pdf(self) -> PaperPdf:
-        pdf = PaperPdf(self.library, self.workers, self, self.keys)
+        pdf = PaperPdf(self.library, self.workers, self, self.keys, self.write)
         pdf.viewer.engaged.connect(partial(self._engaged, pdf))
+        pdf.annotator.chosen_changed.connect(partial(self._mark_chosen, pdf))
+        pdf.annotator.status.connect(self.status)
         pdf.viewer.view.leave_requested.connect(self.close_requested)
         return pdf
 
@@ -148,9 +157,27 @@ class ReadingPane(QSplitter):
     def _show_paper(self, paper: Paper) -> None:
         if paper.id != self.primary.paper_id:
             return
+        self._shown = paper
         accents = theme.ACCENTS[theme.current_scheme(QApplication.instance())]
+        chosen = self.primary.viewer.view.marks.chosen
         self.paper.setHtml(paper_html(paper, muted=accents["muted"], highlight=accents["highlight"],
-                                      me=self.library.user_name))
+                                      me=self.library.user_name, chosen=chosen))
+        if chosen is not None:
+            self.paper.scrollToAnchor(f"{PDF_MARK_ANCHOR}{chosen}")
+
+    def _mark_chosen(self, pdf: PaperPdf, _mark_id: int | None) -> None:
+        """The list beside the PDF shows which annotation ``]`` and ``[`` chose."""
+        if pdf is self.primary and self._shown is not None:
+            self._show_paper(self._shown)
+
+    def written(self, ids: Sequence[str]) -> None:
+        """A write touched these papers (here, an undo, another reader): read the open ones again."""
+        for pdf in (self.primary, self.second):
+            if pdf is not None and pdf.paper_id in ids:
+                pdf.annotator.load()
+        if self.primary.paper_id in ids:
+            task = self.workers.read("paper", self.library.get, self.primary.paper_id)
+            task.done.connect(self._show_paper)
 
     def toggle_layout(self) -> None:
         """Side by side (paper text and PDF) <-> PDF only."""

@@ -3,7 +3,8 @@
 Only this thread touches the viewer's document; every MuPDF call holds ``readerapp.pdfs.mupdf.LOCK``
 for one page, so a text extraction on the download pool interleaves instead of racing. The view says
 what it wants *now* (visible pages first, then the ones ahead) with ``want``; the list replaces the
-previous one, so pages scrolled past are never rendered late. Finding text runs here too.
+previous one, so pages scrolled past are never rendered late. Finding text runs here too, and so does
+reading a page's words for a selection (``words``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from readerapp.errors import PdfError
+from readerapp.pdfs.annotations import Word, words_on
 from readerapp.pdfs.mupdf import LOCK, pymupdf
 from readerapp.pdfs.verify import check_envelope
 from readerapp.ui.signals import emit
@@ -41,6 +43,7 @@ class PageRenderer(QObject):
     open_failed = Signal(str)
     rendered = Signal(int, float, QImage)  # page, scale (pixels per point), image
     found = Signal(str, object)  # query, list[Hit]
+    words_found = Signal(int, object)  # page (from 0), list[Word] in reading order
 
     def __init__(self, path: Path, parent: Any = None) -> None:
         super().__init__(parent)
@@ -48,6 +51,7 @@ class PageRenderer(QObject):
         self._cond = threading.Condition()
         self._wanted: list[tuple[int, float]] = []
         self._query: str | None = None
+        self._words_of: list[int] = []
         self._rendering: tuple[int, float] | None = None
         self._stopping = False
         self._thread = threading.Thread(target=self.run, name="readerapp-pdf-render", daemon=True)
@@ -70,6 +74,13 @@ class PageRenderer(QObject):
     def find(self, query: str) -> None:
         with self._cond:
             self._query = query
+            self._cond.notify()
+
+    def words(self, page: int) -> None:
+        """Read the words of ``page`` (from 0); ``words_found`` brings them."""
+        with self._cond:
+            if page not in self._words_of:
+                self._words_of.append(page)
             self._cond.notify()
 
     def stop(self) -> None:
@@ -101,14 +112,17 @@ class PageRenderer(QObject):
     def _serve(self, fitz: Any, doc: Any) -> None:
         while True:
             with self._cond:
-                while not (self._stopping or self._wanted or self._query is not None):
+                while not (self._stopping or self._wanted or self._query is not None or self._words_of):
                     self._cond.wait()
                 if self._stopping:
                     return
                 query, self._query = self._query, None
-                job = self._rendering = self._wanted.pop(0) if query is None else None
+                words = self._words_of.pop(0) if query is None and self._words_of else None
+                job = self._rendering = self._wanted.pop(0) if query is None and words is None else None
             if query is not None:
                 emit(self.found, query, self._find(doc, query))
+            elif words is not None:
+                emit(self.words_found, words, self._words(doc, words))
             elif job is not None:
                 page, scale = job
                 image = self._render(fitz, doc, page, scale)
@@ -133,3 +147,8 @@ class PageRenderer(QObject):
                 rects = doc.load_page(number).search_for(query)
             hits.extend(Hit(number, (r.x0, r.y0, r.x1, r.y1)) for r in rects)
         return hits
+
+    @staticmethod
+    def _words(doc: Any, page: int) -> list[Word]:
+        with LOCK:
+            return words_on(doc.load_page(page))

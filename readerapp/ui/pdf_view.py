@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
     QFocusEvent,
     QImage,
     QKeyEvent,
+    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
@@ -47,6 +48,7 @@ from readerapp.interaction.keymap import Keymap, KeyParser, Sequence
 from readerapp.interaction.registry import READER, CommandRegistry, LineRunner, command
 from readerapp.pdfs.position import MAX_ZOOM, MIN_ZOOM, PdfPosition, zoom_factor
 from readerapp.ui.key_events import KeyDispatcher
+from readerapp.ui.pdf_marks import MarkLayer
 from readerapp.ui.pdf_render import Hit, PageRenderer
 from readerapp.ui.signals import emit
 
@@ -114,6 +116,9 @@ class PdfView(QAbstractScrollArea):
     find_requested = Signal()
     leave_requested = Signal()  # Escape with no hits to clear: the reader is done with the PDF
     focused = Signal()
+    words_found = Signal(int, object)  # page (from 0), list[Word]: asked with ``request_words``
+    # The mouse on a page: page (from 0) and the point in PDF points; pressed, dragged, released.
+    mouse_on_page = Signal(str, int, float, float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,6 +129,7 @@ class PdfView(QAbstractScrollArea):
         self.cache = PageCache()
         self.hits: list[Hit] = []
         self.hit_index = -1
+        self.marks = MarkLayer()  # the annotations drawn over the pages (``pdf_annotator`` fills it)
         self._renderer: PageRenderer | None = None
         # The window may be destroyed with a PDF open (closing the app, a test's teardown): the render
         # thread must end first. ``destroyed`` fires before Qt deletes children; the slot holds the
@@ -155,6 +161,7 @@ class PdfView(QAbstractScrollArea):
         renderer.open_failed.connect(self._open_failed)
         renderer.rendered.connect(self._rendered)
         renderer.found.connect(self._found)
+        renderer.words_found.connect(self.words_found)
         self._renderer = renderer
         self._running.append(renderer)
         renderer.start()
@@ -341,6 +348,11 @@ class PdfView(QAbstractScrollArea):
         if self._renderer is not None:
             self._renderer.find(query)
 
+    @property
+    def query(self) -> str:
+        """What the last find looked for (its hits are ``hits``)."""
+        return self._query
+
     def clear_hits(self) -> None:
         self.hits, self.hit_index, self._query = [], -1, ""
         self.viewport().update()
@@ -366,11 +378,57 @@ class PdfView(QAbstractScrollArea):
             self.viewport().update()
             return
         hit = self.hits[self.hit_index]
-        top = self._tops[hit.page] + round(hit.box[1] * self._scale)
+        self.reveal(hit.page, hit.box[1])
+
+    def current_hit(self) -> Hit | None:
+        return self.hits[self.hit_index] if 0 <= self.hit_index < len(self.hits) else None
+
+    def reveal(self, page: int, y: float) -> None:
+        """Scroll so that the point ``y`` points down page ``page`` (from 0) is in view, if it is not."""
+        if not self._tops or not 0 <= page < self.page_count:
+            return
+        top = self._tops[page] + round(y * self._scale)
         bar = self.verticalScrollBar()
         if not (bar.value() <= top <= bar.value() + self.viewport().height() - LINE):
             bar.setValue(max(0, top - self.viewport().height() // 3))
         self.viewport().update()
+
+    def seen_part(self, page: int) -> tuple[float, float, float, float]:
+        """The part of page ``page`` (from 0) in view, in PDF points (x0, y0, x1, y1)."""
+        rect = self._page_rect(page)
+        top = max(0.0, -rect.y()) / self._scale
+        bottom = min(rect.height(), self.viewport().height() - rect.y()) / self._scale
+        return 0.0, top, self._sizes[page][0], max(bottom, top)
+
+    def request_words(self, page: int) -> None:
+        if self._renderer is not None:
+            self._renderer.words(page)
+
+    # -- mouse -----------------------------------------------------------------------------------
+
+    def point_at(self, pos: QPointF) -> tuple[int, float, float] | None:
+        """The page (from 0) and the point on it, in PDF points, under a viewport position."""
+        for page in self.visible_pages():
+            rect = self._page_rect(page)
+            if rect.contains(pos):
+                return page, (pos.x() - rect.x()) / self._scale, (pos.y() - rect.y()) / self._scale
+        return None
+
+    def _mouse(self, what: str, event: QMouseEvent) -> None:
+        spot = self.point_at(event.position())
+        left = Qt.MouseButton.LeftButton
+        if spot is not None and (event.buttons() & left or event.button() == left):
+            emit(self.mouse_on_page, what, *spot)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.setFocus()
+        self._mouse("press", event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._mouse("drag", event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._mouse("release", event)
 
     # -- rendering -------------------------------------------------------------------------------
 
@@ -411,15 +469,20 @@ class PdfView(QAbstractScrollArea):
             rect = self._page_rect(page)
             cached = self.cache.get(page)
             painter.fillRect(rect, Qt.GlobalColor.white)
-            if cached is not None:
-                painter.drawImage(rect, cached[1])
-                if cached[0] == scale:
-                    emit(self.page_painted, page)
+            if cached is not None and cached[0] == scale:
+                # At its own size, on a whole pixel: MuPDF rounds a page's pixels outwards, so the
+                # image may be a pixel wider or taller than the rect, and stretching it into the rect
+                # would drop a column or row of pixels mid-page (a seam through the letters).
+                painter.drawImage(QPoint(round(rect.x()), round(rect.y())), cached[1])
+                emit(self.page_painted, page)
+            elif cached is not None:
+                painter.drawImage(rect, cached[1])  # an old zoom's image, stretched until the new one
             else:
                 painter.setPen(QColor(150, 150, 150))
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"Page {page + 1}")
                 emit(self.blank_painted, page)
             self._paint_hits(painter, page, rect)
+            self.marks.paint(painter, page, rect, self._scale)
         painter.end()
         self._request(visible)
 

@@ -232,6 +232,24 @@ def test_a_sync_by_bob_re_anchors_anns_highlight_and_changes_nothing_else_of_her
     _as_she_left_it(ann, paper)
 
 
+def test_anns_pdf_highlight_is_hers_even_in_raw_sql_and_survives_bobs_sync(
+    lab: Lab, ann_wrote: tuple[Library, str], tmp_path: Path
+) -> None:
+    """A PDF annotation (issue 16) is a highlight like the others: bob sees it, cannot change it, and a
+    sync of his (which re-anchors every highlight of the paper) leaves it as it was."""
+    ann, paper = ann_wrote
+    ann.add_pdf_highlight(paper, 2, "ann's words", quads=[[10, 20, 90, 20, 10, 30, 90, 30]], comment="p2")
+    (mark,) = ann.pdf_highlights(paper)
+    with Library.open(tmp_path / "bob", database_url=lab.url("bob")) as bob:
+        assert [(h.page, h.author) for h in bob.pdf_highlights(paper)] == [(2, "ann")]
+        bob.import_file(SAMPLE_FEED)
+        with pytest.raises(ReaderappError, match=rf"^highlight {mark.id} is ann's"):
+            bob.edit_highlight(mark.id, comment="bob's")
+    with lab.sql("bob") as raw, pytest.raises(Exception, match="only its author changes a highlight"):
+        raw.execute("UPDATE highlights SET quads = '[[0,0,0,0,0,0,0,0]]' WHERE id = %s", (mark.id,))
+    assert ann.pdf_highlights(paper) == [mark]
+
+
 def test_user_ann_run_as_bob_is_refused(lab: Lab, ann_wrote: tuple[Library, str], tmp_path: Path) -> None:
     ann, paper = ann_wrote
     with pytest.raises(LibraryError, match="you are the database role you log in as"):

@@ -50,3 +50,27 @@ def test_a_colleagues_note_in_a_real_window(tmp_path: Path) -> None:
     with Library.open(tmp_path / "lib", user="ada") as lib:
         paper = lib.get(lib.list_ids(state="inbox")[0])
         assert [author for author, _ in paper.other_notes] == ["bob"]
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run")
+def test_pdf_highlights_by_keys_in_a_real_window(tmp_path: Path) -> None:
+    """What docs/screenshots/pdf-highlights.png shows: / finds and h highlights, v selects a sentence and
+    h highlights it with a comment, a pins a note (issue 16); the library holds them."""
+    shot = tmp_path / "pdf.png"
+    env = {**os.environ, "READERAPP_SYNC_ON_START": "never", "PYTHONPATH": str(ROOT)}
+    env.pop("QT_QPA_PLATFORM", None)
+    done = subprocess.run(
+        ["xvfb-run", "-a", sys.executable, str(DRIVER.with_name("xvfb_pdf_drive.py")), str(tmp_path / "lib"),
+         str(shot)],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert shot.stat().st_size > 10_000
+    with Library.open(tmp_path / "lib") as lib:
+        marks = lib.pdf_highlights(lib.list_ids(state="inbox")[0])
+    sentence = "A generated paper Attention layers mix tokens; the residual stream carries them between"
+    assert [(m.page, m.kind, m.text, m.comment, m.color) for m in marks] == [
+        (1, "highlight", sentence + " blocks.", "the claim to check", "green"),
+        (1, "note", "", "compare with figure 3", "green"),
+        (3, "highlight", "quokkasphere", None, "green"),
+    ]

@@ -35,7 +35,7 @@ DB = "library.sqlite3"
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A library with every kind of thing a view shows: states, stars, tags in two cases, notes and
-    highlights of two readers, a full reference with a DOI, a stored PDF, a title with an escape."""
+    highlights of two readers (on the abstract and on a PDF page), a full reference with a DOI, a stored PDF, a title with an escape."""
     folder = tmp_path_factory.mktemp("quick") / "lib"
     with Library.open(folder, user="Ann") as lib:
         lib.import_file(SAMPLE_FEED)
@@ -51,6 +51,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
         abstract = lib.get(ids[0]).abstract
         lib.add_highlight(ids[0], abstract[10:40], comment="key claim", color="green")
         lib.add_highlight(ids[0], abstract[:8])
+        lib.add_pdf_highlight(ids[0], 2, kind="note", quads=[[80.5, 90] * 4], comment="on page two")
     with Library.open(folder, user="bob") as lib:
         lib.set_note(ids[0], "bob's note")
         lib.add_highlight(ids[0], abstract[50:70])

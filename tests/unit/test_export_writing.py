@@ -120,11 +120,11 @@ def test_a_vault_export_that_fails_midway_writes_no_file(
     rendered: list[str] = []
     real = obsidian.render_file
 
-    def fail_on_third(paper: Paper, existing: str | None) -> str:
+    def fail_on_third(paper: Paper, existing: str | None, pdf_link: str | None = None) -> str:
         if len(rendered) == 2:
             raise ExportError("disk gone")
         rendered.append(paper.id)
-        return real(paper, existing)
+        return real(paper, existing, pdf_link)
 
     monkeypatch.setattr(obsidian, "render_file", fail_on_third)
     with pytest.raises(ExportError, match="disk gone"):
