@@ -61,7 +61,6 @@ class PdfFiles:
         finally:
             if own_client:
                 pdf_client.close()
-            self.ctx.claim_writes()  # the pool stored the PDFs: the caller's next search sees them
         report.changes = Changes("fetch_pdfs", tuple(f.public_id for f in report.fetched))
         return report
 
@@ -96,17 +95,20 @@ class PdfFiles:
         from readerapp.pdfs.service import FetchedPdf, PdfShelf, fetch_all
 
         shelf = PdfShelf(self.ctx.path, self._stored, self._claimed, self._store)
-        for done, (job, outcome) in enumerate(fetch_all(source, shelf, jobs, workers=workers), 1):
-            if isinstance(outcome, FetchedPdf):
-                report.fetched.append(outcome)
-            elif outcome is None:
-                report.already.append(job.public_id)
-            elif isinstance(outcome, (ReaderappError, OSError)):
-                report.cancelled |= isinstance(outcome, Cancelled)
-                report.failed[job.public_id] = str(as_disk_full(outcome, self.ctx.path / "pdfs"))
-            else:
-                raise outcome
-            progress("PDFs", done, len(jobs))
+        try:
+            for done, (job, outcome) in enumerate(fetch_all(source, shelf, jobs, workers=workers), 1):
+                if isinstance(outcome, FetchedPdf):
+                    report.fetched.append(outcome)
+                elif outcome is None:
+                    report.already.append(job.public_id)
+                elif isinstance(outcome, (ReaderappError, OSError)):
+                    report.cancelled |= isinstance(outcome, Cancelled)
+                    report.failed[job.public_id] = str(as_disk_full(outcome, self.ctx.path / "pdfs"))
+                else:
+                    raise outcome
+                progress("PDFs", done, len(jobs))
+        finally:  # the pool stored the PDFs and their annotations: the caller's next search sees them
+            self.ctx.claim_writes()
 
     def _stored(self, key: int) -> tuple[str | None, str | None]:
         with self.ctx.db.session() as session:
