@@ -35,7 +35,8 @@ DB = "library.sqlite3"
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A library with every kind of thing a view shows: states, stars, tags in two cases, notes and
-    highlights of two readers (on the abstract and on a PDF page), a full reference with a DOI, a stored PDF, a title with an escape."""
+    highlights of two readers (on the abstract and on a PDF page), a full reference with a DOI, a
+    stored PDF, a title with an escape."""
     folder = tmp_path_factory.mktemp("quick") / "lib"
     with Library.open(folder, user="Ann") as lib:
         lib.import_file(SAMPLE_FEED)
