@@ -40,6 +40,7 @@ from readerapp.store.models import Paper as PaperRow
 from readerapp.sync import Batch, SyncReport, describe_window, fetch, run_merge
 
 if TYPE_CHECKING:
+    from readerapp.export.citation import CitationKind
     from readerapp.feeds.result import FetchResult
     from readerapp.formats.readerapp_json import ImportedFile
     from readerapp.index.keeper import IndexKeeper
@@ -1184,6 +1185,14 @@ class Library:
 
         before = rewrite_saved_searches(session, follow)
         return tuple(before), [inverses.SetSearchQuery(n, q) for n, q in before.items()]
+
+    # -- citing and ranking from the app (thin: the work is in export/ and index/) ------------------
+
+    def citation(self, ident: str, kind: CitationKind) -> str:
+        """One paper as ``bibtex`` (its entry), ``citekey`` or ``link``, to paste into a manuscript."""
+        from readerapp.export.citation import citation
+
+        return citation(self.export_bundle(Scope.ids([self.get(ident).id])), kind)
 
 
 def _check_state(state: str | None, required: bool = False) -> None:

@@ -28,6 +28,7 @@ from readerapp.resources import resources_dir
 from readerapp.ui import theme
 from readerapp.ui.actions import Actions
 from readerapp.ui.catalog import catalog
+from readerapp.ui.cite_commands import CiteCommands
 from readerapp.ui.commands import HIGHLIGHT, READER, CommandRegistry, LineRunner
 from readerapp.ui.keymap import Keymap, KeyParser
 from readerapp.ui.pdf_actions import PdfActions
@@ -153,7 +154,7 @@ def build_session(config: Config) -> Session:
     window = MainWindow(None, workers, state_file(config.library))
     actions = Actions(window)
     pdf_actions = PdfActions(window)
-    registry = CommandRegistry.collect(actions, pdf_actions)
+    registry = CommandRegistry.collect(actions, pdf_actions, CiteCommands(window))
     window.moved_to_reading.connect(pdf_actions.fetch_for_reading)
     settings = read_settings_file(config.settings_file)
     overrides = settings.get("keys", {})

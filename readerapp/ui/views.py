@@ -32,7 +32,8 @@ STANDARD: dict[str, str] = {
     "inbox": "Inbox", "for-you": "For you", "reading": "Reading", "done": "Done",
     "archived": "Archived", "starred": "Starred", "all": "All papers",
 }
-KINDS = ("tag", "collection", "search", "day")
+KINDS = ("tag", "collection", "search", "day", "similar")
+RANKED = ("for-you", "similar")  # lists ranked by the index, each paper with the terms that explain its place
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +51,12 @@ class View:
     def title(self) -> str:
         if self.kind in STANDARD:
             return STANDARD[self.kind]
-        label = {"tag": "Tag", "collection": "Collection", "search": "Search", "day": "Feed"}[self.kind]
+        label = {"tag": "Tag", "collection": "Collection", "search": "Search", "day": "Feed",
+                 "similar": "Similar to"}[self.kind]
         return f"{label}: {self.value}"
 
     def filters(self) -> dict[str, Any]:
-        """Keyword arguments for ``Library.list_ids`` (search and For you are queried otherwise)."""
+        """Keyword arguments for ``Library.list_ids`` (search and the ranked views are queried otherwise)."""
         if self.kind in STATES:
             return {"state": self.kind}
         if self.kind == "starred":

@@ -51,7 +51,7 @@ from readerapp.ui.paper_table import PaperTable
 from readerapp.ui.sidebar import VIEW_ROLE, SidebarModel
 from readerapp.ui.signals import emit
 from readerapp.ui.view_cache import Sort, ViewCache
-from readerapp.ui.views import View, parse_view
+from readerapp.ui.views import RANKED, View, parse_view
 from readerapp.ui.workers import Task, Workers
 
 if TYPE_CHECKING:
@@ -64,6 +64,7 @@ if TYPE_CHECKING:
 
 SEARCH_LIMIT = 500
 FOR_YOU_LIMIT = 200
+SIMILAR_LIMIT = 50
 PREFETCHED = ("inbox", "reading", "done", "archived", "starred")
 PAINT_WAIT = 0.1  # seconds a write waits for the list to paint the key's result (hidden window: none)
 NATURALLY_DESCENDING = {"feed", "date", "upvotes"}
@@ -297,7 +298,7 @@ class MainWindow(QMainWindow):
     def show_view(self, view: View, select: str | None = None) -> None:
         """Switch the list to ``view``: its cached ids at once if it has been shown or prefetched
         (read again behind it when stale), else a new query; the model resets either way."""
-        if self._shown is not None and self._shown[0].kind != "search":
+        if self._shown is not None and self._shown[0].kind not in ("search", "similar"):
             self._views.put(*self._shown, self.model.ids, fresh=self._shown_fresh)
         if view.kind == "search" and self.view.kind != "search":
             self._before_search = (self.view, self.current_id())
@@ -311,7 +312,7 @@ class MainWindow(QMainWindow):
             self.search.clear()
         self._update_title()
         self._sync_sidebar_selection()
-        cached = self._views.get(view, self._sort) if view.kind != "search" else None
+        cached = self._views.get(view, self._sort) if view.kind not in ("search", "similar") else None
         if cached is None:
             self._query(reset=True)
             return
@@ -336,10 +337,11 @@ class MainWindow(QMainWindow):
             return  # ``load`` queries once the library is open
         self._generation += 1
         generation, epoch = self._generation, self._views.epoch
-        if self.view.kind == "for-you":
+        if self.view.kind in RANKED:
             # The first ranking of a library opens (or builds) the search index: say what is going on.
-            self.statusBar().showMessage("Ranking For you (the first time builds the search index)…")
-            ranked = self.workers.read("for-you", self._ranked, self._sort)
+            ranking = f"Ranking {self.view.title} (the first time builds the search index)…"
+            self.statusBar().showMessage(ranking)
+            ranked = self.workers.read(self.view.kind, self._ranked, self.view, self._sort)
             ranked.done.connect(lambda hits: self._ranked_arrived(generation, epoch, hits, reset))
             ranked.failed.connect(self.report_error)
             ranked.finished.connect(self.statusBar().clearMessage)
@@ -369,10 +371,14 @@ class MainWindow(QMainWindow):
             ids = self.library.list_ids(**view.filters(), sort=key)
         return self._sorted(ids, sort, by_rows=view.kind == "search")
 
-    def _ranked(self, sort: Sort) -> list[Hit]:
-        """Runs on a worker: For you, best first (or in the column order the user asked for)."""
+    def _ranked(self, view: View, sort: Sort) -> list[Hit]:
+        """Runs on a worker: For you or a paper's neighbours, best first (or in the column order the
+        user asked for)."""
         assert self.library is not None
-        hits = self.library.for_you(limit=FOR_YOU_LIMIT)
+        if view.kind == "similar":
+            hits = self.library.similar(view.value, limit=SIMILAR_LIMIT)
+        else:
+            hits = self.library.for_you(limit=FOR_YOU_LIMIT)
         if sort is None:
             return hits
         by_id = {hit.id: hit for hit in hits}
@@ -796,10 +802,11 @@ class MainWindow(QMainWindow):
         accents = theme.ACCENTS[scheme]
         me = self.library.user_name if self.library is not None else None
         html = paper_html(paper, muted=accents["muted"], highlight=accents["highlight"], me=me)
-        why = self.why.get(paper.id, ()) if self.view.kind == "for-you" else ()
-        if why:  # For you says why it ranked the paper, above the title
+        why = self.why.get(paper.id, ()) if self.view.kind in RANKED else ()
+        if why:  # a ranked view says why it ranked the paper, above the title
             terms = escape(", ".join(why))
-            html = f'<p style="color:{accents["muted"]}">For you because of: {terms}</p>{html}'
+            because = "For you because of" if self.view.kind == "for-you" else "Similar because of"
+            html = f'<p style="color:{accents["muted"]}">{because}: {terms}</p>{html}'
         self.detail_paper = paper
         self.detail.setHtml(html)
         emit(self.detail_loaded, paper.id)
