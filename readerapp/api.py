@@ -959,7 +959,8 @@ class Library:
         from readerapp.store.extras import paper_extras
         from readerapp.store.models import SavedSearch
 
-        ids = self.scope_ids(scope)[:limit]
+        every = self.scope_ids(scope)
+        ids = every[:limit]
         with self.db.session() as session:
             internal = _internal_ids(session, ids)
             order = sorted(internal[i] for i in ids) if lossless else [internal[i] for i in ids]
@@ -973,7 +974,8 @@ class Library:
         by_public = {paper.id: extras[internal[paper.id]] for paper in papers if extras}
         if not lossless:  # the lossless JSON keeps the stored, relative path; other formats link the file
             papers = self._absolute_pdfs(papers)
-        return ExportBundle(scope.describe(), papers, collections, searches, extras=by_public)
+        total = len(every) if limit is not None else None
+        return ExportBundle(scope.describe(), papers, collections, searches, extras=by_public, total=total)
 
     def export(
         self,

@@ -268,7 +268,8 @@ class Actions(AnnotationCommands):
         from readerapp.ui.export_dialog import ExportDialog, scope_for_view
 
         scope = scope_for_view(self.w.view.kind, self.w.view.value)
-        dialog = ExportDialog(self.library, self.w.workers, self.w.targets(), scope, parent=self.w)
+        dialog = ExportDialog(self.library, self.w.workers, self.w.targets(), scope, parent=self.w,
+                              settings=self.w.state)
         dialog.finished.connect(dialog.deleteLater)
         dialog.exported.connect(self._status)
         dialog.open()
