@@ -228,8 +228,8 @@ class Actions(AnnotationCommands):
         self._replay("redo")
 
     def _replay(self, which: Literal["undo", "redo"]) -> None:
-        """Undo or redo on the writer, in one transaction; the status line says what it did. One that
-        fails changed nothing and stays in the history."""
+        """Undo or redo on the writer, in one transaction; the status line names the action undone or
+        redone ("Undid: archive 3 papers"). One that fails changed nothing and stays in the history."""
         history, library = self.history, self.library
         said: list[str] = []
 
@@ -237,14 +237,15 @@ class Actions(AnnotationCommands):
             done = history.replay(which, library.undo)
             if done is None:
                 return None
-            said.append(done[0].describe())
+            # Undo: the redo record's inverse is the action itself. Redo: the record replayed is.
+            said.append((done[1] if which == "undo" else done[0]).describe())
             return done[1]
 
         task = self.w.write(which, job, reload=True,
                             select=lambda inverse: inverse.ids[0] if inverse and inverse.ids else None)
 
         def report(inverse: Changes | None) -> None:
-            done = "Undone" if which == "undo" else "Redone"
+            done = "Undid" if which == "undo" else "Redid"
             self._status(f"{done}: {said[-1]}" if inverse is not None else f"Nothing to {which}.")
 
         task.done.connect(report)
