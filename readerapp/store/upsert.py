@@ -67,6 +67,9 @@ _METADATA = (
     "editors",
 )
 _DATED = ("published", "date_precision")  # merged together (``merge_rules.merged_date``)
+# Columns a merge keeps current that say nothing new about the paper: the sample mark a synced sample
+# paper loses, the sources that listed it. Written, but a paper they alone change is not "updated".
+_BOOKKEEPING = frozenset({"is_sample", "sources"})
 _NOT_UPSTREAM = ("source", "annotations", "library")  # what a record says besides the paper's metadata
 _COLUMNS = [c for c in Paper.__table__.columns]
 BATCH_SIZE = 2000
@@ -381,13 +384,17 @@ def _upsert_groups(
             continue
         changes = _changes_for(row, record, sources, sample)
         if changes:
-            changes |= {"id": row["id"], "revision": row["revision"] + 1, "metadata_updated": now}
+            real = bool(changes.keys() - _BOOKKEEPING)
+            changes |= {"id": row["id"], "revision": row["revision"] + 1}
+            if real:
+                changes["metadata_updated"] = now
             updates.append(changes)
             public_id = changes.get("arxiv_id") or row["arxiv_id"] or row["local_id"]
             if "arxiv_id" in changes:
                 touched.append(row["local_id"])  # the old public id leaves the index
             touched.append(public_id)
-            report.updated.append(public_id)
+            if real:
+                report.updated.append(public_id)
             if "abstract" in changes or "title" in changes:
                 reanchor.append(row["id"])
             row.update(changes)
