@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from ui_support import keys, open_window, settle
@@ -11,6 +13,7 @@ from ui_support import keys, open_window, settle
 from readerapp import Library
 from readerapp.paper import HighlightView
 from readerapp.ui.app import Session
+from readerapp.ui.highlight_popup import placed
 
 
 def shown(qtbot: QtBot, session: Session) -> str:
@@ -183,3 +186,35 @@ def test_chosen_highlight_keys_are_commands_of_their_own_context(
     finally:
         session.close()
 
+
+
+def test_the_highlight_popup_opens_next_to_the_selected_text(
+        qtbot: QtBot, session: Session, library: Library) -> None:
+    w, popup = session.window, session.actions.highlight_popup
+    shown(qtbot, session)
+    keys(qtbot, w.table, "Return")
+    keys(qtbot, w.detail, "Down", "Down", "Ctrl+Right", *["Shift+Right"] * 12)
+    cursor = w.detail.textCursor()
+    assert cursor.hasSelection()
+    end = QTextCursor(cursor)
+    end.setPosition(cursor.selectionEnd())
+    text_at = w.detail.viewport().mapToGlobal(w.detail.cursorRect(end).bottomLeft())
+    keys(qtbot, w.detail, "h")
+    qtbot.waitUntil(popup.isVisible)
+    top_left = popup.pos()
+    assert 0 <= top_left.y() - text_at.y() <= 12, (top_left, text_at)  # just below the selected line
+    start = QTextCursor(cursor)
+    start.setPosition(cursor.selectionStart())
+    start_x = w.detail.viewport().mapToGlobal(w.detail.cursorRect(start).topLeft()).x()
+    screen = w.screen().availableGeometry()
+    wanted_x = min(start_x, screen.right() + 1 - popup.width())  # from where the text starts, on screen
+    assert abs(top_left.x() - wanted_x) <= 4  # (the platform may shift a popup by its frame)
+    keys(qtbot, popup, "Escape")
+    qtbot.waitUntil(lambda: not popup.isVisible())
+
+
+def test_the_popup_goes_above_the_text_when_there_is_no_room_below_and_stays_on_screen() -> None:
+    screen = QRect(0, 0, 1000, 800)
+    assert placed(QRect(100, 200, 50, 16), (460, 120), screen) == QPoint(100, 215 + 6)
+    assert placed(QRect(100, 760, 50, 16), (460, 120), screen) == QPoint(100, 760 - 6 - 120)
+    assert placed(QRect(900, 200, 50, 16), (460, 120), screen).x() == 1000 - 460
