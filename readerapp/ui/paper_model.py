@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from readerapp.paper import Paper
+from readerapp.readable import readable_text
 from readerapp.ui.signals import emit
 
 Index = QModelIndex | QPersistentModelIndex
@@ -62,7 +63,7 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("marks", "", _marks, None, Qt.AlignmentFlag.AlignCenter),
-    Column("title", "Title", lambda p: p.title, "title"),
+    Column("title", "Title", lambda p: readable_text(p.title), "title"),  # LaTeX as text: $\alpha$ -> α
     Column("author", "First author", lambda p: p.authors[0] if p.authors else "", None),
     Column("year", "Year", _year, None),
     Column("venue", "Venue", lambda p: p.venue or "", None),
