@@ -539,11 +539,12 @@ class Library:
         return self.keeper.similar(self.get(ident).id, limit=limit)
 
     def for_you(self, limit: int = 50) -> builtins.list[Hit]:
-        """The inbox ranked by likeness to what this user starred, tagged or is reading; each hit
-        says which terms explain its rank."""
+        """The inbox ranked by a model of what this user keeps (starred, tagged, reading, done) against
+        what they archive unread; each hit says which terms explain its rank."""
         with self.db.session() as session:
             seeds = queries.interest_seed_ids(session, self.user_id)
-        return self.keeper.for_you(seeds, limit=limit)
+            discarded = queries.discarded_ids(session, self.user_id)
+        return self.keeper.for_you(seeds, limit=limit, discarded_ids=discarded)
 
     def reindex(self, progress: Progress = no_progress, cancel: threading.Event | None = None) -> int:
         """Rebuild the search index from the database; returns the number of papers indexed."""

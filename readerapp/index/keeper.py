@@ -222,10 +222,11 @@ class IndexKeeper:
         return self._read(lambda index: index.similar(paper_id, limit=limit))
 
     def for_you(
-        self, seed_ids: Iterable[str], candidate_filter: str = "state:inbox", limit: int = 50
+        self, seed_ids: Iterable[str], candidate_filter: str = "state:inbox", limit: int = 50,
+        discarded_ids: Iterable[str] = (),
     ) -> list[Hit]:
-        seeds = list(seed_ids)
-        return self._read(lambda index: index.for_you(seeds, candidate_filter, limit))
+        seeds, discarded = list(seed_ids), list(discarded_ids)
+        return self._read(lambda index: index.for_you(seeds, candidate_filter, limit, discarded))
 
     def _read(self, run: _Run) -> list[Hit]:
         """Run a search on the caught-up index. Writes of other processes the search does not wait for
