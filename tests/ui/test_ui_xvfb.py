@@ -50,3 +50,21 @@ def test_a_colleagues_note_in_a_real_window(tmp_path: Path) -> None:
     with Library.open(tmp_path / "lib", user="ada") as lib:
         paper = lib.get(lib.list_ids(state="inbox")[0])
         assert [author for author, _ in paper.other_notes] == ["bob"]
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run")
+def test_m_lists_similar_papers_in_a_real_window(tmp_path: Path) -> None:
+    """What docs/screenshots/similar.png shows: m on the first paper lists its neighbours."""
+    shot = tmp_path / "similar.png"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("QT_QPA_PLATFORM", None)
+    done = subprocess.run(
+        ["xvfb-run", "-a", sys.executable, str(DRIVER), "similar", str(tmp_path / "lib"), str(shot)],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert shot.stat().st_size > 10_000
+    view, *shown = done.stdout.split()
+    assert view == "similar:2402.13352"
+    with Library.open(tmp_path / "lib") as lib:
+        assert shown == [hit.id for hit in lib.similar("2402.13352", limit=50)][:5]
