@@ -18,9 +18,11 @@ run: $(STAMP)
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
 
+# The layer contracts (pyproject.toml, docs/architecture.md) also run in `make test` (tests/unit/test_layers.py).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check readerapp tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: bench-import bench-search
 

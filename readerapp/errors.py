@@ -39,6 +39,17 @@ class ExportError(ReaderappError):
     """An export could not be written (an unwritable or missing destination, an empty scope)."""
 
 
-class DiskFull(ReaderappError):
+class DatabaseDamaged(LibraryError):
+    """The database file itself is broken (SQLite or its backup API find it unsound): the message ends
+    with the newest backup to restore, or says there is none. Only a restore cures it."""
+
+
+class Busy(LibraryError):
+    """Something this needs to itself is held by someone else (another readerapp has the library open
+    during a restore, a download runs while ``doctor`` would tidy ``pdfs/``): nothing was touched, and
+    trying again once they finish is the cure."""
+
+
+class DiskFull(LibraryError):
     """A write found no room (a full disk, a used-up quota, the file size limit): the message names the
     path and the space left. Nothing on disk is damaged: freeing space and trying again is the cure."""

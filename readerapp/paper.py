@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from readerapp.store.undo import Inverse
 
-from readerapp.records import DatePrecision
+from readerapp.records import DatePrecision, State
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ class Paper:
     sources: list[str]
     is_sample: bool
     first_seen: datetime
-    state: str
+    state: State
     state_changed: datetime | None
     starred: bool
     tags: list[str]

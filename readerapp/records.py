@@ -6,7 +6,7 @@ Keeping this one plain dataclass between the two means a new source never touche
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Literal
 
@@ -16,8 +16,6 @@ State = Literal["inbox", "reading", "done", "archived"]
 STATES: tuple[State, ...] = ("inbox", "reading", "done", "archived")
 
 DatePrecision = Literal["year", "month", "day"]
-# The full reference's plain-text fields (issue 11), as every layer that stores or carries them lists them.
-REFERENCE_TEXTS = ("item_type", "venue", "volume", "issue", "pages", "publisher", "url")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +133,14 @@ class PaperRecord:
     date_precision: DatePrecision | None = None  # how much of ``published`` the source really said
     annotations: Annotations | None = None
     library: LibraryFields | None = None
+
+
+# The paper's metadata, declared once (the fields of ``PaperRecord``): every layer derives its own list
+# from these names (the store's columns and merge rules, the views ``queries`` reads, the lossless JSON),
+# and ``paper.Paper`` and ``store.models.Paper`` declare the same names typed for their layer.
+_NOT_METADATA = ("source", "annotations", "library")  # what a record says besides the paper itself
+METADATA: tuple[str, ...] = tuple(f.name for f in fields(PaperRecord) if f.name not in _NOT_METADATA)
+LISTS = frozenset(f.name for f in fields(PaperRecord) if f.default_factory is list)  # lists of text
 
 
 def record_name(record: PaperRecord) -> str:

@@ -1,5 +1,8 @@
 """Sync and import: fetch -> normalise -> merge in one transaction -> report.
 
+A feed is looked up in ``feeds.registry`` and read there (fetch and parse); ``sync_feed`` hands what
+it read to ``run_merge``, the one merge every sync, import and add goes through.
+
 Everything is fetched and parsed before the first write, and the merge, the change log and the closing
 of the sync run are one transaction: after any failure the library is exactly as before, and the run
 records what happened.
@@ -12,22 +15,20 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from readerapp.choices import SYNC_SOURCES
 from readerapp.config import Config
 from readerapp.errors import ReaderappError
+from readerapp.feeds.registry import FeedWindow, feed_named
 from readerapp.feeds.result import FetchResult
 from readerapp.progress import Progress, no_progress
 from readerapp.records import PaperRecord, Skipped
 from readerapp.store.database import Database
 from readerapp.store.runs import finish_run, start_run
 from readerapp.store.upsert import MergeReport, upsert_records
-
-SOURCES = SYNC_SOURCES
 
 
 @dataclass(slots=True)
@@ -76,82 +77,36 @@ class Batch(Protocol):
     def skipped(self) -> Sequence[Skipped]: ...
 
 
-def hf_windows(
-    day: date | None, week: str | None, month: str | None, since: date | None, today: date
-) -> list[dict[str, str]]:
-    """The Daily Papers windows a request stands for; ``since`` becomes one request per day."""
-    given = [w for w in (day, week, month, since) if w is not None]
-    if len(given) > 1:
-        raise ReaderappError("give at most one of --date, --week, --month and --since")
-    if week:
-        return [{"week": week}]
-    if month:
-        return [{"month": month}]
-    if since:
-        if since > today:
-            raise ReaderappError(f"--since {since} is in the future")
-        if (today - since).days > 366:
-            raise ReaderappError("--since reaches back more than a year; use --month windows instead")
-        return [{"date": (since + timedelta(days=n)).isoformat()} for n in range((today - since).days + 1)]
-    return [{"date": (day or today).isoformat()}]
-
-
-def fetch(
+def sync_feed(
+    db: Database,
+    user_id: int,
     config: Config,
     source: str,
+    window: FeedWindow,
     *,
-    day: date | None = None,
-    week: str | None = None,
-    month: str | None = None,
-    since: date | None = None,
-    category: str | None = None,
     refresh: bool = False,
     cancel: threading.Event | None = None,
     progress: Progress = no_progress,
-) -> FetchResult:
-    """Fetch and parse everything a sync asks for, without touching the library. arXiv answers already
-    fetched today come from the library's cache unless ``refresh``; a wait for a spent rate limit is
-    reported through ``progress`` (its text, 0 of unknown)."""
-    from readerapp.feeds import arxiv_api, arxiv_rss, hf_daily
-    from readerapp.feeds.http import make_client
+) -> SyncReport:
+    """The one path from a feed to rows: the feed registered as ``source`` checks the window, fetches
+    and parses all of it (nothing written yet), and ``run_merge`` merges it in one transaction.
 
-    def notice(text: str) -> None:
-        progress(text, 0, None)
+    arXiv answers already fetched today come from the library's cache unless ``refresh``; a wait for a
+    spent rate limit is reported through ``progress`` (its text, 0 of unknown)."""
+    feed = feed_named(source)
+    feed.check(window)
 
-    today = datetime.now(UTC).date()
-    with make_client(config, cancel=cancel, notice=notice, refresh=refresh) as client:
-        if source == "hf":
-            results = []
-            windows = hf_windows(day, week, month, since, today)
-            for n, window in enumerate(windows, 1):
-                results.append(
-                    hf_daily.fetch_daily(
-                        client, date=window.get("date"), week=window.get("week"), month=window.get("month")
-                    )
-                )
-                progress("Fetching Daily Papers", n, len(windows))
-            return merge_results(results, "hf")
-        categories = (category or config.categories).replace("+", " ").split()
-        if source == "arxiv-rss":
-            if any(w is not None for w in (day, week, month, since)):
-                raise ReaderappError("the arXiv RSS listing has no dates: it is always today's")
-            return arxiv_rss.fetch_listing(client, categories)
-        if source == "arxiv":
-            start = since or day or today - timedelta(days=1)
-            return arxiv_api.fetch_since(client, categories, start, until=day)
-    raise ReaderappError(f"unknown source {source!r}; choose one of {', '.join(SOURCES)}")
+    def produce() -> FetchResult:
+        from readerapp.feeds.http import make_client
 
+        def notice(text: str) -> None:
+            progress(text, 0, None)
 
-def merge_results(results: Sequence[FetchResult], source: str) -> FetchResult:
-    """Several windows' results as one, each paper once (windows overlap at their edges)."""
-    from readerapp.feeds.result import add_new
+        today = datetime.now(UTC).date()
+        with make_client(config, cancel=cancel, notice=notice, refresh=refresh) as client:
+            return feed.read(client, window, today, progress)
 
-    seen: dict[str, PaperRecord] = {}
-    for result in results:
-        add_new(seen, result.records)
-    window = "; ".join(r.window for r in results)
-    skipped = [item for r in results for item in r.skipped]
-    return FetchResult(list(seen.values()), source, window, sum(r.pages for r in results), skipped)
+    return run_merge(db, user_id, feed.name, window.describe(feed.name), produce, progress=progress)
 
 
 @contextmanager
@@ -168,10 +123,6 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def describe_window(source: str, **window: object) -> str:
-    return " ".join(f"{k}={v}" for k, v in window.items() if v is not None) or source
 
 
 def run_merge(

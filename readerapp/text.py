@@ -1,4 +1,5 @@
-"""Text normalisation shared by every parser: one rule for whitespace, titles and code links."""
+"""Text normalisation shared by every parser (one rule for whitespace, titles and code links), and the
+small text helpers every layer shares."""
 
 from __future__ import annotations
 
@@ -115,3 +116,22 @@ def cap_text(text: str, limit: int, what: str) -> str:
         return text
     kept = encoded[:limit].decode("utf-8", "ignore")
     return f"{kept} [... cut: {size_label(len(encoded))} {what}, first {size_label(limit)} kept]"
+
+
+def split_marks(snippet: str) -> list[tuple[str, bool]]:
+    """A search snippet (the index marks matched words ``[[word]]``) as ``(text, marked)`` pieces, in
+    order, markers removed: the CLI and the app render each piece their own way."""
+    pieces: list[tuple[str, bool]] = []
+    for i, part in enumerate(re.split(r"\[\[(.*?)\]\]", snippet)):
+        if part:
+            pieces.append((part, i % 2 == 1))
+    return pieces
+
+
+def free_key(base: str, taken: set[str]) -> str:
+    """``base``, or ``base`` with ``b``, ``c``, ... appended when ``taken`` has it."""
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = base + (chr(ord("a") + n - 1) if n <= 26 else str(n))
+    return key

@@ -9,13 +9,12 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readerapp.choices import DB_FILE
 from readerapp.cli.common import open_library, print_json
 from readerapp.config import load_config
 from readerapp.errors import LibraryError
 
 if TYPE_CHECKING:
-    from readerapp.store.backups import Backup
+    from readerapp.api import Backup
 
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -56,9 +55,9 @@ def _restore(args: argparse.Namespace) -> int:
         raise LibraryError("a shared library is restored by its database server's administrator")
     folder = config.library / "backups"
     source = args.restore if args.restore.exists() or args.restore.is_absolute() else folder / args.restore
-    from readerapp.store.backups import restore
+    from readerapp.api import restore_library
 
-    saved = restore(config.library / DB_FILE, source, folder, config.library / "index")
+    saved = restore_library(config.library, source)
     with open_library(args) as library:  # migrates a backup from an older schema
         papers = library.counts()["all"]
     print(f"restored {source} ({papers} papers); the replaced database was saved as {saved}")

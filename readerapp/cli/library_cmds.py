@@ -24,8 +24,7 @@ from readerapp.errors import ReaderappError
 from readerapp.records import STATES
 
 if TYPE_CHECKING:
-    from readerapp.api import Library
-    from readerapp.sync import SyncReport
+    from readerapp.api import Library, SyncReport
 
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 

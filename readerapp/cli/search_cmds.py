@@ -9,26 +9,18 @@ from typing import TYPE_CHECKING, Any
 from readerapp.choices import SEARCH_SORTS
 from readerapp.cli import plain_help
 from readerapp.cli.common import print_json, progress_bar, with_library
-from readerapp.index import query_syntax
+from readerapp.query_help import QUERY_SECTION
+from readerapp.text import split_marks
 
 if TYPE_CHECKING:
-    from readerapp.api import Library
-    from readerapp.index.search_index import Hit
+    from readerapp.api import Hit, Library
 
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
-def query_section() -> str:
-    """The "Search queries" section of the query language's documentation, as written (reST)."""
-    doc = query_syntax.__doc__ or ""
-    start = doc.find("Search queries")
-    end = doc.find("This module only parses")
-    return doc[start:end].strip() if start >= 0 else ""
-
-
 def _query_help() -> str:
     """The query language for ``--help``: plain text on a terminal."""
-    return plain_help(query_section())
+    return plain_help(QUERY_SECTION)
 
 
 def register(sub: Subparsers) -> None:
@@ -103,8 +95,6 @@ def _render(snippet: str, styled: bool) -> str:
     snippet = _printable(snippet)
     if not styled:
         return snippet
-    from readerapp.index.snippets import split_marks  # Whoosh's analysis: only once there are hits
-
     return "".join(f"\033[1m{text}\033[0m" if marked else text for text, marked in split_marks(snippet))
 
 

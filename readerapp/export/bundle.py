@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readerapp.choices import EXPORT_FORMATS
+from readerapp.choices import EXPORT_EXTENSIONS, EXPORT_FORMATS
 from readerapp.errors import Cancelled
 from readerapp.export.names import citation_keys
 from readerapp.formats.readerapp_json import CollectionRecord, SavedSearchRecord
@@ -23,15 +23,7 @@ if TYPE_CHECKING:
 
 # The formats, in the order a menu offers them, and the usual file extension of each.
 FORMATS = EXPORT_FORMATS
-EXTENSIONS = {
-    "markdown": ".md",
-    "obsidian": "",
-    "bibtex": ".bib",
-    "csl-json": ".json",
-    "ris": ".ris",
-    "html": ".html",
-    "json": ".json",
-}
+EXTENSIONS = EXPORT_EXTENSIONS
 PROGRESS_STEP = 200  # report every this many papers: often enough for a bar, rare enough to be free
 
 

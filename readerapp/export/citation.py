@@ -6,15 +6,11 @@ the clipboard is exactly what ``readerapp export --format bibtex`` writes for th
 
 from __future__ import annotations
 
-from typing import Literal
-
+from readerapp.choices import CITATION_KINDS, CitationKind
 from readerapp.errors import ExportError
 from readerapp.export.bibtex import render_bibtex
 from readerapp.export.bundle import ExportBundle
 from readerapp.export.links import paper_url
-
-CitationKind = Literal["bibtex", "citekey", "link"]
-CITATION_KINDS: tuple[CitationKind, ...] = ("bibtex", "citekey", "link")
 
 
 def citation(bundle: ExportBundle, kind: CitationKind) -> str:

@@ -8,20 +8,14 @@ state and star on a shared library, which are theirs to export."""
 
 from __future__ import annotations
 
-from dataclasses import fields
-from typing import cast
-
 from readerapp.export.bundle import ExportBundle
 from readerapp.export.jsontext import json_text
 from readerapp.formats.readerapp_json import CollectionRecord, dump_readerapp_json, paper_key
 from readerapp.paper import Paper
 from readerapp.progress import Progress, no_progress
-from readerapp.records import Annotations, HighlightRecord, LibraryFields, NoteRecord, PaperRecord, State
+from readerapp.records import METADATA, Annotations, HighlightRecord, LibraryFields, NoteRecord, PaperRecord
 from readerapp.store.extras import PaperExtras
 from readerapp.store.upsert import SOURCE_PRIORITY
-
-# Every field a record carries upstream; the Paper view has each under the same name.
-_UPSTREAM_FIELDS = [f.name for f in fields(PaperRecord) if f.name not in ("source", "annotations", "library")]
 
 
 def _best_source(sources: list[str]) -> str:
@@ -36,9 +30,9 @@ def paper_record(paper: Paper, extras: PaperExtras | None = None) -> PaperRecord
     more = extras or PaperExtras(local_id="")
     return PaperRecord(
         source=_best_source(paper.sources),
-        **{name: getattr(paper, name) for name in _UPSTREAM_FIELDS},
+        **{name: getattr(paper, name) for name in METADATA},  # the Paper view has each under its name
         annotations=Annotations(
-            state=cast(State, paper.state),
+            state=paper.state,
             state_changed=paper.state_changed,
             starred=paper.starred,
             starred_at=more.starred_at,

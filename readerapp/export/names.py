@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from readerapp.export.links import year
 from readerapp.paper import Paper
+from readerapp.text import free_key
 
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 _STOPWORDS = {
@@ -64,12 +65,3 @@ def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
         taken.add(key)
         keys[paper.id] = key
     return keys
-
-
-def free_key(base: str, taken: set[str]) -> str:
-    """``base``, or ``base`` with ``b``, ``c``, ... appended when ``taken`` has it."""
-    key, n = base, 1
-    while key in taken:
-        n += 1
-        key = base + (chr(ord("a") + n - 1) if n <= 26 else str(n))
-    return key

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from readerapp.records import PaperRecord, Skipped
@@ -43,3 +43,13 @@ def add_new(seen: dict[str, PaperRecord], records: Iterable[PaperRecord]) -> int
             seen[key] = record
             added += 1
     return added
+
+
+def merge_results(results: Sequence[FetchResult], source: str) -> FetchResult:
+    """Several windows' results as one, each paper once (windows overlap at their edges)."""
+    seen: dict[str, PaperRecord] = {}
+    for result in results:
+        add_new(seen, result.records)
+    window = "; ".join(r.window for r in results)
+    skipped = [item for r in results for item in r.skipped]
+    return FetchResult(list(seen.values()), source, window, sum(r.pages for r in results), skipped)

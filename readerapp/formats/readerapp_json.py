@@ -26,18 +26,18 @@ Reading is strict: a wrong shape is a FormatError, never a half-read library.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, cast, get_args
+from typing import Any, cast, get_args, get_type_hints
 
 from readerapp.errors import FormatError, ReaderappError
 from readerapp.formats.jsonfields import Fields
 from readerapp.ids import clean_categories, clean_category, clean_doi, parse_arxiv_id
 from readerapp.pdfs.naming import PDF_DIR
 from readerapp.records import (
-    REFERENCE_TEXTS,
+    METADATA,
     STATES,
     Annotations,
     DatePrecision,
@@ -104,35 +104,33 @@ def _iso(value: datetime | date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _json_value(value: object) -> object:
+    """A metadata value as JSON holds it: dates as ISO 8601, lists copied."""
+    if isinstance(value, date):  # a datetime is a date too
+        return value.isoformat()
+    return list(value) if isinstance(value, list) else value
+
+
+# How each metadata field is read back, by its type in ``PaperRecord`` (the one field list).
+_READERS: dict[object, Callable[[Fields, str], Any]] = {
+    str | None: Fields.text,
+    list[str]: Fields.texts,
+    int | None: Fields.number,
+    bool | None: Fields.flag,
+    datetime | None: Fields.when,
+    date | None: Fields.day,
+}
+_METADATA_TYPES = {
+    name: hint
+    for name, hint in get_type_hints(PaperRecord).items()
+    if name in METADATA and name not in ("title", "date_precision")  # required; one of three words
+}
+
+
 def paper_to_json(record: PaperRecord) -> dict[str, Any]:
     """Every field of the record, dates as ISO 8601, annotations only when the record has them."""
-    obj: dict[str, Any] = {
-        "source": record.source,
-        "title": record.title,
-        "abstract": record.abstract,
-        "arxiv_id": record.arxiv_id,
-        "version": record.version,
-        "doi": record.doi,
-        "authors": list(record.authors),
-        "categories": list(record.categories),
-        "primary_category": record.primary_category,
-        "published": _iso(record.published),
-        "updated": _iso(record.updated),
-        "feed_day": _iso(record.feed_day),
-        "upvotes": record.upvotes,
-        "comments": record.comments,
-        "code_url": record.code_url,
-        "project_url": record.project_url,
-        "ai_summary": record.ai_summary,
-        "ai_keywords": list(record.ai_keywords),
-        "journal_ref": record.journal_ref,
-        "comment": record.comment,
-        "withdrawn": record.withdrawn,
-        **{name: getattr(record, name) for name in REFERENCE_TEXTS},
-        "keywords": list(record.keywords),
-        "editors": list(record.editors),
-        "date_precision": record.date_precision,
-    }
+    obj: dict[str, Any] = {"source": record.source}
+    obj.update((name, _json_value(getattr(record, name))) for name in METADATA)
     if record.library is not None:
         obj["library"] = _library_to_json(record.library)
     if record.annotations is not None:
@@ -206,32 +204,19 @@ def paper_from_json(obj: object, where: str = "paper") -> PaperRecord:
         raise FormatError(f"{where}: 'version' must be 1 or more")
     annotations = paper.child("annotations")
     kept = paper.child("library")
-    return PaperRecord(
-        source=paper.required_text("source"),
-        title=paper.required_text("title"),
-        abstract=paper.text("abstract"),
+    source, title = paper.required_text("source"), paper.required_text("title")
+    values = {name: _READERS[hint](paper, name) for name, hint in _METADATA_TYPES.items()}
+    values.update(
         arxiv_id=parsed.base if parsed else None,
-        version=version,
-        doi=clean_doi(paper.text("doi")),
-        authors=paper.texts("authors"),
-        categories=clean_categories(paper.texts("categories")),
-        primary_category=clean_category(paper.text("primary_category")),
-        published=paper.when("published"),
-        updated=paper.when("updated"),
-        feed_day=paper.day("feed_day"),
-        upvotes=paper.number("upvotes"),
-        comments=paper.number("comments"),
-        code_url=paper.text("code_url"),
-        project_url=paper.text("project_url"),
-        ai_summary=paper.text("ai_summary"),
-        ai_keywords=paper.texts("ai_keywords"),
-        journal_ref=paper.text("journal_ref"),
-        comment=paper.text("comment"),
-        withdrawn=paper.flag("withdrawn"),
-        **{name: paper.text(name) for name in REFERENCE_TEXTS},
-        keywords=paper.texts("keywords"),
-        editors=paper.texts("editors"),
+        doi=clean_doi(values["doi"]),
+        categories=clean_categories(values["categories"]),
+        primary_category=clean_category(values["primary_category"]),
         date_precision=_precision(paper),
+    )
+    return PaperRecord(
+        source=source,
+        title=title,
+        **values,
         annotations=_annotations_from_json(annotations) if annotations is not None else None,
         library=_library_from_json(kept) if kept is not None else None,
     )

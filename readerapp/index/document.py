@@ -1,6 +1,6 @@
 """The contract between the store and the search index: one plain dict per paper.
 
-The store builds these (``store.documents``) and the index only ever sees them, so the index stays a
+``readerapp.indexing`` builds these from store rows and the index only ever sees them, so the index stays a
 rebuildable cache of the database and never imports SQLAlchemy.
 """
 
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import TypedDict
+
+from readerapp.records import State
 
 
 class IndexDocument(TypedDict):
@@ -23,7 +25,7 @@ class IndexDocument(TypedDict):
     highlights: list[str]  # quoted texts and comments
     pdf_text: str  # "" until a PDF is stored and extracted
     categories: list[str]
-    state: str  # inbox | reading | done | archived
+    state: State
     starred: bool
     has_code: bool
     has_pdf: bool

@@ -73,7 +73,7 @@ class Hit:
     """One search result: only what the index knows, nothing read from the database.
 
     ``score`` is the relevance (0.0 when sorted by date or upvotes, or for a filter-only query).
-    ``snippet`` marks matched words as ``[[word]]`` (see ``snippets.split_marks``); ``reasons`` are
+    ``snippet`` marks matched words as ``[[word]]`` (see ``readerapp.text.split_marks``); ``reasons`` are
     the terms that explain a similar-paper or for-you ranking (empty for a plain search).
     """
 

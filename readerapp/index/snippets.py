@@ -2,8 +2,8 @@
 
 Marking: a matched word is wrapped as ``[[word]]`` and the rest is plain text. Any ``[[`` or ``]]``
 already in the source is split (``[ [``, ``] ]``) so the markers are unambiguous. A consumer calls
-``split_marks`` and renders each piece its own way (the CLI styles it, the Qt view escapes the text
-and wraps marked pieces in ``<b>``), so a hostile abstract is never interpreted as markup.
+``readerapp.text.split_marks`` and renders each piece its own way (the CLI styles it, the Qt view
+escapes the text and wraps marked pieces in ``<b>``), so a hostile abstract is never read as markup.
 
 Cost matters (snippets are cut for every hit shown): one C-level regex finds candidate words by
 their stems' prefixes, and only those candidates are stemmed and checked.
@@ -21,15 +21,6 @@ MARK_CLOSE = "]]"
 WINDOW = 220  # characters in a snippet, about two lines of a list view
 _LEAD = 40  # characters of context kept before the first match
 _MAX_STARTS = 24  # matches tried as a window's start (the first ones: a snippet is a glance)
-
-
-def split_marks(snippet: str) -> list[tuple[str, bool]]:
-    """``snippet`` as ``(text, marked)`` pieces, in order, markers removed."""
-    pieces: list[tuple[str, bool]] = []
-    for i, part in enumerate(re.split(r"\[\[(.*?)\]\]", snippet)):
-        if part:
-            pieces.append((part, i % 2 == 1))
-    return pieces
 
 
 def _candidate_re(marks: Iterable[str]) -> re.Pattern[str] | None:

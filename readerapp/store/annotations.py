@@ -12,10 +12,11 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from readerapp.errors import NotFoundError, ReaderappError
 from readerapp.records import Annotations, HighlightRecord, PositionRecord
 from readerapp.store.highlights import field_text, locate
 from readerapp.store.identity import Authors
-from readerapp.store.models import Highlight, Note, Paper, PaperState, PaperTag, ReadingPosition, Tag
+from readerapp.store.models import Highlight, Note, Paper, PaperState, PaperTag, ReadingPosition, Tag, User
 from readerapp.store.types import utcnow
 
 
@@ -163,6 +164,38 @@ def add_highlight(
     session.add(highlight)
     session.flush()
     return highlight
+
+
+def own_highlight(session: Session, highlight_id: int, user_id: int) -> Highlight:
+    """The user's own highlight: a colleague's is theirs to change (on a shared library the server
+    refuses it anyway; this says so in words)."""
+    highlight = session.get(Highlight, highlight_id)
+    if highlight is None:
+        raise NotFoundError(f"no highlight {highlight_id}")
+    if highlight.user_id != user_id:
+        author = session.get_one(User, highlight.user_id).name
+        raise ReaderappError(f"highlight {highlight_id} is {author}'s: only its author changes it")
+    return highlight
+
+
+def delete_highlight(session: Session, highlight_id: int) -> None:
+    session.execute(delete(Highlight).where(Highlight.id == highlight_id))
+
+
+def reading_position(session: Session, paper_id: int, user_id: int) -> ReadingPosition | None:
+    return session.get(ReadingPosition, (paper_id, user_id))
+
+
+def save_reading_position(
+    session: Session, paper_id: int, user_id: int, page: int, offset: float, zoom: str
+) -> None:
+    """Where the user stopped reading the paper's PDF (not a change the index or undo cares about)."""
+    spot = session.get(ReadingPosition, (paper_id, user_id))
+    if spot is None:
+        spot = ReadingPosition(paper_id=paper_id, user_id=user_id)
+        session.add(spot)
+    spot.page, spot.offset, spot.zoom = page, offset, zoom
+    spot.updated = utcnow()
 
 
 def _merge_note(

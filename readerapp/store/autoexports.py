@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from readerapp.export.names import free_key
 from readerapp.store.models import AutoExport, AutoExportKey, Collection, CollectionItem
+from readerapp.text import free_key
 
 
 @dataclass(frozen=True, slots=True)

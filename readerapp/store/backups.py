@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from readerapp.disk import no_room
-from readerapp.errors import LibraryError
+from readerapp.errors import DatabaseDamaged, LibraryError
 from readerapp.store.lock import exclusive
 from readerapp.store.types import utcnow
 
@@ -113,7 +113,7 @@ def backup_if_due(db_path: Path, folder: Path, keep: int, now: datetime | None =
     """Take today's backup unless one exists (a glob, cheap enough for every open); keep the last ``keep``.
 
     The copy is checked before older ones are pruned, so a damaged database never pushes the good
-    backups out: it raises a LibraryError naming the newest backup instead.
+    backups out: it raises DatabaseDamaged naming the newest backup instead.
     """
     if keep <= 0 or not db_path.is_file():
         return None
@@ -137,11 +137,11 @@ def take_backup(db_path: Path, folder: Path, label: str) -> Backup:
         if full is not None:  # no room for the copy says nothing about the database
             raise full from exc
         advice = restore_advice(folder)
-        raise LibraryError(f"could not back up the library database: {exc}; {advice}") from exc
+        raise DatabaseDamaged(f"could not back up the library database: {exc}; {advice}") from exc
     problem = quick_check(path)
     if problem is not None:
         path.unlink()
-        raise LibraryError(f"the library database is damaged ({problem}); {restore_advice(folder)}")
+        raise DatabaseDamaged(f"the library database is damaged ({problem}); {restore_advice(folder)}")
     return next(b for b in list_backups(folder) if b.path == path)
 
 
@@ -149,7 +149,7 @@ def restore(db_path: Path, source: Path, folder: Path, index_dir: Path) -> Path:
     """Put ``source`` in place of the database and return where the replaced database was saved first.
 
     Every connection to the database must be closed: while any other database of the library is open
-    (in another process, or another Library of this one) a LibraryError says so before anything is
+    (in another process, or another Library of this one) ``Busy`` says so before anything is
     touched. Works on a database too damaged to open, so the CLI and the app can call it before any
     Library exists. The file is swapped atomically; its WAL and shared-memory files are removed first,
     as SQLite would otherwise replay the old WAL onto the restored pages. The search index described

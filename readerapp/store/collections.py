@@ -165,6 +165,16 @@ def set_order(session: Session, collection: Collection, paper_ids: Sequence[int]
     )
 
 
+def saved_searches(session: Session) -> list[SavedSearch]:
+    """Every saved search, in the order they were made."""
+    return list(session.scalars(select(SavedSearch).order_by(SavedSearch.id)))
+
+
+def add_saved_search(session: Session, name: str, query: str, created: datetime | None = None) -> None:
+    """A new saved search (the name must be free: ``check_name_free``)."""
+    session.add(SavedSearch(name=name, query=query, created=created or utcnow()))
+
+
 def rewrite_saved_searches(session: Session, rewrite: Callable[[str], str]) -> dict[str, str]:
     """Give each saved search the query ``rewrite`` makes of its own (a renamed tag's new name);
     return the old query of each one that changed, by name, for undo to put back."""

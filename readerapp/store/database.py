@@ -23,7 +23,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from readerapp.disk import no_room
-from readerapp.errors import DiskFull, LibraryError
+from readerapp.errors import DatabaseDamaged, DiskFull, LibraryError
 from readerapp.store.backups import backup_sqlite, restore_advice
 from readerapp.store.lock import SharedLock
 
@@ -197,9 +197,9 @@ class Database:
         except BaseException as exc:
             engine.dispose()
             lock.release()
-            damaged = isinstance(exc, LibraryError) and isinstance(exc.__cause__, DatabaseError)
-            if damaged and backups_dir is not None:
-                raise LibraryError(f"{exc}; {restore_advice(backups_dir)}") from exc
+            unreadable = isinstance(exc, LibraryError) and isinstance(exc.__cause__, DatabaseError)
+            if unreadable and not isinstance(exc, DiskFull) and backups_dir is not None:
+                raise DatabaseDamaged(f"{exc}; {restore_advice(backups_dir)}") from exc
             raise  # not damage (a newer schema, say): no backup would help
         return cls(engine, lock)
 
@@ -226,7 +226,8 @@ class Database:
         except DatabaseError as exc:
             if type(exc) is not DatabaseError:
                 raise
-            raise LibraryError(f"the library database is damaged: {exc.orig} (run readerapp doctor)") from exc
+            damaged = f"the library database is damaged: {exc.orig} (run readerapp doctor)"
+            raise DatabaseDamaged(damaged) from exc
 
     def close(self) -> None:
         self.engine.dispose()

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from readerapp.errors import LibraryError
+from readerapp.errors import Busy
 from readerapp.flock import try_lock
 
 if sys.platform != "win32":
@@ -58,7 +58,7 @@ class SharedLock:
 
 @contextmanager
 def exclusive(folder: Path, name: str = LOCK_FILE, busy: str = IN_USE) -> Iterator[None]:
-    """``folder/name`` to oneself (for a restore): a LibraryError saying ``busy`` at once, before anything
+    """``folder/name`` to oneself (for a restore): ``Busy`` saying ``busy`` at once, before anything
     is touched, while anyone holds it shared."""
     fd = _open(folder / name)
     if fd is None:
@@ -66,7 +66,7 @@ def exclusive(folder: Path, name: str = LOCK_FILE, busy: str = IN_USE) -> Iterat
         return
     try:
         if not try_lock(fd):
-            raise LibraryError(busy)
+            raise Busy(busy)
         yield
     finally:
         os.close(fd)

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from operator import attrgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from readerapp.errors import NotFoundError
 from readerapp.ids import parse_arxiv_id
+from readerapp.membership import COUNTED, UNTRIAGED, ListFilter
 from readerapp.paper import HighlightView, Paper
-from readerapp.records import REFERENCE_TEXTS
+from readerapp.records import METADATA
 from readerapp.store.models import (
     Collection,
     CollectionItem,
@@ -38,41 +40,17 @@ SORTS = {
     "added": (PaperRow.id.desc(),),
 }
 _IN_CHUNK = 900
-# What a view needs, as plain columns: loading ORM objects (with abstracts and PDF text) costs 5x more.
+# What only a full view reads: long text, and lists no list row shows.
+_FULL_ONLY = ("abstract", "keywords", "editors")
+# What every view reads (as plain columns: loading ORM objects with abstracts and PDF text costs 5x more):
+# the paper's metadata (``records.METADATA``) and what the library keeps about it.
+_LISTED = tuple(name for name in METADATA if name not in _FULL_ONLY)
 _VIEW_COLUMNS = [
     PaperRow.__table__.c[name]
-    for name in (
-        "id",
-        "local_id",
-        "arxiv_id",
-        "version",
-        "doi",
-        "title",
-        "authors",
-        "categories",
-        "primary_category",
-        "published",
-        "updated",
-        "feed_day",
-        "upvotes",
-        "comments",
-        "code_url",
-        "project_url",
-        "ai_summary",
-        "ai_keywords",
-        "journal_ref",
-        "sources",
-        "is_sample",
-        "first_seen",
-        "pdf_path",
-        "comment",
-        "withdrawn",
-        *REFERENCE_TEXTS,
-        "date_precision",
-    )
+    for name in ("id", "local_id", *_LISTED, "sources", "is_sample", "first_seen", "pdf_path")
 ]
-# What only a full view reads: long text, and lists no list row shows.
-_FULL_COLUMNS = [PaperRow.__table__.c[name] for name in ("abstract", "keywords", "editors")]
+_FULL_COLUMNS = [PaperRow.__table__.c[name] for name in _FULL_ONLY]
+_listed = attrgetter(*_LISTED)
 
 
 def chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
@@ -114,47 +92,71 @@ def resolve_many(session: Session, idents: Sequence[str]) -> list[PaperRow]:
 _Query = TypeVar("_Query", bound=Any)  # any Select; 2.1 types Select by its column tuple
 
 
+def internal_ids(session: Session, public_ids: Sequence[str]) -> dict[str, int]:
+    """Row ids for public ids (arXiv ids or local ids), looked up in bulk; unknown ids are left out."""
+    found: dict[str, int] = {}
+    for chunk in chunks(list(dict.fromkeys(public_ids))):
+        for pid, arxiv_id, local_id in session.execute(
+            select(PaperRow.id, PaperRow.arxiv_id, PaperRow.local_id).where(
+                PaperRow.arxiv_id.in_(chunk) | PaperRow.local_id.in_(chunk)
+            )
+        ):
+            found[arxiv_id or local_id] = pid
+            found[local_id] = pid
+    return found
+
+
+def row_ids(session: Session, query: Select[tuple[int]]) -> list[int]:
+    """The row ids a ``filtered_ids_query`` finds, in its order."""
+    return list(session.scalars(query))
+
+
+def public_ids_of(session: Session, query: Select[tuple[int]]) -> list[str]:
+    """The public ids a ``filtered_ids_query`` finds, in its order, without loading its rows."""
+    rows = session.execute(query.with_only_columns(PaperRow.arxiv_id, PaperRow.local_id))
+    return [arxiv_id or local_id for arxiv_id, local_id in rows]
+
+
 def _state_join(query: _Query, user_id: int) -> _Query:
     return query.outerjoin(
         PaperState, and_(PaperState.paper_id == PaperRow.id, PaperState.user_id == user_id)
     )
 
 
-def filtered_ids_query(
-    user_id: int,
-    *,
-    state: str | None = None,
-    tag: str | None = None,
-    starred: bool | None = None,
-    collection: str | None = None,
-    feed_day: date | None = None,
-    sort: str = "feed",
-) -> Select[Any]:
-    """Paper ids (internal) in a view, in the view's order."""
-    query = _state_join(select(PaperRow.id), user_id)
-    if state == "inbox":
-        query = query.where(or_(PaperState.state.is_(None), PaperState.state == "inbox"))
-    elif state is not None:
-        query = query.where(PaperState.state == state)
-    if starred is not None:
-        query = query.where(
+def _conditions(where: ListFilter) -> list[ColumnElement[bool]]:
+    """``where`` in SQL over papers outer-joined to this user's states (``_state_join``): the SQL half of
+    ``ListFilter.admits`` (a paper without a state row is in the inbox and not starred)."""
+    conditions: list[ColumnElement[bool]] = []
+    if where.state == "inbox":
+        conditions.append(or_(PaperState.state.is_(None), PaperState.state == "inbox"))
+    elif where.state is not None:
+        conditions.append(PaperState.state == where.state)
+    if where.starred is not None:
+        conditions.append(
             PaperState.starred.is_(True)
-            if starred
+            if where.starred
             else or_(PaperState.starred.is_(None), PaperState.starred.is_(False))
         )
-    if tag is not None:
-        query = query.where(
+    if where.tag is not None:
+        conditions.append(
             PaperRow.id.in_(
                 select(PaperTag.paper_id)
                 .join(Tag, Tag.id == PaperTag.tag_id)
-                .where(func.lower(Tag.name) == tag.lower())
+                .where(func.lower(Tag.name) == where.tag.lower())
             )
         )
-    if feed_day is not None:
-        query = query.where(PaperRow.feed_day == feed_day)
-    if collection is not None:
+    if where.feed_day is not None:
+        conditions.append(PaperRow.feed_day == where.feed_day)
+    return conditions
+
+
+def filtered_ids_query(user_id: int, where: ListFilter, sort: str = "feed") -> Select[Any]:
+    """Paper ids (internal) in the list ``where`` describes, in the list's order."""
+    query = _state_join(select(PaperRow.id), user_id).where(*_conditions(where))
+    if where.collection is not None:
         query = query.join(CollectionItem, CollectionItem.paper_id == PaperRow.id).join(
-            Collection, and_(Collection.id == CollectionItem.collection_id, Collection.name == collection)
+            Collection,
+            and_(Collection.id == CollectionItem.collection_id, Collection.name == where.collection),
         )
         return query.order_by(CollectionItem.position)
     if sort not in SORTS:
@@ -244,27 +246,14 @@ def _view(
     """A view from one row of ``_VIEW_COLUMNS`` plus the user's state columns."""
     return Paper(
         id=paper.arxiv_id or paper.local_id,
-        arxiv_id=paper.arxiv_id,
-        version=paper.version,
-        doi=paper.doi,
-        title=paper.title,
+        **dict(zip(_LISTED, _listed(paper), strict=True)),
         abstract=paper.abstract if full else "",
-        authors=list(paper.authors),
-        categories=list(paper.categories),
-        primary_category=paper.primary_category,
-        published=paper.published,
-        updated=paper.updated,
-        feed_day=paper.feed_day,
-        upvotes=paper.upvotes,
-        comments=paper.comments,
-        code_url=paper.code_url,
-        project_url=paper.project_url,
-        ai_summary=paper.ai_summary,
-        ai_keywords=list(paper.ai_keywords),
-        journal_ref=paper.journal_ref,
+        keywords=list(paper.keywords) if full else [],
+        editors=list(paper.editors) if full else [],
         sources=list(paper.sources),
         is_sample=paper.is_sample,
         first_seen=paper.first_seen,
+        pdf_path=paper.pdf_path,
         state=paper.state or "inbox",
         state_changed=paper.state_changed,
         starred=bool(paper.starred),
@@ -273,40 +262,22 @@ def _view(
         note=note if full else "",
         highlights=highlights,
         other_notes=other_notes,
-        pdf_path=paper.pdf_path,
-        comment=paper.comment,
-        withdrawn=paper.withdrawn,
-        **{name: getattr(paper, name) for name in REFERENCE_TEXTS},
-        keywords=list(paper.keywords) if full else [],
-        editors=list(paper.editors) if full else [],
-        date_precision=paper.date_precision,
     )
 
 
 def counts(session: Session, user_id: int) -> dict[str, int]:
-    """How many papers each built-in view holds."""
+    """How many papers each counted view (``membership.COUNTED``) holds: this user's state rows under
+    the view's conditions, plus the papers without one (``UNTRIAGED``) when the view admits those. The
+    counted views filter by state and star only, so no pass over the papers is needed."""
     total = session.scalar(select(func.count(PaperRow.id))) or 0
-    by_state = dict(
-        session.execute(
-            select(PaperState.state, func.count())
-            .where(PaperState.user_id == user_id)
-            .group_by(PaperState.state)
-        ).all()
-    )
-    starred = (
-        session.scalar(
-            select(func.count()).where(PaperState.user_id == user_id, PaperState.starred.is_(True))
-        )
-        or 0
-    )
-    explicit = sum(n for s, n in by_state.items() if s != "inbox")
+    columns = [func.count().filter(and_(true(), *_conditions(where))) for where in COUNTED.values()]
+    row = session.execute(
+        select(func.count(), *columns).select_from(PaperState).where(PaperState.user_id == user_id)
+    ).one()
+    untriaged = total - row[0]
     return {
-        "all": total,
-        "inbox": total - explicit,
-        "reading": by_state.get("reading", 0),
-        "done": by_state.get("done", 0),
-        "archived": by_state.get("archived", 0),
-        "starred": starred,
+        name: row[n + 1] + (untriaged if where.admits(UNTRIAGED) else 0)
+        for n, (name, where) in enumerate(COUNTED.items())
     }
 
 

@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from readerapp.cleaning import clean_record
 from readerapp.records import (
-    REFERENCE_TEXTS,
+    LISTS,
+    METADATA,
     Annotations,
     DatePrecision,
     LibraryFields,
@@ -51,26 +52,13 @@ from readerapp.text import title_key
 SOURCE_PRIORITY = {"arxiv": 6, "hf": 5, "arxiv-rss": 4, "json": 3, "jsonl": 3, "bibtex": 2, "page": 1}
 # Fields only one source has (HF's counters): always taken when the record carries them.
 _ALWAYS_FRESH = ("upvotes", "comments", "ai_summary", "ai_keywords", "withdrawn")
-_METADATA = (
-    "title",
-    "abstract",
-    "authors",
-    "categories",
-    "primary_category",
-    "updated",
-    "code_url",
-    "project_url",
-    "journal_ref",
-    "comment",
-    *REFERENCE_TEXTS,
-    "keywords",
-    "editors",
-)
 _DATED = ("published", "date_precision")  # merged together (``merge_rules.merged_date``)
 # Columns a merge keeps current that say nothing new about the paper: the sample mark a synced sample
 # paper loses, the sources that listed it. Written, but a paper they alone change is not "updated".
 _BOOKKEEPING = frozenset({"is_sample", "sources"})
-_NOT_UPSTREAM = ("source", "annotations", "library")  # what a record says besides the paper's metadata
+_IDENTITY = ("arxiv_id", "version", "doi")  # filled when missing, never overwritten (``_changes_for``)
+# The rest of the metadata is merged field by field (``merge_rules.merged_value``).
+_MERGED = tuple(name for name in METADATA if name not in (*_ALWAYS_FRESH, *_DATED, *_IDENTITY))
 _COLUMNS = [c for c in Paper.__table__.columns]
 BATCH_SIZE = 2000
 
@@ -117,7 +105,7 @@ def _combine(first: PaperRecord, later: PaperRecord) -> PaperRecord:
     betters the first (the same rules as for a stored paper)."""
     stand = standing(later, _priority(later.source), _priority(first.source), first.version)
     merged = PaperRecord(**{f.name: getattr(first, f.name) for f in fields(PaperRecord)})
-    for name in (f.name for f in fields(PaperRecord) if f.name not in (*_NOT_UPSTREAM, *_DATED)):
+    for name in (name for name in METADATA if name not in _DATED):
         setattr(merged, name, merged_value(name, getattr(first, name), getattr(later, name), stand))
     published, precision = merged_date(
         (first.published, first.date_precision), (later.published, later.date_precision), stand
@@ -195,10 +183,11 @@ def _index_rows(rows: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]
 
 
 def _value(record: PaperRecord, name: str) -> Any:
+    """A record's field as its column holds it: lists copied, ``withdrawn`` a plain bool."""
     value = getattr(record, name)
     if name == "withdrawn":
         return bool(value)
-    return value
+    return list(value) if name in LISTS else value
 
 
 def _changes_for(row: dict[str, Any], record: PaperRecord, sources: set[str], sample: bool) -> dict[str, Any]:
@@ -206,7 +195,7 @@ def _changes_for(row: dict[str, Any], record: PaperRecord, sources: set[str], sa
     changes: dict[str, Any] = {}
     best_stored = max((_priority(s) for s in row["sources"]), default=0)
     stand = standing(record, max(_priority(s) for s in sources), best_stored, row["version"])
-    for name in (*_METADATA, "feed_day"):
+    for name in _MERGED:
         kept = merged_value(name, row[name], getattr(record, name), stand)
         if kept != row[name]:
             changes[name] = kept
@@ -245,33 +234,15 @@ def _date_changes(row: dict[str, Any], record: PaperRecord, stand: Standing, cha
 
 def _new_row(record: PaperRecord, sources: set[str], sample: bool, now: datetime) -> dict[str, Any]:
     kept = record.library or LibraryFields()
+    row = {name: _value(record, name) for name in METADATA}
     return {
+        **row,
         "local_id": kept.local_id or "",  # checked or assigned per batch
-        "arxiv_id": record.arxiv_id,
-        "version": record.version,
         "doi": record.doi.lower() if record.doi else None,
-        "title": record.title,
         "title_key": title_key(record.title),
         "abstract": record.abstract or "",
-        "authors": list(record.authors),
-        "categories": list(record.categories),
-        "primary_category": record.primary_category,
-        "published": record.published,
-        "updated": record.updated,
-        "feed_day": record.feed_day,
         "upvotes": record.upvotes or 0,
         "comments": record.comments or 0,
-        "code_url": record.code_url,
-        "project_url": record.project_url,
-        "ai_summary": record.ai_summary,
-        "ai_keywords": list(record.ai_keywords),
-        "journal_ref": record.journal_ref,
-        "comment": record.comment,
-        "withdrawn": bool(record.withdrawn),
-        **{name: getattr(record, name) for name in REFERENCE_TEXTS},
-        "keywords": list(record.keywords),
-        "editors": list(record.editors),
-        "date_precision": record.date_precision,
         "sources": sorted(sources),
         "is_sample": _is_sample(record, sample),
         "first_seen": kept.first_seen or now,

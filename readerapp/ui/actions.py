@@ -1,8 +1,9 @@
 """Everything the user can do in the window, each a named command whose docstring is its help.
 
-Triage commands capture their target ids when the key is pressed, show the result at once
-(``MainWindow.apply_locally``) and write on the serial writer. The undo history is touched only on
-that writer thread: a write records its change, an undo pops one, so ``u`` pressed right after ``r``
+Commands read and change the list through its controller (``readerapp.interaction.controller``):
+triage commands capture their target ids when the key is pressed, apply the edit there at once (the
+window's loader shows it) and write on the serial writer. The undo history is touched only on that
+writer thread: a write records its change, an undo pops one, so ``u`` pressed right after ``r``
 undoes ``r`` even when the write of ``r`` had not finished when ``u`` was pressed.
 """
 
@@ -16,21 +17,31 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
 from readerapp.choices import AUTO_EXPORT_FORMATS
+from readerapp.interaction.controller import with_fields
+from readerapp.interaction.registry import (
+    HIGHLIGHT,
+    MAIN,
+    READER,
+    CommandError,
+    KeyContext,
+    a_name,
+    command,
+    number_in,
+    one_of,
+)
+from readerapp.interaction.views import ViewKind, parse_view
 from readerapp.paper import Changes, Paper
 from readerapp.records import STATES
 from readerapp.ui.annotate_commands import AnnotationCommands
-from readerapp.ui.commands import HIGHLIGHT, MAIN, READER, CommandError, a_name, command, number_in, one_of
 from readerapp.ui.help_overlay import HelpOverlay
-from readerapp.ui.history import History
 from readerapp.ui.palette import CommandPalette
 from readerapp.ui.signals import emit
 from readerapp.ui.tag_prompt import TagPrompt
-from readerapp.ui.views import parse_view
-from readerapp.ui.window import MainWindow, with_fields
+from readerapp.ui.window import MainWindow
 
 if TYPE_CHECKING:
     from readerapp.api import Library
-    from readerapp.ui.catalog import Entry
+    from readerapp.interaction.catalog import Entry
 
 
 def _with_tags(add: list[str], remove: list[str]) -> Callable[[Paper], Paper]:
@@ -46,10 +57,12 @@ class Actions(AnnotationCommands):
 
     def __init__(self, window: MainWindow) -> None:
         self.w = window
-        self.history: History[Changes] = History()
+        self.lists = window.controller
+        self.loader = window.loader
+        self.history = self.lists.history
         self.catalog: list[Entry] = []  # every command, with the keys of its own context
         # every command, with the keys that reach it in the reader, or while a highlight is chosen
-        self.context_catalogs: dict[str, list[Entry]] = {READER: [], HIGHLIGHT: []}
+        self.context_catalogs: dict[KeyContext, list[Entry]] = {READER: [], HIGHLIGHT: []}
         self.reading: Callable[[], bool] = lambda: False
         self.run: Callable[[str], None] = lambda _line: None
         self.palette = CommandPalette(window)
@@ -63,50 +76,42 @@ class Actions(AnnotationCommands):
     @property
     def library(self) -> Library:
         """The window's library; commands that need it are only reachable once it is open."""
-        if self.w.library is None:
+        if self.lists.library is None:
             raise CommandError("the library is still opening")
-        return self.w.library
+        return self.lists.library
 
     def _status(self, text: str) -> None:
         self.w.statusBar().showMessage(text, 4000)
 
     def _recorded(self, job: Callable[[], Changes]) -> Callable[[], Changes]:
-        """Wrap a write so its change lands on the undo stack, on the writer thread, in order."""
-
-        def run() -> Changes:
-            changes = job()
-            if not changes.empty:
-                self.history.record(changes)
-            return changes
-
-        return run
+        return self.lists.recorded(job)
 
     # -- moving ------------------------------------------------------------------------------------
 
     @command("next", menu="Go", title="Next paper")
     def next(self) -> None:
         """Move to the next paper (a marked selection stays as it is)."""
-        self.w.select_row(self.w.current_row() + 1, keep=self.w.marking)
+        self.w.select_row(self.w.current_row() + 1, keep=self.lists.marking)
 
     @command("previous", menu="Go", title="Previous paper")
     def previous(self) -> None:
         """Move to the previous paper (a marked selection stays as it is)."""
-        self.w.select_row(max(self.w.current_row() - 1, 0), keep=self.w.marking)
+        self.w.select_row(max(self.w.current_row() - 1, 0), keep=self.lists.marking)
 
     @command("first", menu="Go", title="First paper")
     def first(self) -> None:
         """Jump to the first paper of the list."""
-        self.w.select_row(0, keep=self.w.marking)
+        self.w.select_row(0, keep=self.lists.marking)
 
     @command("last", menu="Go", title="Last paper")
     def last(self) -> None:
         """Jump to the last paper of the list."""
-        self.w.select_row(len(self.w.model.ids) - 1, keep=self.w.marking)
+        self.w.select_row(len(self.w.model.ids) - 1, keep=self.lists.marking)
 
     @command("go", menu="Go", title="Go to", checks={"view": parse_view})
     def go(self, view: str) -> None:
         """Show a view: inbox, for-you, reading, done, archived, starred, all, tag:NAME, day:YYYY-MM-DD."""
-        self.w.show_view(parse_view(view))
+        self.loader.show_view(parse_view(view))
         self.w.table.setFocus()
 
     @command("search", menu="Go", title="Search")
@@ -119,11 +124,11 @@ class Actions(AnnotationCommands):
     def focus_list(self) -> None:
         """Leave a search for the view it started from, or the detail pane; in the list, clear the marks."""
         w = self.w
-        if w.table.hasFocus() and w.marking:
+        if w.table.hasFocus() and self.lists.marking:
             w.clear_marks()
-        elif w.search.hasFocus() or (w.table.hasFocus() and w.view.kind == "search"):
+        elif w.search.hasFocus() or (w.table.hasFocus() and self.lists.view.is_search):
             w.search.clear()
-            w.leave_search()
+            self.loader.leave_search()
         w.table.setFocus()
 
     @command("dismiss-message", menu="Go", title="Dismiss message")
@@ -138,8 +143,8 @@ class Actions(AnnotationCommands):
         """Move the selected papers to inbox, reading, done or archived; the next paper comes up."""
         ids = self.w.targets()
         if ids:
-            shown = self.w.apply_locally(ids, with_fields(state=state))
-            self.w.write("set-state", self._recorded(lambda: self.library.set_state(ids, state)),
+            shown = self.loader.apply(ids, with_fields(state=state))
+            self.loader.write("set-state", self._recorded(lambda: self.library.set_state(ids, state)),
                          reload=not shown)
             if state == "reading":
                 emit(self.w.moved_to_reading, ids)
@@ -152,8 +157,8 @@ class Actions(AnnotationCommands):
             return
         papers = self.w.shown_papers(ids)
         on = not papers or not all(p.starred for p in papers)
-        shown = self.w.apply_locally(ids, with_fields(starred=on))
-        self.w.write("star", self._recorded(lambda: self.library.star(ids, on=on)), reload=not shown)
+        shown = self.loader.apply(ids, with_fields(starred=on))
+        self.loader.write("star", self._recorded(lambda: self.library.star(ids, on=on)), reload=not shown)
 
     @command("select", menu="Paper", title="Mark")
     def select(self) -> None:
@@ -171,7 +176,7 @@ class Actions(AnnotationCommands):
         self._extend(-1)
 
     def _extend(self, step: int) -> None:
-        if not self.w.marking:
+        if not self.lists.marking:
             self.w.toggle_current_selected()
         self.w.select_row(self.w.current_row() + step, extend=True)
 
@@ -180,22 +185,22 @@ class Actions(AnnotationCommands):
         """Add or remove tags on the selected papers, with completion (-name removes one)."""
         self._tag_targets = self.w.targets()
         if self._tag_targets:
-            self.tag_prompt.open_for(len(self._tag_targets), self.w.tag_names)
+            self.tag_prompt.open_for(len(self._tag_targets), self.lists.tag_names)
 
     def _apply_tags(self, add: list[str], remove: list[str]) -> None:
         ids = self._tag_targets
-        shown = self.w.apply_locally(ids, _with_tags(add, remove))
-        self.w.write("tag", self._recorded(lambda: self.library.tag(ids, add=add, remove=remove)),
+        shown = self.loader.apply(ids, _with_tags(add, remove))
+        self.loader.write("tag", self._recorded(lambda: self.library.tag(ids, add=add, remove=remove)),
                      reload=not shown)
         self.w.table.setFocus()
 
     @command("toggle-tag", menu="Paper", title="Toggle tag", checks={"number": number_in(1, 9, "tags")})
     def toggle_tag(self, number: str) -> None:
         """Toggle the Nth tag of the sidebar (1-9) on the selected papers."""
-        if int(number) > len(self.w.tag_names):
+        if int(number) > len(self.lists.tag_names):
             self._status(f"No tag {number}: the sidebar numbers the first nine tags.")
             return
-        name = self.w.tag_names[int(number) - 1]
+        name = self.lists.tag_names[int(number) - 1]
         ids = self.w.targets()
         papers = self.w.shown_papers(ids)
         on = not papers or not all(name in p.tags for p in papers)
@@ -230,18 +235,9 @@ class Actions(AnnotationCommands):
     def _replay(self, which: Literal["undo", "redo"]) -> None:
         """Undo or redo on the writer, in one transaction; the status line names the action undone or
         redone ("Undid: archive 3 papers"). One that fails changed nothing and stays in the history."""
-        history, library = self.history, self.library
         said: list[str] = []
-
-        def job() -> Changes | None:
-            done = history.replay(which, library.undo)
-            if done is None:
-                return None
-            # Undo: the redo record's inverse is the action itself. Redo: the record replayed is.
-            said.append((done[1] if which == "undo" else done[0]).describe())
-            return done[1]
-
-        task = self.w.write(which, job, reload=True,
+        job = self.lists.replay(which, said)
+        task = self.loader.write(which, job, reload=True,
                             select=lambda inverse: inverse.ids[0] if inverse and inverse.ids else None)
 
         def report(inverse: Changes | None) -> None:
@@ -260,7 +256,7 @@ class Actions(AnnotationCommands):
     @command("cancel-sync", menu="Library", title="Cancel sync")
     def cancel_sync(self) -> None:
         """Stop the running sync before it writes anything (Ctrl+R starts it again)."""
-        if not self.w.cancel_sync():
+        if not self.w.syncing.cancel():
             self._status("No sync is running.")
 
     @command("export", menu="Library", title="Export…")
@@ -268,7 +264,7 @@ class Actions(AnnotationCommands):
         """Export papers with their tags, notes and highlights: scope, format, destination, preview."""
         from readerapp.ui.export_dialog import ExportDialog, scope_for_view
 
-        scope = scope_for_view(self.w.view.kind, self.w.view.value)
+        scope = scope_for_view(self.lists.view.kind, self.lists.view.value)
         dialog = ExportDialog(self.library, self.w.workers, self.w.targets(), scope, parent=self.w,
                               settings=self.w.state)
         dialog.finished.connect(dialog.deleteLater)
@@ -280,25 +276,27 @@ class Actions(AnnotationCommands):
         """Add the selected papers to a collection (created when needed), e.g. ``collect "Reading group"``."""
         ids = self.w.targets()
         if ids:
-            task = self.w.write("collect", self._recorded(lambda: self.library.add_to_collection(name, ids)))
-            task.done.connect(lambda _changes: self.w.refresh_counts())
+            job = self._recorded(lambda: self.library.add_to_collection(name, ids))
+            task = self.loader.write("collect", job)
+            task.done.connect(lambda _changes: self.loader.refresh_counts())
 
     @command("collect-view", menu="Library", title="Collection from this view", checks={"name": a_name})
     def collect_view(self, name: str) -> None:
         """Make a collection of every paper in the current view (a tag, a state, a search...), in order."""
         ids = list(self.w.model.ids)
         if ids:
-            task = self.w.write("collect", self._recorded(lambda: self.library.add_to_collection(name, ids)))
-            task.done.connect(lambda _changes: self.w.refresh_counts())
+            job = self._recorded(lambda: self.library.add_to_collection(name, ids))
+            task = self.loader.write("collect", job)
+            task.done.connect(lambda _changes: self.loader.refresh_counts())
 
     @command("save-search", menu="Library", title="Save this search", checks={"name": a_name})
     def save_search(self, name: str) -> None:
         """Save the current search as a live collection in the sidebar."""
-        if self.w.view.kind != "search":
+        if not self.lists.view.is_search:
             raise CommandError("search first (/), then save the search")
-        query = self.w.view.value
-        task = self.w.write("save-search", self._recorded(lambda: self.library.save_search(name, query)))
-        task.done.connect(lambda _changes: self.w.refresh_counts())
+        query = self.lists.view.value
+        task = self.loader.write("save-search", self._recorded(lambda: self.library.save_search(name, query)))
+        task.done.connect(lambda _changes: self.loader.refresh_counts())
 
     @command("autoexport", menu="Library", title="Auto-export a collection",
              checks={"name": a_name, "fmt": one_of(AUTO_EXPORT_FORMATS, "format"), "path": a_name})
@@ -321,23 +319,25 @@ class Actions(AnnotationCommands):
     @command("uncollect", menu="Paper", title="Remove from collection")
     def uncollect(self, name: str = "") -> None:
         """Take the selected papers out of a collection (by default the one shown); undo puts them back."""
-        name = name or (self.w.view.value if self.w.view.kind == "collection" else "")
+        shown = self.lists.view
+        name = name or (shown.value if shown.kind is ViewKind.COLLECTION else "")
         ids = self.w.targets()
         if not name:
             raise CommandError("name the collection: uncollect NAME")
         if ids:
             job = self._recorded(lambda: self.library.remove_from_collection(name, ids))
-            task = self.w.write("uncollect", job, reload=self.w.view.kind == "collection")
-            task.done.connect(lambda _changes: self.w.refresh_counts())
+            task = self.loader.write("uncollect", job, reload=shown.kind is ViewKind.COLLECTION)
+            task.done.connect(lambda _changes: self.loader.refresh_counts())
 
     @command("delete-collection", menu="Library", title="Delete collection")
     def delete_collection(self, name: str = "") -> None:
         """Delete a collection or saved search (the shown one by default; undoable); its papers stay."""
-        name = name or self.w.shown_collection()
+        name = name or self.lists.shown_collection()
         if not name:
             raise CommandError("name the collection: delete-collection NAME")
-        task = self.w.write("delete-collection", self._recorded(lambda: self.library.delete_collection(name)))
-        task.done.connect(lambda _changes: self.w.refresh_counts())
+        job = self._recorded(lambda: self.library.delete_collection(name))
+        task = self.loader.write("delete-collection", job)
+        task.done.connect(lambda _changes: self.loader.refresh_counts())
 
     @command("quit", menu="Library", title="Quit")
     def quit(self) -> None:

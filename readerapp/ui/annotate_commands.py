@@ -14,9 +14,10 @@ import shlex
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from readerapp.interaction.registry import HIGHLIGHT, CommandError, command, number_in
+from readerapp.interaction.views import ViewKind
 from readerapp.paper import Changes, HighlightView, Paper
 from readerapp.ui.annotation_html import COLOR_KEYS
-from readerapp.ui.commands import HIGHLIGHT, CommandError, command, number_in
 from readerapp.ui.highlight_popup import HighlightPopup, selection_rect
 from readerapp.ui.highlights import AbstractReader, Selection
 from readerapp.ui.note_editor import NoteEditor
@@ -24,7 +25,7 @@ from readerapp.ui.tag_manager import TagManager
 
 if TYPE_CHECKING:
     from readerapp.api import Library
-    from readerapp.ui.history import History
+    from readerapp.interaction.history import History
     from readerapp.ui.window import MainWindow
 
 CHOSEN_MENU = "Highlight"  # the commands on the highlight chosen with [ and ] (keys: [keys.highlight])
@@ -222,7 +223,7 @@ class AnnotationCommands:
     def _tag_write(self, done: str, job: Callable[[], Changes], *old: str, new: str) -> None:
         """Write, then refresh the tag list; a view of a tag that is gone moves to its new name."""
         view = self.w.view
-        follow = view.kind == "tag" and view.value.lower() in {o.lower() for o in old}
+        follow = view.kind is ViewKind.TAG and view.value.lower() in {o.lower() for o in old}
         task = self.w.write("tags", self._recorded(job), reload=True)
         task.done.connect(lambda _changes: self._status(done))
         task.done.connect(lambda _changes: self._show_tags(new) if self.tag_manager.isVisible() else None)

@@ -24,16 +24,16 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from readerapp.config import Config, load_config, read_settings_file
 from readerapp.errors import ReaderappError
+from readerapp.interaction.catalog import catalog
+from readerapp.interaction.keymap import Keymap, KeyParser
+from readerapp.interaction.registry import HIGHLIGHT, READER, CommandRegistry, LineRunner
 from readerapp.resources import resources_dir
 from readerapp.ui import theme
 from readerapp.ui.actions import Actions
-from readerapp.ui.catalog import catalog
 from readerapp.ui.cite_commands import CiteCommands
-from readerapp.ui.commands import HIGHLIGHT, READER, CommandRegistry, LineRunner
-from readerapp.ui.keymap import Keymap, KeyParser
+from readerapp.ui.key_events import KeyDispatcher
 from readerapp.ui.pdf_actions import PdfActions
 from readerapp.ui.pdf_view import ViewerKeys
-from readerapp.ui.qtkeys import KeyDispatcher
 from readerapp.ui.recovery import Recovery
 from readerapp.ui.smoke import quit_when_shown
 from readerapp.ui.upkeep import Upkeep
@@ -69,7 +69,11 @@ class Session:
         to ``recovery`` (which asks for this again once it restored a backup), other errors to ``refuse``."""
         task = self.workers.read("open", _open_library, self.config.library, settings, self.opened)
         task.done.connect(self._attach)
-        task.failed.connect(lambda error: self.recovery.handle(error, refuse) or refuse(error))
+        task.failed.connect(lambda error: self._refuse_unless_damaged(error, refuse))
+
+    def _refuse_unless_damaged(self, error: object, refuse: Callable[[object], None]) -> None:
+        if not self.recovery.handle(error, refuse):
+            refuse(error)
 
     def _attach(self, library: Library) -> None:
         if not self.workers.closed:
@@ -84,7 +88,7 @@ class Session:
         if library is None:
             return
         self.watcher = ChangeWatcher(library, self.window)
-        self.watcher.changed.connect(self.window.changed_elsewhere)
+        self.watcher.changed.connect(self.window.loader.changed_elsewhere)
         self.watcher.failed.connect(lambda exc: self.window.report_error(exc, prefix="Watching changes: "))
         self.watcher.start()
         task = self.workers.write("sample", library.import_sample_if_empty)

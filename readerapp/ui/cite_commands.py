@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
-from readerapp.ui.commands import CommandError, command
-from readerapp.ui.views import View
+from readerapp.interaction.registry import CommandError, command
+from readerapp.interaction.views import View, ViewKind
 
 if TYPE_CHECKING:
     from readerapp.api import Library
-    from readerapp.export.citation import CitationKind
+    from readerapp.choices import CitationKind
     from readerapp.ui.window import MainWindow
 
 _COPIED = {"bibtex": "BibTeX entry", "citekey": "citation key", "link": "link"}
@@ -34,7 +34,7 @@ class CiteCommands:
         paper = self.w.current_paper()
         if paper is None:
             raise CommandError("no paper is selected")
-        self.w.show_view(View("similar", paper.id))
+        self.w.loader.show_view(View(ViewKind.SIMILAR, paper.id))
         self.w.statusBar().showMessage(f"Papers like {paper.title}", 6000)
         self.w.table.setFocus()
 

@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from readerapp.api import Library
+from readerapp.api import ExportResult, Library
+from readerapp.choices import EXPORT_EXTENSIONS, EXPORT_FORMATS
 from readerapp.errors import ExportError, ReaderappError
-from readerapp.export.bundle import EXTENSIONS, FORMATS, ExportResult
-from readerapp.export.scope import Scope
+from readerapp.export.scope import Scope, ScopeKind
 from readerapp.ids import safe_filename
 from readerapp.records import STATES
 from readerapp.ui.signals import emit
@@ -58,11 +58,12 @@ def scope_for_view(kind: str, value: str = "") -> Scope | None:
         return Scope.of("state", kind)
     if kind == "all":
         return Scope.all()
-    if kind in ("tag", "collection") and value:
-        return Scope.of(kind, value)
-    if kind == "search" and value.strip():
-        return Scope.of("query", value)
-    return None
+    scope = _VIEW_SCOPES.get(kind)
+    return Scope.of(scope, value) if scope is not None and value.strip() else None
+
+
+# The views that take a value, by the scope that takes the same papers (a search: its query's).
+_VIEW_SCOPES: dict[str, ScopeKind] = {"tag": "tag", "collection": "collection", "search": "query"}
 
 
 class ExportDialog(QDialog):
@@ -98,7 +99,7 @@ class ExportDialog(QDialog):
         self.scope_value.setEditable(True)
         self.scope_value.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.format = QComboBox()
-        for fmt in FORMATS:
+        for fmt in EXPORT_FORMATS:
             self.format.addItem(fmt, fmt)
         self.destination = QLineEdit()
         browse = QPushButton("Browse…")
@@ -126,9 +127,9 @@ class ExportDialog(QDialog):
         for text, field, row in (("&Scope", self.scope_kind, self.scope_kind), ("&Which", self.scope_value,
                                  self.scope_value), ("&Format", self.format, self.format),
                                  ("&Destination", self.destination, where)):  # fmt: skip
-            label = QLabel(text)
-            label.setBuddy(field)  # Alt+letter goes to the field; without a buddy the & shows as is
-            form.addRow(label, row)
+            caption = QLabel(text)
+            caption.setBuddy(field)  # Alt+letter goes to the field; without a buddy the & shows as is
+            form.addRow(caption, row)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.preview_label)
@@ -181,7 +182,7 @@ class ExportDialog(QDialog):
         the very file of the last export when scope and format are that export's."""
         scope_name = self.scope_value.currentText().strip() if self.scope_value.isEnabled() else ""
         label = scope_name or self.scope_kind.currentText()
-        name = safe_filename(label) + EXTENSIONS[self.current_format()]
+        name = safe_filename(label) + EXPORT_EXTENSIONS[self.current_format()]
         last = self._last("destination")
         if not last:
             return self.library.path / "exports" / name
@@ -289,13 +290,14 @@ class ExportDialog(QDialog):
 
     # -- exporting ---------------------------------------------------------------------------------
 
-    def start_export(self) -> None:
-        """Run the export on a worker; the dialog closes when it is written."""
+    def start_export(self) -> Task | None:
+        """Run the export on a worker (its task; None: the scope is wrong, the dialog says why); the dialog
+        closes when it is written."""
         try:
             scope = self.current_scope()
         except ReaderappError as exc:
             self._fail(exc)
-            return
+            return None
         fmt, destination = self.current_format(), Path(self.destination.text().strip()).expanduser()
         self.export_button.setEnabled(False)
         self.progress.setVisible(True)
@@ -317,6 +319,7 @@ class ExportDialog(QDialog):
         task.progress.connect(self._progressed)
         task.done.connect(self._succeeded)
         task.failed.connect(self._fail)
+        return task
 
     def _progressed(self, done: int, total: int, _text: str) -> None:
         self.progress.setRange(0, total)

@@ -20,8 +20,9 @@ import tempfile
 from pathlib import Path
 
 from readerapp.config import SETTINGS, load_config
-from readerapp.ui.catalog import Entry
-from readerapp.ui.commands import HIGHLIGHT, READER
+from readerapp.interaction.catalog import Entry
+from readerapp.interaction.registry import HIGHLIGHT, READER
+from readerapp.query_help import QUERY_SECTION
 
 # Where the keys of a menu whose commands all belong to another context than the window's apply.
 _WHERE = {READER: "while a PDF has focus; `[keys.reader]`",
@@ -104,9 +105,7 @@ def settings_markdown() -> str:
 
 def query_markdown() -> str:
     """The query language ``readerapp search --help`` prints, without its heading, literals as code."""
-    from readerapp.cli.search_cmds import query_section
-
-    return query_section().replace("``", "`").split("\n", 2)[2].strip() + "\n"
+    return QUERY_SECTION.replace("``", "`").split("\n", 2)[2].strip() + "\n"
 
 
 GENERATORS = {"keys": lambda: keys_markdown(default_commands()), "settings": settings_markdown,

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout, QWidget
 
-from readerapp.ui.catalog import Entry
+from readerapp.interaction.catalog import Entry
 
 
 def help_html(entries: Sequence[Entry]) -> str:

@@ -83,6 +83,7 @@ class HighlightPopup(QDialog):
         self._show_colors()
         self.comment.setText(comment)
         parent = self.parentWidget()
+        assert parent is not None  # made with its window as parent
         self.resize(WIDTH, self.sizeHint().height())
         corner = parent.mapToGlobal(parent.rect().topLeft())
         if anchor is None:

@@ -18,6 +18,8 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFont, QKeyEvent, QPalette, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QApplication, QTextBrowser, QTextEdit, QWidget
 
+from readerapp.interaction.key_tokens import format_sequence
+from readerapp.interaction.keymap import Keymap, KeyParser, Sequence
 from readerapp.paper import HighlightView, Paper
 from readerapp.readable import Readable
 from readerapp.ui.annotation_html import (
@@ -29,9 +31,7 @@ from readerapp.ui.annotation_html import (
     ordered,
     shown_abstract,
 )
-from readerapp.ui.keymap import Keymap, KeyParser, Sequence
-from readerapp.ui.keys import format_sequence
-from readerapp.ui.qtkeys import KeyDispatcher, token_from_event
+from readerapp.ui.key_events import KeyDispatcher, token_from_event
 
 Move = QTextCursor.MoveOperation
 _MOVES = {"Left": Move.Left, "Right": Move.Right, "Up": Move.Up, "Down": Move.Down,
@@ -245,8 +245,8 @@ class AbstractReader(QObject):
             cursor.setPosition(start)
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
             extra = QTextEdit.ExtraSelection()
-            extra.cursor = cursor  # type: ignore[misc]
-            chosen: QTextCharFormat = extra.format  # type: ignore[attr-defined]
+            extra.cursor = cursor
+            chosen: QTextCharFormat = extra.format
             chosen.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
             chosen.setUnderlineColor(palette.color(QPalette.ColorRole.Highlight))
             chosen.setFontUnderline(True)

@@ -50,8 +50,9 @@ class NoteEditor(QDialog):
         layout.addWidget(split, 1)
         layout.addWidget(self.state)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.close)
-        self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS, timeout=self._save_now)
-        self._render = QTimer(self, singleShot=True, interval=PREVIEW_MS, timeout=self._show_preview)
+        # PySide connects a signal given as a keyword; the stubs know only properties.
+        self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS, timeout=self._save_now)  # type: ignore[call-arg]
+        self._render = QTimer(self, singleShot=True, interval=PREVIEW_MS, timeout=self._show_preview)  # type: ignore[call-arg]
         self.text.textChanged.connect(self._typed)
         self._paper_id = ""
         self._before = ""

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLineEdit, QListView, QVBoxLayout, QWidget
 
-from readerapp.ui.catalog import Entry, rank
+from readerapp.interaction.catalog import Entry, rank
 from readerapp.ui.signals import emit
 
 Index = QModelIndex | QPersistentModelIndex
@@ -115,6 +115,7 @@ class CommandPalette(QDialog):
         self.input.setText(text)
         self._filter(text)
         parent = self.parentWidget()
+        assert parent is not None  # made with its window as parent
         width = min(720, max(420, parent.width() * 2 // 3))
         self.resize(width, min(440, parent.height() - 80))
         top_left = parent.mapToGlobal(parent.rect().topLeft())

@@ -62,7 +62,7 @@ class PaperDelegate(QStyledItemDelegate):
                 width = rect.width() - 2 * self._margin
                 line = self._line(text, width, option.font)
                 size = line.size()
-                x = rect.left() + self._margin
+                x: float = rect.left() + self._margin
                 if column.align & Align.AlignRight:
                     x += width - size.width()
                 elif column.align & Align.AlignHCenter:

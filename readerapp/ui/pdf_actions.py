@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from readerapp.ui.commands import READER, CommandError, command
+from readerapp.interaction.registry import READER, CommandError, command
 from readerapp.ui.pdf_pane import ReadingPane
 from readerapp.ui.pdf_view import READER_MENU, PdfView, ViewerCommands, ViewerKeys
 from readerapp.ui.window import MainWindow
@@ -104,7 +104,9 @@ class PdfActions(ViewerCommands):
             self.pane.fetch(ids)
 
     def _show_reading(self, on: bool) -> None:
-        for widget in (self.w.sidebar, self.w.table.parentWidget(), self.w.detail):
+        list_pane = self.w.table.parentWidget()
+        assert list_pane is not None  # the table sits in the window's list pane
+        for widget in (self.w.sidebar, list_pane, self.w.detail):
             widget.setVisible(not on)
         self.pane.setVisible(on)
 

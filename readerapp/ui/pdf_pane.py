@@ -24,8 +24,8 @@ from readerapp.paper import Paper
 from readerapp.pdfs.position import PdfPosition
 from readerapp.ui import theme
 from readerapp.ui.detail_html import paper_html
+from readerapp.ui.key_events import token_from_event
 from readerapp.ui.pdf_view import PdfViewer, ViewerKeys
-from readerapp.ui.qtkeys import token_from_event
 from readerapp.ui.signals import emit
 from readerapp.ui.workers import Task, Workers
 

@@ -43,11 +43,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readerapp.interaction.keymap import Keymap, KeyParser, Sequence
+from readerapp.interaction.registry import READER, CommandRegistry, LineRunner, command
 from readerapp.pdfs.position import MAX_ZOOM, MIN_ZOOM, PdfPosition, zoom_factor
-from readerapp.ui.commands import READER, CommandRegistry, LineRunner, command
-from readerapp.ui.keymap import Keymap, KeyParser, Sequence
+from readerapp.ui.key_events import KeyDispatcher
 from readerapp.ui.pdf_render import Hit, PageRenderer
-from readerapp.ui.qtkeys import KeyDispatcher
 from readerapp.ui.signals import emit
 
 MARGIN = 12  # pixels around the column of pages
@@ -334,7 +334,7 @@ class PdfView(QAbstractScrollArea):
 
     # -- find ------------------------------------------------------------------------------------
 
-    def find(self, query: str) -> None:
+    def find_text(self, query: str) -> None:
         """Search every page on the render thread; hits are marked and the first one after the current
         page is shown."""
         self._query = query
@@ -374,7 +374,8 @@ class PdfView(QAbstractScrollArea):
 
     # -- rendering -------------------------------------------------------------------------------
 
-    def _render_scale(self) -> float:
+    def render_scale(self) -> float:
+        """The scale pages are rendered at now: the zoom times the screen's pixel ratio."""
         return round(self._scale * self.devicePixelRatioF(), 4)
 
     def _rendered(self, page: int, scale: float, image: QImage) -> None:
@@ -389,7 +390,7 @@ class PdfView(QAbstractScrollArea):
         """Ask for the visible pages without a current image, then the ones ahead and just behind."""
         if self._renderer is None or not visible:
             return
-        scale = self._render_scale()
+        scale = self.render_scale()
         ahead = range(visible[-1] + 1, min(visible[-1] + 1 + AHEAD, self.page_count))
         behind = range(max(visible[0] - BEHIND, 0), visible[0])
         wanted = []
@@ -405,7 +406,7 @@ class PdfView(QAbstractScrollArea):
         painter = QPainter(self.viewport())
         painter.fillRect(self.viewport().rect(), self.palette().color(self.backgroundRole()).darker(115))
         visible = self.visible_pages()
-        scale = self._render_scale()
+        scale = self.render_scale()
         for page in visible:
             rect = self._page_rect(page)
             cached = self.cache.get(page)
@@ -644,7 +645,7 @@ class PdfViewer(QWidget):
         self.find_field.selectAll()
 
     def _find(self) -> None:
-        self.view.find(self.find_field.text())
+        self.view.find_text(self.find_field.text())
         self.view.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

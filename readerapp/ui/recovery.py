@@ -1,12 +1,12 @@
 """A damaged library: offer the newest backup, restore it on a worker, reopen, reload the window.
 
-The store says a database is damaged in one way (a ``LibraryError`` naming the backup to restore, or
-saying there is none), whether the open, the daily backup or ``doctor`` found it. A full disk is never
-damage (``DiskFull``), and a restore replaces the user's file, so before the offer SQLite's
-``PRAGMA quick_check`` must find the file damaged; a sound file gets the error as a message. The dialog offers
-exactly one way forward, "Restore the backup of <date>" (the default button), or Quit; the replaced
-file is kept by the store as a ``damaged`` backup, never offered again. Nothing here imports the store
-on the GUI thread: finding and restoring the backup happen on workers.
+The store says a database is damaged in one way (``DatabaseDamaged``, naming the backup to restore,
+or saying there is none), whether the open, the daily backup or ``doctor`` found it. A full disk is
+never damage (``DiskFull``, another type), and a restore replaces the user's file, so before the offer
+SQLite's ``PRAGMA quick_check`` must find the file damaged; a sound file gets the error as a message.
+The dialog offers exactly one way forward, "Restore the backup of <date>" (the default button), or
+Quit; the replaced file is kept by the store as a ``damaged`` backup, never offered again. Nothing
+here imports the store on the GUI thread: finding and restoring the backup happen on workers.
 """
 
 from __future__ import annotations
@@ -18,23 +18,18 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QAbstractButton, QMessageBox
 
-from readerapp.errors import DiskFull, LibraryError
+from readerapp.errors import DatabaseDamaged
 from readerapp.ui.signals import emit
 from readerapp.ui.workers import Workers
 
 if TYPE_CHECKING:
-    from readerapp.store.backups import Backup
+    from readerapp.api import Backup
     from readerapp.ui.window import MainWindow
-
-DAMAGE_MARKS = ("restore the newest backup", "is damaged", "no backup to restore")
-
 
 def is_damage(error: object) -> bool:
     """True for the store's damaged-database errors (the ones a backup may cure, once ``quick_check``
     agrees); never for a full disk."""
-    if isinstance(error, DiskFull):
-        return False
-    return isinstance(error, LibraryError) and any(mark in str(error) for mark in DAMAGE_MARKS)
+    return isinstance(error, DatabaseDamaged)
 
 
 def backup_label(backup: Backup) -> str:
@@ -44,19 +39,16 @@ def backup_label(backup: Backup) -> str:
 def damage_and_backup(library_dir: Path) -> tuple[str | None, Backup | None]:
     """Runs on a worker (it imports the store): what ``quick_check`` finds wrong with the library's
     database (None: it is sound, or cannot be looked at, so no backup is offered) and the newest backup."""
-    from readerapp.api import DB_FILE
-    from readerapp.store.backups import damage_found, newest_restorable
+    from readerapp.api import damage_and_backup
 
-    problem = damage_found(library_dir / DB_FILE)
-    return problem, newest_restorable(library_dir / "backups") if problem is not None else None
+    return damage_and_backup(library_dir)
 
 
 def restore_file(library_dir: Path, source: Path) -> Path:
     """Runs on a worker: put ``source`` in place of a database too damaged to open."""
-    from readerapp.api import DB_FILE
-    from readerapp.store.backups import restore
+    from readerapp.api import restore_library
 
-    return restore(library_dir / DB_FILE, source, library_dir / "backups", library_dir / "index")
+    return restore_library(library_dir, source)
 
 
 class RestoreOffer(QMessageBox):
@@ -147,8 +139,8 @@ class Recovery(QObject):
     def _back(self) -> None:
         self._handling = False
         self.window.statusBar().showMessage("Backup restored.", 5000)
-        self.window.reload()
-        self.window.refresh_detail()
+        self.window.loader.reload()
+        self.window.detail.refresh()
         emit(self.restored)
 
     def _give_up(self, text: str) -> None:

@@ -12,7 +12,7 @@ from datetime import date
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 
-from readerapp.ui.views import STANDARD
+from readerapp.interaction.views import STANDARD
 
 VIEW_ROLE = Qt.ItemDataRole.UserRole + 1
 SECTIONS = ("Library", "Tags", "Collections", "Saved searches", "Feed days")

@@ -36,6 +36,6 @@ _incref.restype = None
 
 def emit(signal: SignalInstance, *args: Any) -> None:
     """``signal.emit(*args)``, with the reference PySide took from its result given back."""
-    result = signal.emit(*args)
+    result = signal.emit(*args)  # type: ignore[func-returns-value]  # the stubs say None; PySide returns it
     if STEALS and result is not None:
         _incref(result)

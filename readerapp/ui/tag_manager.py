@@ -133,7 +133,7 @@ class TagManager(QDialog):
         self.list.setFocus()
 
     def _confirm(self) -> None:
-        if self.input.completer().popup().isVisible():
+        if self.input.completer().popup().isVisible():  # type: ignore[union-attr]  # popup() makes one if need be
             return  # Enter picked a completion; the next Enter confirms
         asking, name = self._asking, self.input.text().strip()
         if asking is None or not name:

@@ -33,7 +33,8 @@ class LastWordCompleter(QCompleter):
         return [path.split(" ")[-1].lstrip("-")]
 
     def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
-        line = self.widget().text() if isinstance(self.widget(), QLineEdit) else ""
+        field = self.widget()
+        line = field.text() if isinstance(field, QLineEdit) else ""
         head, _, last = line.rpartition(" ")
         sign = "-" if last.startswith("-") else ""
         prefix = f"{head} " if head else ""
@@ -67,6 +68,7 @@ class TagPrompt(QDialog):
         self.tags.setStringList(list(known_tags))
         self.input.clear()
         parent = self.parentWidget()
+        assert parent is not None  # made with its window as parent
         self.resize(420, self.sizeHint().height())
         top_left = parent.mapToGlobal(parent.rect().topLeft())
         self.move(top_left.x() + (parent.width() - 420) // 2, top_left.y() + 80)
@@ -74,7 +76,7 @@ class TagPrompt(QDialog):
         self.input.setFocus()
 
     def _submit(self) -> None:
-        if self.completer.popup().isVisible():
+        if self.completer.popup().isVisible():  # type: ignore[union-attr]  # popup() makes one if need be
             return  # Enter picked a completion; the next Enter applies
         add, remove = parse_tag_input(self.input.text())
         self.close()

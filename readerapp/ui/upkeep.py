@@ -62,7 +62,8 @@ class Upkeep(QObject):
         self.workers = workers
         self._building = False
         self.warm = False  # the backup is taken and the index open
-        self._idle = QTimer(self, singleShot=True, interval=IDLE_MS, timeout=self._catch_up)
+        # PySide connects a signal given as a keyword; the stubs know only properties.
+        self._idle = QTimer(self, singleShot=True, interval=IDLE_MS, timeout=self._catch_up)  # type: ignore[call-arg]
         window.data_changed.connect(self._idle.start)
 
     def start(self) -> Task | None:

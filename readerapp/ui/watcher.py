@@ -23,6 +23,7 @@ POLL_SECONDS = 1.0  # local library: how often the log is read
 LISTEN_SECONDS = 30.0  # shared library: the longest LISTEN wait before the log is read anyway
 RETRY_SECONDS = 5.0  # local library: after a failed read, before trying again (the feed paces a shared one)
 STOP_SECONDS = 2.0  # the longest ``stop`` waits for the thread (a wait ends at once; a read may not)
+THREAD_NAME = "readerapp-watch"
 
 
 class ChangeWatcher(QObject):
@@ -38,18 +39,20 @@ class ChangeWatcher(QObject):
         self._stop = threading.Event()
         self._after = 0
         self._feed = library.change_feed() if library.config.database_url else None
-        self._thread = threading.Thread(target=self._run, name="readerapp-watch", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
-        """End the thread, interrupting its wait, before the library closes."""
+    def stop(self) -> bool:
+        """End the thread, interrupting its wait, before the library closes; False if it outlived
+        ``STOP_SECONDS`` (a read that would not end; the thread is a daemon, so quitting goes on)."""
         self._stop.set()
         if self._feed is not None:
             self._feed.stop()
         if self._thread.is_alive():
             self._thread.join(STOP_SECONDS)
+        return not self._thread.is_alive()
 
     def _run(self) -> None:
         try:

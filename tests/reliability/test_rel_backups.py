@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from readerapp.api import DB_FILE, Library
-from readerapp.errors import LibraryError
+from readerapp.errors import Busy, DatabaseDamaged, DiskFull, LibraryError
 from readerapp.store import backups
 from readerapp.store.backups import backup_if_due, backup_sqlite, list_backups
 from readerapp.store.lock import LOCK_FILE
@@ -161,7 +161,7 @@ def test_a_damaged_header_is_refused_at_open_naming_the_backup(library: Library)
     checkpoint(db)
     overwrite_pages(db, 0, 1)
 
-    with pytest.raises(LibraryError, match="restore the newest backup") as caught:
+    with pytest.raises(DatabaseDamaged, match="restore the newest backup") as caught:
         Library.open(library.path)
     assert str(good.path) in str(caught.value)
     listed = run(cli_command(library.path, "list"))
@@ -173,6 +173,19 @@ def test_a_damaged_header_is_refused_at_open_naming_the_backup(library: Library)
         assert lib.counts()["all"] == 43 and lib.doctor().consistent
 
 
+def test_damage_met_by_an_ordinary_read_is_database_damaged_by_type(library: Library) -> None:
+    """What the app's restore offer waits for is a type, not words: a read of a scribbled-over table
+    raises DatabaseDamaged (a LibraryError, so the CLI still prints its one line)."""
+    library.db.engine.dispose()  # (no connection keeps pages read before the damage)
+    db = library.path / DB_FILE
+    checkpoint(db)
+    overwrite_pages(db, 2, middle_page(db) - 2)
+    with pytest.raises(DatabaseDamaged, match="the library database is damaged") as caught:
+        library.list_ids()
+    assert isinstance(caught.value, LibraryError) and not isinstance(caught.value, DiskFull)
+    library.close()
+
+
 def test_a_damaged_database_is_never_rotated_into_the_backups(library: Library) -> None:
     good = library.backup_now()
     library.close()
@@ -181,7 +194,7 @@ def test_a_damaged_database_is_never_rotated_into_the_backups(library: Library) 
     overwrite_pages(db, middle_page(db), 3)
     before = list_backups(library.path / "backups")
     tomorrow = datetime.now(UTC) + timedelta(days=1)
-    with pytest.raises(LibraryError, match="damaged") as caught:
+    with pytest.raises(DatabaseDamaged, match="damaged") as caught:
         backup_if_due(db, library.path / "backups", keep=1, now=tomorrow)
     assert str(good.path) in str(caught.value)
     assert list_backups(library.path / "backups") == before
@@ -269,7 +282,7 @@ def test_a_restore_is_refused_while_another_process_has_the_library_open(
     library.search("model")  # the index exists, and a refused restore must not drop it
     with held(library.path) as other:
         before = _files(library.path)
-        with pytest.raises(LibraryError, match=IN_USE):
+        with pytest.raises(Busy, match=IN_USE):
             library.restore_backup(taken.path)
         assert _files(library.path) == before, "a refused restore touches no file"
         assert library.get(ident).note == "after the backup", "and this Library still works"
@@ -300,7 +313,7 @@ def test_the_cli_refuses_a_restore_until_the_app_closes_the_library(library: Lib
 def test_another_library_open_in_this_process_also_refuses_the_restore(library: Library) -> None:
     taken = library.backup_now()
     with Library.open(library.path) as other:
-        with pytest.raises(LibraryError, match=IN_USE):
+        with pytest.raises(Busy, match=IN_USE):
             library.restore_backup(taken.path)
         assert other.counts() == library.counts()
     library.restore_backup(taken.path)  # closed: only this Library's own share is left, which it drops

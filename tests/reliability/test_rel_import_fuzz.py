@@ -227,6 +227,12 @@ def test_random_atom_and_rss_trees(library: Library, text: str) -> None:
     _import(library, text.encode())
 
 
-def test_the_library_is_still_consistent_and_took_the_good_papers(library: Library) -> None:
+@settings(max_examples=10, deadline=None)
+@given(papers=st.lists(good_papers, min_size=1, max_size=4))
+def test_well_formed_papers_are_taken_and_the_library_stays_consistent(
+    library: Library, papers: list[dict[str, object]]
+) -> None:
+    """Stands alone: the fuzzed files above may all be refused, these must be taken."""
+    _import(library, json.dumps([{"paper": paper} for paper in papers]).encode())
+    assert {paper["id"] for paper in papers} <= set(library.list_ids())
     assert library.doctor().consistent
-    assert library.counts()["all"] > 0  # the well-formed shapes did import

@@ -65,7 +65,7 @@ def test_highlight_lifecycle_by_keys(qtbot: QtBot, session: Session, library: Li
     keys(qtbot, w.detail, "3")
     settle(qtbot, session)
     assert only_highlight(library, paper_id).color == "blue"
-    assert w.tag_names == [], "with a highlight chosen, 3 recolours instead of toggling a tag"
+    assert w.controller.tag_names == [], "with a highlight chosen, 3 recolours instead of toggling a tag"
 
     qtbot.waitUntil(lambda: reader.chosen == mark.id)
     keys(qtbot, w.detail, "x")
@@ -157,7 +157,7 @@ def test_chosen_highlight_keys_are_commands_of_their_own_context(
         assert "1-5 recolour · c comment · Delete delete · Escape let go" in w.statusBar().currentMessage()
         keys(qtbot, w.detail, "x")  # "" in [keys.highlight]: nothing, not the window's mark
         settle(qtbot, session)
-        assert len(library.get(paper_id).highlights) == 2 and not w.marking
+        assert len(library.get(paper_id).highlights) == 2 and not w.controller.marking
         keys(qtbot, w.detail, "7")
         settle(qtbot, session)
         assert {h.id: h.color for h in library.get(paper_id).highlights}[first] == "pink"

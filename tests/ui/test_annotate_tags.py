@@ -48,4 +48,4 @@ def test_rename_and_merge_tags_from_the_tag_manager(qtbot: QtBot, session: Sessi
     keys(qtbot, w.table, "u")
     settle(qtbot, session)
     assert library.tag_counts() == {"<i>agents</i>": 1, "llm": 2, "LLMs": 1}
-    qtbot.waitUntil(lambda: w.tag_names == ["<i>agents</i>", "llm", "LLMs"])
+    qtbot.waitUntil(lambda: w.controller.tag_names == ["<i>agents</i>", "llm", "LLMs"])

@@ -8,9 +8,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from readerapp.config import SETTINGS
+from readerapp.interaction.key_tokens import format_sequence
+from readerapp.interaction.keymap import Keymap
 from readerapp.ui.guide_tables import default_commands, fill, keys_markdown, main, settings_markdown
-from readerapp.ui.keymap import Keymap
-from readerapp.ui.keys import format_sequence
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "user-guide.md"
 

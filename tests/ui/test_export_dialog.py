@@ -15,9 +15,9 @@ from ui_support import keys
 
 from readerapp import Library
 from readerapp.export.scope import Scope
+from readerapp.interaction.views import View
 from readerapp.ui.app import Session
 from readerapp.ui.export_dialog import ExportDialog, scope_for_view
-from readerapp.ui.views import View
 from readerapp.ui.workers import Workers
 
 
@@ -171,6 +171,7 @@ def test_views_map_to_export_scopes() -> None:
     assert scope_for_view("search", "diffusion") == Scope.of("query", "diffusion")
     assert scope_for_view("all") == Scope.all()
     assert scope_for_view("starred") is None and scope_for_view("day", "2025-09-16") is None
+    assert scope_for_view("collection", " ") is None, "no scope (the dialog's own choice), not an error"
 
 
 def test_the_sidebar_lists_collections_and_saved_searches(qtbot: QtBot, session: Session) -> None:
@@ -178,11 +179,11 @@ def test_the_sidebar_lists_collections_and_saved_searches(qtbot: QtBot, session:
     library.add_to_collection("Group", library.list_ids()[3:5])
     library.save_search("Diffusion papers", "diffusion")
     with qtbot.waitSignal(window.counts_loaded, timeout=5000):
-        window.refresh_counts()
+        window.loader.refresh_counts()
     assert window.sidebar_model.index_of("collection:Group").isValid()
     assert window.sidebar_model.index_of("search:diffusion").isValid()
     with qtbot.waitSignal(window.view_loaded, timeout=5000):
-        window.show_view(View("collection", "Group"))
+        window.loader.show_view(View("collection", "Group"))
     assert window.model.ids == library.collection_ids("Group")
 
 
@@ -190,8 +191,7 @@ def test_escape_while_exporting_cancels_the_task_and_closes(
     qtbot: QtBot, dialog: ExportDialog, tmp_path: Path
 ) -> None:
     dialog.destination.setText(str(tmp_path / "out.md"))
-    dialog.start_export()
-    running = dialog._running
+    running = dialog.start_export()
     assert running is not None
     with qtbot.waitSignal(running.finished, timeout=10_000):
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
@@ -210,7 +210,7 @@ def test_collect_and_uncollect_commands_with_undo(qtbot: QtBot, session: Session
 
     library.add_to_collection("Group", library.list_ids()[:3])
     with qtbot.waitSignal(window.view_loaded, timeout=5000):
-        window.show_view(View("collection", "Group"))
+        window.loader.show_view(View("collection", "Group"))
     qtbot.waitUntil(lambda: window.current_paper() is not None)
     removed = window.targets()
     session.run_line("uncollect")
@@ -226,7 +226,7 @@ def test_a_view_becomes_a_collection_a_search_is_saved_and_both_are_deleted(
     qtbot.waitUntil(lambda: [c.name for c in library.collections()] == ["Whole inbox"])
     assert library.collection_ids("Whole inbox") == window.model.ids
     with qtbot.waitSignal(window.view_loaded, timeout=5000):
-        window.show_view(View("search", "diffusion"))
+        window.loader.show_view(View("search", "diffusion"))
     session.run_line('save-search "Diffusion"')
     qtbot.waitUntil(lambda: ("Diffusion", "diffusion") in [(c.name, c.query) for c in library.collections()])
     session.run_line('delete-collection "Whole inbox"')

@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 from ui_support import keys, open_window, settle
 
 from readerapp import Library
+from readerapp.interaction.keymap import READER_BINDINGS
+from readerapp.interaction.registry import READER
 from readerapp.ui.app import Session
-from readerapp.ui.commands import READER
-from readerapp.ui.keymap import READER_BINDINGS
 from readerapp.ui.pdf_actions import PdfActions
 from readerapp.ui.pdf_view import PdfView
 from tests.pdfs_samples import make_pdf

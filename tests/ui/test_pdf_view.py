@@ -38,7 +38,7 @@ def viewer(qtbot: QtBot, pdf_file: Path) -> Iterator[PdfViewer]:
 
 
 def _cached(viewer: PdfViewer) -> set[int]:
-    scale = viewer.view._render_scale()
+    scale = viewer.view.render_scale()
     return {p for p in range(viewer.view.page_count) if (c := viewer.view.cache.get(p)) and c[0] == scale}
 
 

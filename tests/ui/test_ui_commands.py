@@ -7,9 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from readerapp.ui.commands import CommandError, CommandRegistry, command
-from readerapp.ui.history import History
-from readerapp.ui.views import View, parse_view
+from readerapp.interaction.history import History
+from readerapp.interaction.registry import CommandError, CommandRegistry, command
+from readerapp.interaction.views import View, ViewKind, parse_view
+from readerapp.membership import ListFilter
 
 
 class Owner:
@@ -95,9 +96,11 @@ def test_views_round_trip_and_admit_papers() -> None:
     assert View("tag", "llm").admits(paper) and not View("tag", "rl").admits(paper)
     assert View("day", "2025-09-16").admits(paper)
     assert View("search", "x").admits(paper)
-    assert View("tag", "llm").filters() == {"tag": "llm"}
-    assert View("reading").filters() == {"state": "reading"}
-    assert View("day", "2025-09-16").filters() == {"feed_day": date(2025, 9, 16)}
+    assert View("tag", "llm").listing() == ListFilter(tag="llm")
+    assert View("reading").listing() == ListFilter(state="reading")
+    assert View("day", "2025-09-16").listing() == ListFilter(feed_day=date(2025, 9, 16))
+    assert View("search", "x").listing() is None and View("for-you").listing() is None
+    assert View("inbox").kind is ViewKind.INBOX, "a kind given as its word is the member"
     assert View("tag", "llm").title == "Tag: llm"
 
 

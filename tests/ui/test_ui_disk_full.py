@@ -14,7 +14,7 @@ from ui_support import keys, open_window, settle
 
 from readerapp import Library
 from readerapp.config import load_config
-from readerapp.errors import DiskFull, LibraryError
+from readerapp.errors import DatabaseDamaged, DiskFull
 from readerapp.ui.app import build_session
 from tests.reliability.support import fill_disk, small_disk
 
@@ -74,7 +74,7 @@ def test_an_error_that_reads_like_damage_on_a_sound_file_is_only_a_message(
         library.backup_now()
         session = open_window(qtbot, library)
         try:
-            looks_damaged = LibraryError("the library database is damaged: disk I/O error (run doctor)")
+            looks_damaged = DatabaseDamaged("the library database is damaged: disk I/O error (run doctor)")
             with qtbot.waitSignal(session.window.failed, timeout=20000) as failed:
                 session.window.report_error(looks_damaged)
             assert failed.args[0] == str(looks_damaged)

@@ -21,7 +21,7 @@ def test_for_you_ranks_the_inbox_on_a_worker_and_says_why(qtbot: QtBot, session:
     assert w.view.key == "for-you" and w.model.ids == expected
     assert w.windowTitle().startswith("For you")
     qtbot.waitUntil(lambda: w.detail.toPlainText().startswith("For you because of: "), timeout=5000)
-    assert all(w.why[i] for i in expected[:3])
+    assert all(w.controller.why[i] for i in expected[:3])
     keys(qtbot, w.table, "e")  # archived papers leave For you like they leave the inbox
     settle(qtbot, session)
     assert expected[0] not in w.model.ids and library.get(expected[0]).state == "archived"

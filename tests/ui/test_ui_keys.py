@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from readerapp.ui.commands import HIGHLIGHT, READER
-from readerapp.ui.keymap import DEFAULT_BINDINGS, Keymap, KeyParser, KeyResult
-from readerapp.ui.keys import KeySyntaxError, normalize_token, parse_sequence
+from readerapp.interaction.key_tokens import KeySyntaxError, normalize_token, parse_sequence
+from readerapp.interaction.keymap import DEFAULT_BINDINGS, Keymap, KeyParser, KeyResult
+from readerapp.interaction.registry import HIGHLIGHT, READER
 
 
 @pytest.mark.parametrize(

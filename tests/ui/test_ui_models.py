@@ -10,12 +10,12 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from readerapp import Library
+from readerapp.interaction.catalog import catalog
+from readerapp.interaction.keymap import HIGHLIGHT_BINDINGS, Keymap
+from readerapp.interaction.registry import HIGHLIGHT
 from readerapp.paper import HighlightView, Paper
 from readerapp.ui.app import Session
-from readerapp.ui.catalog import catalog
-from readerapp.ui.commands import HIGHLIGHT
 from readerapp.ui.detail_html import paper_html, safe_url
-from readerapp.ui.keymap import HIGHLIGHT_BINDINGS, Keymap
 from readerapp.ui.palette import PaletteModel, WordFilter
 from readerapp.ui.paper_model import ID_ROLE, PaperTableModel
 from readerapp.ui.sidebar import VIEW_ROLE, SidebarModel

@@ -15,7 +15,7 @@ from ui_support import keys, open_window, settle
 from readerapp import Library
 from readerapp.api import DB_FILE
 from readerapp.config import load_config
-from readerapp.errors import LibraryError
+from readerapp.errors import DatabaseDamaged, DiskFull, LibraryError
 from readerapp.ui.app import Session, build_session
 from readerapp.ui.recovery import RestoreOffer, backup_label, is_damage
 from tests.reliability.support import checkpoint, middle_page, overwrite_pages, page_of
@@ -108,8 +108,12 @@ def test_escape_quits_instead(qtbot: QtBot, qapp: QApplication, saved: tuple[Pat
 
 
 def test_only_damage_is_taken_for_damage() -> None:
-    assert is_damage(LibraryError("the library database is damaged (x); restore the newest backup (y)"))
+    """Damage is told by its type, never by the words of a message."""
+    assert is_damage(DatabaseDamaged("the library database is damaged (x); restore the newest backup (y)"))
+    assert is_damage(DatabaseDamaged("file is not a database"))
+    assert not is_damage(LibraryError("the library database is damaged (x); restore the newest backup (y)"))
     assert not is_damage(LibraryError("unknown paper 1234.5678"))
+    assert not is_damage(DiskFull("disk full: cannot write x (no space left on the disk; 0 bytes free)"))
     assert not is_damage(ValueError("is damaged"))
 
 

@@ -13,8 +13,8 @@ from ui_support import keys, open_window, settle
 from werkzeug import Request, Response
 
 from readerapp import Library
+from readerapp.interaction.registry import MAIN
 from readerapp.ui.app import Session
-from readerapp.ui.commands import MAIN
 from readerapp.ui.help_overlay import help_html
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "user-guide.md"
@@ -103,11 +103,11 @@ def test_cancel_sync_is_a_key(qtbot: QtBot, tmp_path: Path, httpserver: HTTPServ
     w = session.window
     try:
         keys(qtbot, w.table, "Ctrl+R")
-        assert w.cancel_button.isVisible() and "Ctrl+Shift+R" in w.cancel_button.text()
+        assert w.syncing.cancel_button.isVisible() and "Ctrl+Shift+R" in w.syncing.cancel_button.text()
         keys(qtbot, w.table, "Ctrl+Shift+R")
         held.set()
-        qtbot.waitUntil(lambda: w._sync_task is None, timeout=10000)
-        assert not w.cancel_button.isVisible()
+        qtbot.waitUntil(lambda: w.syncing.task is None, timeout=10000)
+        assert not w.syncing.cancel_button.isVisible()
         assert w.statusBar().currentMessage().startswith("Sync cancelled")
         assert w.messages.isHidden(), "a cancel the user asked for is no error"
     finally:

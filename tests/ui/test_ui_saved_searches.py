@@ -31,7 +31,7 @@ def test_deleting_a_saved_search_is_undone_and_redone_by_keys(
     library.save_search("Diffusion", "diffusion")
     library.save_search("Zoo", "benchmark")
     with qtbot.waitSignal(w.counts_loaded, timeout=5000):
-        w.refresh_counts()
+        w.loader.refresh_counts()
     listed = library.collections()
     assert _saved_row(session, "diffusion") == 1
 
@@ -62,7 +62,7 @@ def test_delete_collection_deletes_the_saved_search_shown_and_u_brings_it_back(
     library.save_search("Agents", "agent")
     library.save_search("Benchmarks", "benchmark")
     with qtbot.waitSignal(w.counts_loaded, timeout=5000):
-        w.refresh_counts()
+        w.loader.refresh_counts()
     listed = library.collections()
     palette_line(qtbot, session, "go search:benchmark")  # what choosing it in the sidebar shows
     assert w.view.key == "search:benchmark"
@@ -110,7 +110,7 @@ def test_the_saved_search_shown_follows_a_tag_rename_and_its_undo_and_redo(
     library.tag([c], add=["rl"])
     library.save_search("LLM papers", "tag:llm")
     with qtbot.waitSignal(w.counts_loaded, timeout=5000):
-        w.refresh_counts()
+        w.loader.refresh_counts()
     palette_line(qtbot, session, "go search:tag:llm")  # what choosing it in the sidebar shows
     qtbot.waitUntil(lambda: set(w.model.ids) == {a, b})
     w.table.setFocus()
@@ -129,7 +129,7 @@ def test_the_saved_search_shown_follows_a_tag_rename_and_its_undo_and_redo(
     qtbot.waitUntil(lambda: w.view.value == renamed)
     qtbot.waitUntil(lambda: set(w.model.ids) == {a, b} and w.current_id() == chosen)
     qtbot.waitUntil(lambda: _saved_row(session, renamed) == 0)
-    assert w.shown_collection() == "LLM papers"
+    assert w.controller.shown_collection() == "LLM papers"
     keys(qtbot, manager.list, "Escape")
 
     keys(qtbot, w.table, "u")

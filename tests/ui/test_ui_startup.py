@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from readerapp import Library
 from readerapp.cli import gui_settings
+from readerapp.interaction.view_cache import ViewCache
+from readerapp.interaction.views import View
 from readerapp.ui.app import build_session
-from readerapp.ui.view_cache import ViewCache
-from readerapp.ui.views import View
 
 HEAVY = ("sqlalchemy", "whoosh", "pymupdf", "fitz", "httpx", "readerapp.api", "readerapp.store")
 
@@ -47,7 +47,8 @@ def test_the_window_shows_before_its_library_and_loads_once_attached(qtbot: QtBo
     window.attach(library)
     with qtbot.waitSignal(window.view_loaded, timeout=5000):
         session.start()
-    qtbot.waitUntil(lambda: window.current_paper() is not None and window.counts.get("inbox") == 43)
+    lists = window.controller
+    qtbot.waitUntil(lambda: window.current_paper() is not None and lists.counts.get("inbox") == 43)
     session.close()
 
 

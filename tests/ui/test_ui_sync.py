@@ -62,7 +62,7 @@ def test_sync_from_a_slow_server_never_stalls_the_gui(qtbot: QtBot, slow_library
         qtbot.waitUntil(lambda: len(gaps) > 10 and max(gaps[-10:]) < 0.015, timeout=5000)
         meter.clear()
         qtbot.keyClick(w.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-        assert w.progress.isVisible() and w.cancel_button.isVisible()
+        assert w.syncing.progress.isVisible() and w.syncing.cancel_button.isVisible()
         qtbot.waitUntil(lambda: len(gaps) >= 60, timeout=5000)  # the server is holding the answer
         for _ in range(3):
             qtbot.keyClick(w.table, "j")
@@ -74,7 +74,7 @@ def test_sync_from_a_slow_server_never_stalls_the_gui(qtbot: QtBot, slow_library
         meter.stop()
     assert max(gaps) < 0.050, f"the GUI thread stalled {max(gaps) * 1000:.0f} ms (run-queue waits excluded)"
     assert w.current_id() == selected, "new papers arrive without losing the selection"
-    assert not w.progress.isVisible()
+    assert not w.syncing.progress.isVisible()
     assert "30 new" in w.statusBar().currentMessage()
     assert library.counts()["inbox"] == 73
     session.close()
@@ -90,8 +90,8 @@ def test_an_offline_feed_shows_a_dismissable_message(qtbot: QtBot, tmp_path: Pat
     assert w.messages.isVisible() and "Sync failed" in w.messages.label.text()
     qtbot.mouseClick(w.messages.close_button, Qt.MouseButton.LeftButton)
     assert not w.messages.isVisible()
-    qtbot.waitUntil(lambda: w._sync_task is None)
-    assert not w.progress.isVisible()
+    qtbot.waitUntil(lambda: w.syncing.task is None)
+    assert not w.syncing.progress.isVisible()
     session.close()
     library.close()
 
@@ -124,7 +124,7 @@ def test_a_failed_sync_leaves_no_syncing_status(qtbot: QtBot, tmp_path: Path) ->
     try:
         qtbot.keyClick(w.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
         assert w.statusBar().currentMessage().startswith("Syncing")
-        qtbot.waitUntil(lambda: w._sync_task is None, timeout=20000)
+        qtbot.waitUntil(lambda: w.syncing.task is None, timeout=20000)
         assert not w.statusBar().currentMessage().startswith("Syncing")
         assert "Sync failed" in w.statusBar().currentMessage()
     finally:

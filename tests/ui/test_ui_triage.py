@@ -20,7 +20,7 @@ def test_the_issue_sequence_star_archive_reading_undo_tag(qtbot: QtBot, session:
     assert w.current_id() == first
     keys(qtbot, w.table, "j", "s", "e")
     assert w.current_id() == third, "after e the next paper is selected at once"
-    assert w.counts["archived"] == 1 and w.model.row_of(second) == -1
+    assert w.controller.counts["archived"] == 1 and w.model.row_of(second) == -1
     keys(qtbot, w.table, "r", "u")
     settle(qtbot, session)
     keys(qtbot, w.table, "t")
@@ -109,7 +109,7 @@ def test_number_keys_toggle_the_sidebar_tags(qtbot: QtBot, session: Session, lib
     keys(qtbot, w.table, "t")
     qtbot.keyClicks(session.actions.tag_prompt.input, "beta alpha")
     keys(qtbot, session.actions.tag_prompt.input, "Return")
-    qtbot.waitUntil(lambda: w.tag_names == ["alpha", "beta"])
+    qtbot.waitUntil(lambda: w.controller.tag_names == ["alpha", "beta"])
     keys(qtbot, w.table, "j", "2")
     settle(qtbot, session)
     assert library.get(second).tags == ["beta"]
@@ -143,10 +143,11 @@ def test_a_late_answer_of_the_first_count_read_keeps_the_tags_a_key_just_added(
         keys(qtbot, w.table, "t")
         qtbot.keyClicks(session.actions.tag_prompt.input, "beta alpha")
         keys(qtbot, session.actions.tag_prompt.input, "Return")
-        qtbot.waitUntil(lambda: len(calls) >= 2 and w.tag_names == ["alpha", "beta"])
+        qtbot.waitUntil(lambda: len(calls) >= 2 and w.controller.tag_names == ["alpha", "beta"])
         release.set()
         settle(qtbot, session)
-        assert w.tag_names == ["alpha", "beta"] and w.tag_totals == {"alpha": 1, "beta": 1}
+        lists = w.controller
+        assert lists.tag_names == ["alpha", "beta"] and lists.sidebar.tags == {"alpha": 1, "beta": 1}
     finally:
         release.set()
         session.close()
@@ -156,7 +157,7 @@ def test_tag_prompt_completes_known_tags(qtbot: QtBot, session: Session, library
     w = session.window
     library.tag([w.model.ids[5]], add=["llm-evaluation"])
     with qtbot.waitSignal(w.counts_loaded):
-        w.refresh_counts()
+        w.loader.refresh_counts()
     first = w.current_id()
     assert first is not None
     keys(qtbot, w.table, "t")

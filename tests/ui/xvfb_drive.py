@@ -19,8 +19,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from readerapp.interaction.views import parse_view
 from readerapp.ui import app as ui_app
-from readerapp.ui.views import parse_view
 from readerapp.ui.window import MainWindow
 
 TRIAGE = ["j", "s", "e", "r", "u", "t", *"gui-test", "Return", "Ctrl+Q"]
@@ -109,7 +109,7 @@ def paper_screenshot(path: str, paper_id: str, keys: list[str], view: str = "inb
         done = (lambda: window.view.kind == "similar") if keys else (lambda: True)
         when(lambda: shown(None) and done(), lambda: QTimer.singleShot(600, grab), tries=800)
 
-    window.show_view(parse_view(view))
+    window.loader.show_view(parse_view(view))
     when(lambda: idle() and paper_id in window.model.ids,
          lambda: (window.select_row(window.model.row_of(paper_id)), when(lambda: shown(paper_id), chosen)))
 

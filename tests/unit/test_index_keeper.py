@@ -18,8 +18,8 @@ from readerapp.index import keeper as keeper_module
 from readerapp.index.build_lock import BuildLock
 from readerapp.index.keeper import IndexDrift, IndexKeeper
 from readerapp.index.search_index import SearchIndex
+from readerapp.indexing.source import LibraryDocuments
 from readerapp.store.models import Paper
-from readerapp.store.search_source import LibraryDocuments
 
 DETECTED = "2303.11156"
 

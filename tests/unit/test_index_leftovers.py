@@ -19,7 +19,7 @@ from index_support import FIXTURE_DAY
 from readerapp.api import Library
 from readerapp.index.build_lock import BuildLock
 from readerapp.index.keeper import IndexKeeper
-from readerapp.store.search_source import LibraryDocuments
+from readerapp.indexing.source import LibraryDocuments
 
 ROOT = Path(__file__).resolve().parents[2]
 HELD_REBUILD = """

@@ -16,7 +16,7 @@ from readerapp.index import merge_policy
 from readerapp.index.document import IndexDocument
 from readerapp.index.keeper import IndexKeeper
 from readerapp.index.search_index import SearchIndex
-from readerapp.store.search_source import LibraryDocuments
+from readerapp.indexing.source import LibraryDocuments
 
 DETECTED = "2303.11156"
 

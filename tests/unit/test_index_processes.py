@@ -24,7 +24,7 @@ from readerapp.api import Library
 from readerapp.errors import LibraryError
 from readerapp.index import writer
 from readerapp.index.search_index import WRITE_LOCK, SearchIndex
-from readerapp.store.search_source import LibraryDocuments
+from readerapp.indexing.source import LibraryDocuments
 
 ROOT = Path(__file__).resolve().parents[2]
 DETECTED = "2303.11156"

@@ -11,7 +11,8 @@ from index_support import build_index, changed, fixture_documents
 from readerapp.errors import QueryError
 from readerapp.index.document import IndexDocument
 from readerapp.index.search_index import SearchIndex
-from readerapp.index.snippets import MARK_CLOSE, MARK_OPEN, split_marks
+from readerapp.index.snippets import MARK_CLOSE, MARK_OPEN
+from readerapp.text import split_marks
 
 DETECTED = "2303.11156"  # "Can AI-Generated Text be Reliably Detected?"
 LOTTERY = "1803.03635"  # "The Lottery Ticket Hypothesis: ..."

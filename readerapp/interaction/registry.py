@@ -12,14 +12,26 @@ import inspect
 import shlex
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
 from readerapp.errors import ReaderappError
 
 F = TypeVar("F", bound=Callable[..., Any])
 _MARK = "__readerapp_command__"
-# Where a command's keys apply: the window, the PDF reader, or a highlight chosen in the detail pane.
-MAIN, READER, HIGHLIGHT = "main", "reader", "highlight"
+
+
+class KeyContext(StrEnum):
+    """Where a command's keys apply: the window, the PDF reader, or a highlight chosen in the detail
+    pane (the names of the keymap's tables: ``[keys]``, ``[keys.reader]``, ``[keys.highlight]``)."""
+
+    MAIN = "main"
+    READER = "reader"
+    HIGHLIGHT = "highlight"
+
+
+# The short names the command modules mark their commands with.
+MAIN, READER, HIGHLIGHT = KeyContext.MAIN, KeyContext.READER, KeyContext.HIGHLIGHT
 
 
 class CommandError(ReaderappError):
@@ -67,7 +79,7 @@ class _Spec:
     name: str
     menu: str
     title: str | None
-    context: str
+    context: KeyContext
     checks: Mapping[str, Check]
 
 
@@ -80,7 +92,7 @@ class Command:
     title: str
     help: str
     handler: Callable[..., Any]
-    context: str = MAIN
+    context: KeyContext = MAIN
     checks: Mapping[str, Check] = field(default_factory=dict)  # by parameter name
 
     @property
@@ -90,7 +102,7 @@ class Command:
         return any(p.default is inspect.Parameter.empty for p in params)
 
 
-def command(name: str, *, menu: str, title: str | None = None, context: str = MAIN,
+def command(name: str, *, menu: str, title: str | None = None, context: KeyContext = MAIN,
             checks: Mapping[str, Check] | None = None) -> Callable[[F], F]:
     """Mark a method as the handler of the command ``name``, listed under ``menu``; its default keys are
     in the keymap's ``context`` table. A keyword-only ``count`` parameter receives a count typed before

@@ -15,7 +15,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Protocol
 
-from readerapp.ui.views import PaperLike, View
+from readerapp.interaction.views import View
+from readerapp.membership import PaperLike
 
 Sort = tuple[str, bool] | None  # (library sort or column key, reversed); None: the view's own order
 Key = tuple[str, Sort]

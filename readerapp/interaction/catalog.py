@@ -14,8 +14,8 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
-from readerapp.ui.commands import HIGHLIGHT, MAIN, READER, CommandRegistry
-from readerapp.ui.keymap import Keymap
+from readerapp.interaction.keymap import Keymap
+from readerapp.interaction.registry import HIGHLIGHT, MAIN, READER, CommandRegistry, KeyContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ class Entry:
     title: str
     help: str
     keys: tuple[str, ...]
-    context: str = MAIN  # the command's: the reader's need an open PDF, the highlight's a chosen highlight
+    context: KeyContext = MAIN  # the command's: the reader's need a PDF, the highlight's a chosen highlight
     asks: bool = False  # the line still needs its arguments (``collect``): the palette asks for them
 
     @property
@@ -49,13 +49,13 @@ def rank(entry: Entry, words: list[str]) -> int:
     return 2
 
 
-def catalog(registry: CommandRegistry, keymap: Keymap, context: str = MAIN) -> list[Entry]:
+def catalog(registry: CommandRegistry, keymap: Keymap, context: KeyContext = MAIN) -> list[Entry]:
     """Every entry in registry order; bound invocations follow their command in binding order. Keys
     are those of ``context`` when it is not the window's, else those of each command's own context."""
-    bound: dict[str, dict[str, list[str]]] = {MAIN: {}, READER: {}, HIGHLIGHT: {}}
-    for where, lines in bound.items():
+    bound: dict[KeyContext, dict[str, list[str]]] = {MAIN: {}, READER: {}, HIGHLIGHT: {}}
+    for where, by_command in bound.items():
         for line in keymap.lines(where):
-            lines.setdefault(shlex.split(line)[0], []).append(line)
+            by_command.setdefault(shlex.split(line)[0], []).append(line)
     entries = []
     for cmd in registry:
         where = cmd.context if context == MAIN else context

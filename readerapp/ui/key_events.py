@@ -14,9 +14,9 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
-from readerapp.ui.commands import LineRunner
-from readerapp.ui.keymap import KeyParser
-from readerapp.ui.keys import format_sequence
+from readerapp.interaction.key_tokens import format_sequence
+from readerapp.interaction.keymap import KeyParser
+from readerapp.interaction.registry import LineRunner
 from readerapp.ui.signals import emit
 
 _NAMED = {
@@ -35,7 +35,7 @@ _MODS = ((Qt.KeyboardModifier.ControlModifier, "Ctrl"), (Qt.KeyboardModifier.Alt
 
 
 def token_from_event(event: QKeyEvent) -> str | None:
-    """The canonical token of a key press (see ``readerapp.ui.keys``); None for a lone modifier."""
+    """The canonical token of a key press (``readerapp.interaction.key_tokens``); None for a modifier."""
     key = Qt.Key(event.key())
     if key in _MODIFIER_KEYS:
         return None

@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from readerapp.ui.annotation_html import COLOR_KEYS
-from readerapp.ui.commands import HIGHLIGHT, MAIN, READER
-from readerapp.ui.keys import KeySyntaxError, format_sequence, parse_sequence
+from readerapp.highlight_colors import HIGHLIGHT_COLORS
+from readerapp.interaction.key_tokens import KeySyntaxError, format_sequence, parse_sequence
+from readerapp.interaction.registry import HIGHLIGHT, MAIN, READER, KeyContext
 
 DEFAULT_BINDINGS: dict[str, str] = {
     "j": "next", "Down": "next", "k": "previous", "Up": "previous",
@@ -53,7 +53,7 @@ READER_BINDINGS: dict[str, str] = {
 }
 # The keys of a highlight chosen in the detail pane (with ``[``/``]``); the caret keys stay the pane's.
 HIGHLIGHT_BINDINGS: dict[str, str] = {
-    **{str(n): f"recolor-highlight {n}" for n in range(1, len(COLOR_KEYS) + 1)},
+    **{str(n): f"recolor-highlight {n}" for n in range(1, len(HIGHLIGHT_COLORS) + 1)},
     "c": "comment-highlight", "x": "delete-highlight", "Delete": "delete-highlight",
     "Escape": "unchoose-highlight",
 }
@@ -116,7 +116,7 @@ class Keymap:
                 merged[seq] = line
         return merged
 
-    def table(self, context: str = MAIN) -> dict[Sequence, str]:
+    def table(self, context: KeyContext = MAIN) -> dict[Sequence, str]:
         """The keys in ``context``: the window's, or the reader's or the chosen highlight's over them."""
         if context == READER:
             return self.in_reader()
@@ -124,11 +124,11 @@ class Keymap:
             return self._over(self.highlight, counts=False, first=True)
         return self.bindings
 
-    def keys_for(self, line: str, context: str = MAIN) -> list[str]:
+    def keys_for(self, line: str, context: KeyContext = MAIN) -> list[str]:
         """Every sequence bound to ``line`` in ``context``, for menus, the palette and the help overlay."""
         return [format_sequence(seq) for seq, bound in self.table(context).items() if bound == line]
 
-    def lines(self, context: str = MAIN) -> list[str]:
+    def lines(self, context: KeyContext = MAIN) -> list[str]:
         """Every bound command line of ``context`` once, in binding order."""
         return [line for line in dict.fromkeys(self.table(context).values()) if line]
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator, Sequence
 from sqlalchemy import select
 
 from readerapp.index.document import IndexDocument
+from readerapp.indexing.documents import index_documents
 from readerapp.store import changes
 from readerapp.store.database import Database
-from readerapp.store.documents import index_documents
 from readerapp.store.models import Paper
 
 

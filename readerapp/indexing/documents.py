@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from readerapp.index.document import IndexDocument
+from readerapp.records import State
 from readerapp.store.models import Highlight, Note, PaperState, PaperTag, Tag
 from readerapp.store.models import Paper as PaperRow
 
@@ -82,7 +84,7 @@ def _documents(session: Session, user_id: int, ids: list[int]) -> Iterator[Index
             highlights=highlights.get(paper.id, []),
             pdf_text=paper.pdf_text or "",
             categories=list(paper.categories),
-            state=state or "inbox",
+            state=cast(State, state or "inbox"),  # the store writes only states
             starred=bool(starred),
             has_code=bool(paper.code_url),
             has_pdf=bool(paper.pdf_path),
