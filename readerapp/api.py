@@ -43,6 +43,7 @@ from readerapp.store.doctor import DoctorReport
 from readerapp.sync import SyncReport
 
 if TYPE_CHECKING:
+    from readerapp.choices import CitationKind
     from readerapp.index.keeper import IndexKeeper
     from readerapp.index.search_index import Hit
     from readerapp.pdfs.download import PdfClient
@@ -331,9 +332,10 @@ class Library:
         return self.keeper.similar(self.get(ident).id, limit=limit)
 
     def for_you(self, limit: int = 50) -> builtins.list[Hit]:
-        """The inbox ranked by likeness to what this user starred, tagged or is reading; each hit
-        says which terms explain its rank."""
-        return self.keeper.for_you(self._reading.interest_seeds(), limit=limit)
+        """The inbox ranked by a model of what this user keeps (starred, tagged, reading, done) against
+        what they archive unread; each hit says which terms explain its rank."""
+        seeds, discarded = self._reading.interest_seeds(), self._reading.discarded()
+        return self.keeper.for_you(seeds, limit=limit, discarded_ids=discarded)
 
     def reindex(self, progress: Progress = no_progress, cancel: threading.Event | None = None) -> int:
         """Rebuild the search index from the database; returns the number of papers indexed."""
@@ -571,3 +573,7 @@ class Library:
         """Write a copy of the paper's PDF with its annotations as real PDF annotations (what Zotero,
         Okular and browsers show) to ``target``; returns how many were written."""
         return self._pdf_marks.export_annotated(ident, Path(target))
+
+    def citation(self, ident: str, kind: CitationKind) -> str:
+        """One paper as ``bibtex`` (its entry), ``citekey`` or ``link``, to paste into a manuscript."""
+        return self._exports.citation(self.get(ident).id, kind)

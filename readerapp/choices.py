@@ -26,3 +26,5 @@ EXPORT_EXTENSIONS = {  # the usual file extension of each (a vault is a folder)
     "json": ".json",
 }
 AUTO_EXPORT_FORMATS = ("bibtex", "csl-json")  # formats an auto-export keeps current (readerapp.autoexport)
+CitationKind = Literal["bibtex", "citekey", "link"]  # what the app copies of a paper (export.citation)
+CITATION_KINDS: tuple[CitationKind, ...] = get_args(CitationKind)

@@ -41,6 +41,13 @@ class ExportBundle:
     cancel: threading.Event | None = None  # set by the user: the writer stops before writing anything
     # Citation keys by public id when they are pinned (an auto-export's); by default each export makes them.
     keys: dict[str, str] = field(default_factory=dict)
+    # How many papers the whole export holds, when ``papers`` are only its first few (a preview's).
+    total: int | None = None
+
+    @property
+    def count(self) -> int:
+        """The number of papers the export writes: what its header says, in a preview too."""
+        return len(self.papers) if self.total is None else self.total
 
     def citation_keys(self) -> dict[str, str]:
         """The pinned keys, else readable keys unique within this export."""

@@ -71,7 +71,7 @@ def paper_html(paper: Paper, number: int, note_html: NoteRenderer) -> str:
 
 def render_html(bundle: ExportBundle, progress: Progress = no_progress) -> str:
     """The whole page."""
-    count = len(bundle.papers)
+    count = bundle.count
     note_html = NoteRenderer(heading_shift=2)  # under each paper's <h2>
     articles = [paper_html(paper, n, note_html) for n, paper in enumerate(bundle.each(progress), 1)]
     head = (

@@ -83,7 +83,7 @@ def paper_body(paper: Paper, level: int, tags: str | None = None, pdf_link: str 
 
 def render_markdown(bundle: ExportBundle, progress: Progress = no_progress) -> str:
     """The whole export as one Markdown document."""
-    count = len(bundle.papers)
+    count = bundle.count
     parts = [
         f"# {escape_md(bundle.title)}",
         f"*Exported from readerapp on {bundle.exported:%Y-%m-%d}: {count} paper{'s' * (count != 1)}.*",

@@ -230,10 +230,11 @@ class IndexKeeper:
         return self._read(lambda index: index.similar(paper_id, limit=limit))
 
     def for_you(
-        self, seed_ids: Iterable[str], candidate_filter: str = "state:inbox", limit: int = 50
+        self, seed_ids: Iterable[str], candidate_filter: str = "state:inbox", limit: int = 50,
+        discarded_ids: Iterable[str] = (),
     ) -> list[Hit]:
-        seeds = list(seed_ids)
-        return self._read(lambda index: index.for_you(seeds, candidate_filter, limit))
+        seeds, discarded = list(seed_ids), list(discarded_ids)
+        return self._read(lambda index: index.for_you(seeds, candidate_filter, limit, discarded))
 
     def _read(self, run: _Run) -> list[Hit]:
         """Run a search on the newest committed index. It waits for the catch-up of its own thread's

@@ -38,14 +38,14 @@ from whoosh.searching import Searcher
 
 from readerapp.choices import SEARCH_SORTS
 from readerapp.errors import Cancelled, LibraryError, NotFoundError
-from readerapp.index import query_syntax
+from readerapp.index import learned, query_syntax
 from readerapp.index.document import IndexDocument
 from readerapp.index.evaluate import Evaluator, SegmentCache
 from readerapp.index.merge_policy import bounded_merge
 from readerapp.index.phrases import PhraseCheck
 from readerapp.index.query_compile import CompiledQuery, compile_query, filter_query
 from readerapp.index.schema import PROSE_FIELDS, build_schema, to_fields
-from readerapp.index.similar import Profile, profile
+from readerapp.index.similar import Profile, Vectors, profile
 from readerapp.index.snippets import Snippeter
 from readerapp.index.storage import open_index
 from readerapp.index.writer import bulk_build
@@ -350,18 +350,54 @@ class SearchIndex:
             return self._ranked_by(searcher, profile(searcher, [docnum]), {docnum}, [], [], limit)
 
     def for_you(
-        self, seed_ids: Iterable[str], candidate_filter: str = "state:inbox", limit: int = 50
+        self, seed_ids: Iterable[str], candidate_filter: str = "state:inbox", limit: int = 50,
+        discarded_ids: Iterable[str] = (),
     ) -> list[Hit]:
-        """Rank the papers matching ``candidate_filter`` by likeness to the seed papers (those the
-        user starred, tagged or is reading), each with the terms that explain its place."""
+        """Rank the papers matching ``candidate_filter`` for the user, each with the terms that explain
+        its place: by a model learned from the seeds (papers kept: starred, tagged, reading, done)
+        against ``discarded_ids`` (archived unread) when there are enough of both, else by likeness
+        to the seeds (their centroid)."""
         with self._reading() as searcher:
-            seeds = {n for n in (searcher.document_number(id=i) for i in seed_ids) if n is not None}
+            seeds = self._docnums(searcher, seed_ids)
             if not seeds:
                 return []
+            discarded = self._docnums(searcher, discarded_ids)
             compiled = compile_query(query_syntax.parse_query(candidate_filter), searcher.reader())
             must = [compiled.query, *(filter_query(f) for f in compiled.allow)]
             must_not = [filter_query(f) for f in compiled.deny]
-            return self._ranked_by(searcher, profile(searcher, seeds), seeds, must, must_not, limit)
+            if not learned.can_learn(seeds, discarded):
+                return self._ranked_by(searcher, profile(searcher, seeds), set(seeds), must, must_not, limit)
+            return self._learned(searcher, seeds, discarded, must, must_not, limit)
+
+    @staticmethod
+    def _docnums(searcher: Searcher, ids: Iterable[str]) -> list[int]:
+        found = (searcher.document_number(id=i) for i in ids)
+        return list(dict.fromkeys(n for n in found if n is not None))
+
+    def _learned(self, searcher: Searcher, kept: list[int], discarded: list[int], must: list[Query],
+                 must_not: list[Query], limit: int) -> list[Hit]:
+        """Train on the decisions, take the candidates the model's strongest terms find (BM25, as
+        similar papers are found), and order them by the model's score."""
+        vectors = Vectors(searcher)
+        model = learned.train([vectors.of(n) for n in kept], [vectors.of(n) for n in discarded])
+        wanted = model.wanted(vectors.surface)
+        if not wanted.weights:
+            return []
+        decided = {*kept, *discarded}
+        top = max(limit * learned.CANDIDATES_PER_HIT, learned.MIN_CANDIDATES) + len(decided)
+        docs, _scores = self._evaluator(searcher).ranked(wanted.query(), must, must_not, None, top)
+        scored = []
+        for docnum in docs.tolist():
+            if docnum not in decided:
+                vector = vectors.of(docnum)
+                scored.append((-model.score(vector), docnum, vector))
+        scored.sort(key=lambda entry: (entry[0], entry[1]))
+        hits = []
+        for negative, docnum, vector in scored[:limit]:
+            stored = searcher.stored_fields(docnum)
+            reasons = model.reasons(vector, vectors.surface)
+            hits.append(Hit(str(stored["id"]), str(stored.get("title", "")), -negative, "", reasons))
+        return hits
 
     def _ranked_by(
         self,

@@ -5,6 +5,8 @@ have: a paper's title and abstract become tf-idf weighted terms (title words cou
 strongest become one weighted OR query, and BM25 does the rest. For a set of seed papers each vector
 is normalised first, so one long abstract does not drown the others. The same weights name the
 terms that explain each hit (``Hit.reasons``), shown as words from the seeds rather than as stems.
+Stop words (a full English list, not only the index's few) never stand for a paper. For you with
+discarded papers to learn from ranks with ``learned.py`` instead, over the same vectors.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from whoosh.searching import Searcher
 
 from readerapp.index.analysis import stem, words
 from readerapp.index.schema import FIELD_BOOSTS
+from readerapp.index.stop_words import STOP_WORDS
 
 TOP_TERMS = 24
 REASONS = 5
@@ -42,28 +45,47 @@ class Profile:
         return tuple(self.surface.get(t, t) for t in shared[:REASONS])
 
 
-def profile(searcher: Searcher, docnums: Iterable[int]) -> Profile:
-    """The combined profile of the papers at ``docnums`` (each paper normalised, then summed)."""
-    reader = searcher.reader()
-    total = max(1, reader.doc_count())
-    combined: dict[str, float] = {}
-    surface: dict[str, str] = {}
-    for docnum in docnums:
-        stored = searcher.stored_fields(docnum)
+class Vectors:
+    """Papers' tf-idf vectors from the index's stored title and abstract (title words count double),
+    each normalised, stop words left out: a paper is not like another because both say "two" or "our".
+    Document frequencies are looked up once per term."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.total = max(1, self.reader.doc_count())
+        self.surface: dict[str, str] = {}  # a readable word for each stem
+        self._df: dict[str, int] = {}
+
+    def of(self, docnum: int) -> dict[str, float]:
+        stored = self.searcher.stored_fields(docnum)
         counts: Counter[str] = Counter()
         for text, weight in ((stored.get("title", ""), 2), (stored.get("abstract", ""), 1)):
             for word in words(text):
+                if word in STOP_WORDS or word.isdigit():
+                    continue
                 term = stem(word)
                 counts[term] += weight
-                surface.setdefault(term, word)
+                self.surface.setdefault(term, word)
         vector = {}
         for term, count in counts.items():
-            df = reader.doc_frequency("abstract", term) + reader.doc_frequency("title", term)
+            df = self._df.get(term)
+            if df is None:
+                df = self._df[term] = (self.reader.doc_frequency("abstract", term)
+                                       + self.reader.doc_frequency("title", term))  # fmt: skip
             if df < 2:
                 continue  # only this paper has it: it cannot find another
-            vector[term] = (1 + math.log(count)) * math.log(1 + total / df)
+            vector[term] = (1 + math.log(count)) * math.log(1 + self.total / df)
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        for term, value in vector.items():
-            combined[term] = combined.get(term, 0.0) + value / norm
+        return {term: value / norm for term, value in vector.items()}
+
+
+def profile(searcher: Searcher, docnums: Iterable[int]) -> Profile:
+    """The combined profile of the papers at ``docnums`` (each paper normalised, then summed)."""
+    vectors = Vectors(searcher)
+    combined: dict[str, float] = {}
+    for docnum in docnums:
+        for term, value in vectors.of(docnum).items():
+            combined[term] = combined.get(term, 0.0) + value
     top = dict(sorted(combined.items(), key=lambda kv: kv[1], reverse=True)[:TOP_TERMS])
-    return Profile(top, {t: surface[t] for t in top})
+    return Profile(top, {t: vectors.surface[t] for t in top})

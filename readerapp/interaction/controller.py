@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 SEARCH_LIMIT = 500
 FOR_YOU_LIMIT = 200
+SIMILAR_LIMIT = 50
 PREFETCHED = (ViewKind.INBOX, ViewKind.READING, ViewKind.DONE, ViewKind.ARCHIVED, ViewKind.STARRED)
 NATURALLY_DESCENDING = {"feed", "date", "upvotes"}
 COUNTED_SHOWN = ("inbox", "reading", "done", "archived", "starred", "all")  # the status bar's order
@@ -72,7 +73,7 @@ class ListController:
         self.views = ViewCache()
         self.sidebar = Sidebar({}, {})
         self.tag_names: list[str] = []  # the sidebar's numbering of the tags (keys 1-9)
-        self.why: dict[str, tuple[str, ...]] = {}  # For you: the terms that explain each paper's rank
+        self.why: dict[str, tuple[str, ...]] = {}  # a ranked view: the terms that explain each rank
         self.marking = False  # the selection is marks (x), not the browsing cursor
         self.history: History[Changes] = History()
         self.before_search: tuple[View, str | None] | None = None  # the view a search left, its selection
@@ -91,7 +92,7 @@ class ListController:
     def switch(self, view: View, shown: tuple[View, Sort] | None, shown_ids: Sequence[str], *,
                fresh: bool, current: str | None) -> None:
         """Leave the list on screen (``shown``, its ids kept for a quick return) for ``view``."""
-        if shown is not None and not shown[0].is_search:
+        if shown is not None and shown[0].kept:
             self.views.put(*shown, shown_ids, fresh=fresh)
         if view.is_search and not self.view.is_search:
             self.before_search = (self.view, current)
@@ -106,7 +107,7 @@ class ListController:
 
     def cached(self) -> tuple[list[str], bool] | None:
         """The shown view's cached ids and whether they are fresh; None when it must be queried."""
-        entry = None if self.view.is_search else self.views.get(self.view, self.sort)
+        entry = self.views.get(self.view, self.sort) if self.view.kept else None
         return None if entry is None else (entry.ids, entry.fresh)
 
     def title(self) -> str:
@@ -152,9 +153,13 @@ class ListController:
         """The ids of standard views in their own order (a prefetch)."""
         return [self.ids_for(view, None) for view in views]
 
-    def ranked(self, sort: Sort) -> list[Hit]:
-        """For you, best first (or in the column order the user asked for)."""
-        hits = self._library().for_you(limit=FOR_YOU_LIMIT)
+    def ranked(self, view: View, sort: Sort) -> list[Hit]:
+        """For you or a paper's neighbours, best first (or in the column order the user asked for)."""
+        library = self._library()
+        if view.kind is ViewKind.SIMILAR:
+            hits = library.similar(view.value, limit=SIMILAR_LIMIT)
+        else:
+            hits = library.for_you(limit=FOR_YOU_LIMIT)
         if sort is None:
             return hits
         by_id = {hit.id: hit for hit in hits}
@@ -250,14 +255,16 @@ class ListController:
 
     def replay(self, which: Literal["undo", "redo"], said: list[str]) -> Callable[[], Changes | None]:
         """The job of an undo or redo, in one transaction: its inverse (None when there was nothing to
-        do), with what it did appended to ``said``. One that fails changed nothing and stays."""
+        do), with the action undone or redone appended to ``said`` ("archive 3 papers"). One that fails
+        changed nothing and stays."""
         history, library = self.history, self._library()
 
         def job() -> Changes | None:
             done = history.replay(which, library.undo)
             if done is None:
                 return None
-            said.append(done[0].describe())
+            # Undo: the redo record's inverse is the action itself. Redo: the record replayed is.
+            said.append((done[1] if which == "undo" else done[0]).describe())
             return done[1]
 
         return job

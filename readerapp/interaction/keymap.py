@@ -33,6 +33,7 @@ DEFAULT_BINDINGS: dict[str, str] = {
     ":": "palette", "Ctrl+K": "palette", "?": "help",
     "g i": "go inbox", "g f": "go for-you", "g r": "go reading", "g d": "go done",
     "g a": "go archived", "g s": "go starred",
+    "m": "similar", "y b": "copy-bibtex", "y k": "copy-citekey", "y l": "copy-link",
     "Ctrl+R": "sync", "Ctrl+Shift+R": "cancel-sync", "Ctrl+E": "export", "Ctrl+Q": "quit",
 }
 # The PDF reader's keys. They also take the window's keys that make no sense over a PDF (Down, Home,

@@ -31,6 +31,7 @@ class ViewKind(StrEnum):
     COLLECTION = "collection"
     SEARCH = "search"
     DAY = "day"
+    SIMILAR = "similar"
 
 
 STANDARD: dict[ViewKind, str] = {
@@ -40,7 +41,12 @@ STANDARD: dict[ViewKind, str] = {
 }  # fmt: skip
 # The kinds that take a value, with the label of their title.
 VALUED: dict[ViewKind, str] = {ViewKind.TAG: "Tag", ViewKind.COLLECTION: "Collection",
-                               ViewKind.SEARCH: "Search", ViewKind.DAY: "Feed"}  # fmt: skip
+                               ViewKind.SEARCH: "Search", ViewKind.DAY: "Feed",
+                               ViewKind.SIMILAR: "Similar to"}  # fmt: skip
+# Lists ranked by the index, each paper with the terms that explain its place: what the detail pane
+# says above a paper's title.
+RANKED: dict[ViewKind, str] = {ViewKind.FOR_YOU: "For you because of",
+                               ViewKind.SIMILAR: "Similar because of"}  # fmt: skip
 # The views of one state (For you ranks the inbox).
 _STATES: dict[ViewKind, State] = {ViewKind.INBOX: "inbox", ViewKind.FOR_YOU: "inbox",
                                   ViewKind.READING: "reading", ViewKind.DONE: "done",
@@ -73,15 +79,26 @@ class View:
     def is_search(self) -> bool:
         return self.kind is ViewKind.SEARCH
 
+    @property
+    def is_ranked(self) -> bool:
+        return self.kind in RANKED
+
+    @property
+    def kept(self) -> bool:
+        """Whether the view's ids are cached for a quick return: not a search's or one paper's
+        neighbours (asked for once, each with its own value)."""
+        return self.kind not in (ViewKind.SEARCH, ViewKind.SIMILAR)
+
     def listing(self) -> ListFilter | None:
-        """What the Library lists this view by; None for a search and For you (queried otherwise)."""
-        if self.kind in (ViewKind.SEARCH, ViewKind.FOR_YOU):
+        """What the Library lists this view by; None for a search and the ranked views (queried
+        otherwise)."""
+        if self.kind is ViewKind.SEARCH or self.is_ranked:
             return None
         return self._members()
 
     def admits(self, paper: PaperLike) -> bool:
-        """Whether ``paper`` still belongs here after a change (search results always stay; For you
-        ranks the inbox)."""
+        """Whether ``paper`` still belongs here after a change (search results and a paper's neighbours
+        always stay; For you ranks the inbox)."""
         members = self._members()
         return members is None or members.admits(paper)
 

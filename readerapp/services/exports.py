@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from threading import Event
+from typing import TYPE_CHECKING
 
 from readerapp.errors import ExportError
 from readerapp.export.bundle import ExportBundle, ExportResult
@@ -16,6 +17,9 @@ from readerapp.services.context import LibraryContext
 from readerapp.services.reading import Reading, list_filter
 from readerapp.store import queries
 from readerapp.store.collections import public_ids
+
+if TYPE_CHECKING:
+    from readerapp.choices import CitationKind
 
 
 class Exports:
@@ -45,7 +49,8 @@ class Exports:
         from readerapp.store.collections import all_members, saved_searches
         from readerapp.store.extras import paper_extras
 
-        ids = self.scope_ids(scope)[:limit]
+        every = self.scope_ids(scope)
+        ids = every[:limit]
         with self.ctx.db.session() as session:
             internal = queries.internal_ids(session, ids)
             order = sorted(internal[i] for i in ids) if lossless else [internal[i] for i in ids]
@@ -56,7 +61,14 @@ class Exports:
         by_public = {paper.id: extras[internal[paper.id]] for paper in papers if extras}
         if not lossless:  # the lossless JSON keeps the stored, relative path; other formats link the file
             papers = self.ctx.absolute_pdfs(papers)
-        return ExportBundle(scope.describe(), papers, collections, searches, extras=by_public)
+        total = len(every) if limit is not None else None
+        return ExportBundle(scope.describe(), papers, collections, searches, extras=by_public, total=total)
+
+    def citation(self, public_id: str, kind: CitationKind) -> str:
+        """One paper as ``bibtex`` (its entry), ``citekey`` or ``link`` (``Library.citation``)."""
+        from readerapp.export.citation import citation
+
+        return citation(self.bundle(Scope.ids([public_id])), kind)
 
     def export(
         self, scope: Scope, fmt: str, destination: str | Path, progress: Progress, cancel: Event | None

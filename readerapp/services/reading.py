@@ -67,9 +67,14 @@ class Reading:
             return queries.feed_days(session, limit)
 
     def interest_seeds(self) -> list[str]:
-        """What this user starred, tagged or is reading: what For you ranks the inbox by."""
+        """What this user starred, tagged, reads or finished: what For you learns to rank high."""
         with self.ctx.db.session() as session:
             return queries.interest_seed_ids(session, self.ctx.user_id)
+
+    def discarded(self) -> list[str]:
+        """What this user archived unread: what For you learns to rank low."""
+        with self.ctx.db.session() as session:
+            return queries.discarded_ids(session, self.ctx.user_id)
 
 
 def list_filter(

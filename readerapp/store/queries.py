@@ -260,3 +260,20 @@ def interest_seed_ids(session: Session, user_id: int, limit: int = 500) -> list[
         .limit(limit)
     )
     return [arxiv_id or local_id for arxiv_id, local_id in session.execute(query)]
+
+
+def discarded_ids(session: Session, user_id: int, limit: int = 500) -> list[str]:
+    """What this user archived without keeping anything of it (no star, tag, note or highlight), newest
+    first: the papers For you learns to rank low."""
+    kept = or_(
+        PaperRow.id.in_(select(PaperTag.paper_id)),
+        PaperRow.id.in_(select(Note.paper_id).where(Note.user_id == user_id)),
+        PaperRow.id.in_(select(Highlight.paper_id).where(Highlight.user_id == user_id)),
+    )
+    query = (
+        _state_join(select(PaperRow.arxiv_id, PaperRow.local_id), user_id)
+        .where(PaperState.state == "archived", PaperState.starred.is_not(True), ~kept)
+        .order_by(PaperRow.id.desc())
+        .limit(limit)
+    )
+    return [arxiv_id or local_id for arxiv_id, local_id in session.execute(query)]

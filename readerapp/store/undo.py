@@ -156,8 +156,11 @@ class RestoreStates(Inverse):
 
     def describe(self) -> str:
         states = {was.state for was in self.papers}
+        papers = _papers(len(self.papers))
         where = states.pop() if len(states) == 1 else "their states"
-        return f"move {_papers(len(self.papers))} to {where}"
+        if where == "archived":
+            return f"archive {papers}"
+        return f"mark {papers} done" if where == "done" else f"move {papers} to {where}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,7 +343,7 @@ class RestoreNote(Inverse):
         return Applied((redo,), (self.paper_id,))
 
     def describe(self) -> str:
-        return "restore a note" if self.markdown else "remove a note"
+        return "edit a note" if self.markdown else "remove a note"
 
 
 @dataclass(frozen=True, slots=True)

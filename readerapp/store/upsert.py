@@ -53,6 +53,9 @@ SOURCE_PRIORITY = {"arxiv": 6, "hf": 5, "arxiv-rss": 4, "json": 3, "jsonl": 3, "
 # Fields only one source has (HF's counters): always taken when the record carries them.
 _ALWAYS_FRESH = ("upvotes", "comments", "ai_summary", "ai_keywords", "withdrawn")
 _DATED = ("published", "date_precision")  # merged together (``merge_rules.merged_date``)
+# Columns a merge keeps current that say nothing new about the paper: the sample mark a synced sample
+# paper loses, the sources that listed it. Written, but a paper they alone change is not "updated".
+_BOOKKEEPING = frozenset({"is_sample", "sources"})
 _IDENTITY = ("arxiv_id", "version", "doi")  # filled when missing, never overwritten (``_changes_for``)
 # The rest of the metadata is merged field by field (``merge_rules.merged_value``).
 _MERGED = tuple(name for name in METADATA if name not in (*_ALWAYS_FRESH, *_DATED, *_IDENTITY))
@@ -352,13 +355,17 @@ def _upsert_groups(
             continue
         changes = _changes_for(row, record, sources, sample)
         if changes:
-            changes |= {"id": row["id"], "revision": row["revision"] + 1, "metadata_updated": now}
+            real = bool(changes.keys() - _BOOKKEEPING)
+            changes |= {"id": row["id"], "revision": row["revision"] + 1}
+            if real:
+                changes["metadata_updated"] = now
             updates.append(changes)
             public_id = changes.get("arxiv_id") or row["arxiv_id"] or row["local_id"]
             if "arxiv_id" in changes:
                 touched.append(row["local_id"])  # the old public id leaves the index
             touched.append(public_id)
-            report.updated.append(public_id)
+            if real:
+                report.updated.append(public_id)
             if "abstract" in changes or "title" in changes:
                 reanchor.append(row["id"])
             row.update(changes)

@@ -233,15 +233,15 @@ class Actions(AnnotationCommands):
         self._replay("redo")
 
     def _replay(self, which: Literal["undo", "redo"]) -> None:
-        """Undo or redo on the writer, in one transaction; the status line says what it did. One that
-        fails changed nothing and stays in the history."""
+        """Undo or redo on the writer, in one transaction; the status line names the action undone or
+        redone ("Undid: archive 3 papers"). One that fails changed nothing and stays in the history."""
         said: list[str] = []
         job = self.lists.replay(which, said)
         task = self.loader.write(which, job, reload=True,
                             select=lambda inverse: inverse.ids[0] if inverse and inverse.ids else None)
 
         def report(inverse: Changes | None) -> None:
-            done = "Undone" if which == "undo" else "Redone"
+            done = "Undid" if which == "undo" else "Redid"
             self._status(f"{done}: {said[-1]}" if inverse is not None else f"Nothing to {which}.")
 
         task.done.connect(report)
@@ -265,7 +265,8 @@ class Actions(AnnotationCommands):
         from readerapp.ui.export_dialog import ExportDialog, scope_for_view
 
         scope = scope_for_view(self.lists.view.kind, self.lists.view.value)
-        dialog = ExportDialog(self.library, self.w.workers, self.w.targets(), scope, parent=self.w)
+        dialog = ExportDialog(self.library, self.w.workers, self.w.targets(), scope, parent=self.w,
+                              settings=self.w.state)
         dialog.finished.connect(dialog.deleteLater)
         dialog.exported.connect(self._status)
         dialog.open()

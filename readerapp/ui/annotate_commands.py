@@ -18,7 +18,7 @@ from readerapp.interaction.registry import HIGHLIGHT, CommandError, command, num
 from readerapp.interaction.views import ViewKind
 from readerapp.paper import Changes, HighlightView, Paper
 from readerapp.ui.annotation_html import COLOR_KEYS
-from readerapp.ui.highlight_popup import HighlightPopup
+from readerapp.ui.highlight_popup import HighlightPopup, selection_rect
 from readerapp.ui.highlights import AbstractReader, Selection
 from readerapp.ui.note_editor import NoteEditor
 from readerapp.ui.tag_manager import TagManager
@@ -86,7 +86,7 @@ class AnnotationCommands:
             return
         self._popup_for = (paper.id, selection, None)
         last = self.highlight_popup.color
-        self.highlight_popup.open_for(selection.quote, last, "")
+        self.highlight_popup.open_for(selection.quote, last, "", anchor=selection_rect(self.w.detail))
 
     @command("next-highlight", menu="Paper", title="Next highlight")
     def next_highlight(self) -> None:
@@ -134,7 +134,8 @@ class AnnotationCommands:
     def _edit_popup(self, mark: HighlightView, *, edit_comment: bool) -> None:
         assert self.reader.paper is not None
         self._popup_for = (self.reader.paper.id, None, mark.id)
-        self.highlight_popup.open_for(mark.text, mark.color, mark.comment or "", edit_comment=edit_comment)
+        self.highlight_popup.open_for(mark.text, mark.color, mark.comment or "", edit_comment=edit_comment,
+                                      anchor=selection_rect(self.w.detail))
 
     def _highlight_chosen(self, color: str, comment: str) -> None:
         target, self._popup_for = self._popup_for, None

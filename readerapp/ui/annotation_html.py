@@ -1,9 +1,11 @@
 """The annotated parts of the detail pane: the abstract with its highlights, the list of highlights with
 their comments, and the note rendered from Markdown. Built without Qt so escaping is tested alone.
 
-The abstract keeps its exact characters (``white-space: pre-wrap``) and starts at a named anchor, so a
-position in the pane maps to an offset in the abstract by one subtraction: that is how a selection
-made with the keys becomes a highlight's offsets. Each entry of the highlight list starts at an anchor
+The abstract keeps its whitespace (``white-space: pre-wrap``), shows its LaTeX as readable text
+(``readerapp.readable``, which maps each shown character back to the stored ones) and starts at a named
+anchor, so a position in the pane is an offset in the shown text by one subtraction and an offset in
+the stored abstract through the map: that is how a selection made with the keys becomes a highlight's
+offsets. Each entry of the highlight list starts at an anchor
 named after the highlight, so a highlight that lost its place in the abstract can still be selected.
 Feed text, quotes, comments and authors' names are escaped; a colour is used only when it is a known
 name or a hex colour; the notes' own HTML shows as text (see ``readerapp.export.note_html``).
@@ -12,12 +14,14 @@ name or a hex colour; the notes' own HTML shows as text (see ``readerapp.export.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 from html import escape
 from typing import TYPE_CHECKING
 
 from readerapp.highlight_colors import HIGHLIGHT_COLORS, color_value
 from readerapp.paper import HighlightView
+from readerapp.readable import Readable, readable, readable_text
 from readerapp.text import size_label
 
 if TYPE_CHECKING:
@@ -71,15 +75,31 @@ def laid_out(text: str) -> str:
     return text[:SHOWN_CHARS]
 
 
+def shown_abstract(text: str) -> Readable:
+    """What the pane shows of an abstract: the part it lays out, its LaTeX as readable text, with the
+    map from each shown character back to the stored abstract (where highlights keep their offsets)."""
+    return readable(laid_out(text))
+
+
+def on_screen(view: Readable, highlights: Sequence[HighlightView]) -> list[HighlightView]:
+    """The highlights with offsets in the shown text (one not shown at all gets an empty span)."""
+    mapped = []
+    for h in highlights:
+        span = view.from_raw(h.start, h.end) if h.anchored else None
+        mapped.append(replace(h, start=span[0], end=span[1]) if span else replace(h, start=0, end=0))
+    return mapped
+
+
 def abstract_html(text: str, highlights: Sequence[HighlightView], default_color: str, muted: str = "") -> str:
-    """The abstract paragraph: exact whitespace, an anchor at its first character, highlights drawn;
-    an abstract longer than the pane lays out ends with a line saying how much is not shown."""
-    shown = laid_out(text)
+    """The abstract paragraph: exact whitespace, LaTeX as readable text, an anchor at its first
+    character, highlights drawn; an abstract longer than the pane lays out ends with a line saying how
+    much is not shown."""
+    view = shown_abstract(text)
     paragraph = (f'<p style="white-space:pre-wrap"><a name="{ABSTRACT_ANCHOR}"></a>'
-                 f"{highlighted(shown, highlights, default_color)}</p>")  # fmt: skip
-    if len(shown) == len(text):
+                 f"{highlighted(view.text, on_screen(view, highlights), default_color)}</p>")  # fmt: skip
+    if len(view.raw) == len(text):
         return paragraph
-    rest = size_label(len(text[len(shown) :].encode("utf-8")))
+    rest = size_label(len(text[len(view.raw) :].encode("utf-8")))
     return (f'{paragraph}<p style="color:{muted}">… {rest} more of this abstract is not shown here; '
             "<code>readerapp show</code> and every export have all of it.</p>")  # fmt: skip
 
@@ -104,7 +124,7 @@ def highlight_list_html(text: str, highlights: Sequence[HighlightView], default_
             flag = f' <span style="color:{muted}">(overlaps another highlight)</span>'
         comment = f'<br><i>{escape(h.comment)}</i>' if h.comment else ""
         items.append(f'<li><a name="{HIGHLIGHT_ANCHOR}{h.id}"></a>{n}. {_swatch(h, default_color)} '
-                     f"“{escape(_short(h.text))}”{_by(h, me, muted)}{flag}{comment}</li>")
+                     f"“{escape(_short(readable_text(h.text)))}”{_by(h, me, muted)}{flag}{comment}</li>")
     return _listed("Highlights", items)
 
 

@@ -30,6 +30,7 @@ from readerapp.interaction.registry import HIGHLIGHT, READER, CommandRegistry, L
 from readerapp.resources import resources_dir
 from readerapp.ui import theme
 from readerapp.ui.actions import Actions
+from readerapp.ui.cite_commands import CiteCommands
 from readerapp.ui.key_events import KeyDispatcher
 from readerapp.ui.pdf_actions import PdfActions
 from readerapp.ui.pdf_view import ViewerKeys
@@ -158,7 +159,7 @@ def build_session(config: Config) -> Session:
     actions = Actions(window)
     pdf_actions = PdfActions(window)
     pdf_actions.recorded = actions._recorded  # annotations made in the reader are undone with u
-    registry = CommandRegistry.collect(actions, pdf_actions)
+    registry = CommandRegistry.collect(actions, pdf_actions, CiteCommands(window))
     window.moved_to_reading.connect(pdf_actions.fetch_for_reading)
     settings = read_settings_file(config.settings_file)
     overrides = settings.get("keys", {})

@@ -11,6 +11,7 @@ from html import escape
 
 from readerapp.export.links import safe_url
 from readerapp.paper import Paper
+from readerapp.readable import readable_text
 from readerapp.ui.annotation_html import (
     abstract_html,
     highlight_list_html,
@@ -56,7 +57,7 @@ def paper_html(paper: Paper, *, muted: str, highlight: str, me: str | None = Non
     ]
     link_html = " · ".join(f'<a href="{escape(url)}">{escape(label)}</a>' for label, url in links(paper))
     parts = [
-        f'<h2 style="margin-bottom:4px">{escape(paper.title)}</h2>',
+        f'<h2 style="margin-bottom:4px">{escape(readable_text(paper.title))}</h2>',
         f"<p>{escape(authors)}</p>",
         f"<p><i>{escape(paper.reference_line)}</i></p>" if paper.reference_line else "",
         f'<p style="color:{muted}">{escape(" · ".join(f for f in facts if f))}</p>',

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QTextBrowser
 
-from readerapp.interaction.views import ViewKind
+from readerapp.interaction.views import RANKED
 from readerapp.paper import Paper
 from readerapp.ui import theme
 from readerapp.ui.detail_html import paper_html
@@ -58,10 +58,11 @@ class DetailPane(QTextBrowser):
         me = self.w.library.user_name if self.w.library is not None else None
         html = paper_html(paper, muted=accents["muted"], highlight=accents["highlight"], me=me)
         lists = self.w.controller
-        why = lists.why.get(paper.id, ()) if lists.view.kind is ViewKind.FOR_YOU else ()
-        if why:  # For you says why it ranked the paper, above the title
+        why = lists.why.get(paper.id, ()) if lists.view.is_ranked else ()
+        if why:  # a ranked view says why it ranked the paper, above the title
             terms = escape(", ".join(why))
-            html = f'<p style="color:{accents["muted"]}">For you because of: {terms}</p>{html}'
+            because = RANKED[lists.view.kind]
+            html = f'<p style="color:{accents["muted"]}">{because}: {terms}</p>{html}'
         self.paper = paper
         self.setHtml(html)
         emit(self.w.detail_loaded, paper.id)

@@ -9,15 +9,42 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTextEdit, QVBoxLayout, QWidget
 
 from readerapp.highlight_colors import HIGHLIGHT_COLORS
 from readerapp.ui.annotation_html import COLOR_KEYS
 from readerapp.ui.signals import emit
 
 QUOTE_SHOWN = 120
+WIDTH = 460
+GAP = 6  # pixels between the selected text and the popup
+
+
+def selection_rect(editor: QTextEdit) -> QRect:
+    """Where the editor's selected text (or its caret) is, in global coordinates: the popup opens there."""
+    cursor = editor.textCursor()
+    ends = []
+    for position in (cursor.selectionStart(), cursor.selectionEnd()):
+        at = QTextCursor(cursor)
+        at.setPosition(position)
+        ends.append(editor.cursorRect(at))
+    area = ends[0].united(ends[1]).intersected(editor.viewport().rect())
+    if area.isEmpty():  # scrolled out of sight: the top of the text field
+        area = QRect(editor.viewport().rect().topLeft(), ends[1].size())
+    return QRect(editor.viewport().mapToGlobal(area.topLeft()), area.size())
+
+
+def placed(anchor: QRect, size: tuple[int, int], screen: QRect) -> QPoint:
+    """The popup's corner: just below ``anchor`` and starting at its left, above it when there is no
+    room below, always inside ``screen``."""
+    width, height = size
+    x = min(max(anchor.left(), screen.left()), screen.right() - width + 1)
+    y = anchor.bottom() + GAP
+    if y + height > screen.bottom() + 1:
+        y = max(screen.top(), anchor.top() - GAP - height)
+    return QPoint(x, y)
 
 
 class HighlightPopup(QDialog):
@@ -46,8 +73,10 @@ class HighlightPopup(QDialog):
         self.comment.returnPressed.connect(self._save)
         self.color = COLOR_KEYS[0]
 
-    def open_for(self, quote: str, color: str, comment: str, *, edit_comment: bool = False) -> None:
-        """Show the popup under the parent's top edge; ``edit_comment`` starts in the comment field."""
+    def open_for(self, quote: str, color: str, comment: str, *, edit_comment: bool = False,
+                 anchor: QRect | None = None) -> None:
+        """Show the popup next to ``anchor`` (the selected text, in global coordinates), else under the
+        parent's top edge; ``edit_comment`` starts in the comment field."""
         flat = " ".join(quote.split())
         self.quote.setText(f"“{flat[:QUOTE_SHOWN]}{'…' if len(flat) > QUOTE_SHOWN else ''}”")
         self.color = color if color in HIGHLIGHT_COLORS else COLOR_KEYS[0]
@@ -55,10 +84,13 @@ class HighlightPopup(QDialog):
         self.comment.setText(comment)
         parent = self.parentWidget()
         assert parent is not None  # made with its window as parent
-        width = 460
-        self.resize(width, self.sizeHint().height())
+        self.resize(WIDTH, self.sizeHint().height())
         corner = parent.mapToGlobal(parent.rect().topLeft())
-        self.move(corner.x() + (parent.width() - width) // 2, corner.y() + 80)
+        if anchor is None:
+            self.move(corner.x() + (parent.width() - WIDTH) // 2, corner.y() + 80)
+        else:
+            screen = parent.screen().availableGeometry()
+            self.move(placed(anchor, (WIDTH, self.height()), screen))
         self.show()
         if edit_comment:
             self.comment.setFocus()

@@ -21,13 +21,15 @@ from PySide6.QtWidgets import QApplication, QTextBrowser, QTextEdit, QWidget
 from readerapp.interaction.key_tokens import format_sequence
 from readerapp.interaction.keymap import Keymap, KeyParser, Sequence
 from readerapp.paper import HighlightView, Paper
+from readerapp.readable import Readable
 from readerapp.ui.annotation_html import (
     ABSTRACT_ANCHOR,
     COLOR_KEYS,
     HIGHLIGHT_ANCHOR,
     in_place,
-    laid_out,
+    on_screen,
     ordered,
+    shown_abstract,
 )
 from readerapp.ui.key_events import KeyDispatcher, token_from_event
 
@@ -141,9 +143,20 @@ class AbstractReader(QObject):
     def abstract_start(self) -> int | None:
         return self._anchors.get(ABSTRACT_ANCHOR)
 
+    def _view(self) -> Readable:
+        """The abstract as the pane shows it, with the map back to the stored abstract's offsets."""
+        return shown_abstract(self.paper.abstract if self.paper is not None else "")
+
     def _shown(self) -> str:
-        """The part of the abstract the pane shows (a prefix: offsets in it are offsets in the abstract)."""
-        return laid_out(self.paper.abstract) if self.paper is not None else ""
+        """The text the pane shows of the abstract (offsets in it map back through ``_view``)."""
+        return self._view().text
+
+    def _drawn(self) -> dict[int, HighlightView]:
+        """The highlights drawn in the shown abstract, by id, with offsets in the shown text."""
+        if self.paper is None:
+            return {}
+        view = self._view()
+        return {h.id: h for h in in_place(view.text, on_screen(view, self.paper.highlights))}
 
     def highlights(self) -> list[HighlightView]:
         """The shown paper's abstract highlights in reading order (the order ``[``/``]`` walk)."""
@@ -169,7 +182,11 @@ class AbstractReader(QObject):
         start = self.abstract_start
         if self.paper is None or start is None or not cursor.hasSelection():
             return None
-        return trimmed(self._shown(), cursor.selectionStart() - start, cursor.selectionEnd() - start)
+        view = self._view()
+        shown = trimmed(view.text, cursor.selectionStart() - start, cursor.selectionEnd() - start)
+        if shown is None:
+            return None
+        return trimmed(view.raw, *view.to_raw(shown.start, shown.end))  # the stored text it shows
 
     def chosen_highlight(self) -> HighlightView | None:
         return next((h for h in self.highlights() if h.id == self.chosen), None)
@@ -213,10 +230,9 @@ class AbstractReader(QObject):
         self._after_redraw = pick
 
     def _position_of(self, mark: HighlightView) -> int | None:
-        start = self.abstract_start
-        if self.paper is not None and start is not None and mark.id in {
-                h.id for h in in_place(self._shown(), self.paper.highlights)}:  # fmt: skip
-            return start + mark.start
+        start, drawn = self.abstract_start, self._drawn().get(mark.id)
+        if start is not None and drawn is not None:
+            return start + drawn.start
         return self._anchors.get(f"{HIGHLIGHT_ANCHOR}{mark.id}")
 
     def _mark(self) -> None:
@@ -240,10 +256,9 @@ class AbstractReader(QObject):
 
     def _ranges(self, mark: HighlightView) -> list[tuple[int, int]]:
         ranges = []
-        start = self.abstract_start
-        if self.paper is not None and start is not None and mark.id in {
-                h.id for h in in_place(self._shown(), self.paper.highlights)}:  # fmt: skip
-            ranges.append((start + mark.start, start + mark.end))
+        start, drawn = self.abstract_start, self._drawn().get(mark.id)
+        if start is not None and drawn is not None:
+            ranges.append((start + drawn.start, start + drawn.end))
         entry = self._anchors.get(f"{HIGHLIGHT_ANCHOR}{mark.id}")
         if entry is not None:
             block = self.detail.document().findBlock(entry)

@@ -80,10 +80,10 @@ class ListLoader(QObject):
         self.c.generation += 1
         generation, epoch, view, sort = self.c.generation, self.c.views.epoch, self.c.view, self.c.sort
         bar = self.w.statusBar()
-        if view.kind is ViewKind.FOR_YOU:
+        if view.is_ranked:
             # The first ranking of a library opens (or builds) the search index: say what is going on.
-            bar.showMessage("Ranking For you (the first time builds the search index)…")
-            ranked = self.w.workers.read("for-you", self.c.ranked, sort)
+            bar.showMessage(f"Ranking {view.title} (the first time builds the search index)…")
+            ranked = self.w.workers.read(view.kind, self.c.ranked, view, sort)
             ranked.done.connect(lambda hits: self._ranked_arrived(generation, epoch, hits, reset))
             ranked.failed.connect(self.w.report_error)
             ranked.finished.connect(bar.clearMessage)

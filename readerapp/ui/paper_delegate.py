@@ -4,12 +4,14 @@ Qt's own delegate asks the model for about eight roles per cell and lays each ce
 per paint (to measure it, then to elide and draw it); at 26 visible rows that was most of a triage key's
 repaint. Here a cell costs one Python call: the row's ``Paper`` comes straight from the model, and its
 text is a ``QStaticText`` (elided to the column's width, plain text so markup in a title shows as
-typed) kept until the font or width changes. Tooltips and accessibility still read the model's roles.
+typed) kept until the font or width changes. The marks column is drawn as icons that ship with the app
+(``MarkIcons``), one slot per fact. Tooltips and accessibility still read the model's roles (the marks
+in words).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QStaticText
 from PySide6.QtWidgets import (
     QStyle,
@@ -19,8 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from readerapp.ui.paper_model import COLUMNS, PaperTableModel
+from readerapp.ui.mark_icons import MarkIcons
+from readerapp.ui.paper_model import COLUMNS, PaperTableModel, mark_slots
 
+ICON = 12  # a mark's side in pixels
 LINES_KEPT = 4_000  # laid-out texts kept; a screenful is ~150, a long scroll refills it
 Align = Qt.AlignmentFlag
 
@@ -35,6 +39,7 @@ class PaperDelegate(QStyledItemDelegate):
         self._font = QFont()
         self._metrics = QFontMetrics(self._font)
         self._margin = parent.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, parent) + 1
+        self.icons = MarkIcons()
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -48,7 +53,9 @@ class PaperDelegate(QStyledItemDelegate):
         selected = bool(state & QStyle.StateFlag.State_Selected)
         if selected:
             painter.fillRect(rect, palette.brush(group, QPalette.ColorRole.Highlight))
-        if paper is not None:
+        if paper is not None and COLUMNS[index.column()].key == "marks":
+            self._marks(painter, rect, mark_slots(paper), option.widget.devicePixelRatioF())
+        elif paper is not None:
             column = COLUMNS[index.column()]
             text = str(column.show(paper))
             if text:
@@ -66,6 +73,16 @@ class PaperDelegate(QStyledItemDelegate):
                 painter.drawStaticText(QPointF(x, y), line)
         if state & QStyle.StateFlag.State_HasFocus:
             self._focus_frame(painter, option, selected)
+
+    def _marks(self, painter: QPainter, rect: QRect, slots: tuple[str | None, ...], ratio: float) -> None:
+        """Each mark's icon in its own slot, the slots centred in the cell."""
+        slot = max(ICON, (rect.width() - 2 * self._margin) // len(slots))
+        size = min(ICON, rect.height() - 2)
+        x = rect.left() + (rect.width() - slot * len(slots)) // 2 + (slot - size) // 2
+        y = rect.top() + (rect.height() - size) // 2
+        for n, name in enumerate(slots):
+            if name is not None:
+                painter.drawPixmap(x + n * slot, y, self.icons.pixmap(name, size, ratio))
 
     @staticmethod
     def _focus_frame(painter: QPainter, option: QStyleOptionViewItem, selected: bool) -> None:

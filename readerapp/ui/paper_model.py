@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from readerapp.paper import Paper
+from readerapp.readable import readable_text
 from readerapp.ui.signals import emit
 
 Index = QModelIndex | QPersistentModelIndex
@@ -26,6 +27,7 @@ CACHE_LIMIT = 20_000
 ROLES = frozenset(int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                                    Qt.ItemDataRole.TextAlignmentRole, ID_ROLE, PAPER_ROLE))
 NEAR = 64  # rows either side of the last one found that ``row_of`` looks at first
+TIPPED = ("marks", "title", "author", "venue", "tags")  # the columns whose whole text a tooltip shows
 FEW = 8  # up to this many delivered rows are found one by one; a block repaints the view
 
 
@@ -39,14 +41,20 @@ def _year(paper: Paper) -> str:
     return str(paper.published.year) if paper.published else ""
 
 
+def mark_slots(paper: Paper) -> tuple[str | None, str | None, str | None, str | None]:
+    """The icon of each fact (``resources/marks/NAME.svg``) or None, always in the same slot so the
+    column reads at a glance: star, state (an inbox paper has none), PDF, note."""
+    state = paper.state if paper.state in ("reading", "done", "archived") else None
+    return ("star" if paper.starred else None, state, "pdf" if paper.pdf_path else None,
+            "note" if paper.has_note else None)  # fmt: skip
+
+
+_MARK_WORDS = {"star": "starred", "pdf": "PDF"}
+
+
 def _marks(paper: Paper) -> str:
-    """One glyph per fact, always in the same place so the column reads at a glance."""
-    state = {"inbox": "", "reading": "◔", "done": "✓", "archived": "▣"}.get(paper.state, "")
-    blank = "\u2002"  # an en space keeps each mark in its place when others are missing
-    star = "★" if paper.starred else blank
-    pdf = "⎘" if paper.pdf_path else blank
-    note = "✎" if paper.has_note else blank
-    return f"{star}{state or blank}{pdf}{note}"
+    """The marks in words (the column's text for tooltips and screen readers; the list draws icons)."""
+    return ", ".join(_MARK_WORDS.get(name, name) for name in mark_slots(paper) if name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +70,7 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("marks", "", _marks, None, Qt.AlignmentFlag.AlignCenter),
-    Column("title", "Title", lambda p: p.title, "title"),
+    Column("title", "Title", lambda p: readable_text(p.title), "title"),  # LaTeX as text: $\alpha$ -> α
     Column("author", "First author", lambda p: p.authors[0] if p.authors else "", None),
     Column("year", "Year", _year, None),
     Column("venue", "Venue", lambda p: p.venue or "", None),
@@ -128,7 +136,7 @@ class PaperTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return COLUMNS[section].header
             if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[section].key == "marks":
-                return "star · state · PDF · note"
+                return "star · state (reading, done, archived) · PDF · note"
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -144,7 +152,7 @@ class PaperTableModel(QAbstractTableModel):
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.show(paper)
-        if role == Qt.ItemDataRole.ToolTipRole and column.key in ("title", "author", "venue", "tags"):
+        if role == Qt.ItemDataRole.ToolTipRole and column.key in TIPPED:
             return column.show(paper) if column.key != "author" else ", ".join(paper.authors[:12])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.align.value)

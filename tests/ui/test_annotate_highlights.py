@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from ui_support import keys, open_window, settle
@@ -11,6 +14,8 @@ from ui_support import keys, open_window, settle
 from readerapp import Library
 from readerapp.paper import HighlightView
 from readerapp.ui.app import Session
+from readerapp.ui.highlight_popup import placed
+from readerapp.ui.paper_model import COLUMNS
 
 
 def shown(qtbot: QtBot, session: Session) -> str:
@@ -183,3 +188,69 @@ def test_chosen_highlight_keys_are_commands_of_their_own_context(
     finally:
         session.close()
 
+
+
+def test_the_highlight_popup_opens_next_to_the_selected_text(
+        qtbot: QtBot, session: Session, library: Library) -> None:
+    w, popup = session.window, session.actions.highlight_popup
+    shown(qtbot, session)
+    keys(qtbot, w.table, "Return")
+    keys(qtbot, w.detail, "Down", "Down", "Ctrl+Right", *["Shift+Right"] * 12)
+    cursor = w.detail.textCursor()
+    assert cursor.hasSelection()
+    end = QTextCursor(cursor)
+    end.setPosition(cursor.selectionEnd())
+    text_at = w.detail.viewport().mapToGlobal(w.detail.cursorRect(end).bottomLeft())
+    keys(qtbot, w.detail, "h")
+    qtbot.waitUntil(popup.isVisible)
+    top_left = popup.pos()
+    assert 0 <= top_left.y() - text_at.y() <= 12, (top_left, text_at)  # just below the selected line
+    start = QTextCursor(cursor)
+    start.setPosition(cursor.selectionStart())
+    start_x = w.detail.viewport().mapToGlobal(w.detail.cursorRect(start).topLeft()).x()
+    screen = w.screen().availableGeometry()
+    wanted_x = min(start_x, screen.right() + 1 - popup.width())  # from where the text starts, on screen
+    assert abs(top_left.x() - wanted_x) <= 4  # (the platform may shift a popup by its frame)
+    keys(qtbot, popup, "Escape")
+    qtbot.waitUntil(lambda: not popup.isVisible())
+
+
+def test_the_popup_goes_above_the_text_when_there_is_no_room_below_and_stays_on_screen() -> None:
+    screen = QRect(0, 0, 1000, 800)
+    assert placed(QRect(100, 200, 50, 16), (460, 120), screen) == QPoint(100, 215 + 6)
+    assert placed(QRect(100, 760, 50, 16), (460, 120), screen) == QPoint(100, 760 - 6 - 120)
+    assert placed(QRect(900, 200, 50, 16), (460, 120), screen).x() == 1000 - 460
+
+
+def test_an_abstract_s_latex_shows_as_text_and_a_highlight_on_it_keeps_the_stored_offsets(
+        qtbot: QtBot, session: Session, library: Library) -> None:
+    w = session.window
+    paper_id = "2302.04265"  # "... when D{to}infty. The flexibility ..." in the feed
+    w.select_row(w.model.row_of(paper_id))
+    qtbot.waitUntil(lambda: w.detail_paper is not None and w.detail_paper.id == paper_id)
+    text = w.detail.toPlainText()
+    assert "D→∞" in text and "64×64" in text and "{to}" not in text and "infty" not in text
+    abstract = library.get(paper_id).abstract
+    keys(qtbot, w.table, "Return")
+    start = session.actions.reader.abstract_start
+    assert start is not None
+    shown_at = text[text.index("Abstract"):].index("D→∞") + text.index("Abstract")
+    cursor = w.detail.textCursor()
+    cursor.setPosition(shown_at)
+    w.detail.setTextCursor(cursor)
+    keys(qtbot, w.detail, *["Shift+Right"] * len("D→∞. The"))
+    keys(qtbot, w.detail, "h")
+    qtbot.waitUntil(session.actions.highlight_popup.isVisible)
+    keys(qtbot, session.actions.highlight_popup, "1")
+    settle(qtbot, session)
+    mark = only_highlight(library, paper_id)
+    assert mark.text == "D{to}infty. The" and abstract[mark.start:mark.end] == mark.text
+    qtbot.waitUntil(lambda: "“D→∞. The”" in w.detail.toPlainText())  # the list of highlights reads the same
+
+
+def test_a_title_s_latex_shows_as_text_in_the_list(session: Session) -> None:
+    title = next(c for c in COLUMNS if c.key == "title")
+    paper = session.window.current_paper()
+    assert paper is not None
+    assert title.show(replace(paper, title=r"Pruning at $\alpha$-sparsity: the `lottery' view")) == (
+        "Pruning at α-sparsity: the ‘lottery’ view")

@@ -102,4 +102,4 @@ def test_undoing_a_session_restores_the_note_and_when_it_was_written(qtbot: QtBo
     keys(qtbot, w.table, "u")
     settle(qtbot, session)
     assert _note_row(library) == before, "the text and the time it was written"
-    qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "Undone: restore a note")
+    qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "Undid: edit a note")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QComboBox, QLabel
 from pytestqt.qtbot import QtBot
 from ui_support import keys
 
@@ -39,11 +39,12 @@ def dialog(qtbot: QtBot, library: Library, workers: Workers) -> ExportDialog:
 
 
 def _choose(qtbot: QtBot, combo: QComboBox, text: str) -> None:
-    """Pick an item the way a keyboard user does: focus the box and press Down until it shows."""
+    """Pick an item the way a keyboard user does: focus the box and press Down (or Up) until it shows."""
     combo.setFocus()
+    wanted = combo.findText(text)
+    assert wanted >= 0
     while combo.currentText() != text:
-        qtbot.keyClick(combo, Qt.Key.Key_Down)
-        assert combo.currentIndex() < combo.count() - 1 or combo.currentText() == text
+        qtbot.keyClick(combo, Qt.Key.Key_Down if wanted > combo.currentIndex() else Qt.Key.Key_Up)
 
 
 def test_preview_follows_scope_and_format_and_export_writes_the_file(
@@ -70,14 +71,71 @@ def test_preview_follows_scope_and_format_and_export_writes_the_file(
     assert dialog.result() == ExportDialog.DialogCode.Accepted
 
 
-def test_an_unwritable_destination_shows_an_error_and_keeps_the_dialog_open(
-    qtbot: QtBot, dialog: ExportDialog, tmp_path: Path
+def test_a_missing_folder_is_made_and_an_unwritable_one_shows_an_error_and_keeps_the_dialog_open(
+    qtbot: QtBot, library: Library, workers: Workers, tmp_path: Path
 ) -> None:
-    dialog.destination.setText(str(tmp_path / "missing" / "out.md"))
-    qtbot.keyClick(dialog.destination, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "does not exist" in dialog.message.text())
-    assert dialog.isVisible() and dialog.export_button.isEnabled()
-    assert not (tmp_path / "missing").exists()
+    (tmp_path / "a file").write_text("not a folder")
+    blocked = ExportDialog(library, workers, scope=Scope.of("state", "inbox"))
+    qtbot.addWidget(blocked)
+    blocked.show()
+    blocked.destination.setText(str(tmp_path / "a file" / "out.md"))
+    qtbot.keyClick(blocked.destination, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "cannot make the folder" in blocked.message.text())
+    assert blocked.message.text().count("\n") == 0 and str(tmp_path / "a file") in blocked.message.text()
+    assert blocked.isVisible() and blocked.export_button.isEnabled()
+
+    target = tmp_path / "new" / "deeper" / "out.md"
+    blocked.destination.setText(str(target))
+    with qtbot.waitSignal(blocked.exported, timeout=10_000):
+        qtbot.keyClick(blocked.destination, Qt.Key.Key_Return)
+    assert target.read_text(encoding="utf-8").count("\n## ") == len(library.list_ids(state="inbox"))
+
+
+def test_the_preview_says_how_many_papers_the_export_writes_not_how_many_it_shows(
+    qtbot: QtBot, library: Library, workers: Workers
+) -> None:
+    opened = ExportDialog(library, workers, scope=Scope.of("state", "inbox"))
+    qtbot.addWidget(opened)
+    inbox = len(library.list_ids(state="inbox"))
+    assert inbox > 3
+    qtbot.waitUntil(lambda: opened.preview.toPlainText().startswith("# State: inbox"))
+    assert f": {inbox} papers." in opened.preview.toPlainText()  # the header counts the whole export
+    assert opened.preview.toPlainText().count("\n## ") == 3
+    assert opened.preview_label.text() == f"Preview — will write {inbox} papers: the first 3 shown"
+    _choose(qtbot, opened.format, "html")
+    qtbot.waitUntil(lambda: f"{inbox} papers.</p>" in opened.preview.toPlainText())
+
+
+def test_every_field_has_a_label_that_reaches_it_with_no_literal_ampersand(
+    qtbot: QtBot, dialog: ExportDialog
+) -> None:
+    labels = [label for label in dialog.findChildren(QLabel) if label.text().startswith("&")]
+    assert {label.text() for label in labels} == {"&Scope", "&Which", "&Format", "&Destination"}
+    assert all(label.buddy() is not None for label in labels)  # else Qt shows the & itself
+    assert next(lb for lb in labels if lb.text() == "&Destination").buddy() is dialog.destination
+
+
+def test_the_dialog_opens_on_the_last_export_s_scope_format_and_path(
+    qtbot: QtBot, library: Library, workers: Workers, tmp_path: Path
+) -> None:
+    library.tag(library.list_ids()[:3], add=["to read"])
+    settings = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
+    first = ExportDialog(library, workers, scope=Scope.of("state", "inbox"), settings=settings)
+    qtbot.addWidget(first)
+    _choose(qtbot, first.scope_kind, "Tag")
+    qtbot.waitUntil(lambda: first.scope_value.currentText() == "to read")
+    _choose(qtbot, first.format, "bibtex")
+    target = tmp_path / "thesis" / "refs.bib"
+    first.destination.setText(str(target))
+    with qtbot.waitSignal(first.exported, timeout=10_000):
+        first.start_export()
+
+    again = ExportDialog(library, workers, scope=Scope.of("state", "inbox"), settings=settings)
+    qtbot.addWidget(again)
+    assert (again.scope_kind.currentData(), again.scope_value.currentText()) == ("tag", "to read")
+    assert again.current_format() == "bibtex" and again.destination.text() == str(target)
+    _choose(qtbot, again.format, "ris")  # another file, in the same folder
+    assert again.destination.text() == str(tmp_path / "thesis" / "to read.ris")
 
 
 def test_a_preselected_scope_and_a_default_destination_in_the_library(

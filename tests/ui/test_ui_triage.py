@@ -79,14 +79,28 @@ def test_star_undo_redo(qtbot: QtBot, session: Session, library: Library) -> Non
     keys(qtbot, w.table, "u")
     settle(qtbot, session)
     assert not library.get(first).starred
-    qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "Undone: unstar 1 paper")
+    qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "Undid: star 1 paper")
     keys(qtbot, w.table, "Ctrl+Shift+Z")
     settle(qtbot, session)
     assert library.get(first).starred
-    qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "Redone: star 1 paper")
+    qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "Redid: star 1 paper")
     keys(qtbot, w.table, "Ctrl+Z")
     settle(qtbot, session)
     assert not library.get(first).starred
+
+
+def test_undo_says_what_it_undid(qtbot: QtBot, session: Session, library: Library) -> None:
+    w = session.window
+    three = w.model.ids[:3]
+    keys(qtbot, w.table, "x", "J", "J", "e")
+    settle(qtbot, session)
+    assert {library.get(i).state for i in three} == {"archived"}
+    keys(qtbot, w.table, "u")
+    settle(qtbot, session)
+    assert {library.get(i).state for i in three} == {"inbox"}
+    qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "Undid: archive 3 papers")
+    keys(qtbot, w.table, "Ctrl+Shift+Z")
+    qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "Redid: archive 3 papers")
 
 
 def test_number_keys_toggle_the_sidebar_tags(qtbot: QtBot, session: Session, library: Library) -> None:

@@ -35,7 +35,7 @@ def test_a_star_from_another_library_shows_within_five_seconds_and_keeps_the_sel
 
     def shown() -> bool:
         paper = w.current_paper()
-        return (paper is not None and paper.starred and "★" in w.model.index(2, COLUMN["marks"]).data()
+        return (paper is not None and paper.starred and "starred" in w.model.index(2, COLUMN["marks"]).data()
                 and w.controller.counts["starred"] == starred_before + 1 and moved not in w.model.ids
                 and "starred" in w.detail.toPlainText())  # fmt: skip
 

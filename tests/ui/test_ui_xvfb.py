@@ -16,16 +16,20 @@ DRIVER = Path(__file__).with_name("xvfb_drive.py")
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def drive(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the driver in a real X display (not offscreen) on a library that never syncs by itself."""
+    env = {**os.environ, "READERAPP_SYNC_ON_START": "never", "PYTHONPATH": str(ROOT)}
+    env.pop("QT_QPA_PLATFORM", None)
+    done = subprocess.run(["xvfb-run", "-a", sys.executable, str(DRIVER), *args],
+                          env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run")
 def test_triage_keys_in_a_real_window(tmp_path: Path) -> None:
     library = tmp_path / "lib"
-    env = {**os.environ, "READERAPP_SYNC_ON_START": "never", "PYTHONPATH": str(ROOT)}
-    env.pop("QT_QPA_PLATFORM", None)  # a real X display, not offscreen
-    done = subprocess.run(
-        ["xvfb-run", "-a", sys.executable, str(DRIVER), "triage", str(library)],
-        env=env, capture_output=True, text=True, timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    drive("triage", str(library))
     with Library.open(library) as lib:
         archived = lib.list(state="archived")
         assert len(archived) == 1 and archived[0].starred
@@ -39,13 +43,7 @@ def test_triage_keys_in_a_real_window(tmp_path: Path) -> None:
 def test_a_colleagues_note_in_a_real_window(tmp_path: Path) -> None:
     """What docs/screenshots/shared-notes.png shows: the app run as ada over a library bob wrote in."""
     shot = tmp_path / "shared.png"
-    env = {**os.environ, "READERAPP_SYNC_ON_START": "never", "PYTHONPATH": str(ROOT)}
-    env.pop("QT_QPA_PLATFORM", None)
-    done = subprocess.run(
-        ["xvfb-run", "-a", sys.executable, str(DRIVER), "shared", str(tmp_path / "lib"), str(shot)],
-        env=env, capture_output=True, text=True, timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    drive("shared", str(tmp_path / "lib"), str(shot))
     assert shot.stat().st_size > 10_000
     with Library.open(tmp_path / "lib", user="ada") as lib:
         paper = lib.get(lib.list_ids(state="inbox")[0])
@@ -74,3 +72,15 @@ def test_pdf_highlights_by_keys_in_a_real_window(tmp_path: Path) -> None:
         (1, "note", "", "compare with figure 3", "green"),
         (3, "highlight", "quokkasphere", None, "green"),
     ]
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run")
+def test_m_lists_similar_papers_in_a_real_window(tmp_path: Path) -> None:
+    """What docs/screenshots/similar.png shows: m on the first paper lists its neighbours."""
+    shot = tmp_path / "similar.png"
+    done = drive("similar", str(tmp_path / "lib"), str(shot))
+    assert shot.stat().st_size > 10_000
+    view, *shown = done.stdout.split()
+    assert view == "similar:2402.13352"
+    with Library.open(tmp_path / "lib") as lib:
+        assert shown == [hit.id for hit in lib.similar("2402.13352", limit=50)][:5]

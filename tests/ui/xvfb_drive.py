@@ -3,6 +3,8 @@
     python tests/ui/xvfb_drive.py triage LIBRARY          # j s e r u t gui-test Enter Ctrl+Q
     python tests/ui/xvfb_drive.py screenshot LIBRARY OUT  # a demo library's window into OUT (PNG)
     python tests/ui/xvfb_drive.py shared LIBRARY OUT      # ada's detail pane with bob's note into OUT
+    python tests/ui/xvfb_drive.py similar LIBRARY OUT     # m on a diffusion paper: its neighbours, why
+    python tests/ui/xvfb_drive.py latex LIBRARY OUT       # an abstract whose LaTeX reads as text
 
 The app is started through ``readerapp.ui.app.run``, exactly what ``readerapp gui`` calls; keys go to
 whichever widget has focus, as from a keyboard. The theme comes from ``READERAPP_THEME``.
@@ -17,6 +19,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from readerapp.interaction.views import parse_view
 from readerapp.ui import app as ui_app
 from readerapp.ui.window import MainWindow
 
@@ -58,6 +61,8 @@ def press(keys: list[str]) -> None:
     assert target is not None
     if key == "Ctrl+Q":
         QTest.keyClick(target, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    elif key == "wait":
+        return
     elif key == "Return":
         QTest.keyClick(target, Qt.Key.Key_Return)
     else:
@@ -77,6 +82,36 @@ def screenshot(path: str) -> None:
         window.close()
 
     when(lambda: idle() and window.current_row() == 1, lambda: QTimer.singleShot(300, grab))
+
+
+LATEX_PAPER = "2302.04265"  # "D{to}infty", "64{times}64" in the feed's abstract (archived in the demo)
+SIMILAR_PAPER = "2402.13352"  # KetGPT, quantum circuits: the demo inbox's first paper
+
+
+def paper_screenshot(path: str, paper_id: str, keys: list[str], view: str = "inbox") -> None:
+    """Show ``view``, select ``paper_id``, type ``keys``, and once the list and the detail pane have
+    settled, grab the window."""
+    window = main_window()
+    assert window is not None
+
+    def grab() -> None:
+        print(window.view.key, *window.model.ids[:5])  # what the list shows, for the test to check
+        window.grab().save(path)
+        window.close()
+
+    def shown(wanted: str | None) -> bool:
+        paper = getattr(window, "detail_paper", None)
+        current = window.current_id()
+        return idle() and paper is not None and paper.id == current and wanted in (None, current)
+
+    def chosen() -> None:
+        press([*keys, "wait"])
+        done = (lambda: window.view.kind == "similar") if keys else (lambda: True)
+        when(lambda: shown(None) and done(), lambda: QTimer.singleShot(600, grab), tries=800)
+
+    window.loader.show_view(parse_view(view))
+    when(lambda: idle() and paper_id in window.model.ids,
+         lambda: (window.select_row(window.model.row_of(paper_id)), when(lambda: shown(paper_id), chosen)))
 
 
 def shared_screenshot(path: str) -> None:
@@ -112,11 +147,17 @@ def prepare_shared(path: str) -> None:
         bob.set_note(ident, "Their baseline is *weak*:\n\n- table 2 omits variance\n- `<b>` tags stay text")
 
 
-def prepare_demo(path: str) -> None:
-    """The sample day with what a morning of triage leaves: stars, tags, a note, papers moved on."""
+def prepare_demo(path: str, offline: bool = False) -> None:
+    """The sample day with what a morning of triage leaves: stars, tags, a note, papers moved on
+    (``offline``: a library that does not sync when the app opens)."""
+    from pathlib import Path
+
     from readerapp import Library
     from readerapp.resources import sample_feed_path
 
+    if offline:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        (Path(path) / "settings.toml").write_text('sync_on_start = "never"\n')
     with Library.open(path) as lib:
         if lib.counts()["all"]:
             return
@@ -143,6 +184,12 @@ def main() -> int:
         prepare_shared(library)
         when(loaded, lambda: shared_screenshot(sys.argv[3]))
         return ui_app.run(library, user="ada")
+    elif mode in ("similar", "latex"):
+        prepare_demo(library, offline=True)
+        if mode == "similar":
+            when(loaded, lambda: paper_screenshot(sys.argv[3], SIMILAR_PAPER, ["m"]))
+        else:
+            when(loaded, lambda: paper_screenshot(sys.argv[3], LATEX_PAPER, [], view="archived"))
     else:
         prepare_demo(library)
         when(loaded, lambda: screenshot(sys.argv[3]))

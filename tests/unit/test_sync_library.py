@@ -179,3 +179,19 @@ def test_a_wait_for_a_spent_rate_limit_is_reported_as_progress(lib: Library, htt
     report = lib.sync("hf", date=DAY, progress=lambda what, done, total: seen.append((what, done, total)))
     assert len(report.new) == 60
     assert ("Waiting 1 s for the HF Daily Papers rate limit", 0, None) in seen
+
+
+def test_syncing_the_sample_day_after_a_first_launch_updates_nothing_and_drops_the_sample_marks(
+    lib: Library, httpserver: HTTPServer, sample_feed: Path
+) -> None:
+    """The first launch brings the sample day; syncing that very day from the feed changes no paper's
+    metadata, so it reports 0 updated (it said 43), though the papers are no longer samples. A second
+    sync of the unchanged day reports 0 updated too."""
+    assert lib.import_sample_if_empty() is not None
+    serve_day(httpserver, json.loads(sample_feed.read_text("utf-8")))
+    first = lib.sync("hf", date=DAY)
+    assert (first.fetched, len(first.new), first.updated) == (43, 0, [])
+    assert not any(paper.is_sample for paper in lib.rows(lib.list_ids()))
+    again = lib.sync("hf", date=DAY)
+    assert (again.fetched, len(again.new), again.updated) == (43, 0, [])
+    assert (last_run(lib).fetched, last_run(lib).updated) == (43, 0)
