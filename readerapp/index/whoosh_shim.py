@@ -10,6 +10,7 @@ so in one line, rather than letting a renamed attribute surface as a damaged ind
 
 from __future__ import annotations
 
+import secrets
 import sys
 import zlib
 from array import array
@@ -20,8 +21,11 @@ from typing import Any
 import numpy as np
 import whoosh
 from whoosh import index as whoosh_index
+from whoosh.codec import base as whoosh_codec_base
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
 from whoosh.compat import dumps
+from whoosh.filedb import compound as whoosh_compound
+from whoosh.filedb import filestore as whoosh_filestore
 from whoosh.reading import IndexReader
 from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -37,6 +41,17 @@ if tuple(whoosh.__version__[:3]) != WRITTEN_FOR:
         f"readerapp's search needs whoosh-reloaded {'.'.join(map(str, WRITTEN_FOR))}, "
         f"but {whoosh.versionstring()} is installed: reinstall readerapp's pinned dependencies"
     )
+
+
+def _unique_name(size: int = 28) -> str:
+    """A segment's or a temporary file's name from the OS's randomness. Whoosh draws them from the
+    ``random`` module, whose state a program may reset (Hypothesis does, for every example): two
+    segments of one index then get the same name, and the second overwrites the first's files."""
+    return "".join(secrets.choice(whoosh.util.IDCHARS) for _ in range(size))
+
+
+for _module in (whoosh_codec_base, whoosh_compound, whoosh_filestore):
+    _module.random_name = _unique_name
 
 LENGTH_BYTES = [byte_to_length(i) for i in range(256)]  # a stored length byte -> the length it stands for
 

@@ -31,3 +31,20 @@ def test_an_imported_paper_is_found_by_the_first_search_without_a_build(
     monkeypatch.setattr(SearchIndex, "rebuild", no_build)
     with Library.open(tmp_path / "lib") as library:  # a new process's view: the CLI's next command
         assert [hit.id for hit in library.search("lottery ticket hypothesis")][:1] == ["1803.03635"]
+
+
+def test_segments_keep_their_own_files_when_the_random_module_is_reset(tmp_path: Path) -> None:
+    """Hypothesis resets ``random`` for every example, and a program may seed it: Whoosh drew segment
+    names from it, so two imports' segments got one name and the second clobbered the first's files."""
+    import json
+    import random
+
+    with Library.open(tmp_path / "lib") as library:
+        for n, title in enumerate(["Quokka attention", "Wombat retrieval", "Numbat diffusion"]):
+            source = tmp_path / f"{n}.json"
+            source.write_text(json.dumps([{"paper": {"id": f"2001.0000{n}", "title": title}}]))
+            random.seed(7)
+            library.import_file(source)
+            library.tag([f"2001.0000{n}"], add=["seen"])
+        for word in ("quokka", "wombat", "numbat"):
+            assert len(library.search(word)) == 1, word
