@@ -39,6 +39,14 @@ def _year(paper: Paper) -> str:
     return str(paper.published.year) if paper.published else ""
 
 
+SAMPLE_MARK = "sample · "  # before the title of a paper from the bundled sample day (remove-samples)
+
+
+def _title(paper: Paper) -> str:
+    """The title, after a word that says a paper came from the first launch's sample day."""
+    return SAMPLE_MARK + paper.title if paper.is_sample else paper.title
+
+
 def _marks(paper: Paper) -> str:
     """One glyph per fact, always in the same place so the column reads at a glance."""
     state = {"inbox": "", "reading": "◔", "done": "✓", "archived": "▣"}.get(paper.state, "")
@@ -62,7 +70,7 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("marks", "", _marks, None, Qt.AlignmentFlag.AlignCenter),
-    Column("title", "Title", lambda p: p.title, "title"),
+    Column("title", "Title", _title, "title"),
     Column("author", "First author", lambda p: p.authors[0] if p.authors else "", None),
     Column("year", "Year", _year, None),
     Column("venue", "Venue", lambda p: p.venue or "", None),
