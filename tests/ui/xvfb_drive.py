@@ -3,6 +3,7 @@
     python tests/ui/xvfb_drive.py triage LIBRARY          # j s e r u t gui-test Enter Ctrl+Q
     python tests/ui/xvfb_drive.py screenshot LIBRARY OUT  # a demo library's window into OUT (PNG)
     python tests/ui/xvfb_drive.py shared LIBRARY OUT      # ada's detail pane with bob's note into OUT
+    python tests/ui/xvfb_drive.py first-launch LIBRARY OUT  # an empty library's first window into OUT
 
 The app is started through ``readerapp.ui.app.run``, exactly what ``readerapp gui`` calls; keys go to
 whichever widget has focus, as from a keyboard. The theme comes from ``READERAPP_THEME``.
@@ -94,6 +95,18 @@ def shared_screenshot(path: str) -> None:
     when(idle, lambda: QTimer.singleShot(300, grab))
 
 
+def first_launch_screenshot(path: str) -> None:
+    """The window once the sample day came in: the welcome line, the marked samples."""
+    window = main_window()
+    assert window is not None
+
+    def grab() -> None:
+        window.grab().save(path)
+        window.close()
+
+    when(lambda: idle() and window.messages.isVisible(), lambda: QTimer.singleShot(300, grab))
+
+
 def prepare_shared(path: str) -> None:
     """A library two readers share: ada (who runs the app) and bob each highlighted and wrote a note."""
     from readerapp import Library
@@ -143,6 +156,8 @@ def main() -> int:
         prepare_shared(library)
         when(loaded, lambda: shared_screenshot(sys.argv[3]))
         return ui_app.run(library, user="ada")
+    elif mode == "first-launch":
+        when(loaded, lambda: first_launch_screenshot(sys.argv[3]))
     else:
         prepare_demo(library)
         when(loaded, lambda: screenshot(sys.argv[3]))
