@@ -25,6 +25,7 @@ from readerapp.feeds.registry import FeedWindow
 from readerapp.membership import ListFilter
 from readerapp.paper import Changes, HighlightView, Paper
 from readerapp.progress import Progress, no_progress
+from readerapp.records import SyncRunView
 from readerapp.services import health
 from readerapp.services.annotations import Annotations
 from readerapp.services.backups import Backups
@@ -313,6 +314,10 @@ class Library:
         """Delete the sample papers that nothing but the sample brought in, and the PDFs fetched for them;
         on a library shared with colleagues, those a colleague left something on stay."""
         return self._intake.remove_sample()
+
+    def sync_runs(self, limit: int = 10) -> builtins.list[SyncRunView]:
+        """The last ``limit`` syncs and imports, the newest first (the app's sync log)."""
+        return self._intake.recent_runs(limit)
 
     # -- search ------------------------------------------------------------------------------------
 

@@ -20,6 +20,22 @@ Quad = tuple[float, float, float, float, float, float, float, float]  # PyMuPDF 
 
 
 @dataclass(frozen=True, slots=True)
+class SyncRunView:
+    """One recorded sync or import, as the sync log shows it: what was asked, what came, how it ended
+    (``running`` for one still going, or one a crash cut short)."""
+
+    source: str
+    window: str
+    started: datetime
+    finished: datetime | None
+    status: str
+    fetched: int
+    new: int
+    updated: int
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Skipped:
     """One item of a feed answer or file that could not be read or stored, and why: it is left out and
     reported, and the rest of the batch goes on (one bad item never sinks a day or a file)."""

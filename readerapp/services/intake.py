@@ -15,10 +15,10 @@ from readerapp.errors import NotFoundError, ReaderappError
 from readerapp.feeds.registry import FeedWindow
 from readerapp.paper import Changes
 from readerapp.progress import Progress, no_progress
-from readerapp.records import Skipped
+from readerapp.records import Skipped, SyncRunView
 from readerapp.services.context import LibraryContext
 from readerapp.services.pdf_files import PdfFiles
-from readerapp.store import queries
+from readerapp.store import queries, runs
 from readerapp.store import sample as samples
 from readerapp.sync import Batch, SyncReport, run_merge, sync_feed
 
@@ -119,6 +119,12 @@ class Intake:
             if queries.counts(session, self.ctx.user_id)["all"]:
                 return None
         return self.import_file(sample_feed_path(), sample=True, progress=no_progress)
+
+    def recent_runs(self, limit: int) -> list[SyncRunView]:
+        """The last ``limit`` syncs and imports, the newest first: what each fetched, added, updated."""
+        with self.ctx.db.session() as session:
+            return [SyncRunView(r.source, r.window, r.started, r.finished, r.status, r.fetched, r.new,
+                                r.updated, r.error) for r in runs.recent_runs(session, limit)]
 
     def remove_sample(self) -> Changes:
         """Delete the sample papers that nothing but the sample brought in, and the PDFs fetched for them;

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from readerapp.store.models import SyncRun
@@ -23,3 +24,9 @@ def finish_run(
     run.finished = utcnow()
     run.status = "failed" if error else "ok"
     run.fetched, run.new, run.updated, run.error = fetched, new, updated, error
+
+
+def recent_runs(session: Session, limit: int) -> list[SyncRun]:
+    """The last ``limit`` runs, the newest first."""
+    newest = select(SyncRun).order_by(SyncRun.started.desc(), SyncRun.id.desc()).limit(limit)
+    return list(session.scalars(newest))

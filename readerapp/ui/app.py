@@ -31,6 +31,7 @@ from readerapp.resources import resources_dir
 from readerapp.ui import theme
 from readerapp.ui.actions import Actions
 from readerapp.ui.cite_commands import CiteCommands
+from readerapp.ui.first_launch import FirstLaunchCommands, welcome_line
 from readerapp.ui.key_events import KeyDispatcher
 from readerapp.ui.pdf_actions import PdfActions
 from readerapp.ui.pdf_view import ViewerKeys
@@ -93,10 +94,17 @@ class Session:
         self.watcher.start()
         task = self.workers.write("sample", library.import_sample_if_empty)
         task.failed.connect(self.window.report_error)
+        task.done.connect(self._welcome)
         task.finished.connect(self.window.load)
         task.finished.connect(self._warm_up)
         if sync_due(library.config.sync_on_start, self.window.state.value("sync/last")):
             task.finished.connect(self.window.start_sync)
+
+    def _welcome(self, report: object) -> None:
+        """The sample day was just brought in (a first launch): one line says what to press, until
+        dismissed."""
+        if report is not None:
+            self.window.messages.show_message(welcome_line(self.actions.catalog))
 
     def _warm_up(self) -> None:
         """Today's backup and the search index, on a worker (see ``upkeep``); also after a restore,
@@ -159,7 +167,9 @@ def build_session(config: Config) -> Session:
     actions = Actions(window)
     pdf_actions = PdfActions(window)
     pdf_actions.recorded = actions._recorded  # annotations made in the reader are undone with u
-    registry = CommandRegistry.collect(actions, pdf_actions, CiteCommands(window))
+    registry = CommandRegistry.collect(
+        actions, pdf_actions, CiteCommands(window), FirstLaunchCommands(window)
+    )
     window.moved_to_reading.connect(pdf_actions.fetch_for_reading)
     settings = read_settings_file(config.settings_file)
     overrides = settings.get("keys", {})

@@ -50,6 +50,7 @@ def paper_html(paper: Paper, *, muted: str, highlight: str, me: str | None = Non
     facts = [
         paper.id,
         paper.state,
+        "sample paper (remove-samples takes these out)" if paper.is_sample else "",
         "★ starred" if paper.starred else "",
         paper.feed_day.isoformat() if paper.feed_day else "",
         f"▲ {paper.upvotes}" if paper.upvotes else "",

@@ -52,6 +52,15 @@ def mark_slots(paper: Paper) -> tuple[str | None, str | None, str | None, str | 
 _MARK_WORDS = {"star": "starred", "pdf": "PDF"}
 
 
+SAMPLE_MARK = "sample · "  # before the title of a paper from the bundled sample day (remove-samples)
+
+
+def _title(paper: Paper) -> str:
+    """The title, after a word that says a paper came from the first launch's sample day."""
+    title = readable_text(paper.title)  # LaTeX as text: $\alpha$ -> α
+    return SAMPLE_MARK + title if paper.is_sample else title
+
+
 def _marks(paper: Paper) -> str:
     """The marks in words (the column's text for tooltips and screen readers; the list draws icons)."""
     return ", ".join(_MARK_WORDS.get(name, name) for name in mark_slots(paper) if name)
@@ -70,7 +79,7 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("marks", "", _marks, None, Qt.AlignmentFlag.AlignCenter),
-    Column("title", "Title", lambda p: readable_text(p.title), "title"),  # LaTeX as text: $\alpha$ -> α
+    Column("title", "Title", _title, "title"),
     Column("author", "First author", lambda p: p.authors[0] if p.authors else "", None),
     Column("year", "Year", _year, None),
     Column("venue", "Venue", lambda p: p.venue or "", None),

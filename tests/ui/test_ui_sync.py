@@ -107,6 +107,8 @@ def test_a_sync_that_left_items_out_names_them_in_the_message_bar(
     library = Library.open(tmp_path / "lib", sync_on_start="never", hf_url=url, retries=0)
     session = open_window(qtbot, library)
     w = session.window
+    qtbot.keyClick(w.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # the first launch's welcome
+    qtbot.waitUntil(lambda: not w.messages.isVisible())
     qtbot.keyClick(w.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: w.messages.isVisible(), timeout=20000)
     text = w.messages.label.text()

@@ -84,3 +84,14 @@ def test_m_lists_similar_papers_in_a_real_window(tmp_path: Path) -> None:
     assert view == "similar:2402.13352"
     with Library.open(tmp_path / "lib") as lib:
         assert shown == [hit.id for hit in lib.similar("2402.13352", limit=50)][:5]
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run")
+def test_the_first_launch_in_a_real_window(tmp_path: Path) -> None:
+    """What docs/screenshots/first-launch.png shows: an empty library's first window, the welcome line
+    above the sample papers."""
+    shot = tmp_path / "first-launch.png"
+    drive("first-launch", str(tmp_path / "lib"), str(shot))
+    assert shot.stat().st_size > 10_000
+    with Library.open(tmp_path / "lib") as lib:
+        assert lib.counts()["all"] == 43 and all(p.is_sample for p in lib.list())

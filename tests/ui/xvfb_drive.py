@@ -5,6 +5,7 @@
     python tests/ui/xvfb_drive.py shared LIBRARY OUT      # ada's detail pane with bob's note into OUT
     python tests/ui/xvfb_drive.py similar LIBRARY OUT     # m on a diffusion paper: its neighbours, why
     python tests/ui/xvfb_drive.py latex LIBRARY OUT       # an abstract whose LaTeX reads as text
+    python tests/ui/xvfb_drive.py first-launch LIBRARY OUT  # an empty library's first window into OUT
 
 The app is started through ``readerapp.ui.app.run``, exactly what ``readerapp gui`` calls; keys go to
 whichever widget has focus, as from a keyboard. The theme comes from ``READERAPP_THEME``.
@@ -129,6 +130,18 @@ def shared_screenshot(path: str) -> None:
     when(idle, lambda: QTimer.singleShot(300, grab))
 
 
+def first_launch_screenshot(path: str) -> None:
+    """The window once the sample day came in: the welcome line, the marked samples."""
+    window = main_window()
+    assert window is not None
+
+    def grab() -> None:
+        window.grab().save(path)
+        window.close()
+
+    when(lambda: idle() and window.messages.isVisible(), lambda: QTimer.singleShot(300, grab))
+
+
 def prepare_shared(path: str) -> None:
     """A library two readers share: ada (who runs the app) and bob each highlighted and wrote a note."""
     from readerapp import Library
@@ -190,6 +203,8 @@ def main() -> int:
             when(loaded, lambda: paper_screenshot(sys.argv[3], SIMILAR_PAPER, ["m"]))
         else:
             when(loaded, lambda: paper_screenshot(sys.argv[3], LATEX_PAPER, [], view="archived"))
+    elif mode == "first-launch":
+        when(loaded, lambda: first_launch_screenshot(sys.argv[3]))
     else:
         prepare_demo(library)
         when(loaded, lambda: screenshot(sys.argv[3]))
