@@ -46,21 +46,20 @@ from readerapp.sync import SyncReport
 if TYPE_CHECKING:
     from readerapp.choices import CitationKind
     from readerapp.index.keeper import IndexKeeper
-    from readerapp.index.search_index import Hit
+    from readerapp.index.search_index import Hit as Hit  # re-exported for typing: Whoosh loads lazily
     from readerapp.pdfs.download import PdfClient
     from readerapp.pdfs.position import PdfPosition
     from readerapp.pdfs.service import PdfFetchReport
     from readerapp.store.autoexports import AutoExportInfo
-    from readerapp.store.backups import Backup
+    from readerapp.store.backups import Backup as Backup  # re-exported for typing
 
 # The facade: the Library, and the types the app and the CLI take from it (the `ui` and `cli` import
-# contracts send them here rather than into the store or the index).
+# contracts send them here rather than into the store or the index). ``Hit`` and ``Backup`` are
+# re-exported above for type checking only, so they are not listed: they do not exist at run time.
 __all__ = [
     "DB_FILE",
-    "Backup",
     "CollectionInfo",
     "ExportResult",
-    "Hit",
     "Library",
     "SyncReport",
     "damage_and_backup",

@@ -3,6 +3,8 @@ progress), so the first search after it never builds the index (issue 15 item 3)
 
 from __future__ import annotations
 
+import json
+import random
 from pathlib import Path
 
 import pytest
@@ -36,8 +38,6 @@ def test_an_imported_paper_is_found_by_the_first_search_without_a_build(
 def test_segments_keep_their_own_files_when_the_random_module_is_reset(tmp_path: Path) -> None:
     """Hypothesis resets ``random`` for every example, and a program may seed it: Whoosh drew segment
     names from it, so two imports' segments got one name and the second clobbered the first's files."""
-    import json
-    import random
 
     with Library.open(tmp_path / "lib") as library:
         for n, title in enumerate(["Quokka attention", "Wombat retrieval", "Numbat diffusion"]):
